@@ -1,0 +1,29 @@
+"""The access layer: every view, export and task reaches data through these.
+
+- Anonymous visitors are sent to the login page.
+- A signed-in user whose roles lack the view's permission gets 403.
+- A record outside what `.visible_to(user)` returns (another township, another unit,
+  another deputy's) is 404: its existence is not revealed.
+"""
+from django.contrib.auth.mixins import LoginRequiredMixin, PermissionRequiredMixin
+from django.shortcuts import get_object_or_404
+
+
+class RoleRequiredMixin(LoginRequiredMixin, PermissionRequiredMixin):
+    """Login, then the permission(s) in `permission_required` (granted to roles by migrations)."""
+
+    def has_permission(self):
+        return not self.permission_required or super().has_permission()
+
+
+class VisibleObjectMixin:
+    """Detail-style views: the object is looked up within `model.objects.visible_to(user)`."""
+
+    model = None
+
+    def get_queryset(self):
+        return self.model.objects.visible_to(self.request.user)
+
+
+def get_visible_or_404(queryset, user, **lookup):
+    return get_object_or_404(queryset.visible_to(user), **lookup)

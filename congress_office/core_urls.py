@@ -1,0 +1,27 @@
+from django.urls import path
+
+from .views import deadlines, holidays, home, notifications, pdf, units
+
+app_name = "core"
+
+urlpatterns = [
+    path("", home.HomeView.as_view(), name="home"),
+    path("notifications/", notifications.NotificationListView.as_view(), name="notification_list"),
+    path("notifications/<int:pk>/open/", notifications.NotificationOpenView.as_view(), name="notification_open"),
+    path("notifications/read-all/", notifications.NotificationReadAllView.as_view(), name="notification_read_all"),
+    path("deadlines/", deadlines.DeadlineListView.as_view(), name="deadline_list"),
+    path("deadlines/new/", deadlines.DeadlineCreateView.as_view(), name="deadline_create"),
+    path("deadlines/<int:pk>/", deadlines.DeadlineDetailView.as_view(), name="deadline_detail"),
+    path("deadlines/<int:pk>/extend/", deadlines.DeadlineExtendView.as_view(), name="deadline_extend"),
+    path("deadlines/<int:pk>/meet/", deadlines.DeadlineMeetView.as_view(), name="deadline_meet"),
+    path("units/", units.UnitListView.as_view(), name="unit_list"),
+    path("units/new/", units.UnitCreateView.as_view(), name="unit_create"),
+    path("units/<int:pk>/", units.UnitDetailView.as_view(), name="unit_detail"),
+    path("units/<int:pk>/edit/", units.UnitUpdateView.as_view(), name="unit_update"),
+    path("holidays/", holidays.HolidayListView.as_view(), name="holiday_list"),
+    path("holidays/new/", holidays.HolidayCreateView.as_view(), name="holiday_create"),
+    path("holidays/<int:pk>/delete/", holidays.HolidayDeleteView.as_view(), name="holiday_delete"),
+    path("pdf/start/<str:report>/", pdf.PdfJobStartView.as_view(), name="pdfjob_start"),
+    path("pdf/<uuid:pk>/", pdf.PdfJobDetailView.as_view(), name="pdfjob_detail"),
+    path("pdf/<uuid:pk>/download/", pdf.PdfJobDownloadView.as_view(), name="pdfjob_download"),
+]

@@ -1,0 +1,46 @@
+import django_filters
+from django.db.models import Q
+from django.utils.translation import gettext_lazy as _
+
+from .models import Deadline, DeadlineState, Township, Unit, UnitKind
+
+
+class VisibleChoicesFilterSet(django_filters.FilterSet):
+    """A FilterSet whose related-object choices are limited to what the user may see."""
+
+    def __init__(self, data=None, queryset=None, *, user, **kwargs):
+        self.user = user
+        super().__init__(data, queryset, **kwargs)
+        for name, f in self.filters.items():
+            model_qs = getattr(f, "queryset", None)
+            if model_qs is not None and hasattr(model_qs, "visible_to"):
+                f.queryset = model_qs.visible_to(user)
+
+
+class DeadlineFilterSet(VisibleChoicesFilterSet):
+    q = django_filters.CharFilter(label=_("搜索"), method="search")
+    state = django_filters.ChoiceFilter(label=_("状态"), choices=DeadlineState.choices)
+    responsible_unit = django_filters.ModelChoiceFilter(label=_("责任单位"), queryset=Unit.objects.all())
+    due_after = django_filters.DateFilter(label=_("到期日起"), field_name="due_date", lookup_expr="gte")
+    due_before = django_filters.DateFilter(label=_("到期日止"), field_name="due_date", lookup_expr="lte")
+
+    class Meta:
+        model = Deadline
+        fields = ["q", "state", "responsible_unit", "due_after", "due_before"]
+
+    def search(self, queryset, name, value):
+        return queryset.filter(Q(title__icontains=value) | Q(note__icontains=value))
+
+
+class UnitFilterSet(VisibleChoicesFilterSet):
+    q = django_filters.CharFilter(label=_("搜索"), method="search")
+    kind = django_filters.ChoiceFilter(label=_("类别"), choices=UnitKind.choices)
+    township = django_filters.ModelChoiceFilter(label=_("乡镇"), queryset=Township.objects.all())
+    is_active = django_filters.BooleanFilter(label=_("启用"))
+
+    class Meta:
+        model = Unit
+        fields = ["q", "kind", "township", "is_active"]
+
+    def search(self, queryset, name, value):
+        return queryset.filter(Q(name__icontains=value) | Q(contact__icontains=value))

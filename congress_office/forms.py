@@ -1,0 +1,81 @@
+from django import forms
+from django.contrib.auth.forms import PasswordChangeForm
+from django.utils.translation import gettext_lazy as _
+
+from .models import DeadlineRule, Holiday, Unit, User
+from .roles import Role
+
+
+class DateInput(forms.DateInput):
+    input_type = "date"
+
+    def __init__(self, **kwargs):
+        super().__init__(format="%Y-%m-%d", **kwargs)
+
+
+class UnitForm(forms.ModelForm):
+    class Meta:
+        model = Unit
+        fields = ["township", "name", "kind", "contact", "phone", "is_active"]
+
+    def __init__(self, *args, user, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.user = user
+        if user.is_county_wide:
+            self.fields["township"].queryset = self.fields["township"].queryset.visible_to(user)
+        else:
+            del self.fields["township"]
+            self.instance.township_id = user.township_id
+
+    def validate_unique(self):
+        # township is not a form field for township users; check the name clash ourselves
+        super().validate_unique()
+        clash = Unit.objects.filter(township_id=self.instance.township_id, name=self.cleaned_data.get("name"))
+        if self.instance.pk:
+            clash = clash.exclude(pk=self.instance.pk)
+        if "township" not in self.fields and clash.exists():
+            self.add_error("name", _("本乡镇已有同名承办单位。"))
+
+
+class DeadlineForm(forms.Form):
+    title = forms.CharField(label=_("督办事项"), max_length=200)
+    responsible_unit = forms.ModelChoiceField(label=_("责任单位"), queryset=Unit.objects.none())
+    start_date = forms.DateField(label=_("起算日"), widget=DateInput())
+    rule = forms.ChoiceField(label=_("计算方式"), choices=DeadlineRule.choices, initial=DeadlineRule.WORKING_DAYS)
+    limit = forms.IntegerField(label=_("期限"), min_value=1, max_value=3650)
+    note = forms.CharField(label=_("说明"), required=False, widget=forms.Textarea(attrs={"rows": 3}))
+
+    def __init__(self, *args, user, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["responsible_unit"].queryset = Unit.objects.visible_to(user).active()
+
+
+class DeadlineExtendForm(forms.Form):
+    new_due_date = forms.DateField(label=_("延期至"), widget=DateInput(), required=False)
+    extra = forms.IntegerField(label=_("或延长（按原计算方式）"), min_value=1, max_value=365, required=False)
+    reason = forms.CharField(label=_("延期理由"), widget=forms.Textarea(attrs={"rows": 3}))
+    approver = forms.ModelChoiceField(label=_("批准人"), queryset=User.objects.none())
+
+    def __init__(self, *args, deadline, user, **kwargs):
+        super().__init__(*args, **kwargs)
+        chairs = User.objects.with_role(Role.CHAIR).filter(township_id=deadline.township_id)
+        self.fields["approver"].queryset = chairs
+        if user.has_role(Role.CHAIR):
+            self.fields["approver"].initial = user.pk
+
+    def clean(self):
+        cleaned = super().clean()
+        if not cleaned.get("new_due_date") and not cleaned.get("extra"):
+            raise forms.ValidationError(_("请填写延期后的到期日，或延长的期限。"))
+        return cleaned
+
+
+class HolidayForm(forms.ModelForm):
+    class Meta:
+        model = Holiday
+        fields = ["date", "name", "is_workday"]
+        widgets = {"date": DateInput()}
+
+
+class OfficePasswordChangeForm(PasswordChangeForm):
+    """Django's form; its messages are already in Chinese."""

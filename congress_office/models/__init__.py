@@ -1,0 +1,10 @@
+from .deadlines import Deadline, DeadlineExtension, DeadlineRule, DeadlineState, Holiday, Reminder
+from .notifications import Notification
+from .pdf import PdfJob, PdfJobStatus
+from .places import Township, TownshipQuerySet, Unit, UnitKind
+from .users import User
+
+__all__ = [
+    "Deadline", "DeadlineExtension", "DeadlineRule", "DeadlineState", "Holiday", "Notification",
+    "PdfJob", "PdfJobStatus", "Reminder", "Township", "TownshipQuerySet", "Unit", "UnitKind", "User",
+]

@@ -1,0 +1,59 @@
+import uuid
+
+from django.conf import settings
+from django.db import models
+from django.urls import reverse
+from django.utils.translation import gettext_lazy as _
+
+from .places import Township
+
+
+class PdfJobStatus(models.TextChoices):
+    PENDING = "pending", _("排队中")
+    RUNNING = "running", _("生成中")
+    DONE = "done", _("已完成")
+    FAILED = "failed", _("失败")
+
+
+class PdfJobQuerySet(models.QuerySet):
+    def visible_to(self, user):
+        if not user.is_authenticated:
+            return self.none()
+        return self.filter(owner=user)
+
+
+class PdfJob(models.Model):
+    """A long PDF render run by a Celery task; the page polls its progress."""
+
+    id = models.UUIDField(primary_key=True, default=uuid.uuid4, editable=False)
+    owner = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="pdf_jobs")
+    township = models.ForeignKey(Township, on_delete=models.CASCADE, null=True, blank=True, related_name="+")
+    report = models.CharField(_("报表"), max_length=60)
+    params = models.JSONField(default=dict, blank=True)
+    title = models.CharField(_("标题"), max_length=200)
+    status = models.CharField(_("状态"), max_length=20, choices=PdfJobStatus.choices, default=PdfJobStatus.PENDING)
+    progress = models.PositiveSmallIntegerField(_("进度"), default=0)
+    message = models.CharField(_("说明"), max_length=200, blank=True)
+    file = models.FileField(_("文件"), upload_to="pdf/%Y/%m/", blank=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+    finished_at = models.DateTimeField(null=True, blank=True)
+
+    objects = PdfJobQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("PDF 生成任务")
+        verbose_name_plural = _("PDF 生成任务")
+        ordering = ["-created_at"]
+        constraints = [
+            models.CheckConstraint(condition=models.Q(progress__lte=100), name="pdfjob_progress_max_100"),
+        ]
+
+    def __str__(self):
+        return self.title
+
+    def get_absolute_url(self):
+        return reverse("core:pdfjob_detail", args=[self.pk])
+
+    @property
+    def is_finished(self):
+        return self.status in (PdfJobStatus.DONE, PdfJobStatus.FAILED)

@@ -1,0 +1,75 @@
+"""Registries the domain apps plug into from their AppConfig.ready(); the core imports no app.
+
+- deadline_kinds: what a Deadline.kind means (its label, and the URL of its subject).
+- dashboard_cards: counters on home pages, each a callable (user) -> Card or None.
+- pdf_reports: reports rendered to PDF by a Celery task with progress.
+"""
+from dataclasses import dataclass, field
+from typing import Callable
+
+from django.utils.translation import gettext_lazy as _
+
+
+class Registry:
+    def __init__(self, name):
+        self.name = name
+        self._items = {}
+
+    def register(self, key, item):
+        if key in self._items and self._items[key] is not item:
+            raise ValueError(f"{self.name}: {key!r} is already registered")
+        self._items[key] = item
+        return item
+
+    def get(self, key):
+        return self._items.get(key)
+
+    def __getitem__(self, key):
+        return self._items[key]
+
+    def __contains__(self, key):
+        return key in self._items
+
+    def items(self):
+        return self._items.items()
+
+    def values(self):
+        return self._items.values()
+
+
+@dataclass(frozen=True)
+class DeadlineKind:
+    label: str
+    # Who, besides the responsible unit and user, is reminded (role codes within the township).
+    remind_roles: tuple = ("clerk",)
+
+
+@dataclass(frozen=True)
+class Card:
+    title: str
+    value: object
+    url: str = ""
+    tone: str = "primary"
+    icon: str = "bi-clipboard-check"
+
+
+@dataclass(frozen=True)
+class PdfReport:
+    title: str
+    template: str
+    # build_context(job, progress) -> dict; progress(percent, message) records progress.
+    build_context: Callable
+    permission: str = ""
+    roles: tuple = field(default_factory=tuple)
+
+
+deadline_kinds = Registry("deadline kinds")
+dashboard_cards = Registry("dashboard cards")
+pdf_reports = Registry("pdf reports")
+
+
+def register_core():
+    from . import reports
+
+    deadline_kinds.register("core.general", DeadlineKind(label=_("督办事项")))
+    reports.register()

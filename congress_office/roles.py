@@ -1,0 +1,71 @@
+"""Roles are auth groups; their permissions are created by migrations (see sync_roles)."""
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+
+
+class Role(models.TextChoices):
+    CLERK = "clerk", _("办公室工作人员")
+    CHAIR = "chair", _("人大主席团")
+    DEPUTY = "deputy", _("人大代表")
+    UNIT_HANDLER = "unit_handler", _("承办单位经办人")
+    AUDITOR = "auditor", _("审计档案人员")
+    COUNTY = "county", _("县人大常委会")
+    ADMIN = "admin", _("系统管理员")
+
+
+# Roles whose users see every township (read-only for county, everything for admin).
+COUNTY_WIDE_ROLES = {Role.COUNTY, Role.ADMIN}
+
+# "app_label.codename" permissions each role holds. Later apps extend this table in their
+# own migrations by calling sync_roles with their part of it.
+CORE_ROLE_PERMISSIONS = {
+    Role.CLERK: [
+        "core.view_township", "core.view_unit", "core.add_unit", "core.change_unit",
+        "core.view_deadline", "core.add_deadline", "core.change_deadline", "core.meet_deadline",
+        "core.view_holiday", "core.view_audit",
+    ],
+    Role.CHAIR: [
+        "core.view_township", "core.view_unit", "core.view_deadline", "core.extend_deadline",
+        "core.approve_extension", "core.meet_deadline", "core.view_holiday", "core.view_audit",
+        "core.view_dashboard",
+    ],
+    Role.DEPUTY: ["core.view_deadline"],
+    Role.UNIT_HANDLER: ["core.view_deadline", "core.meet_deadline"],
+    Role.AUDITOR: [
+        "core.view_township", "core.view_unit", "core.view_deadline", "core.view_holiday",
+        "core.view_audit",
+    ],
+    Role.COUNTY: [
+        "core.view_township", "core.view_unit", "core.view_deadline", "core.view_dashboard",
+        "core.view_holiday",
+    ],
+    Role.ADMIN: [
+        "core.view_township", "core.add_township", "core.change_township",
+        "core.view_unit", "core.add_unit", "core.change_unit",
+        "core.view_user", "core.add_user", "core.change_user",
+        "core.view_holiday", "core.add_holiday", "core.change_holiday", "core.delete_holiday",
+        "core.view_deadline", "core.view_audit", "core.view_dashboard",
+    ],
+}
+
+
+def sync_roles(apps, role_permissions):
+    """Create the role groups and grant them the listed permissions (idempotent).
+
+    Called from data migrations with the historical `apps`; permissions are created first,
+    because Django normally creates them only after all migrations have run.
+    """
+    from django.contrib.auth.management import create_permissions
+
+    for app_config in apps.get_app_configs():
+        app_config.models_module = True
+        create_permissions(app_config, apps=apps, verbosity=0)
+        app_config.models_module = None
+    Group = apps.get_model("auth", "Group")
+    Permission = apps.get_model("auth", "Permission")
+    for role, perms in role_permissions.items():
+        group, _created = Group.objects.get_or_create(name=str(role.value if hasattr(role, "value") else role))
+        for perm in perms:
+            app_label, codename = perm.split(".")
+            permission = Permission.objects.get(content_type__app_label=app_label, codename=codename)
+            group.permissions.add(permission)

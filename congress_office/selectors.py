@@ -1,0 +1,118 @@
+"""Reads for the core's pages. Each returns a fixed number of queries whatever the row count."""
+from datetime import timedelta
+
+from django.db.models import Count, Q
+from django.utils import timezone
+
+from .models import Deadline, DeadlineState, Notification, Township, Unit
+from .models.deadlines import PENDING_STATES
+from .registries import deadline_kinds
+
+
+def deadline_list(*, user, filters=None):
+    from .filters import DeadlineFilterSet
+
+    qs = Deadline.objects.visible_to(user).select_related("township", "responsible_unit", "responsible_user")
+    return DeadlineFilterSet(filters, queryset=qs, user=user)
+
+
+def deadline_get(*, user, pk):
+    return (
+        Deadline.objects.visible_to(user)
+        .select_related("township", "responsible_unit", "responsible_user", "created_by")
+        .prefetch_related("extensions__approver", "extensions__requested_by", "reminders")
+        .get(pk=pk)
+    )
+
+
+def deadline_counts(*, user, today=None):
+    """Counters for dashboards: one query."""
+    today = today or timezone.localdate()
+    month_start = today.replace(day=1)
+    return Deadline.objects.visible_to(user).aggregate(
+        pending=Count("pk", filter=Q(state__in=PENDING_STATES)),
+        overdue=Count("pk", filter=Q(state__in=PENDING_STATES, due_date__lt=today)),
+        due_this_week=Count("pk", filter=Q(state__in=PENDING_STATES, due_date__gte=today, due_date__lte=today + timedelta(days=7))),
+        extended=Count("pk", filter=Q(state=DeadlineState.EXTENDED)),
+        met_this_month=Count("pk", filter=Q(state=DeadlineState.MET, met_at__date__gte=month_start)),
+    )
+
+
+def deadline_counts_by_unit(*, user, today=None):
+    today = today or timezone.localdate()
+    return list(
+        Deadline.objects.visible_to(user).filter(state__in=PENDING_STATES)
+        .values("responsible_unit__name")
+        .annotate(pending=Count("pk"), overdue=Count("pk", filter=Q(due_date__lt=today)))
+        .order_by("-overdue", "-pending")[:12]
+    )
+
+
+def township_overview(*, user, today=None):
+    """County view: per township, one query."""
+    today = today or timezone.localdate()
+    return (
+        Township.objects.visible_to(user)
+        .annotate(
+            pending=Count("deadlines", filter=Q(deadlines__state__in=PENDING_STATES)),
+            overdue=Count("deadlines", filter=Q(deadlines__state__in=PENDING_STATES, deadlines__due_date__lt=today)),
+            met=Count("deadlines", filter=Q(deadlines__state=DeadlineState.MET)),
+        )
+        .order_by("code")
+    )
+
+
+def my_open_deadlines(*, user, limit=8):
+    return list(
+        Deadline.objects.visible_to(user).pending().select_related("responsible_unit").order_by("due_date")[:limit]
+    )
+
+
+def unit_list(*, user, filters=None):
+    from .filters import UnitFilterSet
+
+    qs = Unit.objects.visible_to(user).select_related("township").annotate(
+        pending_deadlines=Count("deadlines", filter=Q(deadlines__state__in=PENDING_STATES))
+    )
+    return UnitFilterSet(filters, queryset=qs, user=user)
+
+
+def notification_list(*, user):
+    return Notification.objects.visible_to(user)
+
+
+def kind_label(kind):
+    spec = deadline_kinds.get(kind)
+    return spec.label if spec else kind
+
+
+def history_of(obj, *, limit=50):
+    """The change history of `obj`: who, when, and field by field what changed (two queries)."""
+    records = list(obj.history.select_related("history_user").order_by("-history_date", "-history_id")[: limit + 1])
+    entries = []
+    for newer, older in zip(records, records[1:] + [None]):
+        if len(entries) == limit:
+            break
+        changes = []
+        if older is not None:
+            delta = newer.diff_against(older)
+            for change in delta.changes:
+                field = obj._meta.get_field(change.field)
+                changes.append({"field": field.verbose_name, "old": _display(field, change.old), "new": _display(field, change.new)})
+        entries.append({
+            "when": newer.history_date,
+            "who": newer.history_user,
+            "type": newer.get_history_type_display(),
+            "changes": changes,
+        })
+    return entries
+
+
+def _display(field, value):
+    if value in (None, ""):
+        return "—"
+    if field.choices:
+        return dict(field.flatchoices).get(value, value)
+    if isinstance(value, bool):
+        return "是" if value else "否"
+    return value

@@ -1,0 +1,38 @@
+"""Notifications: in-app rows written in the caller's transaction, e-mail sent by a Celery
+task enqueued only after that transaction commits."""
+from django.db import transaction
+from django.utils import timezone
+
+from ..models import Notification
+
+
+def notify(*, recipients, title, body="", url="", township=None):
+    """Create one notification per distinct active recipient; e-mail those with an address."""
+    unique = {user.pk: user for user in recipients if user is not None and user.is_active}
+    notifications = Notification.objects.bulk_create(
+        [
+            Notification(recipient=user, township=township, title=title[:200], body=body, url=url)
+            for user in unique.values()
+        ]
+    )
+    to_email = [n.pk for n in notifications if n.recipient.email]
+    if to_email:
+        from ..tasks import send_notification_email
+
+        def enqueue():
+            for pk in to_email:
+                send_notification_email.delay(pk)
+
+        transaction.on_commit(enqueue)
+    return notifications
+
+
+def notification_mark_read(*, notification):
+    if notification.read_at is None:
+        notification.read_at = timezone.now()
+        notification.save(update_fields=["read_at"])
+    return notification
+
+
+def notifications_mark_all_read(*, user):
+    return Notification.objects.visible_to(user).unread().update(read_at=timezone.now())

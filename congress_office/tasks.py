@@ -1,0 +1,53 @@
+"""Celery tasks of the core. Tasks take IDs, re-check state, and call a service."""
+import logging
+from smtplib import SMTPException
+
+from celery import shared_task
+from django.conf import settings
+from django.core.mail import send_mail
+from django.db import transaction
+from django.utils import timezone
+
+from .models import Notification
+
+logger = logging.getLogger(__name__)
+
+
+@shared_task(
+    autoretry_for=(SMTPException, ConnectionError, TimeoutError),
+    retry_backoff=True, retry_jitter=True, max_retries=6,
+)
+def send_notification_email(notification_id):
+    """E-mail one notification; does nothing if it is gone, or was e-mailed already."""
+    with transaction.atomic():
+        notification = (
+            Notification.objects.select_for_update().select_related("recipient")
+            .filter(pk=notification_id, emailed_at__isnull=True).first()
+        )
+        if notification is None or not notification.recipient.email:
+            return False
+        body = notification.body
+        if notification.url:
+            body = f"{body}\n\n{settings.SITE_NAME}：{notification.url}"
+        send_mail(f"[{settings.SITE_NAME}] {notification.title}", body, None, [notification.recipient.email])
+        notification.emailed_at = timezone.now()
+        notification.save(update_fields=["emailed_at"])
+    return True
+
+
+@shared_task
+def scan_deadlines(today=None):
+    """The daily beat task: overdue marking and reminders (see services.deadlines.deadlines_scan)."""
+    from datetime import date
+
+    from .services.deadlines import deadlines_scan
+
+    result = deadlines_scan(today=date.fromisoformat(today) if today else None)
+    return {"scanned": result.scanned, "marked_overdue": result.marked_overdue, "reminders_sent": result.reminders_sent}
+
+
+@shared_task
+def render_pdf_job(job_id):
+    from .services.pdf import pdf_job_run
+
+    pdf_job_run(job_id=job_id)

@@ -1,0 +1,42 @@
+from django.contrib.auth.mixins import LoginRequiredMixin
+from django.core.exceptions import ValidationError
+from django.http import FileResponse, Http404
+from django.shortcuts import redirect
+from django.views import View
+from django.views.generic import DetailView
+
+from ..access import VisibleObjectMixin
+from ..models import PdfJob, PdfJobStatus
+from ..services.pdf import pdf_job_start
+
+
+class PdfJobStartView(LoginRequiredMixin, View):
+    def post(self, request, report):
+        try:
+            job = pdf_job_start(report=report, user=request.user)
+        except ValidationError:
+            raise Http404 from None
+        return redirect(job.get_absolute_url())
+
+
+class PdfJobDetailView(LoginRequiredMixin, VisibleObjectMixin, DetailView):
+    """The job's page; while it runs, htmx re-fetches the progress partial every second."""
+
+    model = PdfJob
+    template_name = "core/pdfjob_detail.html"
+    context_object_name = "job"
+
+    def get_template_names(self):
+        if self.request.headers.get("HX-Request"):
+            return ["core/partials/_pdfjob_progress.html"]
+        return [self.template_name]
+
+
+class PdfJobDownloadView(LoginRequiredMixin, VisibleObjectMixin, DetailView):
+    model = PdfJob
+
+    def get(self, request, *args, **kwargs):
+        job = self.get_object()
+        if job.status != PdfJobStatus.DONE or not job.file:
+            raise Http404
+        return FileResponse(job.file.open("rb"), content_type="application/pdf", filename=f"{job.title}.pdf")

@@ -1,0 +1,19 @@
+(function () {
+  const el = document.getElementById("unit-chart");
+  const source = document.getElementById("unit-chart-data");
+  if (!el || !source || !window.echarts) return;
+  const data = JSON.parse(source.textContent);
+  const chart = echarts.init(el);
+  chart.setOption({
+    tooltip: { trigger: "axis" },
+    legend: { data: [el.dataset.pendingLabel || "在办", el.dataset.overdueLabel || "逾期"] },
+    grid: { left: 8, right: 8, bottom: 8, containLabel: true },
+    xAxis: { type: "value", minInterval: 1 },
+    yAxis: { type: "category", data: data.units, inverse: true },
+    series: [
+      { name: el.dataset.pendingLabel || "在办", type: "bar", data: data.pending, itemStyle: { color: "#1f5fa8" } },
+      { name: el.dataset.overdueLabel || "逾期", type: "bar", data: data.overdue, itemStyle: { color: "#b0201f" } },
+    ],
+  });
+  window.addEventListener("resize", function () { chart.resize(); });
+})();
