@@ -8,15 +8,18 @@ from django.conf import settings
 from django.template.loader import render_to_string
 
 
-def _family(names):
-    return ", ".join(f'"{name}"' for name in names) + ", serif"
+def _family(names, generic):
+    """A CSS font-family list: the configured names in order, then the generic family."""
+    # the names come from settings and go into a <style> block unescaped: keep them inside their quotes
+    cleaned = ("".join(c for c in str(name) if c not in '"\\<>').strip() for name in names)
+    return ", ".join(f'"{name}"' for name in cleaned if name) + f", {generic}"
 
 
 def pdf_fonts():
     return {
-        "body": _family(settings.PDF_FONT_BODY),
-        "title": _family(settings.PDF_FONT_TITLE),
-        "sans": _family(settings.PDF_FONT_SANS),
+        "body": _family(settings.PDF_FONT_BODY, "serif"),
+        "title": _family(settings.PDF_FONT_TITLE, "serif"),
+        "sans": _family(settings.PDF_FONT_SANS, "sans-serif"),
     }
 
 
