@@ -24,8 +24,11 @@ NAV_ITEMS = [
 
 
 def nav_for(user):
+    from .registries import nav_items
+
+    # the home page first, then the domain apps' entries (registered in their ready()), then the core's
     items = []
-    for item in NAV_ITEMS:
+    for item in [NAV_ITEMS[0], *nav_items.values(), *NAV_ITEMS[1:]]:
         if item.permission and not user.has_perm(item.permission):
             continue
         if item.staff_only and not user.is_staff:

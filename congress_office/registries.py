@@ -3,6 +3,7 @@
 - deadline_kinds: what a Deadline.kind means (its label, and the URL of its subject).
 - dashboard_cards: counters on home pages, each a callable (user) -> Card or None.
 - pdf_reports: reports rendered to PDF by a Celery task with progress.
+- deputy_record_sections: sections of a deputy's yearly record (履职档案) from later apps.
 """
 from dataclasses import dataclass, field
 from typing import Callable
@@ -63,9 +64,21 @@ class PdfReport:
     roles: tuple = field(default_factory=tuple)
 
 
+@dataclass(frozen=True)
+class RecordSection:
+    """A section of a deputy's yearly record supplied by a later app (meetings attended,
+    suggestions, motions …): build(deputy, year) -> list of rows (dicts with "date" and "text")."""
+
+    title: str
+    build: Callable
+
+
 deadline_kinds = Registry("deadline kinds")
 dashboard_cards = Registry("dashboard cards")
 pdf_reports = Registry("pdf reports")
+deputy_record_sections = Registry("deputy record sections")
+demo_seeders = Registry("demo seeders")  # callables (township, users, today) run by seed_demo
+nav_items = Registry("navigation")  # congress_office.navigation.NavItem entries of the domain apps
 
 
 def register_core():

@@ -21,5 +21,6 @@ urlpatterns = [
     path("i18n/", include("django.conf.urls.i18n")),
     path("health/", health, name="health"),
     path("admin/", admin.site.urls),
+    path("deputies/", include("deputies.urls")),
     path("", include("congress_office.core_urls")),
 ]

@@ -197,3 +197,15 @@ LOGGING = {
     "root": {"handlers": ["console"], "level": env("LOG_LEVEL", default="INFO")},
     "loggers": {"weasyprint": {"level": "ERROR"}, "fontTools": {"level": "ERROR"}},
 }
+
+# Deputies (代表法, 选举法; the reference texts for the liaison bands). Provinces vary.
+DEPUTY_TERM_YEARS = 5
+DEPUTY_COUNT_BASE = 45
+DEPUTY_COUNT_RESIDENTS_PER_EXTRA = 1500
+DEPUTY_COUNT_MAX = 160
+DEPUTY_GROUP_MIN_MEMBERS = 3
+DISTRICT_SEATS_MIN, DISTRICT_SEATS_MAX = 1, 3
+LIAISON_GROUPS_RANGE = (2, 3)
+LIAISON_DEPUTIES_RANGE = (9, 11)
+DEPUTY_INACTIVE_DAYS = 90
+DEPUTY_UPLOAD_MAX_MB = env.int("DEPUTY_UPLOAD_MAX_MB", default=10)

@@ -7,6 +7,7 @@ from django.db import transaction
 from django.utils import timezone
 
 from congress_office.models import Deadline, DeadlineRule, Township, Unit, UnitKind, User
+from congress_office.registries import demo_seeders
 from congress_office.roles import Role
 from congress_office.services.deadlines import deadline_extend, deadline_meet, deadline_open, deadlines_scan
 from congress_office.services.users import user_upsert
@@ -115,6 +116,8 @@ class Command(BaseCommand):
                         deadline=deadline, reason="涉及多部门协调，需县生态环境局现场检测。", approver=users["chair"],
                         by=users["clerk"], extra=30,
                     )
+            for seeder in demo_seeders.values():
+                seeder(township=township, users=users, today=today, stdout=self.stdout)
         scan = deadlines_scan(today=today)
         self.stdout.write(self.style.SUCCESS(
             "演示数据已就绪：新建乡镇 {townships} 个、单位 {units} 个、用户 {users} 个、期限事项 {deadlines} 件".format(**created)

@@ -1,0 +1,6 @@
+"""The deputies app's URLs, one module per area (register, activities, records)."""
+from . import activities, records, register
+
+app_name = "deputies"
+
+urlpatterns = register.urlpatterns + activities.urlpatterns + records.urlpatterns
