@@ -22,5 +22,6 @@ urlpatterns = [
     path("health/", health, name="health"),
     path("admin/", admin.site.urls),
     path("deputies/", include("deputies.urls")),
+    path("petitions/", include("petitions.urls")),
     path("", include("congress_office.core_urls")),
 ]

@@ -1,3 +1,7 @@
+from .cases import (
+    AssignmentMode, AssignmentRole, Case, CaseAssignment, CaseEvent, CaseQuerySet, CaseRating, CaseReply,
+    CaseSupervision,
+)
 from .deadlines import Deadline, DeadlineExtension, DeadlineRule, DeadlineState, Holiday, Reminder
 from .notifications import Notification
 from .pdf import PdfJob, PdfJobStatus
@@ -5,6 +9,8 @@ from .places import Township, TownshipQuerySet, Unit, UnitKind
 from .users import User
 
 __all__ = [
+    "AssignmentMode", "AssignmentRole", "Case", "CaseAssignment", "CaseEvent", "CaseQuerySet", "CaseRating",
+    "CaseReply", "CaseSupervision",
     "Deadline", "DeadlineExtension", "DeadlineRule", "DeadlineState", "Holiday", "Notification",
     "PdfJob", "PdfJobStatus", "Reminder", "Township", "TownshipQuerySet", "Unit", "UnitKind", "User",
 ]

@@ -209,3 +209,31 @@ LIAISON_GROUPS_RANGE = (2, 3)
 LIAISON_DEPUTIES_RANGE = (9, 11)
 DEPUTY_INACTIVE_DAYS = 90
 DEPUTY_UPLOAD_MAX_MB = env.int("DEPUTY_UPLOAD_MAX_MB", default=10)
+
+# Personal data of petitioners: encrypted at rest (Fernet; the first key encrypts, all decrypt,
+# so keys can be rotated) and searchable through a keyed hash. Production sets both.
+FIELD_ENCRYPTION_KEYS = env.list("FIELD_ENCRYPTION_KEYS", default=[])
+PERSONAL_DATA_HASH_KEY = env("PERSONAL_DATA_HASH_KEY", default="")
+
+# Petitions (信访工作条例) and suggestions (代表法 Art.51); provinces vary.
+PETITION_ACCEPTANCE_DAYS = 15
+PETITION_HANDLING_DAYS = 60
+PETITION_MAX_EXTENSION_DAYS = 30
+PETITION_REOPEN_DAYS = 30
+PETITION_REVIEW_REQUEST_DAYS = 30
+PETITION_REVIEW_DECISION_DAYS = 30
+PETITION_GROUP_MAX_REPRESENTATIVES = 5
+PETITION_PUBLIC_RATE_LIMIT = env("PETITION_PUBLIC_RATE_LIMIT", default="5/h")
+PETITION_UPLOAD_MAX_MB = env.int("PETITION_UPLOAD_MAX_MB", default=10)
+PETITION_UPLOAD_MAX_FILES = 5
+SUGGESTION_ANSWER_MONTHS = 3
+SUGGESTION_HARD_ANSWER_MONTHS = 6
+SUGGESTION_CO_INPUT_MONTHS = 1
+SUGGESTION_FEEDBACK_WORKING_DAYS = 20
+SUGGESTION_REOPEN_MONTHS = 1
+SUGGESTION_CATEGORIES = {
+    "A": "已经解决或者基本解决",
+    "B": "正在解决或者列入规划逐步解决",
+    "C": "因条件限制需待以后解决",
+    "D": "留作参考",
+}

@@ -5,6 +5,8 @@ from .base import env
 DEBUG = False
 SECRET_KEY = env("SECRET_KEY")  # refuses to start without it
 ALLOWED_HOSTS = env.list("ALLOWED_HOSTS")
+FIELD_ENCRYPTION_KEYS = env.list("FIELD_ENCRYPTION_KEYS")  # refuses to start without them
+PERSONAL_DATA_HASH_KEY = env("PERSONAL_DATA_HASH_KEY")
 
 STORAGES["staticfiles"] = {"BACKEND": "whitenoise.storage.CompressedManifestStaticFilesStorage"}  # noqa: F405
 

@@ -1,0 +1,206 @@
+"""Rows of the shared handling engine, attached to any case (petition, suggestion …) through
+a generic relation. Only congress_office.services.cases writes them."""
+from django.conf import settings
+from django.contrib.contenttypes.fields import GenericForeignKey, GenericRelation
+from django.contrib.contenttypes.models import ContentType
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+
+from ..cases import Satisfaction
+from .deadlines import Deadline
+from .places import Township, TownshipQuerySet, Unit
+
+
+class CaseQuerySet(TownshipQuerySet):
+    """Visibility shared by case types: the township's office sees all of its cases; a unit
+    handler the cases assigned to their unit (lead or co-handling); subclasses say what a
+    deputy sees through `deputy_filter`."""
+
+    def deputy_filter(self, user):
+        return None
+
+    def visible_to(self, user):
+        from ..roles import Role
+
+        qs = self.in_townships_of(user)
+        if not user.is_authenticated or user.is_county_wide or user.has_role(Role.CLERK, Role.CHAIR, Role.AUDITOR):
+            return qs
+        conditions = models.Q(pk__in=[])
+        if user.has_role(Role.UNIT_HANDLER) and user.unit_id:
+            assigned = CaseAssignment.objects.filter(
+                item_type=ContentType.objects.get_for_model(self.model), unit_id=user.unit_id
+            ).values("item_id")
+            conditions |= models.Q(pk__in=assigned)
+        if user.has_role(Role.DEPUTY):
+            deputy_q = self.deputy_filter(user)
+            if deputy_q is not None:
+                conditions |= deputy_q
+        return qs.filter(conditions).distinct()
+
+
+def _generic(related_model):
+    return GenericRelation(related_model, content_type_field="item_type", object_id_field="item_id")
+
+
+class Case(models.Model):
+    """Abstract base of every handled item."""
+
+    township = models.ForeignKey(Township, on_delete=models.PROTECT, related_name="+", verbose_name=_("乡镇"))
+    state = models.CharField(_("状态"), max_length=20, db_index=True)
+    lead_unit = models.ForeignKey(
+        Unit, on_delete=models.PROTECT, null=True, blank=True, related_name="+", verbose_name=_("主办单位")
+    )
+    round = models.PositiveSmallIntegerField(_("办理轮次"), default=1)
+    closed_at = models.DateTimeField(_("办结时间"), null=True, blank=True)
+
+    events = _generic("core.CaseEvent")
+    assignments = _generic("core.CaseAssignment")
+    replies = _generic("core.CaseReply")
+    ratings = _generic("core.CaseRating")
+    supervisions = _generic("core.CaseSupervision")
+
+    case_type_key = None  # "petitions.petition": the CaseType registered for this model
+
+    class Meta:
+        abstract = True
+
+
+class CaseRowMixin(models.Model):
+    item_type = models.ForeignKey(ContentType, on_delete=models.PROTECT, related_name="+")
+    item_id = models.PositiveBigIntegerField()
+    item = GenericForeignKey("item_type", "item_id")
+    township = models.ForeignKey(Township, on_delete=models.PROTECT, related_name="+")
+
+    class Meta:
+        abstract = True
+
+
+class AssignmentRole(models.TextChoices):
+    LEAD = "lead", _("主办")
+    CO = "co", _("协办")
+
+
+class AssignmentMode(models.TextChoices):
+    ASSIGN = "assign", _("交办")
+    TRANSFER = "transfer", _("转办")
+
+
+class CaseAssignment(CaseRowMixin):
+    """A unit's part in handling a case in one round: lead (主办) or co-handling (协办)."""
+
+    unit = models.ForeignKey(Unit, on_delete=models.PROTECT, related_name="case_assignments", verbose_name=_("单位"))
+    role = models.CharField(_("分工"), max_length=10, choices=AssignmentRole.choices)
+    mode = models.CharField(_("方式"), max_length=10, choices=AssignmentMode.choices, default=AssignmentMode.ASSIGN)
+    round = models.PositiveSmallIntegerField(default=1)
+    deadline = models.ForeignKey(Deadline, on_delete=models.SET_NULL, null=True, blank=True, related_name="+")
+    assigned_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    assigned_at = models.DateTimeField(auto_now_add=True)
+    input_note = models.TextField(_("协办意见"), blank=True)
+    input_at = models.DateTimeField(_("协办意见提交时间"), null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("交办记录")
+        verbose_name_plural = _("交办记录")
+        ordering = ["round", "role", "pk"]
+        indexes = [
+            models.Index(fields=["item_type", "item_id"], name="assignment_item_idx"),
+            models.Index(fields=["item_type", "unit"], name="assignment_unit_idx"),
+        ]
+        constraints = [
+            models.UniqueConstraint(fields=["item_type", "item_id", "round", "unit"], name="assignment_unit_once_per_round"),
+        ]
+
+    def __str__(self):
+        return f"{self.unit} {self.get_role_display()}"
+
+
+class CaseEvent(CaseRowMixin):
+    """One step of a case's timeline: who did what, when, from which state to which."""
+
+    action = models.CharField(_("操作"), max_length=30)
+    label = models.CharField(_("操作名称"), max_length=40)
+    from_state = models.CharField(max_length=20, blank=True)
+    to_state = models.CharField(max_length=20, blank=True)
+    actor = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+")
+    actor_label = models.CharField(_("操作人"), max_length=60, blank=True, help_text=_("无账号的操作人，如来信人"))
+    note = models.TextField(_("说明"), blank=True)
+    data = models.JSONField(default=dict, blank=True)
+    at = models.DateTimeField(_("时间"), auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("办理过程")
+        verbose_name_plural = _("办理过程")
+        ordering = ["at", "pk"]
+        indexes = [models.Index(fields=["item_type", "item_id", "at"], name="event_item_idx")]
+
+    def __str__(self):
+        return f"{self.at:%Y-%m-%d} {self.label}"
+
+
+class CaseSupervision(CaseRowMixin):
+    """A supervision notice (督办单), numbered per township and year."""
+
+    year = models.PositiveSmallIntegerField()
+    sequence = models.PositiveIntegerField()
+    unit = models.ForeignKey(Unit, on_delete=models.PROTECT, related_name="+", verbose_name=_("督办单位"))
+    content = models.TextField(_("督办意见"))
+    reply_by = models.DateField(_("要求反馈日期"), null=True, blank=True)
+    issued_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    issued_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("督办单")
+        verbose_name_plural = _("督办单")
+        ordering = ["issued_at"]
+        constraints = [
+            models.UniqueConstraint(fields=["township", "year", "sequence"], name="supervision_number_unique"),
+        ]
+
+    def __str__(self):
+        return self.number
+
+    @property
+    def number(self):
+        return _("督办〔%(y)s〕%(n)s号") % {"y": self.year, "n": self.sequence}
+
+
+class CaseReply(CaseRowMixin):
+    """A unit's answer in one round; `result` is the type's category (A–D, 支持 …)."""
+
+    round = models.PositiveSmallIntegerField(default=1)
+    unit = models.ForeignKey(Unit, on_delete=models.PROTECT, null=True, blank=True, related_name="+", verbose_name=_("答复单位"))
+    content = models.TextField(_("答复内容"))
+    result = models.CharField(_("办理结果"), max_length=20, blank=True)
+    replied_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    replied_at = models.DateTimeField(_("答复时间"), auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("答复")
+        verbose_name_plural = _("答复")
+        ordering = ["round", "pk"]
+        constraints = [models.UniqueConstraint(fields=["item_type", "item_id", "round"], name="reply_once_per_round")]
+        indexes = [models.Index(fields=["item_type", "item_id"], name="reply_item_idx")]
+
+    def __str__(self):
+        return f"{self.round}: {self.content[:20]}"
+
+
+class CaseRating(CaseRowMixin):
+    """A rating of a reply by one person it concerns (each co-signing deputy rates separately)."""
+
+    reply = models.ForeignKey(CaseReply, on_delete=models.CASCADE, related_name="ratings")
+    rater_key = models.CharField(max_length=40, help_text="who rated: user:<id>, deputy:<id> or citizen")
+    rater_label = models.CharField(_("评价人"), max_length=60)
+    satisfaction = models.CharField(_("满意度"), max_length=12, choices=Satisfaction.choices)
+    comment = models.TextField(_("意见"), blank=True)
+    rated_at = models.DateTimeField(_("评价时间"), auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("满意度评价")
+        verbose_name_plural = _("满意度评价")
+        ordering = ["pk"]
+        constraints = [models.UniqueConstraint(fields=["reply", "rater_key"], name="rating_once_per_rater")]
+        indexes = [models.Index(fields=["item_type", "item_id"], name="rating_item_idx")]
+
+    def __str__(self):
+        return f"{self.rater_label} {self.get_satisfaction_display()}"

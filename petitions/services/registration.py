@@ -1,0 +1,151 @@
+"""Registration and the acceptance decision (信访工作条例 Art.22–23): within 15 days of receipt
+the office accepts, declines with a reason, or transfers an item outside its remit."""
+import secrets
+
+from django.core.exceptions import ValidationError
+from django.db import transaction
+from django.db.models import Max
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from congress_office.crypto import keyed_hash
+from congress_office.models import Township
+from congress_office.services.cases import case_event, case_open_clock, case_pending_deadlines, case_transition
+from congress_office.services.deadlines import deadline_meet
+
+from ..choices import Channel, PetitionState
+from ..models import Petition
+
+QUERY_CODE_ALPHABET = "ABCDEFGHJKLMNPQRSTUVWXYZ23456789"  # no 0/O, 1/I
+
+
+def new_query_code():
+    return "".join(secrets.choice(QUERY_CODE_ALPHABET) for _ in range(10))
+
+
+def query_code_hash(code):
+    return keyed_hash(f"query-code:{code}")
+
+
+def _next_sequence(township, year):
+    # the township row serialises numbering: gapless and unique under concurrent registrations
+    Township.objects.select_for_update().get(pk=township.pk)
+    last = Petition.objects.filter(township=township, year=year).aggregate(n=Max("sequence"))["n"] or 0
+    return last + 1
+
+
+def find_earlier_case(petition):
+    """The most recent earlier petition of the same person (ID number or phone) on the same
+    subject, or None: the repeat-petition check (重复信访)."""
+    identity = [h for h in (petition.id_hash, petition.phone_hash) if h]
+    if not identity:
+        return None
+    from django.db.models import Q
+
+    same_person = Q()
+    if petition.id_hash:
+        same_person |= Q(id_hash=petition.id_hash)
+    if petition.phone_hash:
+        same_person |= Q(phone_hash=petition.phone_hash)
+    return (
+        Petition.objects.filter(township_id=petition.township_id, subject_id=petition.subject_id)
+        .filter(same_person).exclude(pk=petition.pk).order_by("-received_on", "-pk").first()
+    )
+
+
+@transaction.atomic
+def petition_register(*, township, by, channel, category, subject, title, address, request, facts, received_on,
+                      petitioner_name="", organisation="", phone="", id_number="", reasons="", oral_record="",
+                      is_group=False, headcount=1, representatives=(), source_deputy=None, with_query_code=False):
+    """Register a petition from any channel and start its 15-day acceptance clock.
+
+    Returns (petition, query_code); the code is only returned here (its hash is stored) and is
+    given to the petitioner to follow the case online."""
+    if received_on > timezone.localdate():
+        raise ValidationError({"received_on": _("收到日期不能晚于今天。")})
+    if subject.township_id not in (None, township.pk):
+        raise ValidationError({"subject": _("事项分类不属于本乡镇。")})
+    if channel == Channel.DEPUTY and source_deputy is None:
+        raise ValidationError({"source_deputy": _("代表转交的信访件请选择转交代表。")})
+    year = received_on.year
+    petition = Petition(
+        township=township, state=PetitionState.REGISTERED, year=year, sequence=_next_sequence(township, year),
+        channel=channel, category=category, subject=subject, title=title, address=address, request=request,
+        facts=facts, reasons=reasons, oral_record=oral_record, received_on=received_on,
+        petitioner_name=petitioner_name, organisation=organisation, phone=phone.strip(), id_number=id_number.strip().upper(),
+        phone_hash=keyed_hash(phone), id_hash=keyed_hash(id_number), is_group=is_group,
+        headcount=headcount if is_group else 1, representatives=[r for r in representatives if r],
+        registered_by=by, source_deputy=source_deputy,
+    )
+    code = None
+    if with_query_code:
+        code = new_query_code()
+        petition.query_code_hash = query_code_hash(code)
+    petition.full_clean()
+    if by is not None:
+        petition._history_user = by
+    petition.save()
+    earlier = find_earlier_case(petition)
+    if earlier is not None:
+        petition.repeat_of = earlier
+        petition.save(update_fields=["repeat_of"])
+    case_event(item=petition, action="register", label=_("登记"), by=by,
+               actor_label="" if by else (petitioner_name or organisation), to_state=petition.state,
+               data={"channel": channel, "repeat_of": earlier.pk if earlier else None})
+    case_open_clock(item=petition, clock_name="acceptance", start=received_on, by=by,
+                    title=_("受理告知：%(p)s") % {"p": petition})
+    return petition, code
+
+
+def _meet_acceptance(petition, by):
+    for deadline in case_pending_deadlines(petition, ["acceptance"]):
+        deadline_meet(deadline=deadline, by=by)
+
+
+@transaction.atomic
+def petition_accept(*, petition, by, on=None):
+    """Accept (受理): the 60-day handling clock will run from this date once assigned."""
+    on = on or timezone.localdate()
+    if on < petition.received_on:
+        raise ValidationError({"on": _("受理日期不能早于收到日期。")})
+    case_transition(item=petition, action="accept", by=by)
+    petition.accepted_on = on
+    petition.save(update_fields=["accepted_on"])
+    _meet_acceptance(petition, by)
+    return petition
+
+
+@transaction.atomic
+def petition_decline(*, petition, by, reason):
+    """Not accepted (不予受理), with the reason the notice letter gives the petitioner."""
+    if not (reason or "").strip():
+        raise ValidationError({"reason": _("请填写不予受理的理由。")})
+    case_transition(item=petition, action="not_accept", by=by, note=reason)
+    petition.decision_reason = reason.strip()
+    petition.save(update_fields=["decision_reason"])
+    _meet_acceptance(petition, by)
+    return petition
+
+
+@transaction.atomic
+def petition_transfer_out(*, petition, by, to, reason):
+    """Outside the office's remit: transferred to the competent body (转送有权处理的机关)."""
+    if not (to or "").strip():
+        raise ValidationError({"to": _("请填写转送的机关。")})
+    case_transition(item=petition, action="transfer_out", by=by, note=reason, data={"to": to})
+    petition.transferred_to, petition.decision_reason = to.strip(), (reason or "").strip()
+    petition.save(update_fields=["transferred_to", "decision_reason"])
+    _meet_acceptance(petition, by)
+    return petition
+
+
+def petition_for_query(*, code, phone):
+    """The petition a citizen may follow with the query code and the phone number given at
+    submission, or None. Both must match; nothing tells which one was wrong."""
+    code = "".join((code or "").split()).upper()
+    if len(code) != 10 or not phone:
+        return None
+    return (
+        Petition.objects.select_related("township", "subject", "lead_unit")
+        .filter(query_code_hash=query_code_hash(code), phone_hash=keyed_hash(phone)).first()
+    )
