@@ -17,9 +17,10 @@ class RoleRequiredMixin(LoginRequiredMixin, PermissionRequiredMixin):
 
 
 class VisibleObjectMixin:
-    """Detail-style views: the object is looked up within `model.objects.visible_to(user)`."""
+    """Detail-style views: the object is looked up within `model.objects.visible_to(user)`.
 
-    model = None
+    No `model = None` here: as a mixin listed before the view's other bases it would shadow
+    the `model` those bases set (UnitUpdateView takes it from UnitFormMixin)."""
 
     def get_queryset(self):
         return self.model.objects.visible_to(self.request.user)

@@ -11,6 +11,10 @@ class CoreConfig(AppConfig):
     verbose_name = _("平台")
 
     def ready(self):
+        from django.db.models.signals import post_migrate
+
         from . import registries
+        from .roles import sync_role_groups_after_migrate
 
         registries.register_core()
+        post_migrate.connect(sync_role_groups_after_migrate, dispatch_uid="core.sync_role_groups")

@@ -1,8 +1,11 @@
 import django_filters
 from django.db.models import Q
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from .models import Deadline, DeadlineState, Township, Unit, UnitKind
+
+PENDING = "pending"
 
 
 class VisibleChoicesFilterSet(django_filters.FilterSet):
@@ -11,7 +14,7 @@ class VisibleChoicesFilterSet(django_filters.FilterSet):
     def __init__(self, data=None, queryset=None, *, user, **kwargs):
         self.user = user
         super().__init__(data, queryset, **kwargs)
-        for name, f in self.filters.items():
+        for f in self.filters.values():
             model_qs = getattr(f, "queryset", None)
             if model_qs is not None and hasattr(model_qs, "visible_to"):
                 f.queryset = model_qs.visible_to(user)
@@ -19,14 +22,26 @@ class VisibleChoicesFilterSet(django_filters.FilterSet):
 
 class DeadlineFilterSet(VisibleChoicesFilterSet):
     q = django_filters.CharFilter(label=_("搜索"), method="search")
-    state = django_filters.ChoiceFilter(label=_("状态"), choices=DeadlineState.choices)
+    state = django_filters.ChoiceFilter(
+        label=_("状态"), choices=[(PENDING, _("未办结（全部）")), *DeadlineState.choices], method="filter_state"
+    )
     responsible_unit = django_filters.ModelChoiceFilter(label=_("责任单位"), queryset=Unit.objects.all())
     due_after = django_filters.DateFilter(label=_("到期日起"), field_name="due_date", lookup_expr="gte")
     due_before = django_filters.DateFilter(label=_("到期日止"), field_name="due_date", lookup_expr="lte")
+    met_after = django_filters.DateFilter(label=_("办结日起"), field_name="met_at", lookup_expr="date__gte")
 
     class Meta:
         model = Deadline
-        fields = ["q", "state", "responsible_unit", "due_after", "due_before"]
+        fields = ["q", "state", "responsible_unit", "due_after", "due_before", "met_after"]
+
+    def filter_state(self, queryset, name, value):
+        """As the dashboard counts: 未办结 is every pending state; 已逾期 is pending and past due,
+        whether or not the daily scan has marked it yet."""
+        if value == PENDING:
+            return queryset.pending()
+        if value == DeadlineState.OVERDUE:
+            return queryset.overdue_on(timezone.localdate())
+        return queryset.filter(state=value)
 
     def search(self, queryset, name, value):
         return queryset.filter(Q(title__icontains=value) | Q(note__icontains=value))

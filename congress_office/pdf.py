@@ -30,7 +30,8 @@ def render_pdf(template_name, context=None, *, progress=None):
     """
     from weasyprint import HTML
 
-    html = render_to_string(template_name, {"pdf_fonts": pdf_fonts(), "site_name": settings.SITE_NAME, **(context or {})})
+    base = {"pdf_fonts": pdf_fonts(), "site_name": settings.SITE_NAME}
+    html = render_to_string(template_name, {**base, **(context or {})})
     document = HTML(string=html, base_url=str(settings.BASE_DIR)).render()
     if progress:
         progress(80, "排版完成，正在写入 PDF")

@@ -62,6 +62,8 @@ class PdfReport:
     build_context: Callable
     permission: str = ""
     roles: tuple = field(default_factory=tuple)
+    # POST fields the start view copies (as strings) into job.params; build_context validates them.
+    params: tuple = ()
 
 
 @dataclass(frozen=True)
@@ -73,16 +75,22 @@ class RecordSection:
     build: Callable
 
 
+role_tables = Registry("role permission tables")  # {Role: ["app.codename", …]} of each app
+case_types = Registry("case types")  # congress_office.cases.CaseType of petitions, suggestions …
 deadline_kinds = Registry("deadline kinds")
 dashboard_cards = Registry("dashboard cards")
 pdf_reports = Registry("pdf reports")
 deputy_record_sections = Registry("deputy record sections")
 demo_seeders = Registry("demo seeders")  # callables (township, users, today) run by seed_demo
 nav_items = Registry("navigation")  # congress_office.navigation.NavItem entries of the domain apps
+# "转为信访 / 转为代表建议" on a reception visit: callables (visit, user) -> {"label", "url"} or None
+reception_visit_actions = Registry("reception visit actions")
 
 
 def register_core():
     from . import reports
+    from .roles import CORE_ROLE_PERMISSIONS
 
+    role_tables.register("core", CORE_ROLE_PERMISSIONS)
     deadline_kinds.register("core.general", DeadlineKind(label=_("督办事项")))
     reports.register()

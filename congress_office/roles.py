@@ -69,3 +69,27 @@ def sync_roles(apps, role_permissions):
             app_label, codename = perm.split(".")
             permission = Permission.objects.get(content_type__app_label=app_label, codename=codename)
             group.permissions.add(permission)
+
+
+def sync_role_groups_after_migrate(sender, using="default", **kwargs):
+    """post_migrate receiver: keep the role groups in line with every app's role table.
+
+    The data migrations create the groups once; this also restores them after a flush (which
+    empties auth_group) and grants permissions added to a role table later. It runs once, after
+    the last app's post_migrate, when every permission exists.
+    """
+    from django.apps import apps
+    from django.contrib.auth.models import Group, Permission
+
+    from .registries import role_tables
+
+    if sender.label != list(apps.get_app_configs())[-1].label:
+        return
+    permissions = {
+        f"{app_label}.{codename}": pk
+        for pk, app_label, codename in Permission.objects.using(using).values_list("pk", "content_type__app_label", "codename")
+    }
+    for table in role_tables.values():
+        for role, perms in table.items():
+            group, _created = Group.objects.using(using).get_or_create(name=str(role.value if hasattr(role, "value") else role))
+            group.permissions.add(*[permissions[p] for p in perms if p in permissions])

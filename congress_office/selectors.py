@@ -1,8 +1,10 @@
 """Reads for the core's pages. Each returns a fixed number of queries whatever the row count."""
+from collections import defaultdict
 from datetime import timedelta
 
 from django.db.models import Count, Q
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
 from .models import Deadline, DeadlineState, Notification, Township, Unit
 from .models.deadlines import PENDING_STATES
@@ -25,14 +27,21 @@ def deadline_get(*, user, pk):
     )
 
 
+# "due soon" on the dashboards: pending and due within this many days from today (inclusive)
+DUE_SOON_DAYS = 7
+
+
 def deadline_counts(*, user, today=None):
-    """Counters for dashboards: one query."""
+    """Counters for dashboards: one query. The deadline list's filters reproduce each count
+    (state=pending / state=overdue / the due-date window / met_after), so a counter's link
+    lists exactly what it counted."""
     today = today or timezone.localdate()
     month_start = today.replace(day=1)
+    soon = today + timedelta(days=DUE_SOON_DAYS)
     return Deadline.objects.visible_to(user).aggregate(
         pending=Count("pk", filter=Q(state__in=PENDING_STATES)),
         overdue=Count("pk", filter=Q(state__in=PENDING_STATES, due_date__lt=today)),
-        due_this_week=Count("pk", filter=Q(state__in=PENDING_STATES, due_date__gte=today, due_date__lte=today + timedelta(days=7))),
+        due_this_week=Count("pk", filter=Q(state__in=PENDING_STATES, due_date__gte=today, due_date__lte=soon)),
         extended=Count("pk", filter=Q(state=DeadlineState.EXTENDED)),
         met_this_month=Count("pk", filter=Q(state=DeadlineState.MET, met_at__date__gte=month_start)),
     )
@@ -71,8 +80,11 @@ def my_open_deadlines(*, user, limit=8):
 def unit_list(*, user, filters=None):
     from .filters import UnitFilterSet
 
-    qs = Unit.objects.visible_to(user).select_related("township").annotate(
-        pending_deadlines=Count("deadlines", filter=Q(deadlines__state__in=PENDING_STATES))
+    # an aggregating query ignores Meta.ordering, so the order is spelled out (stable pages)
+    qs = (
+        Unit.objects.visible_to(user).select_related("township")
+        .annotate(pending_deadlines=Count("deadlines", filter=Q(deadlines__state__in=PENDING_STATES)))
+        .order_by("township__code", "kind", "name", "pk")
     )
     return UnitFilterSet(filters, queryset=qs, user=user)
 
@@ -87,32 +99,48 @@ def kind_label(kind):
 
 
 def history_of(obj, *, limit=50):
-    """The change history of `obj`: who, when, and field by field what changed (two queries)."""
+    """The change history of `obj`: who, when, and field by field what changed. Two queries,
+    plus one per kind of related object whose foreign key changed (shown by name, not id)."""
     records = list(obj.history.select_related("history_user").order_by("-history_date", "-history_id")[: limit + 1])
-    entries = []
-    for newer, older in zip(records, records[1:] + [None]):
-        if len(entries) == limit:
+    diffs = []
+    for newer, older in zip(records, records[1:] + [None], strict=False):
+        if len(diffs) == limit:
             break
-        changes = []
-        if older is not None:
-            delta = newer.diff_against(older)
-            for change in delta.changes:
-                field = obj._meta.get_field(change.field)
-                changes.append({"field": field.verbose_name, "old": _display(field, change.old), "new": _display(field, change.new)})
+        diffs.append((newer, newer.diff_against(older).changes if older is not None else []))
+    related = defaultdict(set)
+    for _newer, changes in diffs:
+        for change in changes:
+            field = obj._meta.get_field(change.field)
+            if field.many_to_one:
+                related[field.related_model].update(v for v in (change.old, change.new) if v is not None)
+    names = {model: model._base_manager.in_bulk(pks) for model, pks in related.items()}
+    entries = []
+    for newer, changes in diffs:
+        shown = []
+        for change in changes:
+            field = obj._meta.get_field(change.field)
+            shown.append({
+                "field": field.verbose_name,
+                "old": _display(field, change.old, names),
+                "new": _display(field, change.new, names),
+            })
         entries.append({
             "when": newer.history_date,
             "who": newer.history_user,
             "type": newer.get_history_type_display(),
-            "changes": changes,
+            "changes": shown,
         })
     return entries
 
 
-def _display(field, value):
+def _display(field, value, names):
     if value in (None, ""):
         return "—"
+    if field.many_to_one:
+        target = names.get(field.related_model, {}).get(value)
+        return str(target) if target is not None else f"#{value}"
     if field.choices:
         return dict(field.flatchoices).get(value, value)
     if isinstance(value, bool):
-        return "是" if value else "否"
+        return _("是") if value else _("否")
     return value

@@ -28,7 +28,8 @@ def send_notification_email(notification_id):
             return False
         body = notification.body
         if notification.url:
-            body = f"{body}\n\n{settings.SITE_NAME}：{notification.url}"
+            # e-mail needs an absolute link; notifications store the path
+            body = f"{body}\n\n{settings.SITE_NAME}：{settings.SITE_URL.rstrip('/')}{notification.url}"
         send_mail(f"[{settings.SITE_NAME}] {notification.title}", body, None, [notification.recipient.email])
         notification.emailed_at = timezone.now()
         notification.save(update_fields=["emailed_at"])

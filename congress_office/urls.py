@@ -1,6 +1,8 @@
 from django.conf import settings
 from django.contrib import admin
 from django.contrib.auth import views as auth_views
+from django.contrib.auth.views import redirect_to_login
+from django.core.exceptions import PermissionDenied
 from django.urls import include, path
 
 from .views.accounts import PasswordChangeView
@@ -8,6 +10,17 @@ from .views.health import health
 
 admin.site.site_header = settings.SITE_NAME
 admin.site.site_title = settings.SITE_NAME
+
+
+def admin_login(request, extra_context=None):
+    """The Django admin follows the site's rules: one login page (with lockout) for everyone,
+    and 403 for a signed-in user who is not staff."""
+    if request.user.is_authenticated:
+        raise PermissionDenied
+    return redirect_to_login(request.GET.get("next") or request.get_full_path())
+
+
+admin.site.login = admin_login
 
 urlpatterns = [
     path("accounts/login/", auth_views.LoginView.as_view(redirect_authenticated_user=True), name="login"),

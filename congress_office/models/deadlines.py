@@ -178,7 +178,7 @@ class Reminder(models.Model):
         return f"{self.deadline_id}:{self.stage}"
 
     def stage_label(self):
-        kind, _sep, value = self.stage.partition(":")
+        kind, value, *_rest = self.stage.split(":")
         if kind == "before":
             return _("到期前 %(days)s 天提醒") % {"days": value}
         return _("逾期提醒（%(day)s）") % {"day": value}

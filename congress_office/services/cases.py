@@ -40,6 +40,38 @@ def _check_actor(item, by, permission):
         raise PermissionDenied(_("不能办理其他乡镇的事项。"))
 
 
+def case_check_actor(*, item, by, permission=""):
+    """Raise PermissionDenied unless `by` holds `permission` and belongs to the item's township
+    (`by=None` is a citizen through the public pages, checked by the view)."""
+    _check_actor(item, by, permission)
+
+
+def _refuse_state(spec, transition, current):
+    if current not in transition.sources:
+        raise ValidationError(
+            _("该事项当前为“%(state)s”，不能“%(action)s”。") % {"state": spec.state_label(current), "action": transition.label}
+        )
+
+
+def _transition_of(spec, action):
+    transition = spec.transitions.get(action)
+    if transition is None:
+        raise ValidationError(_("未知的操作：%(a)s") % {"a": action})
+    return transition
+
+
+def case_check(*, item, action, by):
+    """Whether `by` may take `action` on `item` now, without changing anything: the same
+    permission, township and state checks as case_transition (which repeats them under a row
+    lock). Raises PermissionDenied or ValidationError (Chinese); returns the Transition.
+    Pages use it to offer only the actions that would succeed."""
+    spec = case_type_of(item)
+    transition = _transition_of(spec, action)
+    _check_actor(item, by, transition.permission)
+    _refuse_state(spec, transition, item.state)
+    return transition
+
+
 def case_event(*, item, action, label, by=None, actor_label="", note="", data=None, from_state="", to_state=""):
     return CaseEvent.objects.create(
         **_item_rows(item), action=action, label=label, actor=by, actor_label=actor_label or "", note=note or "",
@@ -51,16 +83,11 @@ def case_transition(*, item, action, by=None, actor_label="", note="", data=None
     """Move `item` along `action` of its case type: checks the acting user's permission and
     township and the current state; a refused transition raises ValidationError in Chinese."""
     spec = case_type_of(item)
-    transition = spec.transitions.get(action)
-    if transition is None:
-        raise ValidationError(_("未知的操作：%(a)s") % {"a": action})
+    transition = _transition_of(spec, action)
     _check_actor(item, by, transition.permission)
     # lock the row so two clerks cannot both move the same case
     current = type(item).objects.select_for_update().only("state").get(pk=item.pk).state
-    if current not in transition.sources:
-        raise ValidationError(
-            _("该事项当前为“%(state)s”，不能“%(action)s”。") % {"state": spec.state_label(current), "action": transition.label}
-        )
+    _refuse_state(spec, transition, current)
     item.state = transition.target
     if transition.target == CaseState.CLOSED:
         item.closed_at = timezone.now()
@@ -157,7 +184,11 @@ def case_assign(*, item, lead_unit, by, co_units=(), mode=AssignmentMode.ASSIGN,
 
 @transaction.atomic
 def case_co_input(*, item, unit, by, note):
-    """A co-handling unit sends its opinion to the lead unit."""
+    """A co-handling unit sends its opinion to the lead unit (its own handler, or the office
+    recording it for the unit)."""
+    _check_actor(item, by, "")
+    if by is not None and by.has_role(Role.UNIT_HANDLER) and not by.has_role(Role.CLERK) and by.unit_id != unit.pk:
+        raise PermissionDenied(_("只能提交本单位的协办意见。"))
     assignment = CaseAssignment.objects.select_for_update().filter(
         **{k: v for k, v in _item_rows(item).items() if k != "township_id"}, unit=unit, role=AssignmentRole.CO,
         round=item.round,
@@ -179,6 +210,9 @@ def case_co_input(*, item, unit, by, note):
 def case_extend(*, item, reason, approver, by, extra=None, new_due_date=None):
     """Extend the current handling clock (reason, approver; the person concerned is told)."""
     spec = case_type_of(item)
+    # who and in which state first: a user without the right learns nothing about the clock
+    if "extend" in spec.transitions:
+        case_check(item=item, action="extend", by=by)
     deadline = case_pending_deadlines(item, handling_clocks(spec)).order_by("-pk").first()
     if deadline is None:
         raise ValidationError(_("该事项没有正在计时的办理期限。"))
@@ -192,7 +226,8 @@ def case_extend(*, item, reason, approver, by, extra=None, new_due_date=None):
             raise ValidationError({"extra": _("延期不得超过 %(n)s 日。") % {"n": spec.max_extension_days}})
         if new_due_date and new_due_date > limit:
             raise ValidationError({"new_due_date": _("延期不得超过 %(n)s 日（最迟 %(d)s）。") % {"n": spec.max_extension_days, "d": limit}})
-    _check_actor(item, by, spec.transitions["extend"].permission if "extend" in spec.transitions else "")
+    if "extend" not in spec.transitions:
+        _check_actor(item, by, "")
     extension = deadline_extend(
         deadline=deadline, reason=reason, approver=approver, by=by, extra=extra, new_due_date=new_due_date,
     )
@@ -209,7 +244,14 @@ def case_extend(*, item, reason, approver, by, extra=None, new_due_date=None):
 def case_supervise(*, item, by, content, reply_by=None):
     """Issue a supervision notice (督办单) to the lead unit, numbered per township and year."""
     spec = case_type_of(item)
-    _check_actor(item, by, spec.transitions["supervise"].permission if "supervise" in spec.transitions else "")
+    if "supervise" in spec.transitions:
+        # the type says in which states a case may be supervised (a replied case is no longer
+        # the unit's to hurry); the row lock keeps a concurrent reply from slipping past
+        transition = case_check(item=item, action="supervise", by=by)
+        item.state = type(item).objects.select_for_update().only("state").get(pk=item.pk).state
+        _refuse_state(spec, transition, item.state)
+    else:
+        _check_actor(item, by, "")
     if item.state in (CaseState.CLOSED, CaseState.REGISTERED) or item.lead_unit_id is None:
         raise ValidationError(_("只能对正在办理的事项督办。"))
     if not (content or "").strip():

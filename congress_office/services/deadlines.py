@@ -23,6 +23,13 @@ from .notifications import notify
 logger = logging.getLogger(__name__)
 
 
+def _record_history_user(instance, user):
+    """Attribute the history record simple_history writes on save to the acting user; outside a
+    request (tasks, commands, other services) the middleware cannot supply it."""
+    if user is not None:
+        instance._history_user = user
+
+
 @transaction.atomic
 def deadline_open(
     *, township, kind, title, start_date, rule, limit, responsible_unit=None, responsible_user=None,
@@ -31,6 +38,8 @@ def deadline_open(
     """Open a deadline: its due date is computed once here, from the rule, on the Chinese calendar."""
     if kind not in deadline_kinds:
         raise ValidationError(_("未知的期限事项类型：%(kind)s") % {"kind": kind})
+    if rule not in DeadlineRule.values:
+        raise ValidationError({"rule": _("未知的期限计算方式：%(rule)s") % {"rule": rule}})
     if responsible_unit is not None and responsible_unit.township_id != township.pk:
         raise ValidationError({"responsible_unit": _("责任单位必须属于本乡镇。")})
     if responsible_user is not None and responsible_user.township_id not in (None, township.pk):
@@ -45,6 +54,7 @@ def deadline_open(
         deadline.subject_type = ContentType.objects.get_for_model(subject)
         deadline.subject_id = subject.pk
     deadline.full_clean()
+    _record_history_user(deadline, by)
     deadline.save()
     return deadline
 
@@ -73,9 +83,11 @@ def deadline_extend(*, deadline, reason, approver, by, new_due_date=None, extra=
         reason=reason.strip(), approver=approver, requested_by=by,
     )
     extension.full_clean()
+    _record_history_user(extension, by)
     extension.save()
     deadline.due_date = new_due_date
     deadline.state = DeadlineState.EXTENDED
+    _record_history_user(deadline, by)
     deadline.save(update_fields=["due_date", "state"])
     notify(
         recipients=responsible_people(deadline),
@@ -94,6 +106,7 @@ def deadline_meet(*, deadline, by=None):
         raise ValidationError(_("该事项已办结。"))
     deadline.state = DeadlineState.MET
     deadline.met_at = timezone.now()
+    _record_history_user(deadline, by)
     deadline.save(update_fields=["state", "met_at"])
     return deadline
 
@@ -121,7 +134,8 @@ def reminder_stage(deadline, today, work_calendar):
 
     Before the due date: the nearest configured stage (7, 3, 1 days by default) that the
     remaining days have reached, so a missed scan still sends the current stage but never an
-    obsolete one. After it: one stage per working day, escalated to the chairs.
+    obsolete one; the stage names the due date, so an extension starts the stages afresh. After
+    it: one stage per working day, escalated to the chairs.
     """
     days_left = (deadline.due_date - today).days
     if days_left < 0:
@@ -131,7 +145,8 @@ def reminder_stage(deadline, today, work_calendar):
     reached = [n for n in settings.DEADLINE_REMINDER_DAYS_BEFORE if days_left <= n]
     if not reached:
         return None
-    return f"before:{min(reached)}"
+    # the due date is part of the stage: an extended deadline is reminded again before its new date
+    return f"before:{min(reached)}:{deadline.due_date.isoformat()}"
 
 
 def deadline_send_reminder(*, deadline, stage, today):

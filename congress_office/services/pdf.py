@@ -43,12 +43,13 @@ def pdf_job_run(*, job_id):
     if not claimed:
         return None
     job = PdfJob.objects.select_related("owner").get(pk=job_id)
-    spec = pdf_reports[job.report]
 
     def progress(percent, message):
+        job.progress, job.message = percent, message  # so a failure keeps the bar where it stopped
         _set_progress(job, percent, message)
 
     try:
+        spec = pdf_reports[job.report]  # inside the try: a report removed since the job was queued fails the job
         context = spec.build_context(job, progress)
         progress(50, _("正在排版"))
         pdf = render_pdf(spec.template, {**context, "title": job.title}, progress=progress)
@@ -56,7 +57,11 @@ def pdf_job_run(*, job_id):
         job.status, job.progress, job.message = PdfJobStatus.DONE, 100, _("已完成")
     except Exception as exc:  # the user must see that it failed, not wait forever
         logger.exception("PDF job %s failed", job_id)
-        job.status, job.message = PdfJobStatus.FAILED, _("生成失败：%(error)s") % {"error": str(exc)[:150]}
+        # A ValidationError is written for the user; any other error's text (SQL, file paths,
+        # a traceback's last line) belongs in the log, not on the page.
+        detail = "；".join(exc.messages) if isinstance(exc, ValidationError) else _("系统内部错误，详情已记入日志")
+        message = _("生成失败：%(error)s") % {"error": detail}
+        job.status, job.message = PdfJobStatus.FAILED, message[: PdfJob._meta.get_field("message").max_length]
     finally:
         job.finished_at = timezone.now()
         job.save()

@@ -187,6 +187,7 @@ PDF_FONT_TITLE = env.list("PDF_FONT_TITLE", default=["FZXiaoBiaoSong-B05S", "方
 PDF_FONT_SANS = env.list("PDF_FONT_SANS", default=["SimHei", "黑体", "Noto Sans CJK SC"])
 
 SITE_NAME = env("SITE_NAME", default="乡镇人大办公室")
+SITE_URL = env("SITE_URL", default="http://127.0.0.1:8000")  # for links in e-mails
 HEALTH_CHECK_BROKER_TIMEOUT = 2
 
 LOGGING = {

@@ -1,3 +1,5 @@
+from datetime import MAXYEAR, MINYEAR
+
 from django.contrib import messages
 from django.urls import reverse_lazy
 from django.utils import timezone
@@ -18,8 +20,16 @@ class HolidayListView(RoleRequiredMixin, ListView):
     context_object_name = "holidays"
 
     def get_queryset(self):
-        self.year = int(self.request.GET.get("year") or timezone.localdate().year)
+        self.year = self.requested_year()
         return Holiday.objects.filter(date__year=self.year)
+
+    def requested_year(self):
+        """?year=, or the current year when it is missing or not a usable year (never a 500)."""
+        try:
+            year = int(self.request.GET.get("year", ""))
+        except ValueError:
+            year = None
+        return year if year is not None and MINYEAR <= year <= MAXYEAR else timezone.localdate().year
 
     def get_context_data(self, **kwargs):
         today = timezone.localdate()
@@ -41,7 +51,18 @@ class HolidayCreateView(RoleRequiredMixin, CreateView):
 
 
 class HolidayDeleteView(RoleRequiredMixin, DeleteView):
+    """GET asks for confirmation; POST deletes and returns to the deleted date's year."""
+
     permission_required = "core.delete_holiday"
     model = Holiday
     template_name = "core/confirm_delete.html"
-    success_url = reverse_lazy("core:holiday_list")
+
+    def year_url(self):
+        return f"{reverse_lazy('core:holiday_list')}?year={self.object.date.year}"
+
+    def get_context_data(self, **kwargs):
+        return super().get_context_data(cancel_url=self.year_url(), **kwargs)
+
+    def get_success_url(self):
+        messages.success(self.request, _("已删除。"))
+        return self.year_url()

@@ -1,3 +1,5 @@
+from datetime import timedelta
+
 from django.contrib.auth.mixins import LoginRequiredMixin
 from django.utils import timezone
 from django.views.generic import TemplateView
@@ -21,6 +23,9 @@ class HomeView(LoginRequiredMixin, TemplateView):
         context["cards"] = [card for card in (make(user) for make in dashboard_cards.values()) if card]
         if user.has_perm("core.view_deadline"):
             context["counts"] = selectors.deadline_counts(user=user, today=today)
+            # the counters' links reproduce their windows on the deadline list
+            context["due_soon_until"] = today + timedelta(days=selectors.DUE_SOON_DAYS)
+            context["month_start"] = today.replace(day=1)
             context["my_deadlines"] = selectors.my_open_deadlines(user=user)
         if user.has_perm("core.view_dashboard"):
             by_unit = selectors.deadline_counts_by_unit(user=user, today=today)

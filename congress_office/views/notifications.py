@@ -26,7 +26,9 @@ class NotificationOpenView(LoginRequiredMixin, View):
         notification = get_visible_or_404(Notification.objects, request.user, pk=pk)
         notification_mark_read(notification=notification)
         target = notification.url
-        if target and url_has_allowed_host_and_scheme(target, allowed_hosts={request.get_host()}):
+        if target and url_has_allowed_host_and_scheme(
+            target, allowed_hosts={request.get_host()}, require_https=request.is_secure()
+        ):
             return redirect(target)
         return redirect("core:notification_list")
 

@@ -7,13 +7,21 @@ from django.views.generic import DetailView
 
 from ..access import VisibleObjectMixin
 from ..models import PdfJob, PdfJobStatus
+from ..registries import pdf_reports
 from ..services.pdf import pdf_job_start
+
+# the longest parameter value copied from the form (ids, years, codes)
+PARAM_MAX_LENGTH = 100
 
 
 class PdfJobStartView(LoginRequiredMixin, View):
     def post(self, request, report):
+        # only the fields the report declares, as strings; its build_context checks them
+        spec = pdf_reports.get(report)
+        declared = spec.params if spec else ()
+        params = {key: request.POST[key][:PARAM_MAX_LENGTH] for key in declared if key in request.POST}
         try:
-            job = pdf_job_start(report=report, user=request.user)
+            job = pdf_job_start(report=report, user=request.user, params=params)
         except ValidationError:
             raise Http404 from None
         return redirect(job.get_absolute_url())
