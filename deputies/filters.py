@@ -1,11 +1,13 @@
 import django_filters
+from django import forms
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
 from congress_office.filters import VisibleChoicesFilterSet
+from congress_office.forms import DateInput
 
 from .choices import ActivityStatus, ActivityType, DeputyStatus
-from .models import Activity, Deputy, DeputyGroup, District, Term
+from .models import Activity, Deputy, DeputyGroup, District, ReceptionDay, Term
 
 
 class DeputyFilterSet(VisibleChoicesFilterSet):
@@ -14,8 +16,9 @@ class DeputyFilterSet(VisibleChoicesFilterSet):
     district = django_filters.ModelChoiceFilter(label=_("选区"), queryset=District.objects.all())
     group = django_filters.ModelChoiceFilter(label=_("代表小组"), queryset=DeputyGroup.objects.all())
     status = django_filters.ChoiceFilter(label=_("状态"), choices=DeputyStatus.choices)
+    # a checkbox: unticked (the default) hides terminated deputies, ticked shows them too
     include_terminated = django_filters.BooleanFilter(
-        label=_("含已终止资格的代表"), method="filter_terminated", widget=django_filters.widgets.BooleanWidget()
+        label=_("含已终止资格的代表"), method="filter_terminated", widget=forms.CheckboxInput()
     )
 
     class Meta:
@@ -37,13 +40,34 @@ class DeputyFilterSet(VisibleChoicesFilterSet):
         return qs
 
 
+class DistrictFilterSet(VisibleChoicesFilterSet):
+    q = django_filters.CharFilter(label=_("搜索"), method="search")
+    term = django_filters.ModelChoiceFilter(label=_("届次"), queryset=Term.objects.all())
+
+    class Meta:
+        model = District
+        fields = ["q", "term"]
+
+    def search(self, queryset, name, value):
+        return queryset.filter(Q(name__icontains=value) | Q(area__icontains=value))
+
+
+class DeputyGroupFilterSet(VisibleChoicesFilterSet):
+    q = django_filters.CharFilter(label=_("搜索"), field_name="name", lookup_expr="icontains")
+    term = django_filters.ModelChoiceFilter(label=_("届次"), queryset=Term.objects.all())
+
+    class Meta:
+        model = DeputyGroup
+        fields = ["q", "term"]
+
+
 class ActivityFilterSet(VisibleChoicesFilterSet):
     q = django_filters.CharFilter(label=_("搜索"), method="search")
     type = django_filters.ChoiceFilter(label=_("活动类型"), choices=ActivityType.choices)
     status = django_filters.ChoiceFilter(label=_("状态"), choices=ActivityStatus.choices)
     group = django_filters.ModelChoiceFilter(label=_("代表小组"), queryset=DeputyGroup.objects.all())
-    date_after = django_filters.DateFilter(label=_("日期起"), field_name="date", lookup_expr="gte")
-    date_before = django_filters.DateFilter(label=_("日期止"), field_name="date", lookup_expr="lte")
+    date_after = django_filters.DateFilter(label=_("日期起"), field_name="date", lookup_expr="gte", widget=DateInput())
+    date_before = django_filters.DateFilter(label=_("日期止"), field_name="date", lookup_expr="lte", widget=DateInput())
 
     class Meta:
         model = Activity
@@ -53,3 +77,13 @@ class ActivityFilterSet(VisibleChoicesFilterSet):
         return queryset.filter(
             Q(title__icontains=value) | Q(place__icontains=value) | Q(participants__name__icontains=value)
         ).distinct()
+
+
+class ReceptionDayFilterSet(VisibleChoicesFilterSet):
+    district = django_filters.ModelChoiceFilter(label=_("选区"), queryset=District.objects.all())
+    date_after = django_filters.DateFilter(label=_("日期起"), field_name="date", lookup_expr="gte", widget=DateInput())
+    date_before = django_filters.DateFilter(label=_("日期止"), field_name="date", lookup_expr="lte", widget=DateInput())
+
+    class Meta:
+        model = ReceptionDay
+        fields = ["district", "date_after", "date_before"]

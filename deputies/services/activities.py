@@ -8,7 +8,7 @@ from congress_office.roles import Role
 from congress_office.services.notifications import notify
 
 from ..choices import ActivityStatus
-from ..models import Activity, ActivityAttachment, Deputy, ReceptionVisit, Training
+from ..models import Activity, ActivityAttachment, Deputy, ReceptionDay, ReceptionVisit, Training
 from ..validators import sniff_is_image, validate_attachment
 
 
@@ -20,25 +20,51 @@ def _participants_for(*, by, township, participants, group):
         if not participants:
             # a group activity is logged once for all its serving members
             participants = list(group.members.serving())
-    if not participants:
-        raise ValidationError({"participants": _("请选择参加活动的代表。")})
-    if any(d.township_id != township.pk for d in participants):
-        raise ValidationError({"participants": _("参加代表必须属于本乡镇。")})
     if by.has_role(Role.DEPUTY) and not by.has_role(Role.CLERK):
+        # a deputy's own entry always includes them (checked before "nobody chosen": a deputy's
+        # form has no participant field, so the list is empty until they are added)
         own = Deputy.objects.filter(user=by).first()
         if own is None:
             raise PermissionDenied(_("您的账号尚未关联代表信息，请联系人大办。"))
         if own not in participants:
             participants.append(own)
+    if not participants:
+        raise ValidationError({"participants": _("请选择参加活动的代表。")})
+    if any(d.township_id != township.pk for d in participants):
+        raise ValidationError({"participants": _("参加代表必须属于本乡镇。")})
     return participants
 
 
+def _validate_files(files):
+    """Every file is checked before any is stored: one bad file saves nothing (and leaves no
+    orphan in the media storage)."""
+    files = [f for f in files or [] if f]
+    errors = []
+    for upload in files:
+        try:
+            validate_attachment(upload)
+        except ValidationError as error:
+            errors.extend(error.messages)
+    if errors:
+        raise ValidationError({"files": errors})
+    return files
+
+
 def _attach(activity, files):
-    for upload in files or []:
-        validate_attachment(upload)
+    for upload in files:
         ActivityAttachment.objects.create(
             activity=activity, file=upload, name=upload.name[:200], is_image=sniff_is_image(upload), size=upload.size,
         )
+
+
+def _notify_reviewers(activity, by):
+    from congress_office.models import User
+
+    notify(
+        recipients=User.objects.with_role(Role.CLERK).filter(township_id=activity.township_id),
+        title=_("待确认的履职活动：%(t)s") % {"t": activity.title}, body=_("填报人：%(by)s") % {"by": by.display_name},
+        url=activity.get_absolute_url(), township=activity.township,
+    )
 
 
 @transaction.atomic
@@ -48,6 +74,7 @@ def activity_log(*, by, township, type, date, place, title, summary, outcome="",
     confirmation; an entry by the office itself is confirmed at once."""
     if date > timezone.localdate():
         raise ValidationError({"date": _("活动日期不能晚于今天。")})
+    files = _validate_files(files)
     people = _participants_for(by=by, township=township, participants=participants, group=group)
     office = by.has_role(Role.CLERK)
     activity = Activity(
@@ -61,24 +88,22 @@ def activity_log(*, by, township, type, date, place, title, summary, outcome="",
     activity.participants.set(people)
     _attach(activity, files)
     if not office:
-        from congress_office.models import User
-
-        notify(
-            recipients=User.objects.with_role(Role.CLERK).filter(township=township),
-            title=_("待确认的履职活动：%(t)s") % {"t": title}, body=_("填报人：%(by)s") % {"by": by.display_name},
-            url=activity.get_absolute_url(), township=township,
-        )
+        _notify_reviewers(activity, by)
     return activity
 
 
 @transaction.atomic
 def activity_resubmit(*, activity, by, files=None, **changes) -> Activity:
-    """A deputy corrects a returned activity and submits it again."""
+    """A deputy corrects a returned (or still pending) activity and submits it again; the
+    office is told once more."""
     activity = Activity.objects.select_for_update().get(pk=activity.pk)
     if activity.submitted_by_id != by.pk:
-        raise PermissionDenied
+        raise PermissionDenied(_("只能修改本人填报的履职活动。"))
     if activity.status == ActivityStatus.CONFIRMED:
         raise ValidationError(_("已确认的活动不能再修改。"))
+    if "date" in changes and changes["date"] > timezone.localdate():
+        raise ValidationError({"date": _("活动日期不能晚于今天。")})
+    files = _validate_files(files)
     participants = changes.pop("participants", None)
     for field, value in changes.items():
         setattr(activity, field, value)
@@ -89,6 +114,7 @@ def activity_resubmit(*, activity, by, files=None, **changes) -> Activity:
         activity.participants.set(_participants_for(by=by, township=activity.township, participants=participants,
                                                     group=activity.group))
     _attach(activity, files)
+    _notify_reviewers(activity, by)
     return activity
 
 
@@ -97,7 +123,9 @@ def _reviewable(activity, by):
     if not by.has_perm("deputies.review_activity") or by.township_id != activity.township_id:
         raise PermissionDenied(_("您无权审核本乡镇以外的履职活动。"))
     if activity.status != ActivityStatus.SUBMITTED:
-        raise ValidationError(_("只有“待确认”的活动可以确认或退回，当前状态：%(s)s。") % {"s": activity.get_status_display()})
+        raise ValidationError(
+            _("只有“待确认”的活动可以确认或退回，当前状态：%(s)s。") % {"s": activity.get_status_display()}
+        )
     return activity
 
 
@@ -124,8 +152,32 @@ def activity_return(*, activity, by, reason) -> Activity:
     return activity
 
 
+def _same_township(by, township_id):
+    if not by.is_county_wide and by.township_id != township_id:
+        raise PermissionDenied(_("只能处理本乡镇的记录。"))
+
+
+@transaction.atomic
+def reception_day_schedule(*, by, township, district, date, place, deputies=(), note="") -> ReceptionDay:
+    """Put a reception day (代表接待日) of a district on the schedule, with the deputies receiving."""
+    _same_township(by, township.pk)
+    deputies = list(deputies)
+    if district.township_id != township.pk:
+        raise ValidationError({"district": _("选区必须属于本乡镇。")})
+    if any(d.township_id != township.pk for d in deputies):
+        raise ValidationError({"deputies": _("接待代表必须属于本乡镇。")})
+    if ReceptionDay.objects.filter(district=district, date=date).exists():
+        raise ValidationError({"date": _("该选区在这一天已安排了接待日。")})
+    day = ReceptionDay(township=township, district=district, date=date, place=place, note=note)
+    day.full_clean()
+    day.save()
+    day.deputies.set(deputies)
+    return day
+
+
 @transaction.atomic
 def reception_visit_record(*, reception_day, by, visitor, matter, visitor_contact="", response="") -> ReceptionVisit:
+    _same_township(by, reception_day.township_id)
     visit = ReceptionVisit(reception_day=reception_day, recorded_by=by, visitor=visitor, matter=matter,
                            visitor_contact=visitor_contact, response=response)
     visit.full_clean()
@@ -134,7 +186,18 @@ def reception_visit_record(*, reception_day, by, visitor, matter, visitor_contac
 
 
 @transaction.atomic
-def training_set_attendance(*, training: Training, deputies) -> Training:
+def training_create(*, by, township, title, date, place="", hours=2) -> Training:
+    _same_township(by, township.pk)
+    training = Training(township=township, title=title, date=date, place=place, hours=hours)
+    training.full_clean()
+    training.save()
+    return training
+
+
+@transaction.atomic
+def training_set_attendance(*, training: Training, deputies, by=None) -> Training:
+    if by is not None:
+        _same_township(by, training.township_id)
     deputies = list(deputies)
     if any(d.township_id != training.township_id for d in deputies):
         raise ValidationError(_("参训代表必须属于本乡镇。"))
