@@ -134,11 +134,6 @@ def district_save(*, district: District) -> District:
     return district
 
 
-# 选举法 Art.12: a township of fewer than 2,000 residents may have fewer deputies than the base.
-# (A named setting would be better still; until base.py has one, this default applies.)
-DEFAULT_DEPUTY_COUNT_SMALL_POPULATION = 2000
-
-
 def deputy_count_range(township):
     """The statutory maximum of deputies for the township's population (选举法: base 45, +1 per
     1,500 residents, at most 160), or None when the population is not set."""
@@ -149,9 +144,9 @@ def deputy_count_range(township):
 
 
 def deputy_count_minimum(township):
-    """The base (45), or 0 for a township small enough to have fewer deputies."""
-    small = getattr(settings, "DEPUTY_COUNT_SMALL_POPULATION", DEFAULT_DEPUTY_COUNT_SMALL_POPULATION)
-    return 0 if township.population < small else settings.DEPUTY_COUNT_BASE
+    """The base (45), or 0 for a township small enough to have fewer deputies (选举法: fewer than
+    DEPUTY_COUNT_SMALL_POPULATION, 2,000, residents)."""
+    return 0 if township.population < settings.DEPUTY_COUNT_SMALL_POPULATION else settings.DEPUTY_COUNT_BASE
 
 
 def deputy_count_warning(township, count):
