@@ -1,4 +1,12 @@
 from django.urls import path
-from django.views.generic import TemplateView
 
-urlpatterns = [path("records/", TemplateView.as_view(template_name="base.html"), name="record_home")]
+from ..views import records
+
+urlpatterns = [
+    path("records/", records.RecordHomeView.as_view(), name="record_home"),
+    path("records/<int:deputy_pk>/<int:year>/", records.RecordDetailView.as_view(), name="record_detail"),
+    path("records/groups/<int:pk>/<int:year>/", records.GroupRecordView.as_view(), name="record_group"),
+    path("records/assessment/", records.AssessmentView.as_view(), name="assessment"),
+    path("records/assessment/<int:year>/scoring/", records.GroupScoringUpdateView.as_view(), name="assessment_scoring"),
+    path("records/assessment/<int:year>/awards/", records.AwardConfirmView.as_view(), name="award_confirm"),
+]
