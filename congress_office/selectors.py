@@ -100,7 +100,8 @@ def kind_label(kind):
 
 def history_of(obj, *, limit=50):
     """The change history of `obj`: who, when, and field by field what changed. Two queries,
-    plus one per kind of related object whose foreign key changed (shown by name, not id)."""
+    plus one per kind of related object whose foreign key or many-to-many set changed (shown by
+    name, not id)."""
     records = list(obj.history.select_related("history_user").order_by("-history_date", "-history_id")[: limit + 1])
     diffs = []
     for newer, older in zip(records, records[1:] + [None], strict=False):
@@ -113,6 +114,9 @@ def history_of(obj, *, limit=50):
             field = obj._meta.get_field(change.field)
             if field.many_to_one:
                 related[field.related_model].update(v for v in (change.old, change.new) if v is not None)
+            elif field.many_to_many:
+                key = field.m2m_reverse_field_name()
+                related[field.related_model].update(row[key] for row in [*(change.old or []), *(change.new or [])])
     names = {model: model._base_manager.in_bulk(pks) for model, pks in related.items()}
     entries = []
     for newer, changes in diffs:
@@ -134,6 +138,12 @@ def history_of(obj, *, limit=50):
 
 
 def _display(field, value, names):
+    if field.many_to_many:
+        # simple_history keeps the through rows: show the related objects' names
+        key = field.m2m_reverse_field_name()
+        targets = names.get(field.related_model, {})
+        shown = [str(targets.get(row[key], f"#{row[key]}")) for row in value or []]
+        return "、".join(shown) or "—"
     if value in (None, ""):
         return "—"
     if field.many_to_one:

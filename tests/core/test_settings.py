@@ -11,7 +11,8 @@ ROOT = Path(__file__).resolve().parents[2]
 
 
 def run_python(code, **env):
-    clean = {k: v for k, v in os.environ.items() if k not in {"DATABASE_URL", "REDIS_URL", "SECRET_KEY", "ALLOWED_HOSTS"}}
+    clean = {k: v for k, v in os.environ.items() if k not in {
+        "DATABASE_URL", "REDIS_URL", "SECRET_KEY", "ALLOWED_HOSTS", "FIELD_ENCRYPTION_KEYS", "PERSONAL_DATA_HASH_KEY"}}
     clean.update(env)
     return subprocess.run([sys.executable, "-c", code], cwd=ROOT, env=clean, capture_output=True, text=True, timeout=60)
 
@@ -51,10 +52,18 @@ def test_services_from_the_environment():
     assert shown["cache"].endswith("RedisCache")
 
 
-def test_production_refuses_to_start_without_secret_key():
-    result = run_python(SHOW, DJANGO_SETTINGS_MODULE="congress_office.settings.production", ALLOWED_HOSTS="x.example")
+@pytest.mark.parametrize("missing", ["SECRET_KEY", "FIELD_ENCRYPTION_KEYS", "PERSONAL_DATA_HASH_KEY"])
+def test_production_refuses_to_start_without_its_secrets(missing):
+    """SECRET_KEY and the personal-data keys have no default in production."""
+    secrets = {
+        "SECRET_KEY": "s" * 60, "FIELD_ENCRYPTION_KEYS": "kK1tUeWbV2y6h0ZqXo7bM0rS3q9pWl4fE8gC5dJ2aY0=",
+        "PERSONAL_DATA_HASH_KEY": "h" * 40,
+    }
+    del secrets[missing]
+    result = run_python(SHOW, DJANGO_SETTINGS_MODULE="congress_office.settings.production", ALLOWED_HOSTS="x.example",
+                        **secrets)
     assert result.returncode != 0
-    assert "SECRET_KEY" in result.stderr
+    assert missing in result.stderr
 
 
 def test_check_deploy_is_clean_in_production_settings():
@@ -64,6 +73,8 @@ def test_check_deploy_is_clean_in_production_settings():
         DJANGO_SETTINGS_MODULE="congress_office.settings.production",
         SECRET_KEY="x" * 20 + "-a-long-random-production-secret-key-for-tests-0123456789",
         ALLOWED_HOSTS="rd.example.gov.cn",
+        FIELD_ENCRYPTION_KEYS="kK1tUeWbV2y6h0ZqXo7bM0rS3q9pWl4fE8gC5dJ2aY0=",
+        PERSONAL_DATA_HASH_KEY="a-long-random-hash-key-for-tests",
     )
     result = subprocess.run(
         [sys.executable, "manage.py", "check", "--deploy", "--fail-level", "WARNING"],

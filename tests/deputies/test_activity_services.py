@@ -288,3 +288,20 @@ def test_a_deputy_sees_only_the_activities_they_take_part_in_or_logged(
     assert set(Activity.objects.visible_to(clerk)) == {mine, logged_for_both, theirs}
     county = UserFactory(roles=[Role.COUNTY], township=None)
     assert elsewhere in set(Activity.objects.visible_to(county))
+
+
+def test_history_shows_participants_by_name(clerk, township, term):
+    """A change of an activity's participants reads as names in the record's history, not ids."""
+    from datetime import date
+
+    from congress_office.selectors import history_of
+    from deputies.services.activities import activity_log
+
+    from .factories import DeputyFactory
+
+    a, b = DeputyFactory(term=term, name="李四"), DeputyFactory(term=term, name="王五")
+    activity = activity_log(by=clerk, township=township, type="inspection", date=date(2026, 6, 1), place="村部",
+                            title="视察", summary="视察", participants=[a])
+    activity.participants.set([a, b])
+    changes = [c for entry in history_of(activity) for c in entry["changes"] if c["field"] == "参加代表"]
+    assert changes and changes[0]["new"] == "李四、王五"

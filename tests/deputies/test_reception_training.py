@@ -158,7 +158,18 @@ def registered_action():
     reception_visit_actions._items.pop("tests.to_petition")
 
 
-def test_with_no_casework_app_registered_a_visit_shows_no_follow_up_area(client_for, clerk, reception_day):
+@pytest.fixture
+def no_casework_actions():
+    """The hook as the deputies app sees it on its own, without petitions and suggestions."""
+    saved = dict(reception_visit_actions._items)
+    reception_visit_actions._items.clear()
+    yield
+    reception_visit_actions._items.update(saved)
+
+
+def test_with_no_casework_app_registered_a_visit_shows_no_follow_up_area(
+    client_for, clerk, reception_day, no_casework_actions
+):
     reception_visit_record(reception_day=reception_day, by=clerk, visitor="陈阿姨", matter="村口路灯不亮")
 
     response = client_for(clerk).get(reception_day.get_absolute_url())

@@ -50,9 +50,8 @@ def playwright_instance(transactional_db):
 
     While Playwright's event loop runs in this thread, Django keeps its connections in
     context-local rather than thread-local storage (asgiref's thread-critical Local), i.e. the
-    test body gets a connection of its own. The test database's setup, its serialized copy
-    (serialized_rollback restores the role groups migrations created) and the flush after the
-    test must all happen on the ordinary thread-local connection, so the loop must not outlive
+    test body gets a connection of its own. The test database's setup and the flush after the
+    test (whose post_migrate restores the role groups, see congress_office.roles) must all happen on the ordinary thread-local connection, so the loop must not outlive
     the test; and the connections opened under it are closed before it stops, or they would
     keep the test database from being dropped at the end of the session.
     """

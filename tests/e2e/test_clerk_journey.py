@@ -10,7 +10,7 @@ from congress_office.roles import Role
 
 from ..factories import PASSWORD, UserFactory
 
-pytestmark = [pytest.mark.e2e, pytest.mark.django_db(transaction=True, serialized_rollback=True)]
+pytestmark = [pytest.mark.e2e, pytest.mark.django_db(transaction=True)]
 
 TITLE = "关于村道硬化工程进度的督办"
 START = "2026-09-28"
