@@ -1,0 +1,138 @@
+"""Forms of the handling steps: input validation only; the rules (states, windows, who may act)
+live in petitions.services.handling, whose ValidationErrors the views map onto these forms."""
+from django import forms
+from django.conf import settings
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+from congress_office.cases import Satisfaction
+from congress_office.forms import DateInput
+from congress_office.models import AssignmentMode, Unit
+from congress_office.roles import Role
+
+from ..choices import Outcome
+from ..services.handling import RETURN_VISIT_METHODS, chairs_of, pending_co_units
+
+TEXTAREA = {"rows": 5}
+
+
+class ConfirmForm(forms.Form):
+    """Irreversible steps ask for an explicit confirmation, also without JavaScript."""
+
+    confirm_label = _("我已核对以上内容，确认提交（提交后不能撤回）")
+
+    confirm = forms.BooleanField(required=True, error_messages={"required": _("请勾选确认后再提交。")})
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["confirm"].label = self.confirm_label
+        # keep the confirmation last
+        self.order_fields([name for name in self.fields if name != "confirm"] + ["confirm"])
+
+
+class AssignForm(forms.Form):
+    mode = forms.ChoiceField(label=_("方式"), choices=AssignmentMode.choices, initial=AssignmentMode.ASSIGN,
+                             widget=forms.RadioSelect,
+                             help_text=_("交办：交由本乡镇有关单位办理并报告结果；转办：转由有权处理的单位办理。"))
+    lead_unit = forms.ModelChoiceField(label=_("主办单位"), queryset=Unit.objects.none())
+    co_units = forms.ModelMultipleChoiceField(label=_("协办单位"), queryset=Unit.objects.none(), required=False,
+                                              widget=forms.CheckboxSelectMultiple)
+    note = forms.CharField(label=_("交办意见"), required=False, widget=forms.Textarea(attrs={"rows": 3}))
+
+    def __init__(self, *args, petition, **kwargs):
+        super().__init__(*args, **kwargs)
+        units = Unit.objects.filter(township_id=petition.township_id).active().order_by("kind", "name")
+        self.fields["lead_unit"].queryset = units
+        self.fields["co_units"].queryset = units
+
+    def clean(self):
+        cleaned = super().clean()
+        lead, co = cleaned.get("lead_unit"), cleaned.get("co_units")
+        if lead and co and lead in co:
+            self.add_error("co_units", _("主办单位不必再列为协办单位。"))
+        return cleaned
+
+
+class ExtendForm(ConfirmForm):
+    days = forms.IntegerField(label=_("延长天数"), min_value=1)
+    reason = forms.CharField(label=_("延期理由"), widget=forms.Textarea(attrs={"rows": 3}),
+                             help_text=_("将写入《延期办理告知书》告知信访人。"))
+    approver = forms.ModelChoiceField(label=_("批准人"), queryset=None, empty_label=_("请选择本乡镇主席、副主席"))
+
+    def __init__(self, *args, petition, **kwargs):
+        super().__init__(*args, **kwargs)
+        limit = settings.PETITION_MAX_EXTENSION_DAYS
+        self.fields["days"].widget.attrs["max"] = limit
+        self.fields["days"].help_text = _("自当前到期日起按日计算，最多 %(n)s 日，只能延期一次。") % {"n": limit}
+        self.fields["approver"].queryset = chairs_of(petition.township_id)
+
+    def clean_days(self):
+        days = self.cleaned_data["days"]
+        limit = settings.PETITION_MAX_EXTENSION_DAYS
+        if days > limit:
+            raise forms.ValidationError(_("延长期限不得超过 %(n)s 日。") % {"n": limit})
+        return days
+
+
+class SuperviseForm(ConfirmForm):
+    confirm_label = _("确认发出督办单（编号发出后不再收回）")
+
+    content = forms.CharField(label=_("督办意见"), widget=forms.Textarea(attrs=TEXTAREA))
+    reply_by = forms.DateField(label=_("要求反馈日期"), required=False, widget=DateInput())
+
+
+class CoInputForm(forms.Form):
+    unit = forms.ModelChoiceField(label=_("协办单位"), queryset=Unit.objects.none())
+    note = forms.CharField(label=_("协办意见"), widget=forms.Textarea(attrs=TEXTAREA))
+
+    def __init__(self, *args, petition, user, **kwargs):
+        super().__init__(*args, **kwargs)
+        pending = pending_co_units(petition)
+        if user.unit_id and user.unit_id in {u.pk for u in pending} and not user.has_role(Role.CLERK):
+            del self.fields["unit"]  # a co-unit's own handler answers for their unit
+        else:
+            self.fields["unit"].queryset = Unit.objects.filter(pk__in=[u.pk for u in pending])
+
+
+class ReplyForm(ConfirmForm):
+    outcome = forms.ChoiceField(label=_("处理意见"), choices=Outcome.choices, widget=forms.RadioSelect)
+    content = forms.CharField(label=_("答复内容"), widget=forms.Textarea(attrs={"rows": 8}),
+                              help_text=_("写明查明的事实、处理依据和处理结果，将印入《信访事项处理意见书》。"))
+    on = forms.DateField(label=_("答复日期"), widget=DateInput(), initial=timezone.localdate)
+
+
+class RateForm(ConfirmForm):
+    satisfaction = forms.ChoiceField(label=_("信访人评价"), choices=Satisfaction.choices, widget=forms.RadioSelect)
+    comment = forms.CharField(label=_("信访人意见"), required=False, widget=forms.Textarea(attrs={"rows": 3}),
+                              help_text=_("选“不满意”时必填：承办单位将据此重新办理。"))
+
+
+class ReviewRequestForm(forms.Form):
+    requested_on = forms.DateField(label=_("申请日期"), widget=DateInput(), initial=timezone.localdate)
+    request = forms.CharField(label=_("申请理由"), widget=forms.Textarea(attrs=TEXTAREA))
+
+
+class ReviewDecideForm(ConfirmForm):
+    outcome = forms.ChoiceField(label=_("结论"), choices=Outcome.choices, widget=forms.RadioSelect)
+    decision = forms.CharField(label=_("意见"), widget=forms.Textarea(attrs={"rows": 8}))
+    decided_on = forms.DateField(label=_("决定日期"), widget=DateInput(), initial=timezone.localdate)
+
+
+class InstructForm(forms.Form):
+    content = forms.CharField(label=_("批示内容"), widget=forms.Textarea(attrs=TEXTAREA))
+
+
+class TakeOwnershipForm(ConfirmForm):
+    confirm_label = _("由我包案：负责协调督促本事项直至办结")
+
+
+class CompletionReportForm(ConfirmForm):
+    content = forms.CharField(label=_("办结情况"), widget=forms.Textarea(attrs={"rows": 8}),
+                              help_text=_("办理过程、处理结果、信访人意见及息诉罢访情况。"))
+
+
+class ReturnVisitForm(forms.Form):
+    visited_on = forms.DateField(label=_("回访日期"), widget=DateInput(), initial=timezone.localdate)
+    method = forms.ChoiceField(label=_("回访方式"), choices=RETURN_VISIT_METHODS, initial="电话")
+    satisfaction = forms.ChoiceField(label=_("满意度"), choices=Satisfaction.choices, widget=forms.RadioSelect)
+    note = forms.CharField(label=_("回访情况"), required=False, widget=forms.Textarea(attrs={"rows": 4}))

@@ -1,0 +1,624 @@
+"""Handling a petition on the core's engine (信访工作条例 Art.31–36).
+
+The office does not decide a petition itself: it assigns (交办) or transfers (转办) it to the
+responsible unit, supervises (督办), and the unit replies with a 处理意见书 (支持 / 解释说明 /
+不予支持). The petitioner may ask for a 复查 within 30 days of the reply and for a 复核 within 30
+days of the 复查 decision; each is decided within 30 days, and after a 复核 the same request is
+not accepted again. Leaders instruct (批示) and take ownership (包案); the unit files a
+completion report (办结报告); the office visits the petitioner afterwards (回访).
+
+Every write is one service here, keyword-only and atomic. Each starts with its `check_*`
+function, which raises PermissionDenied or ValidationError (Chinese) without changing anything;
+`petition_actions` runs the same checks to offer only the actions that would succeed. The
+clocks are Deadlines of kind "petitions.petition.<clock>", so the platform's daily scan
+reminds the unit and clerks and escalates overdue ones to the chairs.
+"""
+from dataclasses import dataclass
+
+from django.conf import settings
+from django.contrib.contenttypes.models import ContentType
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.db import IntegrityError, transaction
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
+
+from congress_office.cases import Satisfaction
+from congress_office.models import (
+    AssignmentMode,
+    AssignmentRole,
+    CaseAssignment,
+    DeadlineExtension,
+    DeadlineRule,
+    User,
+)
+from congress_office.roles import Role
+from congress_office.services.cases import (
+    case_assign,
+    case_check,
+    case_check_actor,
+    case_co_input,
+    case_event,
+    case_extend,
+    case_open_clock,
+    case_pending_deadlines,
+    case_rate,
+    case_reply,
+    case_supervise,
+    case_transition,
+)
+from congress_office.services.deadlines import deadline_meet
+from congress_office.services.notifications import notify
+from congress_office.services.pdf import pdf_job_start
+from congress_office.workdays import compute_due_date
+
+from ..choices import Outcome, ReviewKind
+from ..choices import PetitionState as S
+from ..models import CompletionReport, LeaderInstruction, Petition, ReturnVisit, Review
+
+HANDLING_STATES = (S.ASSIGNED, S.REOPENED)
+# a leader may instruct on, or take ownership of, a petition until it is finished
+LEADER_STATES = (S.REGISTERED, S.ACCEPTED, S.ASSIGNED, S.REPLIED, S.REOPENED, S.REVIEWING, S.RECHECKING)
+COMPLETION_STATES = (S.REPLIED, S.CLOSED, S.FINAL)
+RETURN_VISIT_STATES = (S.CLOSED, S.FINAL)
+
+REVIEW_ACTIONS = {
+    ReviewKind.REVIEW: ("request_review", "decide_review"),
+    ReviewKind.RECHECK: ("request_recheck", "decide_recheck"),
+}
+
+RETURN_VISIT_METHODS = [
+    ("电话", gettext_lazy("电话")), ("上门", gettext_lazy("上门")), ("约谈", gettext_lazy("约谈")),
+    ("短信", gettext_lazy("短信")), ("其他", gettext_lazy("其他")),
+]
+
+
+def _today():
+    return timezone.localdate()
+
+
+def _state_label(petition):
+    return S(petition.state).label if petition.state in S.values else petition.state
+
+
+def _refuse_state(petition, action_label):
+    raise ValidationError(
+        _("该事项当前为“%(state)s”，不能“%(action)s”。") % {"state": _state_label(petition), "action": action_label}
+    )
+
+
+def _not_in_future(value, field, label):
+    if value > _today():
+        raise ValidationError({field: _("%(label)s不能晚于今天。") % {"label": label}})
+
+
+def _is_unit_handler_only(user):
+    return user.has_role(Role.UNIT_HANDLER) and not user.has_role(Role.CLERK)
+
+
+def _lock(petition):
+    """Lock the petition's row and refresh its state: two people acting at once queue here."""
+    petition.state = Petition.objects.select_for_update().only("state").get(pk=petition.pk).state
+    return petition
+
+
+def _clerks_and_chairs(petition):
+    return list(
+        User.objects.filter(township_id=petition.township_id, is_active=True,
+                            groups__name__in=[Role.CLERK, Role.CHAIR]).distinct()
+    )
+
+
+def _lead_handlers(petition):
+    if not petition.lead_unit_id:
+        return []
+    return list(User.objects.with_role(Role.UNIT_HANDLER).filter(unit_id=petition.lead_unit_id))
+
+
+def _item_filter(petition):
+    return {"item_type": ContentType.objects.get_for_model(Petition), "item_id": petition.pk}
+
+
+# --- assignment (交办 / 转办) -------------------------------------------------------------------
+
+
+def check_assign(petition, by):
+    case_check(item=petition, action="assign", by=by)
+
+
+@transaction.atomic
+def petition_assign(*, petition, lead_unit, by, co_units=(), mode=AssignmentMode.ASSIGN, note=""):
+    """Assign (交办) or transfer (转办) an accepted petition to a lead unit, optionally with
+    co-handling units. The 60-day handling clock runs from the acceptance date (Art.34)."""
+    check_assign(petition, by)
+    if mode not in AssignmentMode.values:
+        raise ValidationError({"mode": _("请选择交办或转办。")})
+    if petition.accepted_on is None:
+        raise ValidationError(_("该事项尚未受理，不能交办。"))
+    return case_assign(
+        item=petition, lead_unit=lead_unit, by=by, co_units=list(co_units), mode=mode, start=petition.accepted_on,
+        note=note,
+    )
+
+
+def check_co_input(petition, by, unit=None):
+    case_check_actor(item=petition, by=by, permission="petitions.reply_petition")
+    if petition.state not in HANDLING_STATES:
+        _refuse_state(petition, _("提交协办意见"))
+    pending = pending_co_units(petition)
+    if _is_unit_handler_only(by):
+        if by.unit_id not in {u.pk for u in pending}:
+            raise PermissionDenied(_("只有本事项的协办单位可以提交协办意见。"))
+    elif not pending:
+        raise ValidationError(_("没有待提交意见的协办单位。"))
+    if unit is not None and unit.pk not in {u.pk for u in pending}:
+        raise ValidationError({"unit": _("该单位不是本事项的协办单位，或已提交过意见。")})
+
+
+def pending_co_units(petition):
+    """The co-handling units of the current round that have not yet sent their opinion."""
+    rows = CaseAssignment.objects.filter(
+        **_item_filter(petition), round=petition.round, role=AssignmentRole.CO, input_at__isnull=True
+    ).select_related("unit")
+    return [row.unit for row in rows]
+
+
+@transaction.atomic
+def petition_co_input(*, petition, by, note, unit=None):
+    """A co-handling unit sends its opinion to the lead unit (the office may record it for a
+    unit that sent it on paper)."""
+    check_co_input(petition, by, unit)
+    if unit is None:
+        if not _is_unit_handler_only(by):
+            raise ValidationError({"unit": _("请选择协办单位。")})
+        unit = by.unit
+    return case_co_input(item=petition, unit=unit, by=by, note=note)
+
+
+# --- extension (延期) ---------------------------------------------------------------------------
+
+
+def handling_extensions(petition):
+    """Extensions granted on any handling clock of the petition (at most one, Art.34)."""
+    kinds = [f"{Petition.case_type_key}.{name}" for name in ("handling", "reopened")]
+    return DeadlineExtension.objects.filter(
+        deadline__subject_type=ContentType.objects.get_for_model(Petition), deadline__subject_id=petition.pk,
+        deadline__kind__in=kinds,
+    )
+
+
+def check_extend(petition, by):
+    case_check(item=petition, action="extend", by=by)
+    if handling_extensions(petition).exists():
+        raise ValidationError(_("办理期限已延长过一次，不能再次延期。"))
+
+
+def chairs_of(township_id):
+    return User.objects.with_role(Role.CHAIR).filter(township_id=township_id).order_by("name", "username")
+
+
+@transaction.atomic
+def petition_extend(*, petition, days, reason, approver, by):
+    """Extend the handling clock once, by at most PETITION_MAX_EXTENSION_DAYS days, with the
+    approval of a chair of the township. The petitioner has no account: the notice of the
+    extension (延期办理告知书) is printed, and the timeline records that they are told."""
+    check_extend(petition, by)
+    limit = settings.PETITION_MAX_EXTENSION_DAYS
+    if not isinstance(days, int) or days < 1:
+        raise ValidationError({"days": _("请填写延长的天数。")})
+    if days > limit:
+        raise ValidationError({"days": _("延长期限不得超过 %(n)s 日。") % {"n": limit}})
+    if not (reason or "").strip():
+        raise ValidationError({"reason": _("请填写延期理由。")})
+    if approver is None or not approver.is_active or not approver.has_role(Role.CHAIR) or (
+        approver.township_id != petition.township_id
+    ):
+        raise ValidationError({"approver": _("延期须经本乡镇人大主席团负责人批准，请选择本乡镇的主席或副主席。")})
+    _lock(petition)
+    check_extend(petition, by)
+    extension = case_extend(item=petition, reason=reason.strip(), approver=approver, by=by, extra=days)
+    case_event(
+        item=petition, action="notify_petitioner", label=_("告知信访人"), by=by,
+        note=_("办理期限延长至 %(due)s，延期理由：%(reason)s。请打印《延期办理告知书》送达信访人。") % {
+            "due": extension.new_due_date.isoformat(), "reason": extension.reason},
+        data={"extension_id": extension.pk, "new_due_date": extension.new_due_date.isoformat()},
+    )
+    return extension
+
+
+# --- supervision (督办) -------------------------------------------------------------------------
+
+
+def check_supervise(petition, by):
+    case_check(item=petition, action="supervise", by=by)
+
+
+SUPERVISION_REPORT = "petitions.supervision_notice"
+
+
+@transaction.atomic
+def petition_supervise(*, petition, by, content, reply_by=None):
+    """Issue a supervision notice (督办单, numbered 督办〔year〕n号 per township) to the lead
+    unit and queue its PDF for `by`. Returns (supervision, pdf_job)."""
+    check_supervise(petition, by)
+    if reply_by is not None and reply_by < _today():
+        raise ValidationError({"reply_by": _("要求反馈日期不能早于今天。")})
+    supervision = case_supervise(item=petition, by=by, content=content, reply_by=reply_by)
+    job = pdf_job_start(report=SUPERVISION_REPORT, user=by, params={"supervision_id": str(supervision.pk)})
+    return supervision, job
+
+
+# --- reply (答复) and the petitioner's rating ------------------------------------------------
+
+
+def check_reply(petition, by):
+    case_check(item=petition, action="reply", by=by)
+    if by is not None and _is_unit_handler_only(by) and by.unit_id != petition.lead_unit_id:
+        raise PermissionDenied(_("只有主办单位可以答复。"))
+
+
+@transaction.atomic
+def petition_reply(*, petition, by, outcome, content, on=None):
+    """The lead unit's (or the office's) reply with its outcome: 支持, 解释说明 or 不予支持.
+    It meets the handling clock; the 处理意见书 is printed from it."""
+    check_reply(petition, by)
+    if outcome not in Outcome.values:
+        raise ValidationError({"outcome": _("请选择处理意见：支持、解释说明或不予支持。")})
+    on = on or _today()
+    _not_in_future(on, "on", _("答复日期"))
+    if petition.accepted_on and on < petition.accepted_on:
+        raise ValidationError(
+            {"on": _("答复日期不能早于受理日期（%(d)s）。") % {"d": petition.accepted_on.isoformat()}})
+    reply, _event = case_reply(item=petition, by=by, content=content, result=outcome)
+    petition.outcome, petition.replied_on = outcome, on
+    petition.save(update_fields=["outcome", "replied_on"])
+    return reply
+
+
+def check_rate(petition, by):
+    if by is not None:
+        case_check_actor(item=petition, by=by, permission="petitions.register_petition")
+    case_check(item=petition, action="close", by=None)
+
+
+@transaction.atomic
+def petition_rate(*, petition, satisfaction, comment="", by=None):
+    """The petitioner rates the reply: online (`by=None`, the public page has checked the query
+    code) or told to the office, which records it. 不满意 reopens handling on the shorter
+    PETITION_REOPEN_DAYS clock (round 2); otherwise the petition is closed."""
+    check_rate(petition, by)
+    if satisfaction not in Satisfaction.values:
+        raise ValidationError({"satisfaction": _("请选择满意度。")})
+    if satisfaction == Satisfaction.UNSATISFIED and not (comment or "").strip():
+        raise ValidationError({"comment": _("不满意时请填写理由，承办单位据此重新办理。")})
+    _lock(petition)
+    return case_rate(
+        item=petition, satisfaction=satisfaction, rater_key="citizen", rater_label=petition.petitioner, by=by,
+        comment=(comment or "").strip(),
+    )
+
+
+# --- 复查 and 复核 --------------------------------------------------------------------------------
+
+
+def review_window(petition, kind):
+    """(start, last day) within which a request of `kind` may be made, or None when it cannot
+    be made at all yet: 复查 from the reply, 复核 from the 复查 decision. The last day follows
+    the platform's rule for calendar-day limits (moved to the next working day)."""
+    if kind == ReviewKind.REVIEW:
+        start = petition.replied_on
+    else:
+        review = petition.reviews.filter(kind=ReviewKind.REVIEW, decided_on__isnull=False).first()
+        start = review.decided_on if review else None
+    if start is None:
+        return None
+    return start, compute_due_date(start, DeadlineRule.CALENDAR_DAYS, settings.PETITION_REVIEW_REQUEST_DAYS)
+
+
+def _duplicate_review_message(kind):
+    if kind == ReviewKind.RECHECK:
+        return _("复核意见为终结意见：同一信访事项已经复核，不再受理复核申请。")
+    return _("该信访事项已经申请过复查，不能重复申请；对复查意见不服的，可以申请复核。")
+
+
+def check_request_review(petition, kind, by):
+    """Permission and state only; the window depends on the request date (see the service)."""
+    if kind not in REVIEW_ACTIONS:
+        raise ValidationError({"kind": _("请选择复查或复核。")})
+    case_check(item=petition, action=REVIEW_ACTIONS[kind][0], by=by)
+    if kind == ReviewKind.RECHECK and review_window(petition, kind) is None:
+        raise ValidationError(_("须先经复查并作出复查意见，方可申请复核。"))
+    if kind == ReviewKind.REVIEW and petition.replied_on is None:
+        raise ValidationError(_("该事项尚未答复，不能申请复查。"))
+
+
+@transaction.atomic
+def petition_request_review(*, petition, kind, requested_on, request, by):
+    """Register a request for 复查 (within PETITION_REVIEW_REQUEST_DAYS of the reply) or 复核
+    (within the same number of days of the 复查 decision) and start its decision clock. Each
+    kind is accepted once per petition: a second 复核 is refused (the unique constraint on
+    Review is the final word, also under concurrent requests)."""
+    if kind not in REVIEW_ACTIONS:
+        raise ValidationError({"kind": _("请选择复查或复核。")})
+    request_action = REVIEW_ACTIONS[kind][0]
+    case_check_actor(item=petition, by=by, permission="petitions.register_petition")
+    if not (request or "").strip():
+        raise ValidationError({"request": _("请填写申请理由。")})
+    if requested_on is None:
+        raise ValidationError({"requested_on": _("请填写申请日期。")})
+    _not_in_future(requested_on, "requested_on", _("申请日期"))
+    _lock(petition)
+    try:
+        with transaction.atomic():
+            review = Review.objects.create(
+                petition=petition, kind=kind, requested_on=requested_on, request=request.strip(), recorded_by=by,
+            )
+    except IntegrityError:
+        raise ValidationError(_duplicate_review_message(kind)) from None
+    window = review_window(petition, kind)
+    if window is None:
+        if kind == ReviewKind.RECHECK:
+            raise ValidationError(_("须先经复查并作出复查意见，方可申请复核。"))
+        raise ValidationError(_("该事项尚未答复，不能申请复查。"))
+    start, last_day = window
+    if requested_on < start:
+        raise ValidationError({"requested_on": _("申请日期不能早于%(what)s（%(d)s）。") % {
+            "what": _("答复日期") if kind == ReviewKind.REVIEW else _("复查决定日期"), "d": start.isoformat()}})
+    if requested_on > last_day:
+        days = settings.PETITION_REVIEW_REQUEST_DAYS
+        if kind == ReviewKind.REVIEW:
+            message = _("复查申请须自收到处理意见之日起 %(n)s 日内提出"
+                        "（答复日期 %(start)s，最迟 %(last)s），已超过期限。")
+        else:
+            message = _("复核申请须自收到复查意见之日起 %(n)s 日内提出"
+                        "（复查决定日期 %(start)s，最迟 %(last)s），已超过期限。")
+        values = {"n": days, "start": start.isoformat(), "last": last_day.isoformat()}
+        raise ValidationError({"requested_on": message % values})
+    case_transition(item=petition, action=request_action, by=by, note=review.request,
+                     data={"kind": kind, "requested_on": requested_on.isoformat(), "review_id": review.pk})
+    label = ReviewKind(kind).label
+    case_open_clock(item=petition, clock_name=kind, start=requested_on, by=by,
+                    title=_("%(kind)s决定：%(p)s") % {"kind": label, "p": petition})
+    notify(recipients=_clerks_and_chairs(petition),
+           title=_("信访人申请%(kind)s：%(p)s") % {"kind": label, "p": petition},
+           body=review.request[:200], url=petition.get_absolute_url(), township=petition.township)
+    return review
+
+
+def check_decide_review(petition, kind, by):
+    if kind not in REVIEW_ACTIONS:
+        raise ValidationError({"kind": _("请选择复查或复核。")})
+    case_check(item=petition, action=REVIEW_ACTIONS[kind][1], by=by)
+
+
+@transaction.atomic
+def petition_decide_review(*, petition, kind, by, decision, outcome, decided_on=None):
+    """Decide the pending 复查 or 复核 and meet its clock. A 复查 decision closes the petition
+    again (a 复核 may follow); a 复核 decision is final (复核终结)."""
+    check_decide_review(petition, kind, by)
+    if outcome not in Outcome.values:
+        raise ValidationError({"outcome": _("请选择结论：支持、解释说明或不予支持。")})
+    if not (decision or "").strip():
+        raise ValidationError({"decision": _("请填写%(kind)s意见。") % {"kind": ReviewKind(kind).label}})
+    decided_on = decided_on or _today()
+    _not_in_future(decided_on, "decided_on", _("决定日期"))
+    _lock(petition)
+    review = Review.objects.select_for_update().filter(petition=petition, kind=kind, decided_on__isnull=True).first()
+    if review is None:
+        raise ValidationError(_("没有待决定的%(kind)s申请。") % {"kind": ReviewKind(kind).label})
+    if decided_on < review.requested_on:
+        raise ValidationError(
+            {"decided_on": _("决定日期不能早于申请日期（%(d)s）。") % {"d": review.requested_on.isoformat()}})
+    review.decision, review.outcome, review.decided_on = decision.strip(), outcome, decided_on
+    review._history_user = by
+    review.save(update_fields=["decision", "outcome", "decided_on"])
+    case_transition(item=petition, action=REVIEW_ACTIONS[kind][1], by=by, note=review.decision,
+                    data={"kind": kind, "outcome": outcome, "review_id": review.pk})
+    for deadline in case_pending_deadlines(petition, [kind]):
+        deadline_meet(deadline=deadline, by=by)
+    return review
+
+
+# --- leaders: instructions (批示) and ownership (包案) ------------------------------------------
+
+
+def _check_leader(petition, by, what):
+    if by is None or not by.has_perm("petitions.instruct_petition"):
+        raise PermissionDenied(_("只有人大主席团负责人可以%(what)s。") % {"what": what})
+    case_check_actor(item=petition, by=by)
+    if petition.state not in LEADER_STATES:
+        _refuse_state(petition, what)
+
+
+def check_instruct(petition, by):
+    _check_leader(petition, by, _("作领导批示"))
+
+
+@transaction.atomic
+def leader_instruct(*, petition, by, content):
+    """A chair's written instruction (领导批示); the office and the lead unit are told."""
+    check_instruct(petition, by)
+    if not (content or "").strip():
+        raise ValidationError({"content": _("请填写批示内容。")})
+    instruction = LeaderInstruction(petition=petition, leader=by, content=content.strip())
+    instruction.full_clean()
+    instruction._history_user = by
+    instruction.save()
+    case_event(item=petition, action="instruct", label=_("领导批示"), by=by, note=instruction.content,
+               data={"instruction_id": instruction.pk})
+    recipients = [u for u in _clerks_and_chairs(petition) if u.pk != by.pk] + _lead_handlers(petition)
+    notify(recipients=recipients, title=_("领导批示：%(p)s") % {"p": petition},
+           body=_("%(leader)s批示：%(c)s") % {"leader": by.display_name, "c": instruction.content[:200]},
+           url=petition.get_absolute_url(), township=petition.township)
+    return instruction
+
+
+def check_take_ownership(petition, by):
+    _check_leader(petition, by, _("包案"))
+    if petition.leader_owner_id == by.pk:
+        raise ValidationError(_("您已包案该事项。"))
+    if petition.leader_owner_id:
+        raise ValidationError(_("该事项已由%(leader)s包案。") % {"leader": petition.leader_owner.display_name})
+
+
+@transaction.atomic
+def leader_take_ownership(*, petition, by):
+    """A chair takes personal charge of the petition (领导包案) until it is finished."""
+    check_take_ownership(petition, by)
+    _lock(petition)
+    owner = Petition.objects.filter(pk=petition.pk).values_list("leader_owner_id", flat=True).get()
+    if owner:
+        petition.leader_owner_id = owner
+        check_take_ownership(petition, by)
+    petition.leader_owner = by
+    petition._history_user = by
+    petition.save(update_fields=["leader_owner"])
+    case_event(item=petition, action="take_ownership", label=_("领导包案"), by=by,
+               note=_("%(leader)s包案") % {"leader": by.display_name})
+    notify(recipients=[u for u in _clerks_and_chairs(petition) if u.pk != by.pk] + _lead_handlers(petition),
+           title=_("领导包案：%(p)s") % {"p": petition},
+           body=_("由%(leader)s包案办理。") % {"leader": by.display_name},
+           url=petition.get_absolute_url(), township=petition.township)
+    return petition
+
+
+# --- completion report (办结报告) and return visit (回访) ---------------------------------------
+
+
+def check_completion_report(petition, by):
+    case_check_actor(item=petition, by=by, permission="petitions.reply_petition")
+    if _is_unit_handler_only(by) and by.unit_id != petition.lead_unit_id:
+        raise PermissionDenied(_("只有主办单位或人大办公室可以提交办结报告。"))
+    if petition.state not in COMPLETION_STATES:
+        raise ValidationError(
+            _("该事项当前为“%(state)s”，答复后方可提交办结报告。") % {"state": _state_label(petition)})
+    if CompletionReport.objects.filter(petition=petition).exists():
+        raise ValidationError(_("该事项的办结报告已提交。"))
+
+
+@transaction.atomic
+def completion_report_file(*, petition, by, content):
+    """The lead unit (or the office) files the completion report once the petition is replied
+    or closed; one per petition."""
+    check_completion_report(petition, by)
+    if not (content or "").strip():
+        raise ValidationError({"content": _("请填写办结情况。")})
+    try:
+        with transaction.atomic():
+            report = CompletionReport(petition=petition, content=content.strip(), filed_by=by)
+            report._history_user = by
+            report.save()
+    except IntegrityError:
+        raise ValidationError(_("该事项的办结报告已提交。")) from None
+    case_event(item=petition, action="completion_report", label=_("办结报告"), by=by, note=report.content,
+               data={"report_id": report.pk})
+    notify(recipients=[u for u in _clerks_and_chairs(petition) if u.pk != by.pk],
+           title=_("办结报告：%(p)s") % {"p": petition}, body=report.content[:200],
+           url=petition.get_absolute_url(), township=petition.township)
+    return report
+
+
+def check_return_visit(petition, by):
+    if by is None or not by.has_perm("petitions.register_petition"):
+        raise PermissionDenied(_("只有人大办公室工作人员可以登记回访。"))
+    case_check_actor(item=petition, by=by)
+    if petition.state not in RETURN_VISIT_STATES:
+        raise ValidationError(_("该事项当前为“%(state)s”，办结后方可回访。") % {"state": _state_label(petition)})
+
+
+@transaction.atomic
+def return_visit_record(*, petition, by, visited_on, satisfaction, method="电话", note=""):
+    """A clerk records a return visit (回访) after closure with the petitioner's satisfaction."""
+    check_return_visit(petition, by)
+    if satisfaction not in Satisfaction.values:
+        raise ValidationError({"satisfaction": _("请选择满意度。")})
+    if method not in dict(RETURN_VISIT_METHODS):
+        raise ValidationError({"method": _("请选择回访方式。")})
+    _not_in_future(visited_on, "visited_on", _("回访日期"))
+    if petition.replied_on and visited_on < petition.replied_on:
+        raise ValidationError(
+            {"visited_on": _("回访日期不能早于答复日期（%(d)s）。") % {"d": petition.replied_on.isoformat()}})
+    visit = ReturnVisit(petition=petition, visited_on=visited_on, method=method, satisfaction=satisfaction,
+                        note=(note or "").strip(), visited_by=by)
+    visit.full_clean()
+    visit._history_user = by
+    visit.save()
+    case_event(item=petition, action="return_visit", label=_("回访"), by=by, note=visit.note,
+               data={"visit_id": visit.pk, "satisfaction": satisfaction, "method": method,
+                     "visited_on": visited_on.isoformat()})
+    return visit
+
+
+# --- what the current user may do now ----------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Action:
+    key: str
+    label: str
+    url: str
+    icon: str
+    tone: str = "outline-primary"
+
+
+def _allowed(check, *args):
+    try:
+        check(*args)
+    except (PermissionDenied, ValidationError):
+        return False
+    return True
+
+
+def petition_actions(petition, user):
+    """The handling actions `user` may take on `petition` in its current state, each with the
+    URL of its form page: the same checks the services run, so a button never leads to a
+    refusal (a concurrent change aside)."""
+    if not user.is_authenticated:
+        return []
+    pk = petition.pk
+    url = lambda name, *args: reverse(f"petitions:{name}", args=[pk, *args])  # noqa: E731
+    candidates = [
+        ("assign", _("交办 / 转办"), "petition_assign", (), "bi-send", "primary", check_assign, ()),
+        ("co_input", _("提交协办意见"), "petition_co_input", (), "bi-people", "outline-primary", check_co_input, ()),
+        ("reply", _("答复"), "petition_reply", (), "bi-reply", "primary", check_reply, ()),
+        ("supervise", _("督办"), "petition_supervise", (), "bi-alarm", "outline-danger", check_supervise, ()),
+        ("extend", _("延期"), "petition_extend", (), "bi-calendar-plus", "outline-warning", check_extend, ()),
+        ("rate", _("登记评价"), "petition_rate", (), "bi-star", "outline-primary", check_rate, ()),
+        ("request_review", _("登记复查申请"), "petition_review_request", (ReviewKind.REVIEW,), "bi-arrow-repeat",
+         "outline-secondary", check_request_review, (ReviewKind.REVIEW,)),
+        ("decide_review", _("作出复查意见"), "petition_review_decide", (ReviewKind.REVIEW,), "bi-check2-square",
+         "primary", check_decide_review, (ReviewKind.REVIEW,)),
+        ("request_recheck", _("登记复核申请"), "petition_review_request", (ReviewKind.RECHECK,), "bi-arrow-repeat",
+         "outline-secondary", check_request_review, (ReviewKind.RECHECK,)),
+        ("decide_recheck", _("作出复核意见"), "petition_review_decide", (ReviewKind.RECHECK,), "bi-check2-all",
+         "primary", check_decide_review, (ReviewKind.RECHECK,)),
+        ("instruct", _("领导批示"), "petition_instruct", (), "bi-pen", "outline-danger", check_instruct, ()),
+        ("take_ownership", _("包案"), "petition_take_ownership", (), "bi-person-badge", "outline-danger",
+         check_take_ownership, ()),
+        ("completion_report", _("办结报告"), "petition_completion_report", (), "bi-file-earmark-check",
+         "outline-success", check_completion_report, ()),
+        ("return_visit", _("回访"), "petition_return_visit", (), "bi-telephone", "outline-success",
+         check_return_visit, ()),
+    ]
+    actions = []
+    for key, label, name, url_args, icon, tone, check, extra in candidates:
+        if key == "request_review" or key == "request_recheck":
+            allowed = _allowed(check, petition, *extra, user) and not petition.reviews.filter(kind=extra[0]).exists()
+        elif key in ("decide_review", "decide_recheck"):
+            allowed = _allowed(check, petition, *extra, user)
+        else:
+            allowed = _allowed(check, petition, user)
+        if allowed:
+            actions.append(Action(key, label, url(name, *url_args), icon, tone))
+    return actions
+
+
+__all__ = [
+    "Action", "HANDLING_STATES", "RETURN_VISIT_METHODS", "check_assign", "check_co_input", "check_completion_report",
+    "check_decide_review", "check_extend", "check_instruct", "check_reply", "check_request_review",
+    "check_return_visit", "check_supervise", "check_take_ownership", "chairs_of", "completion_report_file",
+    "handling_extensions", "leader_instruct", "leader_take_ownership", "pending_co_units", "petition_actions",
+    "petition_assign", "petition_co_input", "petition_decide_review", "petition_extend", "petition_rate",
+    "petition_reply", "petition_request_review", "petition_supervise", "return_visit_record", "review_window",
+]

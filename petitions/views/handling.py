@@ -1,0 +1,355 @@
+"""The handling steps of a petition, one form page each (交办, 延期, 督办, 协办意见, 答复, 评价,
+复查 / 复核, 领导批示, 包案, 办结报告, 回访).
+
+The petition is looked up within `Petition.objects.visible_to(user)` (another township's, or
+another unit's, is 404); the role's permission gates the page (403); the step's `check_*`
+decides whether it can be taken now — a step the state does not allow sends the user back to
+the petition with the reason. Each POST calls one service; its ValidationError lands on the
+form, its PermissionDenied is a 403.
+"""
+from django.conf import settings
+from django.contrib import messages
+from django.core.exceptions import ValidationError
+from django.http import Http404
+from django.shortcuts import redirect
+from django.utils.functional import cached_property
+from django.utils.translation import gettext_lazy as _
+from django.views.generic import FormView
+
+from congress_office.access import RoleRequiredMixin, get_visible_or_404
+from congress_office.models import DeadlineRule
+from congress_office.services.cases import case_pending_deadlines
+from congress_office.views.mixins import ServiceFormMixin
+from congress_office.workdays import compute_due_date
+
+from ..choices import PetitionState, ReviewKind
+from ..forms import handling as forms
+from ..models import Petition
+from ..services import handling as services
+
+
+class PetitionActionView(RoleRequiredMixin, ServiceFormMixin, FormView):
+    """One handling step on one petition."""
+
+    template_name = "petitions/handling/action_form.html"
+    heading = ""
+    intro = ""
+    submit_label = _("提交")
+    submit_tone = "primary"
+    # a JavaScript confirmation before submitting (irreversible steps also have a check box)
+    confirm_message = ""
+    success_message = _("已保存。")
+
+    @cached_property
+    def petition(self):
+        queryset = Petition.objects.select_related("township", "subject", "lead_unit", "leader_owner")
+        return get_visible_or_404(queryset, self.request.user, pk=self.kwargs["pk"])
+
+    def check(self):
+        """Raise PermissionDenied or ValidationError unless the step can be taken now."""
+        raise NotImplementedError
+
+    def get(self, request, *args, **kwargs):
+        try:
+            self.check()
+        except ValidationError as error:
+            messages.error(request, " ".join(error.messages))
+            return redirect(self.petition.get_absolute_url())
+        return super().get(request, *args, **kwargs)
+
+    def info(self):
+        """(label, value) rows shown above the form."""
+        return []
+
+    def get_context_data(self, **kwargs):
+        return super().get_context_data(
+            petition=self.petition, heading=self.heading, intro=self.intro, info=self.info(),
+            submit_label=self.submit_label, submit_tone=self.submit_tone, confirm_message=self.confirm_message,
+            current_deadline=self.current_deadline(), **kwargs,
+        )
+
+    @staticmethod
+    def values(form):
+        """The form's values for the service (the confirmation box is the form's business)."""
+        return {key: value for key, value in form.cleaned_data.items() if key != "confirm"}
+
+    def current_deadline(self):
+        return case_pending_deadlines(self.petition).order_by("due_date").first()
+
+    def get_success_url(self):
+        messages.success(self.request, self.success_message)
+        return self.petition.get_absolute_url()
+
+
+class PetitionAssignView(PetitionActionView):
+    permission_required = "petitions.assign_petition"
+    form_class = forms.AssignForm
+    heading = _("交办 / 转办")
+    intro = _("交由承办单位办理；办理期限自受理之日起计算。")
+    submit_label = _("确认交办")
+    confirm_message = _("确认交办？交办后承办单位即开始办理，期限自受理之日起计算。")
+    success_message = _("已交办，承办单位经办人已收到通知。")
+
+    def check(self):
+        services.check_assign(self.petition, self.request.user)
+
+    def get_form_kwargs(self):
+        return {**super().get_form_kwargs(), "petition": self.petition}
+
+    def info(self):
+        accepted = self.petition.accepted_on
+        if accepted is None:
+            return []
+        days = settings.PETITION_HANDLING_DAYS
+        due = compute_due_date(accepted, DeadlineRule.CALENDAR_DAYS, days)
+        return [
+            (_("受理日期"), accepted.isoformat()),
+            (_("办理期限"),
+             _("自受理之日起 %(n)s 日，至 %(due)s（遇节假日顺延）") % {"n": days, "due": due.isoformat()}),
+        ]
+
+    def perform(self, form):
+        return services.petition_assign(petition=self.petition, by=self.request.user, **self.values(form))
+
+
+class PetitionExtendView(PetitionActionView):
+    permission_required = "petitions.extend_petition"
+    form_class = forms.ExtendForm
+    heading = _("延长办理期限")
+    intro = _("情况复杂的，经本乡镇人大主席团负责人批准，可以适当延长办理期限，并告知信访人延期理由。")
+    submit_label = _("确认延期")
+    submit_tone = "warning"
+    confirm_message = _("延期只能一次，确认延长办理期限？")
+
+    def check(self):
+        services.check_extend(self.petition, self.request.user)
+
+    def get_form_kwargs(self):
+        return {**super().get_form_kwargs(), "petition": self.petition}
+
+    def perform(self, form):
+        return services.petition_extend(petition=self.petition, by=self.request.user, **self.values(form))
+
+    def get_success_url(self):
+        self.success_message = _("已延期至 %(due)s。请在办理情况中打印《延期办理告知书》告知信访人。") % {
+            "due": self.result.new_due_date.isoformat()}
+        return super().get_success_url()
+
+
+class PetitionSuperviseView(PetitionActionView):
+    permission_required = "petitions.supervise_petition"
+    form_class = forms.SuperviseForm
+    heading = _("督办")
+    intro = _("向主办单位发出督办单，督促其按期办理并反馈。督办单编号按年度连续编排。")
+    submit_label = _("发出督办单")
+    submit_tone = "danger"
+    confirm_message = _("确认发出督办单？督办单编号一经发出不再收回。")
+
+    def check(self):
+        services.check_supervise(self.petition, self.request.user)
+
+    def perform(self, form):
+        return services.petition_supervise(petition=self.petition, by=self.request.user, **self.values(form))
+
+    def get_success_url(self):
+        supervision, job = self.result
+        messages.success(self.request, _("已发出督办单 %(n)s，正在生成 PDF。") % {"n": supervision.number})
+        return job.get_absolute_url()
+
+
+class PetitionCoInputView(PetitionActionView):
+    permission_required = "petitions.reply_petition"
+    form_class = forms.CoInputForm
+    heading = _("提交协办意见")
+    intro = _("协办单位将办理意见报送主办单位。")
+    success_message = _("协办意见已提交主办单位。")
+
+    def check(self):
+        services.check_co_input(self.petition, self.request.user)
+
+    def get_form_kwargs(self):
+        return {**super().get_form_kwargs(), "petition": self.petition, "user": self.request.user}
+
+    def perform(self, form):
+        return services.petition_co_input(petition=self.petition, by=self.request.user, **self.values(form))
+
+
+class PetitionReplyView(PetitionActionView):
+    permission_required = "petitions.reply_petition"
+    form_class = forms.ReplyForm
+    heading = _("答复")
+    intro = _("答复即作出处理意见（支持、解释说明或不予支持），办理期限随之办结，并据此出具《信访事项处理意见书》。")
+    submit_label = _("确认答复")
+    confirm_message = _("答复后不能修改，确认提交？")
+    success_message = _("已答复，办理期限已办结。可打印《信访事项处理意见书》。")
+
+    def check(self):
+        services.check_reply(self.petition, self.request.user)
+
+    def perform(self, form):
+        return services.petition_reply(petition=self.petition, by=self.request.user, **self.values(form))
+
+
+class PetitionRateView(PetitionActionView):
+    permission_required = "petitions.register_petition"
+    form_class = forms.RateForm
+    heading = _("登记信访人评价")
+    intro = _("信访人通过电话、来访等方式对答复作出评价的，由办公室代为登记。评价“不满意”的，事项重新交主办单位办理。")
+    submit_label = _("登记评价")
+    confirm_message = _("确认登记信访人的评价？")
+
+    def check(self):
+        services.check_rate(self.petition, self.request.user)
+
+    def perform(self, form):
+        return services.petition_rate(petition=self.petition, by=self.request.user, **self.values(form))
+
+    def get_success_url(self):
+        self.petition.refresh_from_db(fields=["state", "round"])
+        if self.petition.state == PetitionState.REOPENED:
+            self.success_message = _("已登记“不满意”，事项已重新交主办单位办理（第 %(n)s 轮）。") % {
+                "n": self.petition.round}
+        else:
+            self.success_message = _("已登记评价，事项已办结。")
+        return super().get_success_url()
+
+
+class ReviewKindMixin:
+    @cached_property
+    def kind(self):
+        kind = self.kwargs["kind"]
+        if kind not in ReviewKind.values:
+            raise Http404
+        return kind
+
+    @property
+    def kind_label(self):
+        return ReviewKind(self.kind).label
+
+
+class PetitionReviewRequestView(ReviewKindMixin, PetitionActionView):
+    permission_required = "petitions.register_petition"
+    form_class = forms.ReviewRequestForm
+    submit_label = _("登记申请")
+    success_message = _("申请已登记，决定期限已开始计算。")
+
+    @property
+    def heading(self):
+        return _("登记%(kind)s申请") % {"kind": self.kind_label}
+
+    @property
+    def intro(self):
+        if self.kind == ReviewKind.REVIEW:
+            return _("信访人对处理意见不服的，可以自收到书面答复之日起 30 日内请求复查。")
+        return _("信访人对复查意见不服的，可以自收到书面复查意见之日起 30 日内请求复核；复核意见为终结意见。")
+
+    def check(self):
+        services.check_request_review(self.petition, self.kind, self.request.user)
+
+    def info(self):
+        window = services.review_window(self.petition, self.kind)
+        if window is None:
+            return []
+        start, last = window
+        what = _("答复日期") if self.kind == ReviewKind.REVIEW else _("复查决定日期")
+        return [(what, start.isoformat()), (_("申请期限"), _("至 %(d)s") % {"d": last.isoformat()})]
+
+    def perform(self, form):
+        return services.petition_request_review(petition=self.petition, kind=self.kind, by=self.request.user,
+                                                **self.values(form))
+
+
+class PetitionReviewDecideView(ReviewKindMixin, PetitionActionView):
+    permission_required = "petitions.decide_petition"
+    form_class = forms.ReviewDecideForm
+    submit_label = _("作出决定")
+    confirm_message = _("决定作出后不能修改，确认提交？")
+
+    @property
+    def heading(self):
+        return _("作出%(kind)s意见") % {"kind": self.kind_label}
+
+    @property
+    def intro(self):
+        if self.kind == ReviewKind.RECHECK:
+            return _("复核意见为终结意见：信访人以同一事实和理由再提出的，不再受理。")
+        return _("复查意见作出后，信访人不服的可以在 30 日内申请复核。")
+
+    @property
+    def success_message(self):
+        return _("%(kind)s意见已作出。") % {"kind": self.kind_label}
+
+    def check(self):
+        services.check_decide_review(self.petition, self.kind, self.request.user)
+
+    def info(self):
+        review = self.petition.reviews.filter(kind=self.kind, decided_on__isnull=True).first()
+        if review is None:
+            return []
+        return [(_("申请日期"), review.requested_on.isoformat()), (_("申请理由"), review.request)]
+
+    def perform(self, form):
+        return services.petition_decide_review(petition=self.petition, kind=self.kind, by=self.request.user,
+                                               **self.values(form))
+
+
+class PetitionInstructView(PetitionActionView):
+    permission_required = "petitions.instruct_petition"
+    form_class = forms.InstructForm
+    heading = _("领导批示")
+    submit_label = _("提交批示")
+    success_message = _("批示已记录，办公室和承办单位已收到通知。")
+
+    def check(self):
+        services.check_instruct(self.petition, self.request.user)
+
+    def perform(self, form):
+        return services.leader_instruct(petition=self.petition, by=self.request.user, **self.values(form))
+
+
+class PetitionTakeOwnershipView(PetitionActionView):
+    permission_required = "petitions.instruct_petition"
+    form_class = forms.TakeOwnershipForm
+    heading = _("领导包案")
+    intro = _("包案领导负责协调、督促本事项的办理，直至办结。")
+    submit_label = _("确认包案")
+    submit_tone = "danger"
+    confirm_message = _("确认由您包案？")
+    success_message = _("已包案。")
+
+    def check(self):
+        services.check_take_ownership(self.petition, self.request.user)
+
+    def perform(self, form):
+        return services.leader_take_ownership(petition=self.petition, by=self.request.user)
+
+
+class PetitionCompletionReportView(PetitionActionView):
+    permission_required = "petitions.reply_petition"
+    form_class = forms.CompletionReportForm
+    heading = _("办结报告")
+    intro = _("主办单位向人大办公室报告办理结果；提交后可打印《信访事项办结报告》。")
+    submit_label = _("提交办结报告")
+    confirm_message = _("办结报告提交后不能修改，确认提交？")
+    success_message = _("办结报告已提交。")
+
+    def check(self):
+        services.check_completion_report(self.petition, self.request.user)
+
+    def perform(self, form):
+        return services.completion_report_file(petition=self.petition, by=self.request.user, **self.values(form))
+
+
+class PetitionReturnVisitView(PetitionActionView):
+    permission_required = "petitions.register_petition"
+    form_class = forms.ReturnVisitForm
+    heading = _("回访")
+    intro = _("办结后回访信访人，了解处理意见的落实情况和满意程度。")
+    submit_label = _("登记回访")
+    success_message = _("回访已登记。")
+
+    def check(self):
+        services.check_return_visit(self.petition, self.request.user)
+
+    def perform(self, form):
+        return services.return_visit_record(petition=self.petition, by=self.request.user, **self.values(form))
