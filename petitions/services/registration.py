@@ -47,8 +47,11 @@ def find_earlier_case(petition):
         same_person |= Q(id_hash=petition.id_hash)
     if petition.phone_hash:
         same_person |= Q(phone_hash=petition.phone_hash)
+    # only petitions received up to this one's date: a letter registered late is not the
+    # "repeat" of a later petition
     return (
-        Petition.objects.filter(township_id=petition.township_id, subject_id=petition.subject_id)
+        Petition.objects.filter(township_id=petition.township_id, subject_id=petition.subject_id,
+                                received_on__lte=petition.received_on)
         .filter(same_person).exclude(pk=petition.pk).order_by("-received_on", "-pk").first()
     )
 
@@ -56,17 +59,24 @@ def find_earlier_case(petition):
 @transaction.atomic
 def petition_register(*, township, by, channel, category, subject, title, address, request, facts, received_on,
                       petitioner_name="", organisation="", phone="", id_number="", reasons="", oral_record="",
-                      is_group=False, headcount=1, representatives=(), source_deputy=None, with_query_code=False):
+                      is_group=False, headcount=1, representatives=(), source_deputy=None, with_query_code=False,
+                      query_code=None):
     """Register a petition from any channel and start its 15-day acceptance clock.
 
     Returns (petition, query_code); the code is only returned here (its hash is stored) and is
-    given to the petitioner to follow the case online."""
+    given to the petitioner to follow the case online. `query_code` fixes the code instead of
+    drawing one (demo data that the README can quote)."""
     if received_on > timezone.localdate():
         raise ValidationError({"received_on": _("收到日期不能晚于今天。")})
     if subject.township_id not in (None, township.pk):
         raise ValidationError({"subject": _("事项分类不属于本乡镇。")})
     if channel == Channel.DEPUTY and source_deputy is None:
         raise ValidationError({"source_deputy": _("代表转交的信访件请选择转交代表。")})
+    if source_deputy is not None and source_deputy.township_id != township.pk:
+        raise ValidationError({"source_deputy": _("转交代表必须是本乡镇的代表。")})
+    if not (petitioner_name or "").strip() and not (organisation or "").strip():
+        # the model's check constraint says the same, but not in words a clerk can act on
+        raise ValidationError({"petitioner_name": _("请填写信访人姓名或单位名称。")})
     year = received_on.year
     petition = Petition(
         township=township, state=PetitionState.REGISTERED, year=year, sequence=_next_sequence(township, year),
@@ -79,16 +89,15 @@ def petition_register(*, township, by, channel, category, subject, title, addres
     )
     code = None
     if with_query_code:
-        code = new_query_code()
+        code = query_code or new_query_code()
         petition.query_code_hash = query_code_hash(code)
     petition.full_clean()
+    # linked before the first save: one history record for the registration
+    earlier = find_earlier_case(petition)
+    petition.repeat_of = earlier
     if by is not None:
         petition._history_user = by
     petition.save()
-    earlier = find_earlier_case(petition)
-    if earlier is not None:
-        petition.repeat_of = earlier
-        petition.save(update_fields=["repeat_of"])
     case_event(item=petition, action="register", label=_("登记"), by=by,
                actor_label="" if by else (petitioner_name or organisation), to_state=petition.state,
                data={"channel": channel, "repeat_of": earlier.pk if earlier else None})
@@ -108,6 +117,8 @@ def petition_accept(*, petition, by, on=None):
     on = on or timezone.localdate()
     if on < petition.received_on:
         raise ValidationError({"on": _("受理日期不能早于收到日期。")})
+    if on > timezone.localdate():
+        raise ValidationError({"on": _("受理日期不能晚于今天。")})
     case_transition(item=petition, action="accept", by=by)
     petition.accepted_on = on
     petition.save(update_fields=["accepted_on"])

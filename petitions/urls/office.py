@@ -1,8 +1,15 @@
 from django.urls import path
-from django.views.generic import TemplateView
 
-# placeholders until the office views land
+from ..views import office as views
+
 urlpatterns = [
-    path("", TemplateView.as_view(template_name="base.html"), name="petition_list"),
-    path("<int:pk>/", TemplateView.as_view(template_name="base.html"), name="petition_detail"),
+    path("", views.PetitionListView.as_view(), name="petition_list"),
+    path("export/", views.PetitionExportView.as_view(), name="petition_export"),
+    path("new/", views.PetitionCreateView.as_view(), name="petition_create"),
+    path("<int:pk>/", views.PetitionDetailView.as_view(), name="petition_detail"),
+    path("<int:pk>/reveal/", views.PetitionRevealView.as_view(), name="petition_reveal"),
+    path("<int:pk>/decide/", views.PetitionDecideView.as_view(), name="petition_decide"),
+    path("files/<int:pk>/", views.AttachmentDownloadView.as_view(), name="attachment_download"),
+    path("subjects/", views.SubjectListView.as_view(), name="subject_list"),
+    path("subjects/new/", views.SubjectCreateView.as_view(), name="subject_create"),
 ]

@@ -1,3 +1,10 @@
-from django.urls import path  # noqa: F401
+"""The public pages: no account needed (and none is asked for)."""
+from django.urls import path
 
-urlpatterns = []
+from ..views import public as views
+
+urlpatterns = [
+    path("public/new/", views.PublicCreateView.as_view(), name="public_create"),
+    path("public/query/", views.PublicQueryView.as_view(), name="public_query"),
+    path("public/query/rate/", views.PublicRateView.as_view(), name="public_rate"),
+]

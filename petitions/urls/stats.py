@@ -1,3 +1,8 @@
-from django.urls import path  # noqa: F401
+from django.urls import path
 
-urlpatterns = []
+from ..views import stats
+
+urlpatterns = [
+    path("stats/", stats.PetitionStatsView.as_view(), name="stats"),
+    path("stats/export/", stats.PetitionStatsExportView.as_view(), name="stats_export"),
+]

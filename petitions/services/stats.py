@@ -1,0 +1,787 @@
+"""Petition statistics (信访统计): pure reads, each with a fixed number of SQL queries whatever the
+number of petitions (conditional `Count(filter=...)` grouped by `TruncMonth`, channel, category,
+subject or lead unit; nothing is loaded row by row).
+
+Every function takes `petitions`, a queryset that starts from `Petition.objects.visible_to(user)`
+(a county-wide user's may be narrowed to one township), and a `Period` of whole calendar months.
+
+统计口径 (the same text is shown on the page, in the .xlsx and in the monthly report; see
+DEFINITIONS):
+
+- 收件数: petitions whose `received_on` falls in the period. 重复信访率 = petitions of those with
+  `repeat_of` set ÷ 收件数.
+- 按期受理率 = decided on time ÷ decided, over the period's received petitions. The decision
+  (受理, 不予受理 or 转送) meets the petition's "acceptance" Deadline; it is on time when the
+  local date of its `met_at` is on or before the deadline's `due_date` (15 days from receipt).
+  Petitions still awaiting a decision are not in the denominator.
+- 答复率 = replied ÷ accepted, over the period's received petitions: accepted = state 已受理待交办
+  or any later state; replied = state 已答复 or later (重新办理, 已办结, 复查中, 复核中, 复核终结).
+- 按期办结率 = handling deadlines met on time ÷ handling deadlines due for completion. Each
+  "handling" and "reopened" Deadline (a reopened petition's second round counts again) belongs to
+  the period holding its settlement date: the day it was met when that was on time, otherwise its
+  due date. So a deadline met late, or still open past its due date, counts as late where it fell
+  due; one met early counts where it was met; an open deadline not yet due is not counted. On
+  time = met (the unit's reply) on or before the due date, an approved extension included. A
+  past month's figures therefore no longer change.
+- 满意率 = (满意 + 基本满意) ÷ all ratings, over the petitioners' ratings of replies (CaseRating)
+  made in the period. Return visits (回访) are reported apart as 回访满意率, over the visits
+  (ReturnVisit) of the period.
+
+Breakdowns attribute each figure to the group of its petition (channel, category, subject name,
+lead unit), and the month breakdown to the month of the date the figure is counted on: receipt
+for the cohort figures, settlement for closure, rating for satisfaction.
+"""
+import io
+from dataclasses import dataclass, field
+from datetime import date, timedelta
+from decimal import ROUND_HALF_UP, Decimal
+
+from django.contrib.contenttypes.models import ContentType
+from django.core.exceptions import ValidationError
+from django.db.models import Case, Count, DateField, Exists, F, Min, OuterRef, Q, Subquery, When
+from django.db.models.functions import Coalesce, Least, TruncDate, TruncMonth
+from django.utils import timezone, translation
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
+
+from congress_office.cases import Satisfaction
+from congress_office.models import CaseRating, Deadline, DeadlineState, Township
+from congress_office.models.deadlines import PENDING_STATES
+
+from ..choices import Category, Channel, PetitionState
+from ..models import Petition, ReturnVisit
+
+ACCEPTANCE_KIND = "petitions.petition.acceptance"
+HANDLING_KINDS = ("petitions.petition.handling", "petitions.petition.reopened")
+ACCEPTED_STATES = (
+    PetitionState.ACCEPTED, PetitionState.ASSIGNED, PetitionState.REPLIED, PetitionState.REOPENED,
+    PetitionState.CLOSED, PetitionState.REVIEWING, PetitionState.RECHECKING, PetitionState.FINAL,
+)
+REPLIED_STATES = (
+    PetitionState.REPLIED, PetitionState.REOPENED, PetitionState.CLOSED, PetitionState.REVIEWING,
+    PetitionState.RECHECKING, PetitionState.FINAL,
+)
+SATISFIED = (Satisfaction.SATISFIED, Satisfaction.BASICALLY)
+TOP_SUBJECTS = 5
+# a period longer than this is refused (the month breakdown lists every month)
+MAX_PERIOD_MONTHS = 120
+
+DEFINITIONS = [
+    (gettext_lazy("收件数"), gettext_lazy("统计期内收到（收到日期在统计期内）的信访件数。")),
+    (gettext_lazy("按期受理率"), gettext_lazy(
+        "统计期内收到、已作出受理决定（受理、不予受理或转送）的信访件中，在受理告知期限（收到之日起15日）"
+        "到期日当日或之前作出决定的比例。尚未作出决定的不计入。")),
+    (gettext_lazy("按期办结率"), gettext_lazy(
+        "应办结件次中按期办结的比例。每个办理期限（含不满意后重新办理的期限，各计一次）归属其“应办结日”所在的"
+        "统计期：按期办结的为实际办结日，逾期办结或逾期未办结的为到期日；尚未到期且未办结的不计入。按期指承办单位"
+        "在到期日（含经批准的延期）当日或之前答复。")),
+    (gettext_lazy("答复率"), gettext_lazy(
+        "统计期内收到并已受理的信访件中，已答复（含重新办理、已办结、复查、复核）的比例。")),
+    (gettext_lazy("满意率"), gettext_lazy(
+        "统计期内信访人对答复作出的评价中，“满意”与“基本满意”所占比例（按评价人次计）。"
+        "回访满意情况单列为“回访满意率”，不并入满意率。")),
+    (gettext_lazy("重复信访率"), gettext_lazy(
+        "统计期内收到的信访件中，经登记比对为同一信访人就同一事项重复信访的比例。")),
+    (gettext_lazy("逾期单位"), gettext_lazy(
+        "截至统计期末（统计期未结束的截至今日），办理期限已过仍未办结的承办单位及件数。")),
+]
+
+
+# --- periods and rates ----------------------------------------------------------------------
+
+
+def _month_end(day):
+    following = (day.replace(day=28) + timedelta(days=4)).replace(day=1)
+    return following - timedelta(days=1)
+
+
+def add_months(day, months):
+    """The first day of the month `months` after (or before) the month of `day`."""
+    index = day.year * 12 + day.month - 1 + months
+    return date(index // 12, index % 12 + 1, 1)
+
+
+@dataclass(frozen=True)
+class Period:
+    """Whole calendar months, from the first day of `start`'s month to the last of `end`'s."""
+
+    start: date
+    end: date
+
+    def __post_init__(self):
+        if self.start > self.end:
+            raise ValidationError(_("起始月份不能晚于截止月份。"))
+
+    @classmethod
+    def for_year(cls, year):
+        return cls(date(year, 1, 1), date(year, 12, 31))
+
+    @classmethod
+    def for_month(cls, year, month):
+        first = date(year, month, 1)
+        return cls(first, _month_end(first))
+
+    @classmethod
+    def for_months(cls, first, last):
+        return cls(first.replace(day=1), _month_end(last))
+
+    @property
+    def months(self):
+        """The first day of every month of the period, oldest first."""
+        months, day = [], self.start
+        while day <= self.end:
+            months.append(day)
+            day = add_months(day, 1)
+        return months
+
+    @property
+    def is_single_month(self):
+        return self.start.replace(day=1) == self.end.replace(day=1)
+
+    @property
+    def label(self):
+        if self.start == date(self.start.year, 1, 1) and self.end == date(self.start.year, 12, 31):
+            return _("%(y)s年") % {"y": self.start.year}
+        if self.is_single_month:
+            return month_label(self.start)
+        return _("%(a)s至%(b)s") % {"a": month_label(self.start), "b": month_label(self.end)}
+
+
+def month_label(day):
+    return _("%(y)s年%(m)s月") % {"y": day.year, "m": day.month}
+
+
+@dataclass(frozen=True)
+class Rate:
+    """numerator ÷ denominator; no value (shown “—”) when the denominator is 0."""
+
+    numerator: int
+    denominator: int
+
+    @property
+    def value(self):
+        """The share as a float between 0 and 1, or None."""
+        return self.numerator / self.denominator if self.denominator else None
+
+    @property
+    def percent(self):
+        """The share in per cent, rounded half up to one decimal (Decimal), or None."""
+        if not self.denominator:
+            return None
+        return (Decimal(self.numerator * 100) / Decimal(self.denominator)).quantize(Decimal("0.1"), ROUND_HALF_UP)
+
+    def __str__(self):
+        return "—" if self.percent is None else f"{self.percent}%"
+
+
+@dataclass
+class Figures:
+    """The counts of one group (a month, a channel …, or the whole period) and their rates."""
+
+    key: object = None
+    label: str = ""
+    received: int = 0
+    repeats: int = 0
+    decided: int = 0
+    accepted_on_time: int = 0
+    accepted: int = 0
+    replied: int = 0
+    closure_due: int = 0
+    closed_on_time: int = 0
+    ratings: int = 0
+    satisfied: int = 0
+    # a unit's name and township (the unit breakdown only)
+    unit_name: str = ""
+    unit_township: str = ""
+
+    COUNTS = ("received", "repeats", "decided", "accepted_on_time", "accepted", "replied", "closure_due",
+              "closed_on_time", "ratings", "satisfied")
+
+    @property
+    def acceptance_rate(self):
+        return Rate(self.accepted_on_time, self.decided)
+
+    @property
+    def closure_rate(self):
+        return Rate(self.closed_on_time, self.closure_due)
+
+    @property
+    def reply_rate(self):
+        return Rate(self.replied, self.accepted)
+
+    @property
+    def satisfaction_rate(self):
+        return Rate(self.satisfied, self.ratings)
+
+    @property
+    def repeat_rate(self):
+        return Rate(self.repeats, self.received)
+
+    @property
+    def is_empty(self):
+        return not any(getattr(self, name) for name in self.COUNTS)
+
+    def add(self, other):
+        for name in self.COUNTS:
+            setattr(self, name, getattr(self, name) + getattr(other, name))
+        return self
+
+
+@dataclass
+class OverdueUnit:
+    unit_id: int | None
+    unit: str
+    township: str
+    overdue: int
+    oldest_due: date
+    days: int = 0  # how long the oldest has been overdue, at the day counted
+
+
+@dataclass
+class PetitionStats:
+    period: Period
+    today: date
+    overdue_as_of: date
+    totals: Figures
+    by_month: list
+    by_channel: list
+    by_category: list
+    by_subject: list
+    by_unit: list
+    return_visits: Rate
+    overdue_units: list
+    several_townships: bool = False
+    top_subjects: list = field(default_factory=list)
+
+    @property
+    def top_subject_shares(self):
+        """(subject figures, its share of the period's received petitions) of the top subjects."""
+        return [(row, Rate(row.received, self.totals.received)) for row in self.top_subjects]
+
+    def breakdowns(self):
+        """(key, title, dimension label, rows) of every breakdown, in the page's order."""
+        return [
+            ("month", _("按月份"), _("月份"), self.by_month),
+            ("channel", _("按信访方式"), _("信访方式"), self.by_channel),
+            ("category", _("按信访类别"), _("信访类别"), self.by_category),
+            ("subject", _("按事项分类"), _("事项分类"), self.by_subject),
+            ("unit", _("按主办单位"), _("主办单位"), self.by_unit),
+        ]
+
+
+# --- the queries ------------------------------------------------------------------------------
+
+
+def _petition_type():
+    return ContentType.objects.get_for_model(Petition)
+
+
+def _visible_ids(petitions):
+    return petitions.order_by().values("pk")
+
+
+def _normalised(petitions):
+    # a visibility that had to use DISTINCT (unit handlers, deputies) cannot be grouped directly
+    if petitions.query.distinct:
+        return Petition.objects.filter(pk__in=_visible_ids(petitions))
+    return petitions
+
+
+def _of_petition(field_name, ref):
+    """The value of `field_name` of the petition whose pk is the outer row's `ref`."""
+    return Subquery(Petition.objects.filter(pk=OuterRef(ref)).order_by().values(field_name)[:1])
+
+
+# what each breakdown groups by, per source: {name: expression}; "key" identifies the group, a
+# unit's name and township come along so that no further query is needed to label it
+def _cohort_groups(dimension):
+    return {
+        "total": {},
+        "month": {"key": TruncMonth("received_on")},
+        "channel": {"key": F("channel")},
+        "category": {"key": F("category")},
+        "subject": {"key": F("subject__name")},
+        "unit": {"key": F("lead_unit_id"), "unit_name": F("lead_unit__name"),
+                 "unit_township": F("lead_unit__township__name")},
+    }[dimension]
+
+
+def _closure_groups(dimension):
+    return {
+        "total": {},
+        "month": {"key": TruncMonth("settled_on")},
+        "channel": {"key": _of_petition("channel", "subject_id")},
+        "category": {"key": _of_petition("category", "subject_id")},
+        "subject": {"key": _of_petition("subject__name", "subject_id")},
+        "unit": {"key": F("responsible_unit_id"), "unit_name": F("responsible_unit__name"),
+                 "unit_township": F("responsible_unit__township__name")},
+    }[dimension]
+
+
+def _rating_groups(dimension):
+    return {
+        "total": {},
+        "month": {"key": TruncMonth("rated_on")},
+        "channel": {"key": _of_petition("channel", "item_id")},
+        "category": {"key": _of_petition("category", "item_id")},
+        "subject": {"key": _of_petition("subject__name", "item_id")},
+        "unit": {"key": _of_petition("lead_unit_id", "item_id"),
+                 "unit_name": _of_petition("lead_unit__name", "item_id"),
+                 "unit_township": _of_petition("lead_unit__township__name", "item_id")},
+    }[dimension]
+
+
+def _grouped(qs, groups, **counts):
+    """One query: `counts` for each distinct value of `groups` (or over everything)."""
+    if not groups:
+        return [{**qs.aggregate(**counts)}]
+    return list(qs.annotate(**groups).values(*groups).annotate(**counts).order_by())
+
+
+def cohort_rows(petitions, period, dimension="total"):
+    """收件、重复、受理决定（按期）、受理、答复 of the period's received petitions (one query)."""
+    acceptance = Deadline.objects.filter(
+        subject_type=_petition_type(), subject_id=OuterRef("pk"), kind=ACCEPTANCE_KIND, state=DeadlineState.MET,
+    )
+    on_time = acceptance.filter(met_at__date__lte=F("due_date"))
+    qs = petitions.filter(received_on__gte=period.start, received_on__lte=period.end)
+    return _grouped(
+        qs, _cohort_groups(dimension),
+        received=Count("pk"),
+        repeats=Count("pk", filter=Q(repeat_of__isnull=False)),
+        decided=Count("pk", filter=Exists(acceptance)),
+        accepted_on_time=Count("pk", filter=Exists(on_time)),
+        accepted=Count("pk", filter=Q(state__in=ACCEPTED_STATES)),
+        replied=Count("pk", filter=Q(state__in=REPLIED_STATES)),
+    )
+
+
+def closure_rows(petitions, period, today, dimension="total"):
+    """应办结 and 按期办结 handling deadlines settled in the period (one query)."""
+    met_on = TruncDate("met_at")
+    settled_on = Case(
+        When(state=DeadlineState.MET, then=Least(F("due_date"), Coalesce(met_on, F("due_date")))),
+        default=F("due_date"), output_field=DateField(),
+    )
+    # an open deadline counts once its due date has passed: due yesterday at the latest
+    last_due = min(period.end, today - timedelta(days=1))
+    qs = (
+        Deadline.objects.filter(subject_type=_petition_type(), kind__in=HANDLING_KINDS,
+                                subject_id__in=_visible_ids(petitions))
+        .annotate(settled_on=settled_on)
+        .filter(Q(state=DeadlineState.MET, settled_on__gte=period.start, settled_on__lte=period.end)
+                | Q(state__in=PENDING_STATES, due_date__gte=period.start, due_date__lte=last_due))
+    )
+    return _grouped(
+        qs, _closure_groups(dimension),
+        closure_due=Count("pk"),
+        closed_on_time=Count("pk", filter=Q(state=DeadlineState.MET, met_at__date__lte=F("due_date"))),
+    )
+
+
+def rating_rows(petitions, period, dimension="total"):
+    """The petitioners' ratings of replies made in the period, and how many were satisfied (one query)."""
+    qs = (
+        CaseRating.objects.filter(item_type=_petition_type(), item_id__in=_visible_ids(petitions))
+        .annotate(rated_on=TruncDate("rated_at"))
+        .filter(rated_on__gte=period.start, rated_on__lte=period.end)
+    )
+    return _grouped(
+        qs, _rating_groups(dimension),
+        ratings=Count("pk"), satisfied=Count("pk", filter=Q(satisfaction__in=SATISFIED)),
+    )
+
+
+def return_visit_rate(petitions, period):
+    """回访满意率: satisfied or basically satisfied return visits of the period (one query)."""
+    row = ReturnVisit.objects.filter(
+        petition__in=_visible_ids(petitions), visited_on__gte=period.start, visited_on__lte=period.end,
+    ).aggregate(visits=Count("pk"), satisfied=Count("pk", filter=Q(satisfaction__in=SATISFIED)))
+    return Rate(row["satisfied"], row["visits"])
+
+
+def overdue_cutoff(period, today):
+    """The day the overdue units are counted at the start of: the day after the period, or today."""
+    return min(period.end + timedelta(days=1), today)
+
+
+def overdue_as_of(cutoff, today):
+    """The day the overdue units are shown "as of": today, or the last day of a past period."""
+    return cutoff if cutoff >= today else cutoff - timedelta(days=1)
+
+
+def overdue_units(petitions, *, cutoff, today):
+    """Units with handling deadlines past due and not met at the start of `cutoff` (one query),
+    most overdue first. At today: the deadlines still open; for a past period: those not met
+    by its end."""
+    qs = Deadline.objects.filter(
+        subject_type=_petition_type(), kind__in=HANDLING_KINDS, subject_id__in=_visible_ids(petitions),
+        due_date__lt=cutoff,
+    )
+    if cutoff >= today:
+        qs = qs.filter(state__in=PENDING_STATES)
+    else:
+        qs = qs.filter(Q(state__in=PENDING_STATES) | Q(state=DeadlineState.MET, met_at__date__gte=cutoff))
+    rows = (
+        qs.values("responsible_unit_id", "responsible_unit__name", "township__name")
+        .annotate(overdue=Count("pk"), oldest_due=Min("due_date"))
+        .order_by("-overdue", "oldest_due", "responsible_unit__name")
+    )
+    as_of = overdue_as_of(cutoff, today)
+    return [
+        OverdueUnit(unit_id=r["responsible_unit_id"], unit=r["responsible_unit__name"] or _("（未指定单位）"),
+                    township=r["township__name"], overdue=r["overdue"], oldest_due=r["oldest_due"],
+                    days=(as_of - r["oldest_due"]).days)
+        for r in rows
+    ]
+
+
+def received_count(petitions, first, last):
+    """Petitions received from `first` to `last` (one query): the home page's 本月信访."""
+    return petitions.filter(received_on__gte=first, received_on__lte=last).count()
+
+
+def overdue_count(petitions, today):
+    """Petitions with a deadline (acceptance, handling …) past due and not met (one query), as
+    the petition list's "仅逾期" filter counts them."""
+    overdue = Deadline.objects.filter(
+        subject_type=_petition_type(), subject_id=OuterRef("pk"), state__in=PENDING_STATES, due_date__lt=today,
+    )
+    return petitions.filter(Exists(overdue)).count()
+
+
+# --- assembling the breakdowns -------------------------------------------------------------------
+
+
+def _as_date(value):
+    return value.date() if hasattr(value, "date") and callable(value.date) else value
+
+
+def _merge(dimension, sources):
+    """{key: Figures} from the rows of the three sources."""
+    merged = {}
+    for rows in sources:
+        for row in rows:
+            key = row.get("key")
+            if dimension == "month":
+                key = _as_date(key)
+            figures = merged.setdefault(key, Figures(key=key))
+            for name, value in row.items():
+                if name in Figures.COUNTS:
+                    setattr(figures, name, getattr(figures, name) + (value or 0))
+                elif name in ("unit_name", "unit_township") and value:
+                    setattr(figures, name, value)
+    return merged
+
+
+def _labelled(dimension, merged, *, period, several_townships):
+    if dimension == "month":
+        return [_with_label(merged.get(month) or Figures(key=month), month_label(month)) for month in period.months]
+    if dimension in ("channel", "category"):
+        choices = Channel if dimension == "channel" else Category
+        rows = [_with_label(merged.pop(value, None) or Figures(key=value), str(label))
+                for value, label in choices.choices]
+        # a value no longer among the choices still adds up
+        rows += [_with_label(f, str(f.key)) for f in merged.values()]
+        return rows
+    if dimension == "subject":
+        rows = [_with_label(f, f.key or _("（未分类）")) for f in merged.values()]
+        return sorted(rows, key=lambda f: (-f.received, -f.closure_due, -f.ratings, f.label))
+    # units: the township is named when the figures cover several
+    rows = []
+    for f in merged.values():
+        if f.key is None:
+            label = _("（未交办）")
+        else:
+            name = f.unit_name or str(f.key)
+            label = f"{f.unit_township}·{name}" if several_townships and f.unit_township else name
+        rows.append(_with_label(f, label))
+    return sorted(rows, key=lambda f: (f.key is None, -f.received, -f.closure_due, f.label))
+
+
+def _with_label(figures, label):
+    figures.label = label
+    return figures
+
+
+def breakdown(petitions, period, dimension, *, today=None, several_townships=False):
+    """The figures of `dimension` ("month", "channel", "category", "subject" or "unit") in
+    `period`: three queries."""
+    today = today or timezone.localdate()
+    petitions = _normalised(petitions)
+    merged = _merge(dimension, [
+        cohort_rows(petitions, period, dimension),
+        closure_rows(petitions, period, today, dimension),
+        rating_rows(petitions, period, dimension),
+    ])
+    return _labelled(dimension, merged, period=period, several_townships=several_townships)
+
+
+def totals(petitions, period, *, today=None):
+    """The figures of the whole period: three queries."""
+    today = today or timezone.localdate()
+    petitions = _normalised(petitions)
+    merged = _merge("total", [
+        cohort_rows(petitions, period), closure_rows(petitions, period, today), rating_rows(petitions, period),
+    ])
+    return _with_label(merged.get(None) or Figures(), _("合计"))
+
+
+def _sum(rows, label):
+    total = Figures(label=label)
+    for row in rows:
+        total.add(row)
+    return total
+
+
+def petition_stats(petitions, period, *, today=None, several_townships=False) -> PetitionStats:
+    """Every figure of the statistics page: 17 queries whatever the number of petitions (three
+    per breakdown, one for return visits, one for overdue units; the totals and top subjects come
+    from the breakdowns)."""
+    today = today or timezone.localdate()
+    petitions = _normalised(petitions)
+    common = {"today": today, "several_townships": several_townships}
+    by_channel = breakdown(petitions, period, "channel", **common)
+    by_subject = breakdown(petitions, period, "subject", **common)
+    cutoff = overdue_cutoff(period, today)
+    stats = PetitionStats(
+        period=period, today=today, overdue_as_of=overdue_as_of(cutoff, today),
+        totals=_sum(by_channel, _("合计")),  # every petition has exactly one channel
+        by_month=breakdown(petitions, period, "month", **common),
+        by_channel=by_channel,
+        by_category=breakdown(petitions, period, "category", **common),
+        by_subject=by_subject,
+        by_unit=breakdown(petitions, period, "unit", **common),
+        return_visits=return_visit_rate(petitions, period),
+        overdue_units=overdue_units(petitions, cutoff=cutoff, today=today),
+        several_townships=several_townships,
+        top_subjects=[s for s in by_subject if s.received][:TOP_SUBJECTS],
+    )
+    return stats
+
+
+# --- the monthly analysis report (信访工作月度分析) ---------------------------------------------
+
+
+def parse_report_month(year, month, *, today):
+    """(year, month) as ints from the job's string params; ValidationError (Chinese) when they are
+    not a month that has begun."""
+    try:
+        year, month = int(str(year)), int(str(month))
+        first = date(year, month, 1)
+    except (TypeError, ValueError):
+        raise ValidationError(_("请选择要分析的年份和月份。")) from None
+    if year < 2000 or first > today:
+        raise ValidationError(_("只能分析已经开始的月份。"))
+    return year, month
+
+
+@dataclass
+class Change:
+    """A count compared with an earlier one: 环比 / 同比."""
+
+    current: int
+    previous: int
+
+    @property
+    def difference(self):
+        return self.current - self.previous
+
+    @property
+    def percent(self):
+        return Rate(abs(self.difference), self.previous).percent
+
+    def __str__(self):
+        if self.difference == 0:
+            return _("持平")
+        word = _("增加") if self.difference > 0 else _("减少")
+        if self.previous:
+            return _("%(w)s%(n)s件（%(p)s%%）") % {"w": word, "n": abs(self.difference), "p": self.percent}
+        return _("%(w)s%(n)s件") % {"w": word, "n": abs(self.difference)}
+
+
+def _counts_in_words(rows):
+    """"来信 3 件、来访 2 件" of the groups that received any."""
+    return "、".join(_("%(label)s%(n)s件") % {"label": row.label, "n": row.received} for row in rows if row.received)
+
+
+def monthly_report_data(petitions, *, year, month, today=None, scope_label="", several_townships=False):
+    """The figures of the monthly analysis report: the month's statistics, the 13 months up to
+    it (month-on-month and year-on-year), and the changes in words. 20 queries."""
+    today = today or timezone.localdate()
+    period = Period.for_month(year, month)
+    stats = petition_stats(petitions, period, today=today, several_townships=several_townships)
+    trend_period = Period.for_months(add_months(period.start, -12), period.start)
+    trend = breakdown(petitions, trend_period, "month", today=today)
+    current, previous, last_year = trend[-1], trend[-2], trend[0]
+    recent = trend[-6:]
+    peak = max((row.received for row in recent), default=0)
+    return {
+        "stats": stats, "period": period,
+        # each of the last six months with the length of its bar (per cent of the busiest)
+        "trend": [(row, round(row.received * 100 / peak) if peak else 0) for row in recent],
+        "current": current, "previous": previous, "last_year": last_year,
+        "month_on_month": Change(current.received, previous.received),
+        "year_on_year": Change(current.received, last_year.received), "scope_label": scope_label,
+        "definitions": DEFINITIONS, "today": today,
+        "channel_shares": [(row, Rate(row.received, stats.totals.received)) for row in stats.by_channel],
+        "category_shares": [(row, Rate(row.received, stats.totals.received)) for row in stats.by_category],
+        "channel_text": _counts_in_words(stats.by_channel),
+        "category_text": _counts_in_words(stats.by_category),
+        "overdue_total": sum(u.overdue for u in stats.overdue_units),
+        "units_with_closure": [u for u in stats.by_unit if u.closure_due],
+    }
+
+
+def report_scope(owner, township_code):
+    """(petitions, township or None, scope label, several townships) the report covers: the
+    owner's visibility, narrowed to one township when a county-wide owner asked for one."""
+    petitions = Petition.objects.visible_to(owner)
+    township = None
+    if owner.is_county_wide:
+        if township_code:
+            township = Township.objects.visible_to(owner).filter(code=str(township_code)).first()
+            if township is None:
+                raise ValidationError(_("找不到该乡镇。"))
+            petitions = petitions.filter(township=township)
+    else:
+        township = owner.township
+    if township is not None:
+        return petitions, township, township.name, False
+    county = Township.objects.visible_to(owner).exclude(county="").values_list("county", flat=True).first()
+    return petitions, None, county or _("全县"), True
+
+
+def monthly_report_context(job, progress):
+    """build_context of the "petitions.monthly_report" PdfReport: params year, month and, for a
+    county-wide owner, an optional township code. Reads through Petition.objects.visible_to(job.owner)."""
+    today = timezone.localdate()
+    year, month = parse_report_month(job.params.get("year"), job.params.get("month"), today=today)
+    progress(10, _("正在确定统计范围"))
+    petitions, township, scope_label, several = report_scope(job.owner, job.params.get("township"))
+    progress(20, _("正在统计本月信访情况"))
+    data = monthly_report_data(petitions, year=year, month=month, today=today, scope_label=scope_label,
+                               several_townships=several)
+    progress(45, _("正在汇总走势与逾期单位"))
+    office = _("%(t)s人大办公室") % {"t": township.name} if township else _("%(c)s人大常委会") % {"c": scope_label}
+    return {**data, "township": township, "owner": job.owner, "office": office}
+
+
+# --- the .xlsx export ------------------------------------------------------------------------------
+
+# (header, attribute of Figures or a Rate property, is a rate)
+XLSX_COLUMNS = [
+    ("收件数", "received", False),
+    ("重复信访件数", "repeats", False),
+    ("重复信访率", "repeat_rate", True),
+    ("已作受理决定件数", "decided", False),
+    ("按期受理件数", "accepted_on_time", False),
+    ("按期受理率", "acceptance_rate", True),
+    ("受理件数", "accepted", False),
+    ("已答复件数", "replied", False),
+    ("答复率", "reply_rate", True),
+    ("应办结件次", "closure_due", False),
+    ("按期办结件次", "closed_on_time", False),
+    ("按期办结率", "closure_rate", True),
+    ("评价人次", "ratings", False),
+    ("满意人次（含基本满意）", "satisfied", False),
+    ("满意率", "satisfaction_rate", True),
+]
+PERCENT_FORMAT = "0.0%"
+
+
+def stats_xlsx(stats, *, scope_label="") -> bytes:
+    """The statistics as an .xlsx workbook: a summary sheet, one sheet per breakdown, the overdue
+    units and the definitions; Chinese headers whatever the page's language. Rates are numbers
+    (fractions shown as per cent), empty where there is nothing to divide by. No personal data."""
+    with translation.override("zh-hans"):
+        return _xlsx(stats, scope_label)
+
+
+def _xlsx(stats, scope_label):
+    from openpyxl import Workbook
+    from openpyxl.styles import Alignment, Font, PatternFill
+    from openpyxl.utils import get_column_letter
+
+    bold, header_fill = Font(bold=True), PatternFill("solid", fgColor="F0F0F0")
+    book = Workbook()
+
+    def header(sheet, values):
+        sheet.append(values)
+        for cell in sheet[sheet.max_row]:
+            cell.font, cell.fill = bold, header_fill
+            cell.alignment = Alignment(horizontal="center", vertical="center", wrap_text=True)
+        sheet.freeze_panes = f"B{sheet.max_row + 1}"  # a coordinate: sheet.cell() would create the row
+
+    def figures_row(figures):
+        values = [figures.label]
+        for _header, name, is_rate in XLSX_COLUMNS:
+            value = getattr(figures, name)
+            values.append(value.value if is_rate else value)
+        return values
+
+    def format_rates(sheet, first_row):
+        for index, (_header, _name, is_rate) in enumerate(XLSX_COLUMNS, start=2):
+            if is_rate:
+                for (cell,) in sheet.iter_rows(min_row=first_row, min_col=index, max_col=index):
+                    cell.number_format = PERCENT_FORMAT
+
+    def widths(sheet, first, rest=12):
+        sheet.column_dimensions["A"].width = first
+        for index in range(2, sheet.max_column + 1):
+            sheet.column_dimensions[get_column_letter(index)].width = rest
+
+    summary = book.active
+    summary.title = "总体情况"
+    summary.append([f"{scope_label}信访统计（{stats.period.label}）"])
+    summary["A1"].font = Font(bold=True, size=14)
+    summary.append([f"统计期：{stats.period.start:%Y-%m-%d} 至 {stats.period.end:%Y-%m-%d}；"
+                    f"生成日期：{stats.today:%Y-%m-%d}"])
+    summary.append([])
+    header(summary, ["指标", "数值", "分子", "分母"])
+    t = stats.totals
+    for label, value, numerator, denominator in [
+        ("收件数", t.received, None, None),
+        ("重复信访件数", t.repeats, None, None),
+        ("按期受理率", t.acceptance_rate.value, t.accepted_on_time, t.decided),
+        ("按期办结率", t.closure_rate.value, t.closed_on_time, t.closure_due),
+        ("答复率", t.reply_rate.value, t.replied, t.accepted),
+        ("满意率", t.satisfaction_rate.value, t.satisfied, t.ratings),
+        ("重复信访率", t.repeat_rate.value, t.repeats, t.received),
+        ("回访满意率", stats.return_visits.value, stats.return_visits.numerator, stats.return_visits.denominator),
+    ]:
+        summary.append([label, value, numerator, denominator])
+        if numerator is not None:
+            summary.cell(row=summary.max_row, column=2).number_format = PERCENT_FORMAT
+    widths(summary, 16)
+
+    for key, title, dimension_label, rows in stats.breakdowns():
+        sheet = book.create_sheet(str(title))
+        header(sheet, [str(dimension_label)] + [h for h, _n, _r in XLSX_COLUMNS])
+        for row in rows:
+            sheet.append(figures_row(row))
+        sheet.append(figures_row(stats.totals))
+        for cell in sheet[sheet.max_row]:
+            cell.font = bold
+        format_rates(sheet, 2)
+        widths(sheet, 12 if key == "month" else 22)
+
+    overdue = book.create_sheet("逾期单位")
+    header(overdue, ["承办单位", "乡镇", "逾期未办结件数", "最早到期日"])
+    for unit in stats.overdue_units:
+        overdue.append([unit.unit, unit.township, unit.overdue, unit.oldest_due])
+        overdue.cell(row=overdue.max_row, column=4).number_format = "yyyy-mm-dd"
+    overdue.append([f"截至 {stats.overdue_as_of:%Y-%m-%d}"])
+    widths(overdue, 24, 16)
+
+    notes = book.create_sheet("口径说明")
+    header(notes, ["指标", "统计口径"])
+    for term, text in DEFINITIONS:
+        notes.append([str(term), str(text)])
+        notes.cell(row=notes.max_row, column=2).alignment = Alignment(wrap_text=True, vertical="top")
+    notes.column_dimensions["A"].width = 14
+    notes.column_dimensions["B"].width = 90
+
+    out = io.BytesIO()
+    book.save(out)
+    return out.getvalue()
