@@ -6,7 +6,9 @@
   another deputy's) is 404: its existence is not revealed.
 """
 from django.contrib.auth.mixins import LoginRequiredMixin, PermissionRequiredMixin
+from django.core.exceptions import PermissionDenied
 from django.shortcuts import get_object_or_404
+from django.utils.translation import gettext_lazy as _
 
 
 class RoleRequiredMixin(LoginRequiredMixin, PermissionRequiredMixin):
@@ -14,6 +16,16 @@ class RoleRequiredMixin(LoginRequiredMixin, PermissionRequiredMixin):
 
     def has_permission(self):
         return not self.permission_required or super().has_permission()
+
+
+class TownshipMemberMixin:
+    """Views that write a township's records: a county-wide account (no township) only reads,
+    so it gets 403 here. Put it before RoleRequiredMixin; anonymous visitors still go to login."""
+
+    def dispatch(self, request, *args, **kwargs):
+        if request.user.is_authenticated and request.user.township_id is None:
+            raise PermissionDenied(_("县级账号只能查看，不能登记或修改乡镇的记录。"))
+        return super().dispatch(request, *args, **kwargs)
 
 
 class VisibleObjectMixin:

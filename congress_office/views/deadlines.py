@@ -9,7 +9,7 @@ from django.views import View
 from django.views.generic import DetailView, FormView, ListView
 
 from .. import selectors
-from ..access import RoleRequiredMixin
+from ..access import RoleRequiredMixin, TownshipMemberMixin
 from ..forms import DeadlineExtendForm, DeadlineForm
 from ..models import Deadline
 from ..services.deadlines import deadline_extend, deadline_meet, deadline_open
@@ -55,16 +55,10 @@ class DeadlineDetailView(DeadlineObjectMixin, DetailView):
         return context
 
 
-class DeadlineCreateView(RoleRequiredMixin, ServiceFormMixin, FormView):
+class DeadlineCreateView(TownshipMemberMixin, RoleRequiredMixin, ServiceFormMixin, FormView):
     permission_required = "core.add_deadline"
     template_name = "core/deadline_form.html"
     form_class = DeadlineForm
-
-    def dispatch(self, request, *args, **kwargs):
-        if request.user.is_authenticated and request.user.township_id is None:
-            # county-wide users read; deadlines are registered by a township's office
-            return self.handle_no_permission()
-        return super().dispatch(request, *args, **kwargs)
 
     def get_form_kwargs(self):
         return {**super().get_form_kwargs(), "user": self.request.user}

@@ -19,7 +19,7 @@ from django.utils.translation import gettext_lazy as _
 from django.views import View
 from django.views.generic import DetailView, FormView, ListView
 
-from congress_office.access import RoleRequiredMixin, get_visible_or_404
+from congress_office.access import RoleRequiredMixin, TownshipMemberMixin, get_visible_or_404
 from congress_office.registries import reception_visit_actions
 from congress_office.roles import Role
 from congress_office.selectors import history_of
@@ -56,14 +56,6 @@ PLACEHOLDER_SVG = (
     '<circle cx="6" cy="6" r="1.2" fill="#adb5bd"/></svg>'
 )
 
-
-class TownshipMemberMixin:
-    """Pages that write a township's records: county-wide accounts (no township) only read."""
-
-    def dispatch(self, request, *args, **kwargs):
-        if request.user.is_authenticated and request.user.township_id is None:
-            return self.handle_no_permission()
-        return super().dispatch(request, *args, **kwargs)
 
 
 def _service_error(error):

@@ -16,7 +16,7 @@ from django.utils.translation import gettext_lazy as _
 from django.views import View
 from django.views.generic import FormView, TemplateView
 
-from congress_office.access import RoleRequiredMixin
+from congress_office.access import RoleRequiredMixin, TownshipMemberMixin
 from congress_office.models import Township
 from congress_office.roles import Role
 from congress_office.views.mixins import ServiceFormMixin
@@ -200,16 +200,8 @@ class AssessmentView(RecordScopeMixin, TemplateView):
         )
 
 
-class OwnTownshipMixin:
-    """Writes are made by a township's own office or presidium: county-wide accounts read."""
 
-    def dispatch(self, request, *args, **kwargs):
-        if request.user.is_authenticated and request.user.township_id is None:
-            return self.handle_no_permission()
-        return super().dispatch(request, *args, **kwargs)
-
-
-class GroupScoringUpdateView(OwnTownshipMixin, YearFromUrlMixin, RoleRequiredMixin, ServiceFormMixin, FormView):
+class GroupScoringUpdateView(TownshipMemberMixin, YearFromUrlMixin, RoleRequiredMixin, ServiceFormMixin, FormView):
     permission_required = "deputies.change_groupscoring"
     template_name = "deputies/records/scoring_form.html"
     form_class = GroupScoringForm
@@ -239,7 +231,7 @@ class GroupScoringUpdateView(OwnTownshipMixin, YearFromUrlMixin, RoleRequiredMix
         return assessment_url(self.year)
 
 
-class AwardConfirmView(OwnTownshipMixin, YearFromUrlMixin, RoleRequiredMixin, View):
+class AwardConfirmView(TownshipMemberMixin, YearFromUrlMixin, RoleRequiredMixin, View):
     """POST only: the presidium confirms one proposed (or another) group or deputy."""
 
     permission_required = "deputies.add_award"

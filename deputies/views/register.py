@@ -18,7 +18,7 @@ from django.utils.translation import gettext as _
 from django.views import View
 from django.views.generic import DetailView, FormView, ListView, RedirectView, TemplateView
 
-from congress_office.access import RoleRequiredMixin, VisibleObjectMixin
+from congress_office.access import RoleRequiredMixin, TownshipMemberMixin, VisibleObjectMixin
 from congress_office.models import Township
 from congress_office.selectors import history_of
 from congress_office.views.mixins import ServiceFormMixin
@@ -68,14 +68,6 @@ def xlsx_response(content, filename):
     response["Content-Disposition"] = content_disposition_header(as_attachment=True, filename=filename)
     return response
 
-
-class TownshipOfficeMixin:
-    """Registering is done by a township's office: county-wide accounts only read (403)."""
-
-    def dispatch(self, request, *args, **kwargs):
-        if request.user.is_authenticated and request.user.township_id is None:
-            return self.handle_no_permission()
-        return super().dispatch(request, *args, **kwargs)
 
 
 # --- deputies ------------------------------------------------------------------------------------
@@ -194,7 +186,7 @@ class DeputyFormMixin(ServiceFormMixin):
         return self.result.get_absolute_url()
 
 
-class DeputyCreateView(RoleRequiredMixin, TownshipOfficeMixin, DeputyFormMixin, FormView):
+class DeputyCreateView(RoleRequiredMixin, TownshipMemberMixin, DeputyFormMixin, FormView):
     permission_required = "deputies.add_deputy"
 
     def get_initial(self):
@@ -296,7 +288,7 @@ class TermFormMixin(ServiceFormMixin):
         return reverse("deputies:term_list")
 
 
-class TermCreateView(RoleRequiredMixin, TownshipOfficeMixin, TermFormMixin, FormView):
+class TermCreateView(RoleRequiredMixin, TownshipMemberMixin, TermFormMixin, FormView):
     permission_required = "deputies.add_term"
 
     def perform(self, form):
@@ -380,7 +372,7 @@ class DistrictFormMixin(ModelServiceFormMixin):
         return f"{reverse('deputies:district_list')}?term={self.result.term_id}"
 
 
-class DistrictCreateView(RoleRequiredMixin, TownshipOfficeMixin, DistrictFormMixin, FormView):
+class DistrictCreateView(RoleRequiredMixin, TownshipMemberMixin, DistrictFormMixin, FormView):
     permission_required = "deputies.add_district"
 
     def get_initial(self):
@@ -463,7 +455,7 @@ class GroupFormMixin(ModelServiceFormMixin):
         return self.result.get_absolute_url()
 
 
-class GroupCreateView(RoleRequiredMixin, TownshipOfficeMixin, GroupFormMixin, FormView):
+class GroupCreateView(RoleRequiredMixin, TownshipMemberMixin, GroupFormMixin, FormView):
     permission_required = "deputies.add_deputygroup"
 
     def get_initial(self):
@@ -477,7 +469,7 @@ class GroupUpdateView(RoleRequiredMixin, GroupFormMixin, FormView):
 
 # --- import --------------------------------------------------------------------------------------
 
-class ImportMixin(RoleRequiredMixin, TownshipOfficeMixin):
+class ImportMixin(RoleRequiredMixin, TownshipMemberMixin):
     permission_required = "deputies.import_deputies"
 
     def pending(self):
@@ -602,7 +594,7 @@ class LiaisonPlanView(LiaisonMixin, TemplateView):
         return context
 
 
-class LiaisonMemberView(LiaisonMixin, TownshipOfficeMixin, ServiceFormMixin, FormView):
+class LiaisonMemberView(LiaisonMixin, TownshipMemberMixin, ServiceFormMixin, FormView):
     """One presidium member's groups and deputies for the year (the plan is made on first save)."""
 
     permission_required = "deputies.change_liaisonplan"

@@ -19,7 +19,7 @@ from django.utils.translation import gettext as _
 from django.views import View
 from django.views.generic import DetailView, FormView, ListView
 
-from congress_office.access import RoleRequiredMixin
+from congress_office.access import RoleRequiredMixin, TownshipMemberMixin
 from congress_office.selectors import history_of, kind_label
 from congress_office.services.cases import case_timeline, case_type_of
 from congress_office.views.mixins import ServiceFormMixin, apply_validation_error
@@ -39,14 +39,6 @@ XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 EXPORT_MAX_ROWS = 5000
 DECIDED_STATES = tuple(s for s in PetitionState.values if s != PetitionState.REGISTERED)
 
-
-class TownshipMemberMixin:
-    """Pages that write a township's records: county-wide accounts (no township) only read."""
-
-    def dispatch(self, request, *args, **kwargs):
-        if request.user.is_authenticated and request.user.township_id is None:
-            return self.handle_no_permission()
-        return super().dispatch(request, *args, **kwargs)
 
 
 def state_label(petition):

@@ -6,7 +6,7 @@ from django.core.management.base import BaseCommand
 from django.db import transaction
 from django.utils import timezone
 
-from congress_office.models import Deadline, DeadlineRule, Township, Unit, UnitKind, User
+from congress_office.models import Deadline, DeadlineRule, Township, Unit, UnitKind
 from congress_office.registries import demo_seeders
 from congress_office.roles import Role
 from congress_office.services.deadlines import deadline_extend, deadline_meet, deadline_open, deadlines_scan
