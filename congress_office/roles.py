@@ -83,7 +83,9 @@ def sync_role_groups_after_migrate(sender, using="default", **kwargs):
 
     from .registries import role_tables
 
-    if sender.label != list(apps.get_app_configs())[-1].label:
+    # post_migrate is sent once per app that has a models module, in INSTALLED_APPS order
+    last = [config for config in apps.get_app_configs() if config.models_module is not None][-1]
+    if sender.label != last.label:
         return
     permissions = {
         f"{app_label}.{codename}": pk

@@ -436,3 +436,14 @@ class Award(models.Model):
 
     def __str__(self):
         return f"{self.year} {self.get_kind_display()} {self.group or self.deputy}"
+
+
+from .suggestions.models import (  # noqa: E402  (suggestions live in their own module of this app)
+    Consultation, ConsultationMethod, Suggestion, SuggestionSigner, SuggestionState,
+)
+
+__all__ = [
+    "Activity", "ActivityAttachment", "Award", "Consultation", "ConsultationMethod", "Deputy", "DeputyGroup",
+    "District", "GroupScoring", "LiaisonAssignment", "LiaisonPlan", "ReceptionDay", "ReceptionVisit", "Suggestion",
+    "SuggestionSigner", "SuggestionState", "Term", "Training",
+]

@@ -48,7 +48,9 @@ def suggestion_case_type():
         },
         clocks={
             "handling": Clock(DeadlineRule.MONTHS, settings.SUGGESTION_ANSWER_MONTHS, _("建议答复")),
-            "handling_hard": Clock(DeadlineRule.MONTHS, settings.SUGGESTION_HARD_ANSWER_MONTHS, _("建议答复（难度大）")),
+            "handling_hard": Clock(
+                DeadlineRule.MONTHS, settings.SUGGESTION_HARD_ANSWER_MONTHS, _("建议答复（难度大）")
+            ),
             "co_input": Clock(DeadlineRule.MONTHS, settings.SUGGESTION_CO_INPUT_MONTHS, _("协办意见")),
             "feedback": Clock(DeadlineRule.WORKING_DAYS, settings.SUGGESTION_FEEDBACK_WORKING_DAYS, _("代表反馈意见")),
             "reopened": Clock(DeadlineRule.MONTHS, settings.SUGGESTION_REOPEN_MONTHS, _("重新办理答复")),

@@ -38,10 +38,14 @@ class Suggestion(Case):
 
     case_type_key = "deputies.suggestion"
 
-    term = models.ForeignKey("deputies.Term", on_delete=models.PROTECT, related_name="suggestions", verbose_name=_("届次"))
+    term = models.ForeignKey(
+        "deputies.Term", on_delete=models.PROTECT, related_name="suggestions", verbose_name=_("届次")
+    )
     year = models.PositiveSmallIntegerField(_("年度"))
     sequence = models.PositiveIntegerField(_("序号"))
-    session = models.CharField(_("提出时间段"), max_length=60, blank=True, help_text=_("如：第十九届人大第二次会议期间、闭会期间"))
+    session = models.CharField(
+        _("提出时间段"), max_length=60, blank=True, help_text=_("如：第十九届人大第二次会议期间、闭会期间")
+    )
     title = models.CharField(_("标题"), max_length=120)
     content = models.TextField(_("内容"))
     is_hard = models.BooleanField(_("涉及面广、办理难度大"), default=False, help_text=_("答复期限 6 个月"))
@@ -64,7 +68,9 @@ class Suggestion(Case):
             ("rate_suggestion", _("可评价代表建议答复")),
             ("view_suggestion_report", _("可查看建议办理情况报告")),
         ]
-        constraints = [models.UniqueConstraint(fields=["township", "year", "sequence"], name="suggestion_number_unique")]
+        constraints = [
+            models.UniqueConstraint(fields=["township", "year", "sequence"], name="suggestion_number_unique"),
+        ]
         indexes = [models.Index(fields=["township", "state", "-year"], name="suggestion_township_state_idx")]
 
     def __str__(self):
@@ -76,6 +82,11 @@ class Suggestion(Case):
     @property
     def number(self):
         return _("建议〔%(y)s〕%(n)s号") % {"y": self.year, "n": self.sequence}
+
+    @property
+    def state_label(self):
+        """The state in words (the engine's `state` field carries no choices of its own)."""
+        return SuggestionState(self.state).label if self.state in SuggestionState.values else self.state
 
 
 class SuggestionSigner(models.Model):

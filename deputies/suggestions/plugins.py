@@ -1,14 +1,108 @@
+"""What suggestions plug into the core's registries. Called at the end of
+deputies.plugins.register(), so the demo seeder runs after the deputies' own."""
+from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
 from congress_office.navigation import NavItem
-from congress_office.registries import DeadlineKind, case_types, deadline_kinds, nav_items
+from congress_office.registries import (
+    Card,
+    DeadlineKind,
+    PdfReport,
+    RecordSection,
+    case_types,
+    dashboard_cards,
+    deadline_kinds,
+    demo_seeders,
+    deputy_record_sections,
+    nav_items,
+    pdf_reports,
+    reception_visit_actions,
+    role_tables,
+)
+from congress_office.roles import Role
 
 from .case_type import suggestion_case_type
 
 
+def suggestions_card(user):
+    """The office: suggestions awaiting assignment; a deputy: answers awaiting their rating;
+    a unit handler: their unit's suggestions in handling."""
+    if user.township_id is None or not user.has_perm("deputies.view_suggestion"):
+        return None
+    from . import access, selectors
+
+    url = reverse("deputies:suggestion_list")
+    if user.has_perm("deputies.assign_suggestion"):
+        count = selectors.awaiting_assignment_count(user)
+        return Card(title=_("待交办代表建议"), value=count, url=url + "?state=registered",
+                    tone="warning" if count else "secondary", icon="bi-lightbulb")
+    deputy = access.own_deputy(user)
+    if deputy is not None and user.has_perm("deputies.rate_suggestion"):
+        count = selectors.awaiting_my_rating_count(user, deputy)
+        return Card(title=_("待我评价的建议"), value=count, url=url + "?state=replied",
+                    tone="danger" if count else "secondary", icon="bi-hand-thumbs-up")
+    if user.has_role(Role.UNIT_HANDLER) and user.unit_id:
+        count = selectors.unit_open_count(user)
+        return Card(title=_("本单位在办代表建议"), value=count, url=url + "?state=assigned",
+                    tone="primary" if count else "secondary", icon="bi-lightbulb")
+    return None
+
+
+def visit_to_suggestion(visit, user):
+    """“转为代表建议” on a reception visit, for those who may add suggestions in its township."""
+    if not user.has_perm("deputies.add_suggestion") or user.township_id != visit.reception_day.township_id:
+        return None
+    return {"label": _("转为代表建议"), "url": reverse("deputies:suggestion_create") + f"?visit={visit.pk}",
+            "icon": "bi-lightbulb"}
+
+
+def record_rows(deputy, year):
+    from .selectors import deputy_suggestion_rows
+
+    return deputy_suggestion_rows(deputy, year)
+
+
+def year_report_context(job, progress):
+    from .reports import year_report_context as build
+
+    return build(job, progress)
+
+
+def supervision_context(job, progress):
+    from .reports import supervision_context as build
+
+    return build(job, progress)
+
+
+def seed(**kwargs):
+    from .demo import seed as run
+
+    return run(**kwargs)
+
+
 def register():
+    from .permissions import SUGGESTIONS_ROLE_PERMISSIONS
+
+    role_tables.register("deputies.suggestions", SUGGESTIONS_ROLE_PERMISSIONS)
     spec = case_types.register("deputies.suggestion", suggestion_case_type())
     for clock_name, clock in spec.clocks.items():
         deadline_kinds.register(f"deputies.suggestion.{clock_name}", DeadlineKind(label=clock.label))
     nav_items.register("deputies.suggestions", NavItem(_("代表建议"), "deputies:suggestion_list", "bi-lightbulb",
                                                        permission="deputies.view_suggestion"))
+    dashboard_cards.register("deputies.suggestions", suggestions_card)
+    reception_visit_actions.register("deputies.suggestion", visit_to_suggestion)
+    deputy_record_sections.register(
+        "deputies.suggestions", RecordSection(title=_("提出代表建议情况"), build=record_rows)
+    )
+    pdf_reports.register(
+        "deputies.suggestion_report",
+        PdfReport(title=_("代表建议办理情况报告"), template="deputies/suggestions/pdf_report.html",
+                  build_context=year_report_context, permission="deputies.view_suggestion_report", params=("year",)),
+    )
+    pdf_reports.register(
+        "deputies.suggestion_supervision",
+        PdfReport(title=_("代表建议督办单"), template="deputies/suggestions/pdf_supervision.html",
+                  build_context=supervision_context, permission="deputies.view_suggestion",
+                  params=("supervision_id",)),
+    )
+    demo_seeders.register("deputies.suggestions", seed)

@@ -1,0 +1,305 @@
+"""Writes of deputies' suggestions (代表建议、批评和意见), each one transaction.
+
+Submission and numbering live here; every later step runs on the core's handling engine
+(congress_office.services.cases), which keeps the timeline, opens and meets the clocks and
+notifies. Who may act, and in which state, is checked by .access before anything is written.
+"""
+from datetime import date
+
+from django.conf import settings
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.db import transaction
+from django.db.models import Max
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from congress_office.cases import Satisfaction
+from congress_office.models import Township, User
+from congress_office.roles import Role
+from congress_office.services.cases import (
+    case_assign,
+    case_co_input,
+    case_event,
+    case_extend,
+    case_pending_deadlines,
+    case_rate,
+    case_reply,
+    case_supervise,
+)
+from congress_office.services.deadlines import deadline_meet
+from congress_office.services.notifications import notify
+
+from ..choices import DeputyStatus
+from . import access
+from .case_type import signer_users
+from .models import Consultation, ConsultationMethod, Suggestion, SuggestionSigner, SuggestionState
+
+
+def categories():
+    """The answer categories {code: label}, configurable (settings.SUGGESTION_CATEGORIES)."""
+    return dict(settings.SUGGESTION_CATEGORIES)
+
+
+def category_label(code):
+    label = categories().get(code)
+    return _("%(code)s类：%(label)s") % {"code": code, "label": label} if label else (code or "")
+
+
+def _lock(suggestion):
+    """Lock the row for this transaction and reload it, so state checks see the latest state."""
+    Suggestion.objects.select_for_update().filter(pk=suggestion.pk).values_list("pk", flat=True).get()
+    suggestion.refresh_from_db()
+    return suggestion
+
+
+def _text(value, field, message):
+    value = (value or "").strip()
+    if not value:
+        raise ValidationError({field: message})
+    return value
+
+
+def _clerks(township_id):
+    return User.objects.with_role(Role.CLERK).filter(township_id=township_id)
+
+
+def _next_sequence(township_id, year):
+    # the township row serialises numbering: gapless and unique under concurrent submissions
+    Township.objects.select_for_update().filter(pk=township_id).values_list("pk", flat=True).get()
+    last = Suggestion.objects.filter(township_id=township_id, year=year).aggregate(n=Max("sequence"))["n"]
+    return (last or 0) + 1
+
+
+def _signers(*, by, lead, co_signers, term):
+    """The lead signer first, then the co-signers (each once): active deputies of the term."""
+    own = access.own_deputy(by)
+    if lead is None:
+        if own is None:
+            raise ValidationError({"lead": _("您的账号尚未关联代表信息，请联系人大办。")})
+        lead = own
+    elif not access.is_office(by) and (own is None or own.pk != lead.pk):
+        raise PermissionDenied(_("代表只能以本人名义领衔提出建议。"))
+    people, seen = [], set()
+    for deputy in [lead, *co_signers]:
+        if deputy.pk in seen:
+            continue
+        seen.add(deputy.pk)
+        if deputy.township_id != term.township_id or deputy.term_id != term.pk:
+            raise ValidationError({"co_signers": _("%(name)s 不是本届代表，不能联名。") % {"name": deputy.name}})
+        if deputy.status != DeputyStatus.ACTIVE:
+            raise ValidationError({"co_signers": _(
+                "%(name)s 已暂停执行代表职务或代表资格已终止，不能提出或联名建议。") % {"name": deputy.name}})
+        people.append(deputy)
+    return people
+
+
+def _link_visit(visit, suggestion, by):
+    from ..models import ReceptionVisit
+
+    visit = ReceptionVisit.objects.select_for_update().select_related("reception_day").get(pk=visit.pk)
+    if visit.reception_day.township_id != suggestion.township_id:
+        raise ValidationError(_("接待记录不属于本乡镇。"))
+    if visit.follow_up_kind:
+        raise ValidationError(_("该接待记录已转办，不能重复转为代表建议。"))
+    visit.follow_up_kind, visit.follow_up_id = "suggestion", suggestion.pk
+    visit._history_user = by
+    visit.save(update_fields=["follow_up_kind", "follow_up_id"])
+    return visit
+
+
+@transaction.atomic
+def suggestion_submit(*, by, term, title, content, co_signers=(), is_hard=False, session="", lead=None,
+                      visit=None) -> Suggestion:
+    """A deputy submits a suggestion (their register entry is the lead signer) alone or with
+    co-signers, or the office registers one on behalf of deputies (naming the lead signer).
+
+    Numbered 建议〔year〕n号, gapless per township and year. From a reception visit, the visit
+    is linked (follow_up_kind "suggestion") in the same transaction."""
+    access.check_submit(by, term.township_id)
+    title = _text(title, "title", _("请填写建议标题。"))
+    content = _text(content, "content", _("请填写建议内容。"))
+    signers = _signers(by=by, lead=lead, co_signers=list(co_signers or []), term=term)
+    year = timezone.localdate().year
+    suggestion = Suggestion(
+        township_id=term.township_id, term=term, year=year, sequence=_next_sequence(term.township_id, year),
+        session=(session or "").strip(), title=title, content=content, is_hard=bool(is_hard), submitted_by=by,
+        state=SuggestionState.REGISTERED,
+    )
+    suggestion.full_clean()
+    suggestion._history_user = by
+    suggestion.save()
+    SuggestionSigner.objects.bulk_create(
+        [SuggestionSigner(suggestion=suggestion, deputy=d, is_lead=(i == 0)) for i, d in enumerate(signers)]
+    )
+    on_behalf = access.is_office(by) and access.own_deputy(by) not in signers
+    case_event(
+        item=suggestion, action="submit", label=_("代为登记") if on_behalf else _("提出建议"), by=by,
+        to_state=SuggestionState.REGISTERED, note=title,
+        data={"signers": [d.name for d in signers], "number": str(suggestion.number)},
+    )
+    if visit is not None:
+        _link_visit(visit, suggestion, by)
+    notify(
+        recipients=[u for u in _clerks(suggestion.township_id) if u.pk != by.pk],
+        title=_("新代表建议待交办：%(s)s") % {"s": suggestion},
+        body=_("提出代表：%(names)s") % {"names": "、".join(d.name for d in signers)},
+        url=suggestion.get_absolute_url(), township=suggestion.township,
+    )
+    co_users = [d.user for d in signers[1:] if d.user_id and d.user_id != by.pk]
+    if co_users:
+        notify(recipients=co_users, title=_("您已联名代表建议：%(s)s") % {"s": suggestion},
+               body=_("领衔代表：%(name)s") % {"name": signers[0].name}, url=suggestion.get_absolute_url(),
+               township=suggestion.township)
+    return suggestion
+
+
+@transaction.atomic
+def suggestion_assign(*, suggestion, lead_unit, by, co_units=(), start=None, note=""):
+    """交办 to a lead unit, optionally with co-handling units. The answer is due in 3 calendar
+    months (6 for a suggestion marked hard); co-handlers' input to the lead unit in 1 month."""
+    _lock(suggestion)
+    access.check_assign(by, suggestion)
+    event = case_assign(
+        item=suggestion, lead_unit=lead_unit, co_units=list(co_units or []), by=by, start=start,
+        clock="handling_hard" if suggestion.is_hard else "handling", note=(note or "").strip(),
+    )
+    notify(recipients=signer_users(suggestion), title=_("您的建议已交办：%(s)s") % {"s": suggestion},
+           body=_("主办单位：%(unit)s") % {"unit": lead_unit}, url=suggestion.get_absolute_url(),
+           township=suggestion.township)
+    return event
+
+
+@transaction.atomic
+def suggestion_co_input(*, suggestion, by, note, unit=None):
+    """A co-handling unit sends its opinion to the lead unit (meets its 1-month clock)."""
+    _lock(suggestion)
+    unit = access.check_co_input(by, suggestion, unit)
+    if unit is None:
+        raise ValidationError({"unit": _("请选择协办单位。")})
+    _text(note, "note", _("请填写协办意见。"))
+    event = case_co_input(item=suggestion, unit=unit, by=by, note=note.strip())
+    if suggestion.lead_unit_id:
+        from congress_office.services.cases import unit_handlers
+
+        notify(recipients=unit_handlers([suggestion.lead_unit_id]),
+               title=_("协办意见已送达：%(s)s") % {"s": suggestion}, body=note.strip()[:200],
+               url=suggestion.get_absolute_url(), township=suggestion.township)
+    return event
+
+
+def _current_round_start(suggestion):
+    deadline = case_pending_deadlines(suggestion, ["handling", "handling_hard", "reopened"]).order_by("-pk").first()
+    return deadline.start_date if deadline else None
+
+
+@transaction.atomic
+def consultation_record(*, suggestion, by, held_on, method, unit_people, deputies, summary,
+                        unit=None) -> Consultation:
+    """Record the lead unit's face-to-face consultation (面商) with the deputies in this round:
+    who (unit people and deputies), when and how. Required before the unit may answer.
+    `unit`, when given, must be the lead unit (the one that answers)."""
+    _lock(suggestion)
+    access.check_consult(by, suggestion)
+    if unit is not None and unit.pk != suggestion.lead_unit_id:
+        raise ValidationError({"unit": _("面商应由主办单位（%(u)s）进行。") % {"u": suggestion.lead_unit}})
+    if method not in ConsultationMethod.values:
+        raise ValidationError({"method": _("请选择面商方式。")})
+    unit_people = _text(unit_people, "unit_people", _("请填写单位参加人员。"))
+    summary = _text(summary, "summary", _("请填写面商情况。"))
+    if not isinstance(held_on, date):
+        raise ValidationError({"held_on": _("请填写面商日期。")})
+    if held_on > timezone.localdate():
+        raise ValidationError({"held_on": _("面商日期不能晚于今天。")})
+    started = _current_round_start(suggestion)
+    if started and held_on < started:
+        raise ValidationError({"held_on": _("面商日期不能早于本轮交办日期（%(d)s）。") % {"d": started.isoformat()}})
+    deputies = list(deputies or [])
+    signer_ids = set(suggestion.signers.values_list("deputy_id", flat=True))
+    if not deputies:
+        raise ValidationError({"deputies": _("请选择参加面商的代表。")})
+    if any(d.pk not in signer_ids for d in deputies):
+        raise ValidationError({"deputies": _("参加面商的代表必须是该建议的提出代表。")})
+    consultation = Consultation(
+        suggestion=suggestion, round=suggestion.round, unit=suggestion.lead_unit, held_on=held_on, method=method,
+        unit_people=unit_people, summary=summary, recorded_by=by,
+    )
+    consultation.full_clean()
+    consultation._history_user = by
+    consultation.save()
+    consultation.deputies.set(deputies)
+    case_event(
+        item=suggestion, action="consult", label=_("面商"), by=by, note=summary,
+        data={"held_on": held_on.isoformat(), "method": str(ConsultationMethod(method).label),
+              "unit_people": unit_people, "deputies": [d.name for d in deputies], "round": suggestion.round},
+    )
+    return consultation
+
+
+@transaction.atomic
+def suggestion_reply(*, suggestion, by, category, content):
+    """The lead unit answers with a category (A–D, labels configurable). Refused until the
+    unit has recorded a consultation in this round; opens the signers' feedback window."""
+    _lock(suggestion)
+    access.check_reply(by, suggestion)
+    if category not in categories():
+        raise ValidationError({"category": _("请选择办理结果类别。")})
+    result = case_reply(item=suggestion, by=by, content=content, result=category)
+    # once the lead unit has answered, a co-handler's opinion is no longer awaited: close its
+    # clock so the daily scan stops reminding the co-handler
+    for deadline in case_pending_deadlines(suggestion, ["co_input"]):
+        deadline_meet(deadline=deadline, by=by)
+    return result
+
+
+def feedback_deadline(suggestion):
+    return case_pending_deadlines(suggestion, ["feedback"]).order_by("-pk").first()
+
+
+@transaction.atomic
+def suggestion_rate(*, suggestion, deputy, satisfaction, by, comment=""):
+    """A signing deputy rates the current answer, once per round, within the feedback window
+    (20 working days by default). 不满意 reopens it on a 1-month clock (round + 1); when every
+    signer is satisfied or basically satisfied, it is closed."""
+    _lock(suggestion)
+    access.check_rate(by, suggestion, deputy)
+    if satisfaction not in Satisfaction.values:
+        raise ValidationError({"satisfaction": _("请选择满意度。")})
+    if access.has_rated(suggestion, deputy):
+        raise ValidationError(_("%(name)s 已经评价过本次答复。") % {"name": deputy.name})
+    window = feedback_deadline(suggestion)
+    today = timezone.localdate()
+    if window is not None and today > window.due_date:
+        raise ValidationError(_("反馈期限已于 %(d)s 届满，不能再评价；如对答复有意见，请联系人大办。")
+                              % {"d": window.due_date.isoformat()})
+    comment = (comment or "").strip()
+    if satisfaction == Satisfaction.UNSATISFIED and not comment:
+        raise ValidationError({"comment": _("请说明不满意的理由，承办单位将据此重新办理。")})
+    return case_rate(
+        item=suggestion, satisfaction=satisfaction, rater_key=access.rater_key(deputy), rater_label=deputy.name,
+        by=by, comment=comment,
+    )
+
+
+@transaction.atomic
+def suggestion_extend(*, suggestion, by, reason, approver, extra=None, new_due_date=None):
+    """Extend the current answer clock: a reason and an approving chair; the signers are told."""
+    _lock(suggestion)
+    access.check_extend(by, suggestion)
+    chair = approver is not None and approver.has_perm("core.approve_extension")
+    if not chair or approver.township_id != suggestion.township_id:
+        raise ValidationError({"approver": _("批准人须为本乡镇人大主席团成员。")})
+    _text(reason, "reason", _("请填写延期理由。"))
+    if not extra and not new_due_date:
+        raise ValidationError({"extra": _("请填写延长月数或延期后的到期日。")})
+    return case_extend(item=suggestion, reason=reason.strip(), approver=approver, by=by, extra=extra,
+                       new_due_date=new_due_date)
+
+
+@transaction.atomic
+def suggestion_supervise(*, suggestion, by, content, reply_by=None):
+    """Issue a supervision notice (督办单, numbered 督办〔year〕n号 per township) to the lead unit."""
+    _lock(suggestion)
+    access.check_supervise(by, suggestion)
+    if reply_by is not None and reply_by < timezone.localdate():
+        raise ValidationError({"reply_by": _("要求反馈日期不能早于今天。")})
+    return case_supervise(item=suggestion, by=by, content=content, reply_by=reply_by)
