@@ -275,12 +275,14 @@ def case_supervise(*, item, by, content, reply_by=None):
 def case_reply(*, item, by, content, result="", unit=None):
     """Record the lead unit's reply: meets the handling clock, opens the rating window."""
     spec = case_type_of(item)
+    # who and when first, then the type's own precondition (e.g. 面商 before a suggestion's answer)
+    case_check(item=item, action="reply", by=by)
+    if by is not None and by.has_role(Role.UNIT_HANDLER) and not by.has_role(Role.CLERK) and by.unit_id != item.lead_unit_id:
+        raise PermissionDenied(_("只有主办单位可以答复。"))
     if spec.before_reply:
         spec.before_reply(item)
     if not (content or "").strip():
         raise ValidationError({"content": _("请填写答复内容。")})
-    if by is not None and by.has_role(Role.UNIT_HANDLER) and not by.has_role(Role.CLERK) and by.unit_id != item.lead_unit_id:
-        raise PermissionDenied(_("只有主办单位可以答复。"))
     event = case_transition(item=item, action="reply", by=by, note=content, data={"result": result})
     reply = CaseReply.objects.create(
         **_item_rows(item), round=item.round, unit=unit or item.lead_unit, content=content.strip(), result=result,
