@@ -14,8 +14,6 @@ from urllib.parse import urlsplit
 import pytest
 from django.conf import settings
 
-os.environ["DJANGO_ALLOW_ASYNC_UNSAFE"] = "true"
-
 CHROMIUM = "/usr/bin/chromium"
 CHROMIUM_ARGS = [
     "--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-component-update",
@@ -62,11 +60,15 @@ def playwright_instance(transactional_db):
 
     manager = sync_playwright()
     playwright = manager.start()
+    # only while the loop runs, so nothing else in the session (e.g. `check --deploy` run as a
+    # subprocess) inherits it
+    os.environ["DJANGO_ALLOW_ASYNC_UNSAFE"] = "true"
     try:
         yield playwright
     finally:
         connections.close_all()  # the context-local ones, while the loop still runs
         manager.__exit__(None, None, None)
+        del os.environ["DJANGO_ALLOW_ASYNC_UNSAFE"]
 
 
 @dataclass
