@@ -1,5 +1,8 @@
+from django.conf import settings
+from django.middleware.locale import LocaleMiddleware
 from django.shortcuts import redirect
 from django.urls import reverse
+from django.utils import translation
 
 
 class ForcePasswordChangeMiddleware:
@@ -17,3 +20,18 @@ class ForcePasswordChangeMiddleware:
             if request.path not in allowed and not request.path.startswith(self.allowed_prefixes):
                 return redirect("password_change")
         return self.get_response(request)
+
+
+class ChineseFirstLocaleMiddleware(LocaleMiddleware):
+    """Simplified Chinese unless the user chose English with the switch (the language cookie).
+
+    The browser's Accept-Language is not consulted: office PCs often run an English browser, and
+    the interface is Chinese first.
+    """
+
+    def process_request(self, request):
+        language = request.COOKIES.get(settings.LANGUAGE_COOKIE_NAME)
+        if language not in dict(settings.LANGUAGES):
+            language = settings.LANGUAGE_CODE
+        translation.activate(language)
+        request.LANGUAGE_CODE = translation.get_language()

@@ -755,3 +755,13 @@ def test_overdue_filter_includes_deadlines_the_scan_has_not_marked_yet(client, c
     client.force_login(clerk)
     listed = client.get(reverse("core:deadline_list"), {"state": "overdue"}).context["deadlines"]
     assert {d.title for d in listed} == {"已标逾期", "未标逾期"}
+
+
+def test_pages_are_chinese_even_for_an_english_browser_until_the_user_switches(client, clerk):
+    """Accept-Language does not decide: Chinese by default, English only after the switch."""
+    client.force_login(clerk)
+    response = client.get("/", HTTP_ACCEPT_LANGUAGE="en-US,en;q=0.9")
+    assert 'lang="zh-hans"' in response.content.decode()
+    client.post("/i18n/setlang/", {"language": "en", "next": "/"})
+    response = client.get("/", HTTP_ACCEPT_LANGUAGE="zh-CN")
+    assert 'lang="en"' in response.content.decode()
