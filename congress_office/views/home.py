@@ -2,6 +2,7 @@ from datetime import timedelta
 
 from django.contrib.auth.mixins import LoginRequiredMixin
 from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
 from django.views.generic import TemplateView
 
 from .. import selectors
@@ -30,7 +31,7 @@ class HomeView(LoginRequiredMixin, TemplateView):
         if user.has_perm("core.view_dashboard"):
             by_unit = selectors.deadline_counts_by_unit(user=user, today=today)
             context["chart_data"] = {
-                "units": [row["responsible_unit__name"] or "—" for row in by_unit],
+                "units": [row["responsible_unit__name"] or str(_("人大办（未指定单位）")) for row in by_unit],
                 "pending": [row["pending"] for row in by_unit],
                 "overdue": [row["overdue"] for row in by_unit],
             }
