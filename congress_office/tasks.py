@@ -47,8 +47,8 @@ def scan_deadlines(today=None):
     return {"scanned": result.scanned, "marked_overdue": result.marked_overdue, "reminders_sent": result.reminders_sent}
 
 
-@shared_task
-def render_pdf_job(job_id):
+@shared_task(bind=True)
+def render_pdf_job(self, job_id):
     from .services.pdf import pdf_job_run
 
-    pdf_job_run(job_id=job_id)
+    pdf_job_run(job_id=job_id, task_id=self.request.id or "")

@@ -35,6 +35,8 @@ class PdfJob(models.Model):
     progress = models.PositiveSmallIntegerField(_("进度"), default=0)
     message = models.CharField(_("说明"), max_length=200, blank=True)
     file = models.FileField(_("文件"), upload_to="pdf/%Y/%m/", blank=True)
+    # the Celery task that claimed the job: a redelivery of that task (its worker died) may resume it
+    task_id = models.CharField(max_length=64, blank=True)
     created_at = models.DateTimeField(auto_now_add=True)
     finished_at = models.DateTimeField(null=True, blank=True)
 

@@ -3,6 +3,7 @@ import logging
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.files.base import ContentFile
 from django.db import transaction
+from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -34,11 +35,15 @@ def _set_progress(job, percent, message):
     PdfJob.objects.filter(pk=job.pk).update(progress=percent, message=message)
 
 
-def pdf_job_run(*, job_id):
-    """Render a queued job. A job already running or finished is left alone (the task may be
-    delivered twice)."""
-    claimed = PdfJob.objects.filter(pk=job_id, status=PdfJobStatus.PENDING).update(
-        status=PdfJobStatus.RUNNING, progress=5, message=_("开始生成")
+def pdf_job_run(*, job_id, task_id=""):
+    """Render a queued job. A job finished, or running under another task, is left alone (the
+    task may be delivered twice); the same task delivered again after its worker died (acks_late,
+    reject_on_worker_lost) takes the job up again instead of leaving it "running" for ever."""
+    claimable = Q(status=PdfJobStatus.PENDING)
+    if task_id:
+        claimable |= Q(status=PdfJobStatus.RUNNING, task_id=task_id)
+    claimed = PdfJob.objects.filter(claimable, pk=job_id).update(
+        status=PdfJobStatus.RUNNING, progress=5, message=_("开始生成"), task_id=task_id
     )
     if not claimed:
         return None

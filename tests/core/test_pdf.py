@@ -335,3 +335,19 @@ def test_a_job_delivered_twice_is_rendered_once(client, clerk, django_capture_on
 
     job.refresh_from_db()
     assert (job.status, job.file.name, job.finished_at) == (PdfJobStatus.DONE, name, finished)
+
+
+def test_a_job_whose_worker_died_is_taken_up_by_the_redelivered_task_only(clerk):
+    """A job left "running" by a dead worker is resumed when the same task is delivered again
+    (acks_late); a different task leaves it alone."""
+    job = PdfJob.objects.create(owner=clerk, township=clerk.township, report="core.deadline_overview",
+                                title="期限事项办理情况表", status=PdfJobStatus.RUNNING, progress=40, task_id="task-1")
+
+    assert pdf_job_run(job_id=job.pk, task_id="task-2") is None
+    job.refresh_from_db()
+    assert (job.status, job.progress) == (PdfJobStatus.RUNNING, 40)
+
+    pdf_job_run(job_id=job.pk, task_id="task-1")
+    job.refresh_from_db()
+    assert (job.status, job.progress) == (PdfJobStatus.DONE, 100)
+    assert job.file.read(4) == b"%PDF"
