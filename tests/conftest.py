@@ -23,6 +23,17 @@ def _media_root(settings, tmp_path):
     settings.MEDIA_ROOT = tmp_path / "media"
 
 
+@pytest.fixture(autouse=True)
+def _chinese_by_default():
+    """Every test starts in the product's default language: a request that switched to English
+    leaves English active in the thread, which would leak into the next test's messages."""
+    from django.utils import translation
+
+    translation.activate(settings.LANGUAGE_CODE)
+    yield
+    translation.activate(settings.LANGUAGE_CODE)
+
+
 @pytest.fixture
 def township(db):
     return TownshipFactory(code="qingshan", name="青山镇", agency_code="青人")
