@@ -5,6 +5,7 @@
 - A record outside what `.visible_to(user)` returns (another township, another unit,
   another deputy's) is 404: its existence is not revealed.
 """
+
 from django.contrib.auth.mixins import LoginRequiredMixin, PermissionRequiredMixin
 from django.core.exceptions import PermissionDenied
 from django.shortcuts import get_object_or_404

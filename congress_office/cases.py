@@ -5,8 +5,9 @@ a statutory clock, extensions, supervision, a reply, a rating and reopening. Eac
 registers a CaseType in `congress_office.registries.case_types`; the services in
 `congress_office.services.cases` enforce it. The core imports no app.
 """
+
+from collections.abc import Callable
 from dataclasses import dataclass, field
-from typing import Callable
 
 from django.db import models
 from django.utils.translation import gettext_lazy as _
@@ -30,26 +31,26 @@ class Satisfaction(models.TextChoices):
 
 @dataclass(frozen=True)
 class Transition:
-    label: str                 # shown in the timeline and in refusals: “交办”
-    sources: tuple             # states it may start from
-    target: str                # state afterwards
-    permission: str = ""       # "app.codename" the acting user needs ("" = checked by the service)
+    label: str  # shown in the timeline and in refusals: “交办”
+    sources: tuple  # states it may start from
+    target: str  # state afterwards
+    permission: str = ""  # "app.codename" the acting user needs ("" = checked by the service)
 
 
 @dataclass(frozen=True)
 class Clock:
-    rule: str                  # congress_office.models.DeadlineRule
+    rule: str  # congress_office.models.DeadlineRule
     limit: int
     label: str
 
 
 @dataclass
 class CaseType:
-    key: str                   # "petitions.petition"
+    key: str  # "petitions.petition"
     label: str
-    states: dict               # value → label, all states of the type
-    transitions: dict          # action → Transition
-    clocks: dict               # "handling", "reopened", "co_input", "feedback" … → Clock
+    states: dict  # value → label, all states of the type
+    transitions: dict  # action → Transition
+    clocks: dict  # "handling", "reopened", "co_input", "feedback" … → Clock
     max_extension_days: int | None = None
     # hooks, each optional: (item) -> None or raises ValidationError
     before_reply: Callable | None = None

@@ -1,4 +1,5 @@
 """Celery application: broker and result backend come from Django settings (REDIS_URL)."""
+
 import os
 
 from celery import Celery

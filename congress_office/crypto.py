@@ -5,6 +5,7 @@ Keys: settings.FIELD_ENCRYPTION_KEYS (urlsafe base64 Fernet keys; the first encr
 decrypt, so a new key can be put first and old rows still read) and PERSONAL_DATA_HASH_KEY.
 Production refuses to start without them; elsewhere they are derived from SECRET_KEY.
 """
+
 import base64
 import hashlib
 import hmac

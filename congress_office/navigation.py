@@ -1,4 +1,5 @@
 """The navigation: each role sees only the entries it may use."""
+
 from dataclasses import dataclass
 
 from django.urls import reverse

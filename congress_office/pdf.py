@@ -4,6 +4,7 @@ Font families are settings (PDF_FONT_BODY / PDF_FONT_TITLE / PDF_FONT_SANS), so 
 with 仿宋_GB2312 or 方正小标宋 installed lists them first; the free Noto CJK fonts that setup
 installs are the fallback. WeasyPrint embeds the subset of every font it uses.
 """
+
 from django.conf import settings
 from django.template.loader import render_to_string
 

@@ -5,8 +5,9 @@
 - pdf_reports: reports rendered to PDF by a Celery task with progress.
 - deputy_record_sections: sections of a deputy's yearly record (履职档案) from later apps.
 """
+
+from collections.abc import Callable
 from dataclasses import dataclass, field
-from typing import Callable
 
 from django.utils.translation import gettext_lazy as _
 

@@ -1,4 +1,5 @@
 """PDF reports of the core; domain apps register theirs the same way."""
+
 from django.db.models import Count, Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
@@ -16,7 +17,9 @@ def deadline_overview_context(job, progress):
         visible.values("responsible_unit__name")
         .annotate(
             total=Count("pk"),
-            pending=Count("pk", filter=Q(state__in=[DeadlineState.OPEN, DeadlineState.EXTENDED, DeadlineState.OVERDUE])),
+            pending=Count(
+                "pk", filter=Q(state__in=[DeadlineState.OPEN, DeadlineState.EXTENDED, DeadlineState.OVERDUE])
+            ),
             overdue=Count("pk", filter=Q(state=DeadlineState.OVERDUE)),
             met=Count("pk", filter=Q(state=DeadlineState.MET)),
         )
@@ -24,7 +27,9 @@ def deadline_overview_context(job, progress):
     )
     progress(40, "正在列出逾期事项")
     overdue = list(
-        visible.filter(state=DeadlineState.OVERDUE).select_related("responsible_unit", "township").order_by("due_date")[:200]
+        visible.filter(state=DeadlineState.OVERDUE)
+        .select_related("responsible_unit", "township")
+        .order_by("due_date")[:200]
     )
     return {"today": today, "by_unit": by_unit, "overdue": overdue, "owner": job.owner}
 
@@ -33,7 +38,9 @@ def register():
     pdf_reports.register(
         "core.deadline_overview",
         PdfReport(
-            title=_("期限事项办理情况表"), template="pdf/deadline_overview.html",
-            build_context=deadline_overview_context, permission="core.view_deadline",
+            title=_("期限事项办理情况表"),
+            template="pdf/deadline_overview.html",
+            build_context=deadline_overview_context,
+            permission="core.view_deadline",
         ),
     )

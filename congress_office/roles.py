@@ -1,4 +1,5 @@
 """Roles are auth groups; their permissions are created by migrations (see sync_roles)."""
+
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
@@ -20,31 +21,61 @@ COUNTY_WIDE_ROLES = {Role.COUNTY, Role.ADMIN}
 # own migrations by calling sync_roles with their part of it.
 CORE_ROLE_PERMISSIONS = {
     Role.CLERK: [
-        "core.view_township", "core.view_unit", "core.add_unit", "core.change_unit",
-        "core.view_deadline", "core.add_deadline", "core.change_deadline", "core.meet_deadline",
-        "core.view_holiday", "core.view_audit",
+        "core.view_township",
+        "core.view_unit",
+        "core.add_unit",
+        "core.change_unit",
+        "core.view_deadline",
+        "core.add_deadline",
+        "core.change_deadline",
+        "core.meet_deadline",
+        "core.view_holiday",
+        "core.view_audit",
     ],
     Role.CHAIR: [
-        "core.view_township", "core.view_unit", "core.view_deadline", "core.extend_deadline",
-        "core.approve_extension", "core.meet_deadline", "core.view_holiday", "core.view_audit",
+        "core.view_township",
+        "core.view_unit",
+        "core.view_deadline",
+        "core.extend_deadline",
+        "core.approve_extension",
+        "core.meet_deadline",
+        "core.view_holiday",
+        "core.view_audit",
         "core.view_dashboard",
     ],
     Role.DEPUTY: ["core.view_deadline"],
     Role.UNIT_HANDLER: ["core.view_deadline", "core.meet_deadline"],
     Role.AUDITOR: [
-        "core.view_township", "core.view_unit", "core.view_deadline", "core.view_holiday",
+        "core.view_township",
+        "core.view_unit",
+        "core.view_deadline",
+        "core.view_holiday",
         "core.view_audit",
     ],
     Role.COUNTY: [
-        "core.view_township", "core.view_unit", "core.view_deadline", "core.view_dashboard",
+        "core.view_township",
+        "core.view_unit",
+        "core.view_deadline",
+        "core.view_dashboard",
         "core.view_holiday",
     ],
     Role.ADMIN: [
-        "core.view_township", "core.add_township", "core.change_township",
-        "core.view_unit", "core.add_unit", "core.change_unit",
-        "core.view_user", "core.add_user", "core.change_user",
-        "core.view_holiday", "core.add_holiday", "core.change_holiday", "core.delete_holiday",
-        "core.view_deadline", "core.view_audit", "core.view_dashboard",
+        "core.view_township",
+        "core.add_township",
+        "core.change_township",
+        "core.view_unit",
+        "core.add_unit",
+        "core.change_unit",
+        "core.view_user",
+        "core.add_user",
+        "core.change_user",
+        "core.view_holiday",
+        "core.add_holiday",
+        "core.change_holiday",
+        "core.delete_holiday",
+        "core.view_deadline",
+        "core.view_audit",
+        "core.view_dashboard",
     ],
 }
 
@@ -89,9 +120,13 @@ def sync_role_groups_after_migrate(sender, using="default", **kwargs):
         return
     permissions = {
         f"{app_label}.{codename}": pk
-        for pk, app_label, codename in Permission.objects.using(using).values_list("pk", "content_type__app_label", "codename")
+        for pk, app_label, codename in Permission.objects.using(using).values_list(
+            "pk", "content_type__app_label", "codename"
+        )
     }
     for table in role_tables.values():
         for role, perms in table.items():
-            group, _created = Group.objects.using(using).get_or_create(name=str(role.value if hasattr(role, "value") else role))
+            group, _created = Group.objects.using(using).get_or_create(
+                name=str(role.value if hasattr(role, "value") else role)
+            )
             group.permissions.add(*[permissions[p] for p in perms if p in permissions])

@@ -1,4 +1,5 @@
 """Reads for the core's pages. Each returns a fixed number of queries whatever the row count."""
+
 from collections import defaultdict
 from datetime import timedelta
 
@@ -50,7 +51,8 @@ def deadline_counts(*, user, today=None):
 def deadline_counts_by_unit(*, user, today=None):
     today = today or timezone.localdate()
     return list(
-        Deadline.objects.visible_to(user).filter(state__in=PENDING_STATES)
+        Deadline.objects.visible_to(user)
+        .filter(state__in=PENDING_STATES)
         .values("responsible_unit__name")
         .annotate(pending=Count("pk"), overdue=Count("pk", filter=Q(due_date__lt=today)))
         .order_by("-overdue", "-pending")[:12]
@@ -82,7 +84,8 @@ def unit_list(*, user, filters=None):
 
     # an aggregating query ignores Meta.ordering, so the order is spelled out (stable pages)
     qs = (
-        Unit.objects.visible_to(user).select_related("township")
+        Unit.objects.visible_to(user)
+        .select_related("township")
         .annotate(pending_deadlines=Count("deadlines", filter=Q(deadlines__state__in=PENDING_STATES)))
         .order_by("township__code", "kind", "name", "pk")
     )
@@ -123,17 +126,21 @@ def history_of(obj, *, limit=50):
         shown = []
         for change in changes:
             field = obj._meta.get_field(change.field)
-            shown.append({
-                "field": field.verbose_name,
-                "old": _display(field, change.old, names),
-                "new": _display(field, change.new, names),
-            })
-        entries.append({
-            "when": newer.history_date,
-            "who": newer.history_user,
-            "type": newer.get_history_type_display(),
-            "changes": shown,
-        })
+            shown.append(
+                {
+                    "field": field.verbose_name,
+                    "old": _display(field, change.old, names),
+                    "new": _display(field, change.new, names),
+                }
+            )
+        entries.append(
+            {
+                "when": newer.history_date,
+                "who": newer.history_user,
+                "type": newer.get_history_type_display(),
+                "changes": shown,
+            }
+        )
     return entries
 
 

@@ -1,4 +1,5 @@
 """Celery tasks of the core. Tasks take IDs, re-check state, and call a service."""
+
 import logging
 from smtplib import SMTPException
 
@@ -15,14 +16,18 @@ logger = logging.getLogger(__name__)
 
 @shared_task(
     autoretry_for=(SMTPException, ConnectionError, TimeoutError),
-    retry_backoff=True, retry_jitter=True, max_retries=6,
+    retry_backoff=True,
+    retry_jitter=True,
+    max_retries=6,
 )
 def send_notification_email(notification_id):
     """E-mail one notification; does nothing if it is gone, or was e-mailed already."""
     with transaction.atomic():
         notification = (
-            Notification.objects.select_for_update().select_related("recipient")
-            .filter(pk=notification_id, emailed_at__isnull=True).first()
+            Notification.objects.select_for_update()
+            .select_related("recipient")
+            .filter(pk=notification_id, emailed_at__isnull=True)
+            .first()
         )
         if notification is None or not notification.recipient.email:
             return False

@@ -1,5 +1,6 @@
 """Upload validation shared by every app: the extension, the real content (magic bytes, or
 text for .txt) and the size. Each app passes its own size limit."""
+
 from django.core.exceptions import ValidationError
 from django.utils.translation import gettext as _
 
@@ -8,7 +9,12 @@ IMAGE_EXTENSIONS = {"jpg", "jpeg", "png", "gif", "webp", "heic"}
 PDF, ZIP, OLE = b"%PDF-", b"PK\x03\x04", b"\xd0\xcf\x11\xe0"
 # what each document extension's content starts with (a PDF renamed .docx is refused)
 DOCUMENT_SIGNATURES = {
-    "pdf": (PDF,), "docx": (ZIP,), "xlsx": (ZIP,), "doc": (OLE,), "xls": (OLE,), "wps": (OLE, ZIP),
+    "pdf": (PDF,),
+    "docx": (ZIP,),
+    "xlsx": (ZIP,),
+    "doc": (OLE,),
+    "xls": (OLE,),
+    "wps": (OLE, ZIP),
 }
 DOCUMENT_EXTENSIONS = {*DOCUMENT_SIGNATURES, "txt"}
 # how much of a .txt is read to make sure it is text, not a renamed program

@@ -4,6 +4,7 @@ Sources, in order: the editable holiday table (`Holiday`), chinesecalendar for t
 knows, and for any other year plain weekdays (admins see a warning until that year is
 entered). A missing year never raises: deadlines running into next January are computed today.
 """
+
 import calendar as pycalendar
 from datetime import date, timedelta
 

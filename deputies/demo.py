@@ -10,6 +10,7 @@ Idempotent: every part is looked up before it is created, and the generated year
 trainings, reception days) is created only if the township has none yet, so running seed_demo
 again, even on another day, duplicates nothing. The year is generated from a fixed seed.
 """
+
 import random
 from dataclasses import dataclass
 from datetime import date, datetime, time, timedelta
@@ -48,7 +49,7 @@ class Person:
     occupation: str
     work_unit: str
     ethnicity: str = "汉族"
-    position: str = ""          # Position.CHAIR / VICE_CHAIR
+    position: str = ""  # Position.CHAIR / VICE_CHAIR
     presidium: bool = False
 
 
@@ -61,93 +62,197 @@ QINGSHAN = {
     "term": (19, date(2026, 1, 8)),
     "first_session": date(2026, 1, 15),
     "districts": [
-        ("东风村选区", 3, "东风村1—8组", "东风片代表小组", [
-            p("张桂兰", F, 1972, CPC, "种植大户", "东风村妇联主席、蔬菜种植专业合作社理事长"),
-            p("王德福", M, 1968, CPC, "村党支部书记", "东风村党支部书记", presidium=True),
-            p("刘明华", M, 1979, NONE, "种植大户", "东风村村民、水稻种植大户"),
-        ]),
-        ("石桥村选区", 3, "石桥村1—7组", "东风片代表小组", [
-            p("陈永强", M, 1970, CPC, "村党支部书记", "石桥村党支部书记"),
-            p("赵春梅", F, 1983, NONE, "个体工商户", "石桥村便民超市经营者"),
-            p("黄志刚", M, 1976, NONE, "养殖大户", "石桥村生猪养殖场负责人"),
-        ]),
-        ("河口社区选区", 3, "河口社区1—5居民小组", "河口片代表小组", [
-            p("周建平", M, 1969, CPC, "社区党委书记", "河口社区党委书记"),
-            p("吴秀珍", F, 1981, NONE, "个体工商户", "河口农贸市场个体工商户"),
-            p("徐海涛", M, 1975, DEM, "企业负责人", "青山建材有限公司总经理"),
-        ]),
-        ("青山社区选区", 3, "青山社区1—6居民小组", "河口片代表小组", [
-            p("孙丽萍", F, 1978, CPC, "社区居委会主任", "青山社区居委会主任"),
-            p("马俊杰", M, 1985, NONE, "个体工商户", "青山社区清真餐馆经营者", ethnicity="回族"),
-            p("朱晓燕", F, 1987, CPC, "医生", "青山镇卫生院全科医生"),
-        ]),
-        ("柳塘村选区", 3, "柳塘村1—9组", "柳塘片代表小组", [
-            p("胡国庆", M, 1966, CPC, "村党支部书记", "柳塘村党支部书记", presidium=True),
-            p("郭玉兰", F, 1974, NONE, "种植大户", "柳塘村油菜种植大户"),
-            p("何建军", M, 1977, CPC, "农民专业合作社负责人", "柳塘农机专业合作社理事长"),
-        ]),
-        ("枫林村选区", 3, "枫林村1—6组", "柳塘片代表小组", [
-            p("高云飞", M, 1973, CPC, "村委会主任", "枫林村村民委员会主任"),
-            p("林小红", F, 1986, CPC, "教师", "枫林村小学教师"),
-            p("罗成", M, 1980, NONE, "种植大户", "枫林村茶叶种植大户"),
-        ]),
-        ("双河村选区", 3, "双河村1—8组", "双河片代表小组", [
-            p("郑光明", M, 1967, CPC, "村党支部书记", "双河村党支部书记"),
-            p("梁淑芬", F, 1979, NONE, "乡村医生", "双河村卫生室乡村医生"),
-            p("宋文斌", M, 1984, NONE, "个体工商户", "双河村农资店经营者"),
-        ]),
-        ("杨家坪村选区", 3, "杨家坪村1—7组", "双河片代表小组", [
-            p("杨再华", M, 1971, CPC, "村党支部书记", "杨家坪村党支部书记", ethnicity="苗族"),
-            p("唐美玲", F, 1982, NONE, "农民专业合作社负责人", "杨家坪苗绣专业合作社负责人", ethnicity="苗族"),
-            p("韩立新", M, 1975, NONE, "种植大户", "杨家坪村中药材种植大户"),
-        ]),
-        ("桃源村选区", 3, "桃源村1—8组", "桃源片代表小组", [
-            p("冯德胜", M, 1969, CPC, "村委会主任", "桃源村村民委员会主任"),
-            p("曹雪梅", F, 1985, CPC, "教师", "桃源村幼儿园园长"),
-            p("邓志勇", M, 1978, NONE, "种植大户", "桃源村果园种植大户"),
-        ]),
-        ("白马村选区", 3, "白马村1—6组", "桃源片代表小组", [
-            p("彭光辉", M, 1974, NONE, "养殖大户", "白马村肉牛养殖场负责人", ethnicity="土家族"),
-            p("曾丽华", F, 1983, NONE, "个体工商户", "白马村农家乐经营者"),
-            p("萧振东", M, 1968, CPC, "村党支部书记", "白马村党支部书记"),
-        ]),
-        ("新华村选区", 3, "新华村1—9组", "新华片代表小组", [
-            p("田玉春", M, 1970, CPC, "村党支部书记", "新华村党支部书记", ethnicity="土家族"),
-            p("董红霞", F, 1981, NONE, "家庭农场主", "新华村红霞家庭农场负责人"),
-            p("袁宏伟", M, 1976, DEM, "企业负责人", "宏伟建筑工程有限公司总经理"),
-        ]),
-        ("龙潭村选区", 3, "龙潭村1—7组", "新华片代表小组", [
-            p("潘世荣", M, 1972, CPC, "村委会主任", "龙潭村村民委员会主任"),
-            p("蒋秀兰", F, 1977, NONE, "种植大户", "龙潭村烤烟种植大户"),
-            p("蔡文华", M, 1980, CPC, "个体工商户", "龙潭村汽修店经营者（退役军人）"),
-        ]),
-        ("竹园村选区", 3, "竹园村1—8组", "竹园片代表小组", [
-            p("余长青", M, 1969, CPC, "村党支部书记", "竹园村党支部书记"),
-            p("杜春燕", F, 1988, CPC, "教师", "竹园村小学教师"),
-            p("叶建国", M, 1973, NONE, "企业负责人", "竹园竹制品加工厂厂长"),
-        ]),
-        ("金山村选区", 3, "金山村1—6组", "竹园片代表小组", [
-            p("程光荣", M, 1971, CPC, "村党支部书记", "金山村党支部书记"),
-            p("魏小芳", F, 1990, NONE, "电商创业者", "金山村农产品电商服务站负责人"),
-            p("苏永福", M, 1976, NONE, "养殖大户", "金山村水产养殖大户"),
-        ]),
-        ("镇直机关选区", 2, "镇党政机关及站所", "镇直代表小组", [
-            p("李建国", M, 1970, CPC, "公务员", "青山镇人大主席", presidium=True, position=Position.CHAIR),
-            p("周海燕", F, 1979, CPC, "公务员", "青山镇人大副主席", presidium=True, position=Position.VICE_CHAIR),
-        ]),
-        ("中心学校选区", 1, "青山镇中心学校", "镇直代表小组", [
-            p("吕文静", F, 1975, DEM, "教师", "青山镇中心学校校长", presidium=True),
-        ]),
+        (
+            "东风村选区",
+            3,
+            "东风村1—8组",
+            "东风片代表小组",
+            [
+                p("张桂兰", F, 1972, CPC, "种植大户", "东风村妇联主席、蔬菜种植专业合作社理事长"),
+                p("王德福", M, 1968, CPC, "村党支部书记", "东风村党支部书记", presidium=True),
+                p("刘明华", M, 1979, NONE, "种植大户", "东风村村民、水稻种植大户"),
+            ],
+        ),
+        (
+            "石桥村选区",
+            3,
+            "石桥村1—7组",
+            "东风片代表小组",
+            [
+                p("陈永强", M, 1970, CPC, "村党支部书记", "石桥村党支部书记"),
+                p("赵春梅", F, 1983, NONE, "个体工商户", "石桥村便民超市经营者"),
+                p("黄志刚", M, 1976, NONE, "养殖大户", "石桥村生猪养殖场负责人"),
+            ],
+        ),
+        (
+            "河口社区选区",
+            3,
+            "河口社区1—5居民小组",
+            "河口片代表小组",
+            [
+                p("周建平", M, 1969, CPC, "社区党委书记", "河口社区党委书记"),
+                p("吴秀珍", F, 1981, NONE, "个体工商户", "河口农贸市场个体工商户"),
+                p("徐海涛", M, 1975, DEM, "企业负责人", "青山建材有限公司总经理"),
+            ],
+        ),
+        (
+            "青山社区选区",
+            3,
+            "青山社区1—6居民小组",
+            "河口片代表小组",
+            [
+                p("孙丽萍", F, 1978, CPC, "社区居委会主任", "青山社区居委会主任"),
+                p("马俊杰", M, 1985, NONE, "个体工商户", "青山社区清真餐馆经营者", ethnicity="回族"),
+                p("朱晓燕", F, 1987, CPC, "医生", "青山镇卫生院全科医生"),
+            ],
+        ),
+        (
+            "柳塘村选区",
+            3,
+            "柳塘村1—9组",
+            "柳塘片代表小组",
+            [
+                p("胡国庆", M, 1966, CPC, "村党支部书记", "柳塘村党支部书记", presidium=True),
+                p("郭玉兰", F, 1974, NONE, "种植大户", "柳塘村油菜种植大户"),
+                p("何建军", M, 1977, CPC, "农民专业合作社负责人", "柳塘农机专业合作社理事长"),
+            ],
+        ),
+        (
+            "枫林村选区",
+            3,
+            "枫林村1—6组",
+            "柳塘片代表小组",
+            [
+                p("高云飞", M, 1973, CPC, "村委会主任", "枫林村村民委员会主任"),
+                p("林小红", F, 1986, CPC, "教师", "枫林村小学教师"),
+                p("罗成", M, 1980, NONE, "种植大户", "枫林村茶叶种植大户"),
+            ],
+        ),
+        (
+            "双河村选区",
+            3,
+            "双河村1—8组",
+            "双河片代表小组",
+            [
+                p("郑光明", M, 1967, CPC, "村党支部书记", "双河村党支部书记"),
+                p("梁淑芬", F, 1979, NONE, "乡村医生", "双河村卫生室乡村医生"),
+                p("宋文斌", M, 1984, NONE, "个体工商户", "双河村农资店经营者"),
+            ],
+        ),
+        (
+            "杨家坪村选区",
+            3,
+            "杨家坪村1—7组",
+            "双河片代表小组",
+            [
+                p("杨再华", M, 1971, CPC, "村党支部书记", "杨家坪村党支部书记", ethnicity="苗族"),
+                p("唐美玲", F, 1982, NONE, "农民专业合作社负责人", "杨家坪苗绣专业合作社负责人", ethnicity="苗族"),
+                p("韩立新", M, 1975, NONE, "种植大户", "杨家坪村中药材种植大户"),
+            ],
+        ),
+        (
+            "桃源村选区",
+            3,
+            "桃源村1—8组",
+            "桃源片代表小组",
+            [
+                p("冯德胜", M, 1969, CPC, "村委会主任", "桃源村村民委员会主任"),
+                p("曹雪梅", F, 1985, CPC, "教师", "桃源村幼儿园园长"),
+                p("邓志勇", M, 1978, NONE, "种植大户", "桃源村果园种植大户"),
+            ],
+        ),
+        (
+            "白马村选区",
+            3,
+            "白马村1—6组",
+            "桃源片代表小组",
+            [
+                p("彭光辉", M, 1974, NONE, "养殖大户", "白马村肉牛养殖场负责人", ethnicity="土家族"),
+                p("曾丽华", F, 1983, NONE, "个体工商户", "白马村农家乐经营者"),
+                p("萧振东", M, 1968, CPC, "村党支部书记", "白马村党支部书记"),
+            ],
+        ),
+        (
+            "新华村选区",
+            3,
+            "新华村1—9组",
+            "新华片代表小组",
+            [
+                p("田玉春", M, 1970, CPC, "村党支部书记", "新华村党支部书记", ethnicity="土家族"),
+                p("董红霞", F, 1981, NONE, "家庭农场主", "新华村红霞家庭农场负责人"),
+                p("袁宏伟", M, 1976, DEM, "企业负责人", "宏伟建筑工程有限公司总经理"),
+            ],
+        ),
+        (
+            "龙潭村选区",
+            3,
+            "龙潭村1—7组",
+            "新华片代表小组",
+            [
+                p("潘世荣", M, 1972, CPC, "村委会主任", "龙潭村村民委员会主任"),
+                p("蒋秀兰", F, 1977, NONE, "种植大户", "龙潭村烤烟种植大户"),
+                p("蔡文华", M, 1980, CPC, "个体工商户", "龙潭村汽修店经营者（退役军人）"),
+            ],
+        ),
+        (
+            "竹园村选区",
+            3,
+            "竹园村1—8组",
+            "竹园片代表小组",
+            [
+                p("余长青", M, 1969, CPC, "村党支部书记", "竹园村党支部书记"),
+                p("杜春燕", F, 1988, CPC, "教师", "竹园村小学教师"),
+                p("叶建国", M, 1973, NONE, "企业负责人", "竹园竹制品加工厂厂长"),
+            ],
+        ),
+        (
+            "金山村选区",
+            3,
+            "金山村1—6组",
+            "竹园片代表小组",
+            [
+                p("程光荣", M, 1971, CPC, "村党支部书记", "金山村党支部书记"),
+                p("魏小芳", F, 1990, NONE, "电商创业者", "金山村农产品电商服务站负责人"),
+                p("苏永福", M, 1976, NONE, "养殖大户", "金山村水产养殖大户"),
+            ],
+        ),
+        (
+            "镇直机关选区",
+            2,
+            "镇党政机关及站所",
+            "镇直代表小组",
+            [
+                p("李建国", M, 1970, CPC, "公务员", "青山镇人大主席", presidium=True, position=Position.CHAIR),
+                p("周海燕", F, 1979, CPC, "公务员", "青山镇人大副主席", presidium=True, position=Position.VICE_CHAIR),
+            ],
+        ),
+        (
+            "中心学校选区",
+            1,
+            "青山镇中心学校",
+            "镇直代表小组",
+            [
+                p("吕文静", F, 1975, DEM, "教师", "青山镇中心学校校长", presidium=True),
+            ],
+        ),
     ],
     # group → leader
     "leaders": {
-        "东风片代表小组": "陈永强", "河口片代表小组": "周建平", "柳塘片代表小组": "胡国庆", "双河片代表小组": "郑光明",
-        "桃源片代表小组": "萧振东", "新华片代表小组": "田玉春", "竹园片代表小组": "余长青", "镇直代表小组": "吕文静",
+        "东风片代表小组": "陈永强",
+        "河口片代表小组": "周建平",
+        "柳塘片代表小组": "胡国庆",
+        "双河片代表小组": "郑光明",
+        "桃源片代表小组": "萧振东",
+        "新华片代表小组": "田玉春",
+        "竹园片代表小组": "余长青",
+        "镇直代表小组": "吕文静",
     },
     # presidium member → groups liaised (吕文静 deliberately outside the 2–3 / 9–11 bands)
     "liaison": {
-        "李建国": ["东风片代表小组", "河口片代表小组"], "周海燕": ["柳塘片代表小组", "双河片代表小组"],
-        "王德福": ["桃源片代表小组", "新华片代表小组"], "胡国庆": ["竹园片代表小组", "镇直代表小组"],
+        "李建国": ["东风片代表小组", "河口片代表小组"],
+        "周海燕": ["柳塘片代表小组", "双河片代表小组"],
+        "王德福": ["桃源片代表小组", "新华片代表小组"],
+        "胡国庆": ["竹园片代表小组", "镇直代表小组"],
         "吕文静": ["镇直代表小组"],
     },
     "reception_districts": ["东风村选区", "河口社区选区", "柳塘村选区", "新华村选区"],
@@ -161,24 +266,48 @@ BAISHUI = {
     "term": (19, date(2026, 1, 9)),
     "first_session": date(2026, 1, 16),
     "districts": [
-        ("白水村选区", 3, "白水村1—6组", "白水片代表小组", [
-            p("孙志强", M, 1971, CPC, "公务员", "白水乡人大主席", presidium=True, position=Position.CHAIR),
-            p("吴德明", M, 1974, CPC, "村党支部书记", "白水村党支部书记"),
-            p("秦淑英", F, 1980, NONE, "种植大户", "白水村蔬菜种植大户"),
-        ]),
-        ("沙坝村选区", 3, "沙坝村1—5组", "沙坝片代表小组", [
-            p("石开贵", M, 1969, CPC, "村委会主任", "沙坝村村民委员会主任", ethnicity="彝族"),
-            p("龙秀芝", F, 1984, NONE, "个体工商户", "沙坝村小卖部经营者", ethnicity="彝族"),
-            p("夏长林", M, 1977, NONE, "养殖大户", "沙坝村山羊养殖大户"),
-        ]),
-        ("红岩村选区", 2, "红岩村1—4组", "红岩片代表小组", [
-            p("钟华", M, 1973, CPC, "村党支部书记", "红岩村党支部书记", presidium=True),
-            p("贺春兰", F, 1986, CPC, "教师", "红岩村小学教师"),
-        ]),
-        ("乡直机关选区", 2, "乡党政机关及站所", "红岩片代表小组", [
-            p("汪晓东", M, 1982, CPC, "公务员", "白水乡农业服务中心主任"),
-            p("方丽", F, 1985, CPC, "医生", "白水乡卫生院院长", presidium=True),
-        ]),
+        (
+            "白水村选区",
+            3,
+            "白水村1—6组",
+            "白水片代表小组",
+            [
+                p("孙志强", M, 1971, CPC, "公务员", "白水乡人大主席", presidium=True, position=Position.CHAIR),
+                p("吴德明", M, 1974, CPC, "村党支部书记", "白水村党支部书记"),
+                p("秦淑英", F, 1980, NONE, "种植大户", "白水村蔬菜种植大户"),
+            ],
+        ),
+        (
+            "沙坝村选区",
+            3,
+            "沙坝村1—5组",
+            "沙坝片代表小组",
+            [
+                p("石开贵", M, 1969, CPC, "村委会主任", "沙坝村村民委员会主任", ethnicity="彝族"),
+                p("龙秀芝", F, 1984, NONE, "个体工商户", "沙坝村小卖部经营者", ethnicity="彝族"),
+                p("夏长林", M, 1977, NONE, "养殖大户", "沙坝村山羊养殖大户"),
+            ],
+        ),
+        (
+            "红岩村选区",
+            2,
+            "红岩村1—4组",
+            "红岩片代表小组",
+            [
+                p("钟华", M, 1973, CPC, "村党支部书记", "红岩村党支部书记", presidium=True),
+                p("贺春兰", F, 1986, CPC, "教师", "红岩村小学教师"),
+            ],
+        ),
+        (
+            "乡直机关选区",
+            2,
+            "乡党政机关及站所",
+            "红岩片代表小组",
+            [
+                p("汪晓东", M, 1982, CPC, "公务员", "白水乡农业服务中心主任"),
+                p("方丽", F, 1985, CPC, "医生", "白水乡卫生院院长", presidium=True),
+            ],
+        ),
     ],
     "leaders": {"白水片代表小组": "吴德明", "沙坝片代表小组": "石开贵", "红岩片代表小组": "钟华"},
     "liaison": {},
@@ -192,8 +321,18 @@ SPECS = {"qingshan": QINGSHAN, "baishui": BAISHUI}
 
 PLACES = ["村委会会议室", "村民活动中心", "代表联络站", "田间地头", "镇人大代表之家", "村级文化广场"]
 CONTACT_TOPICS = [
-    "村组道路破损维修", "农村饮水安全", "农田灌溉水渠疏通", "农村低保评定", "城乡居民医保缴费", "高龄老人津贴发放",
-    "农村厕所改造", "生活垃圾清运", "产业发展资金申请", "留守儿童关爱", "村级公益设施维护", "防汛隐患排查",
+    "村组道路破损维修",
+    "农村饮水安全",
+    "农田灌溉水渠疏通",
+    "农村低保评定",
+    "城乡居民医保缴费",
+    "高龄老人津贴发放",
+    "农村厕所改造",
+    "生活垃圾清运",
+    "产业发展资金申请",
+    "留守儿童关爱",
+    "村级公益设施维护",
+    "防汛隐患排查",
 ]
 OFFICE_ACTIVITIES = [
     (ActivityType.INSPECTION, "视察高标准农田建设项目推进情况", "东风村、石桥村项目现场"),
@@ -215,8 +354,11 @@ APPOINTMENTS = [
     ("约见镇生态环境办公室负责人，反映养殖场污水处理问题", "镇生态环境办公室"),
     ("约见镇自然资源所负责人，反映宅基地审批进度问题", "镇自然资源所"),
 ]
-OTHERS = [("参加全镇防汛抗旱工作检查", "各村重点水库及山塘"), ("参加镇森林防火宣传活动", "镇区集市"),
-          ("参加“人大代表进村入户”宣传活动", "各村村民活动中心")]
+OTHERS = [
+    ("参加全镇防汛抗旱工作检查", "各村重点水库及山塘"),
+    ("参加镇森林防火宣传活动", "镇区集市"),
+    ("参加“人大代表进村入户”宣传活动", "各村村民活动中心"),
+]
 GROUP_TOPICS = {
     1: "学习《代表法》，交流一季度履职情况",
     2: "围绕农村人居环境整治开展小组视察",
@@ -283,24 +425,35 @@ def _register(township, spec, rng):
     for district_name, seats, area, group_name, people in spec["districts"]:
         district = District.objects.filter(term=term, name=district_name).first()
         if district is None:
-            district = district_save(district=District(township=township, term=term, name=district_name,
-                                                       seats=seats, area=area))
+            district = district_save(
+                district=District(township=township, term=term, name=district_name, seats=seats, area=area)
+            )
         districts[district_name] = district
         if group_name not in groups:
-            groups[group_name] = (
-                DeputyGroup.objects.filter(term=term, name=group_name).first()
-                or group_save(group=DeputyGroup(township=township, term=term, name=group_name))
+            groups[group_name] = DeputyGroup.objects.filter(term=term, name=group_name).first() or group_save(
+                group=DeputyGroup(township=township, term=term, name=group_name)
             )
         for person in people:
             deputy = Deputy.objects.filter(term=term, name=person.name).first()
             if deputy is None:
-                deputy = deputy_save(deputy=Deputy(
-                    township=township, term=term, name=person.name, gender=person.gender,
-                    ethnicity=person.ethnicity, affiliation=person.affiliation, occupation=person.occupation,
-                    work_unit=person.work_unit, phone=_phone(rng), district=district, group=groups[group_name],
-                    birth_date=date(person.born, rng.randint(1, 12), rng.randint(1, 28)),
-                    is_presidium=person.presidium, position=person.position,
-                ))
+                deputy = deputy_save(
+                    deputy=Deputy(
+                        township=township,
+                        term=term,
+                        name=person.name,
+                        gender=person.gender,
+                        ethnicity=person.ethnicity,
+                        affiliation=person.affiliation,
+                        occupation=person.occupation,
+                        work_unit=person.work_unit,
+                        phone=_phone(rng),
+                        district=district,
+                        group=groups[group_name],
+                        birth_date=date(person.born, rng.randint(1, 12), rng.randint(1, 28)),
+                        is_presidium=person.presidium,
+                        position=person.position,
+                    )
+                )
                 created += 1
             deputies[person.name] = deputy
     for group_name, leader in spec["leaders"].items():
@@ -340,9 +493,15 @@ def _liaison(township, spec, year, groups, deputies):
 
 def _scoring(township, year):
     GroupScoring.objects.get_or_create(
-        township=township, year=year,
-        defaults={"points": {str(k): v for k, v in DEFAULT_ACTIVITY_POINTS.items()}, "training_points": 2,
-                  "reception_points": 2, "excellent_groups": 2, "excellent_deputies": 5},
+        township=township,
+        year=year,
+        defaults={
+            "points": {str(k): v for k, v in DEFAULT_ACTIVITY_POINTS.items()},
+            "training_points": 2,
+            "reception_points": 2,
+            "excellent_groups": 2,
+            "excellent_deputies": 5,
+        },
     )
 
 
@@ -355,10 +514,10 @@ class YearBuilder:
         self.clerk, self.deputy_user = clerk, deputy_user
         self.deputies, self.groups, self.districts = deputies, groups, districts
         self.start, self.end = start, end
-        self.quiet_from = end - timedelta(days=120)   # quiet deputies log nothing after this
+        self.quiet_from = end - timedelta(days=120)  # quiet deputies log nothing after this
         self.quiet = {deputies[n].pk for n in spec["quiet"] if n in deputies}
         self.own = next((d for d in deputies.values() if deputy_user and d.user_id == deputy_user.pk), None)
-        self.rows = []   # (Activity, [deputies])
+        self.rows = []  # (Activity, [deputies])
 
     def local(self, text):
         """The office's texts are written for a 镇; a 乡 reads 乡, and has no 青山 places."""
@@ -369,16 +528,36 @@ class YearBuilder:
     def available(self, people, day):
         return [d for d in people if not (d.pk in self.quiet and day > self.quiet_from)]
 
-    def add(self, type, day, title, place, people, *, summary, group=None, by_deputy=False,
-            status=ActivityStatus.CONFIRMED, outcome=""):
+    def add(
+        self,
+        type,
+        day,
+        title,
+        place,
+        people,
+        *,
+        summary,
+        group=None,
+        by_deputy=False,
+        status=ActivityStatus.CONFIRMED,
+        outcome="",
+    ):
         people = self.available(people, day)
         if not people:
             return
         submitted_by = self.deputy_user if by_deputy and self.deputy_user else self.clerk
         reviewed = status != ActivityStatus.SUBMITTED
         activity = Activity(
-            township=self.township, type=type, date=day, place=place, title=title, summary=summary, outcome=outcome,
-            group=group, status=status, submitted_by=submitted_by,
+            township=self.township,
+            type=type,
+            date=day,
+            place=place,
+            title=title,
+            summary=summary,
+            outcome=outcome,
+            group=group,
+            status=status,
+            submitted_by=submitted_by,
             return_reason=RETURN_REASON if status == ActivityStatus.RETURNED else "",
             reviewed_by=self.clerk if reviewed else None,
             reviewed_at=timezone.make_aware(datetime.combine(day + timedelta(days=2), time(10))) if reviewed else None,
@@ -406,9 +585,15 @@ class YearBuilder:
                 people = rng.sample(everyone, min(len(everyone), max(3, round(10 * scale))))
                 if self.own is not None and self.own not in people and rng.random() < 0.6:
                     people.append(self.own)
-                self.add(type, day, title, place, people,
-                         summary=f"{title}，听取有关部门情况汇报，实地查看并提出意见建议。",
-                         outcome="形成视察（调研）报告，意见建议已交有关部门办理。")
+                self.add(
+                    type,
+                    day,
+                    title,
+                    place,
+                    people,
+                    summary=f"{title}，听取有关部门情况汇报，实地查看并提出意见建议。",
+                    outcome="形成视察（调研）报告，意见建议已交有关部门办理。",
+                )
             if month % 2 == 0:
                 self.appointment(year, month)
             if month in (3, 6, 9, 12):
@@ -417,8 +602,14 @@ class YearBuilder:
                 title, place = OTHERS[month % len(OTHERS)]
                 day = _in_month(rng, year, month, self.start, self.end)
                 if day:
-                    self.add(ActivityType.OTHER, day, title, place, rng.sample(everyone, min(len(everyone), 6)),
-                             summary=f"{title}，协助做好宣传和隐患排查。")
+                    self.add(
+                        ActivityType.OTHER,
+                        day,
+                        title,
+                        place,
+                        rng.sample(everyone, min(len(everyone), 6)),
+                        summary=f"{title}，协助做好宣传和隐患排查。",
+                    )
         self.receptions()
         self.county_training()
         self.reports()
@@ -430,9 +621,16 @@ class YearBuilder:
             return
         topic = self.rng.choice(CONTACT_TOPICS)
         village = _village(deputy.district) or "联系点"
-        self.add(ActivityType.CONTACT_VOTERS, day, f"走访{village}群众，听取对{topic}的意见", self.rng.choice(PLACES),
-                 [deputy], by_deputy=by_deputy, summary=f"入户走访群众，重点了解{topic}方面的困难和诉求，做好记录。",
-                 outcome="收集意见建议，已向镇人大主席团反映。")
+        self.add(
+            ActivityType.CONTACT_VOTERS,
+            day,
+            f"走访{village}群众，听取对{topic}的意见",
+            self.rng.choice(PLACES),
+            [deputy],
+            by_deputy=by_deputy,
+            summary=f"入户走访群众，重点了解{topic}方面的困难和诉求，做好记录。",
+            outcome="收集意见建议，已向镇人大主席团反映。",
+        )
 
     def appointment(self, year, month):
         day = _in_month(self.rng, year, month, self.start, self.end)
@@ -440,8 +638,15 @@ class YearBuilder:
             return
         title, place = (self.local(text) for text in APPOINTMENTS[(month // 2) % len(APPOINTMENTS)])
         people = self.rng.sample(list(self.deputies.values()), 2)
-        self.add(ActivityType.APPOINTMENT, day, title, place, people, summary=f"{title}，当面听取答复。",
-                 outcome="有关部门作出答复并明确办理时限。")
+        self.add(
+            ActivityType.APPOINTMENT,
+            day,
+            title,
+            place,
+            people,
+            summary=f"{title}，当面听取答复。",
+            outcome="有关部门作出答复并明确办理时限。",
+        )
 
     def group_activities(self, year, month):
         quarter = month // 3
@@ -451,8 +656,16 @@ class YearBuilder:
                 continue
             members = [d for d in self.deputies.values() if d.group_id == group.pk]
             title = f"{group.name}第{'一二三四'[quarter - 1]}季度活动：{GROUP_TOPICS[quarter]}"
-            self.add(ActivityType.GROUP, day, title, "代表联络站", members, group=group,
-                     summary=f"组长主持召开小组会议，{GROUP_TOPICS[quarter]}。", outcome="形成小组活动记录。")
+            self.add(
+                ActivityType.GROUP,
+                day,
+                title,
+                "代表联络站",
+                members,
+                group=group,
+                summary=f"组长主持召开小组会议，{GROUP_TOPICS[quarter]}。",
+                outcome="形成小组活动记录。",
+            )
 
     def receptions(self):
         """接待选民: the deputies of a reception district log every other monthly reception day."""
@@ -463,9 +676,15 @@ class YearBuilder:
                 day = _weekday(date(year, month, 15))
                 if month % 2 and self.start <= day <= self.end:
                     place = f"{district_name.removesuffix('选区')}代表联络站"
-                    self.add(ActivityType.RECEIVE_VOTERS, day, f"在{place}接待选民", place, members,
-                             summary="代表接待日接待来访选民，登记反映事项并当场答复或转交办理。",
-                             outcome="来访事项均已登记，需办理的已转有关部门。")
+                    self.add(
+                        ActivityType.RECEIVE_VOTERS,
+                        day,
+                        f"在{place}接待选民",
+                        place,
+                        members,
+                        summary="代表接待日接待来访选民，登记反映事项并当场答复或转交办理。",
+                        outcome="来访事项均已登记，需办理的已转有关部门。",
+                    )
 
     def county_training(self):
         day = _weekday(self.end - timedelta(days=50))
@@ -474,8 +693,14 @@ class YearBuilder:
         people = self.rng.sample(list(self.deputies.values()), min(len(self.deputies), 4))
         if self.own is not None and self.own not in people:
             people.append(self.own)
-        self.add(ActivityType.TRAINING, day, "参加县人大常委会举办的乡镇人大代表履职能力提升培训",
-                 "县人大常委会培训中心", people, summary="学习代表建议撰写、代表依法履职等内容。")
+        self.add(
+            ActivityType.TRAINING,
+            day,
+            "参加县人大常委会举办的乡镇人大代表履职能力提升培训",
+            "县人大常委会培训中心",
+            people,
+            summary="学习代表建议撰写、代表依法履职等内容。",
+        )
 
     def reports(self):
         """述职: the group leaders report to their voters late in the year."""
@@ -487,8 +712,15 @@ class YearBuilder:
             if leader is not None:
                 village = _village(leader.district)
                 place = f"{village}村民活动中心" if village else self.local("镇人大代表之家")
-                self.add(ActivityType.REPORT, day, f"{leader.name}代表向{leader.district}选民述职", place, [leader],
-                         summary="报告一年来履行代表职务情况，接受选民评议。", outcome="选民满意度测评良好。")
+                self.add(
+                    ActivityType.REPORT,
+                    day,
+                    f"{leader.name}代表向{leader.district}选民述职",
+                    place,
+                    [leader],
+                    summary="报告一年来履行代表职务情况，接受选民评议。",
+                    outcome="选民满意度测评良好。",
+                )
 
     def deputy_drafts(self):
         """The demo deputy's own entries: two waiting for the office, one returned."""
@@ -502,8 +734,16 @@ class YearBuilder:
         ]:
             day = self.end - timedelta(days=offset)
             if day >= self.start:
-                self.add(ActivityType.CONTACT_VOTERS, day, title, village, [self.own], by_deputy=True, status=status,
-                         summary=f"{title}，做好记录并反映有关部门。")
+                self.add(
+                    ActivityType.CONTACT_VOTERS,
+                    day,
+                    title,
+                    village,
+                    [self.own],
+                    by_deputy=True,
+                    status=status,
+                    summary=f"{title}，做好记录并反映有关部门。",
+                )
 
     def save(self):
         activities = [a for a, _people in self.rows]
@@ -513,15 +753,24 @@ class YearBuilder:
             for a in activities:
                 a.pk = a.id = by_key[(a.date, a.title, a.type)]
         # the entries look as if they were logged a day or two after the activity
-        Activity.objects.filter(pk__in=[a.pk for a in activities]).update(submitted_at=Case(
-            *[When(pk=a.pk, then=Value(timezone.make_aware(datetime.combine(a.date + timedelta(days=1), time(16)))))
-              for a in activities],
-            output_field=DateTimeField(),
-        ))
+        Activity.objects.filter(pk__in=[a.pk for a in activities]).update(
+            submitted_at=Case(
+                *[
+                    When(
+                        pk=a.pk, then=Value(timezone.make_aware(datetime.combine(a.date + timedelta(days=1), time(16))))
+                    )
+                    for a in activities
+                ],
+                output_field=DateTimeField(),
+            )
+        )
         through = Activity.participants.through
         through.objects.bulk_create(
-            [through(activity_id=a.pk, deputy_id=d.pk) for a, (_a, people) in zip(activities, self.rows, strict=True)
-             for d in people]
+            [
+                through(activity_id=a.pk, deputy_id=d.pk)
+                for a, (_a, people) in zip(activities, self.rows, strict=True)
+                for d in people
+            ]
         )
         return len(activities)
 
@@ -530,8 +779,9 @@ def _trainings(township, spec, rng, deputies, start, end):
     """The two trainings of the last twelve months: after the session, and in June–July."""
     candidates = []
     for year in range(start.year, end.year + 1):
-        after_session = spec["first_session"] + timedelta(days=5) if year == spec["first_session"].year \
-            else date(year, 2, 26)
+        after_session = (
+            spec["first_session"] + timedelta(days=5) if year == spec["first_session"].year else date(year, 2, 26)
+        )
         candidates += [
             (_weekday(after_session), f"{year}年度第一期人大代表培训班（代表法、选举法、地方组织法）", 6),
             (_weekday(date(year, 6, 25)), f"{year}年度第二期人大代表履职能力提升培训", 4),
@@ -561,9 +811,13 @@ def _reception_days(township, spec, rng, clerk, deputies, districts, start, end)
             if not start <= day <= end:
                 continue
             reception, was_created = ReceptionDay.objects.get_or_create(
-                district=district, date=day,
-                defaults={"township": township, "place": f"{district_name.removesuffix('选区')}代表联络站",
-                          "note": "每月15日前后为代表接待选民日。"},
+                district=district,
+                date=day,
+                defaults={
+                    "township": township,
+                    "place": f"{district_name.removesuffix('选区')}代表联络站",
+                    "note": "每月15日前后为代表接待选民日。",
+                },
             )
             if not was_created:
                 continue
@@ -571,8 +825,13 @@ def _reception_days(township, spec, rng, clerk, deputies, districts, start, end)
             reception.deputies.set([d for d in members if not (d.pk in quiet and day > quiet_from)])
             for _ in range(rng.randint(1, 3)):
                 matter, response = rng.choice(VISIT_MATTERS)
-                ReceptionVisit.objects.create(reception_day=reception, visitor=rng.choice(VISITORS), matter=matter,
-                                              response=response, recorded_by=clerk)
+                ReceptionVisit.objects.create(
+                    reception_day=reception,
+                    visitor=rng.choice(VISITORS),
+                    matter=matter,
+                    response=response,
+                    recorded_by=clerk,
+                )
     return created
 
 
@@ -594,8 +853,18 @@ def seed(*, township, users, today, stdout):
     if start <= end:
         clerk = users["clerk"]
         if not Activity.objects.filter(township=township).exists():
-            builder = YearBuilder(township=township, spec=spec, rng=rng, clerk=clerk, deputy_user=users.get("deputy"),
-                                  deputies=deputies, groups=groups, districts=districts, start=start, end=end)
+            builder = YearBuilder(
+                township=township,
+                spec=spec,
+                rng=rng,
+                clerk=clerk,
+                deputy_user=users.get("deputy"),
+                deputies=deputies,
+                groups=groups,
+                districts=districts,
+                start=start,
+                end=end,
+            )
             builder.build()
             counts["activities"] = builder.save()
         if not Training.objects.filter(township=township).exists():

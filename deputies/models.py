@@ -1,4 +1,5 @@
 """The deputies register, liaison plan, duty activities, reception days and trainings."""
+
 from datetime import date
 
 from django.conf import settings
@@ -73,7 +74,9 @@ class District(models.Model):
 class DeputyGroup(models.Model):
     """A deputy group (代表小组): at least three deputies, one of them the leader."""
 
-    township = models.ForeignKey(Township, on_delete=models.PROTECT, related_name="deputy_groups", verbose_name=_("乡镇"))
+    township = models.ForeignKey(
+        Township, on_delete=models.PROTECT, related_name="deputy_groups", verbose_name=_("乡镇")
+    )
     term = models.ForeignKey(Term, on_delete=models.PROTECT, related_name="groups", verbose_name=_("届次"))
     name = models.CharField(_("小组名称"), max_length=60)
     leader = models.ForeignKey(
@@ -120,7 +123,11 @@ class Deputy(models.Model):
     township = models.ForeignKey(Township, on_delete=models.PROTECT, related_name="deputies", verbose_name=_("乡镇"))
     term = models.ForeignKey(Term, on_delete=models.PROTECT, related_name="deputies", verbose_name=_("届次"))
     user = models.OneToOneField(
-        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="deputy",
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="deputy",
         verbose_name=_("登录账号"),
     )
     name = models.CharField(_("姓名"), max_length=30)
@@ -135,7 +142,12 @@ class Deputy(models.Model):
         District, on_delete=models.PROTECT, null=True, blank=True, related_name="deputies", verbose_name=_("选区")
     )
     group = models.ForeignKey(
-        DeputyGroup, on_delete=models.SET_NULL, null=True, blank=True, related_name="members", verbose_name=_("代表小组")
+        DeputyGroup,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="members",
+        verbose_name=_("代表小组"),
     )
     photo = models.ImageField(_("照片"), upload_to="deputies/photos/%Y/", blank=True, validators=[validate_photo])
     status = models.CharField(_("状态"), max_length=12, choices=DeputyStatus.choices, default=DeputyStatus.ACTIVE)
@@ -177,13 +189,19 @@ class Deputy(models.Model):
         if not self.birth_date:
             return None
         today = date.today()
-        return today.year - self.birth_date.year - ((today.month, today.day) < (self.birth_date.month, self.birth_date.day))
+        return (
+            today.year
+            - self.birth_date.year
+            - ((today.month, today.day) < (self.birth_date.month, self.birth_date.day))
+        )
 
 
 class LiaisonPlan(models.Model):
     """The presidium's yearly plan of which member liaises with which groups and deputies."""
 
-    township = models.ForeignKey(Township, on_delete=models.PROTECT, related_name="liaison_plans", verbose_name=_("乡镇"))
+    township = models.ForeignKey(
+        Township, on_delete=models.PROTECT, related_name="liaison_plans", verbose_name=_("乡镇")
+    )
     year = models.PositiveSmallIntegerField(_("年度"))
     note = models.TextField(_("说明"), blank=True)
 
@@ -205,7 +223,9 @@ class LiaisonPlan(models.Model):
 
 class LiaisonAssignment(models.Model):
     plan = models.ForeignKey(LiaisonPlan, on_delete=models.CASCADE, related_name="assignments")
-    member = models.ForeignKey(Deputy, on_delete=models.PROTECT, related_name="liaison_assignments", verbose_name=_("主席团成员"))
+    member = models.ForeignKey(
+        Deputy, on_delete=models.PROTECT, related_name="liaison_assignments", verbose_name=_("主席团成员")
+    )
     groups = models.ManyToManyField(DeputyGroup, blank=True, related_name="liaisons", verbose_name=_("联系代表小组"))
     deputies = models.ManyToManyField(Deputy, blank=True, related_name="liaised_by", verbose_name=_("联系代表"))
 
@@ -238,7 +258,9 @@ class ActivityQuerySet(TownshipQuerySet):
 class Activity(models.Model):
     """A duty activity (履职活动). A group activity is logged once for all participants."""
 
-    township = models.ForeignKey(Township, on_delete=models.PROTECT, related_name="deputy_activities", verbose_name=_("乡镇"))
+    township = models.ForeignKey(
+        Township, on_delete=models.PROTECT, related_name="deputy_activities", verbose_name=_("乡镇")
+    )
     type = models.CharField(_("活动类型"), max_length=20, choices=ActivityType.choices)
     date = models.DateField(_("日期"))
     place = models.CharField(_("地点"), max_length=100)
@@ -247,16 +269,28 @@ class Activity(models.Model):
     outcome = models.TextField(_("成效"), blank=True)
     participants = models.ManyToManyField(Deputy, related_name="activities", verbose_name=_("参加代表"))
     group = models.ForeignKey(
-        DeputyGroup, on_delete=models.SET_NULL, null=True, blank=True, related_name="activities", verbose_name=_("代表小组")
+        DeputyGroup,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="activities",
+        verbose_name=_("代表小组"),
     )
-    status = models.CharField(_("状态"), max_length=12, choices=ActivityStatus.choices, default=ActivityStatus.SUBMITTED)
+    status = models.CharField(
+        _("状态"), max_length=12, choices=ActivityStatus.choices, default=ActivityStatus.SUBMITTED
+    )
     return_reason = models.CharField(_("退回原因"), max_length=200, blank=True)
     submitted_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+", verbose_name=_("填报人")
     )
     submitted_at = models.DateTimeField(_("填报时间"), auto_now_add=True)
     reviewed_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+", verbose_name=_("审核人")
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("审核人"),
     )
     reviewed_at = models.DateTimeField(_("审核时间"), null=True, blank=True)
 
@@ -305,8 +339,12 @@ class ActivityAttachment(models.Model):
 class ReceptionDay(models.Model):
     """A scheduled reception day (代表接待日) of an electoral district."""
 
-    township = models.ForeignKey(Township, on_delete=models.PROTECT, related_name="reception_days", verbose_name=_("乡镇"))
-    district = models.ForeignKey(District, on_delete=models.PROTECT, related_name="reception_days", verbose_name=_("选区"))
+    township = models.ForeignKey(
+        Township, on_delete=models.PROTECT, related_name="reception_days", verbose_name=_("乡镇")
+    )
+    district = models.ForeignKey(
+        District, on_delete=models.PROTECT, related_name="reception_days", verbose_name=_("选区")
+    )
     date = models.DateField(_("接待日期"))
     place = models.CharField(_("接待地点"), max_length=100)
     deputies = models.ManyToManyField(Deputy, related_name="reception_days", verbose_name=_("接待代表"))
@@ -361,7 +399,9 @@ class Training(models.Model):
     date = models.DateField(_("日期"))
     place = models.CharField(_("地点"), max_length=100, blank=True)
     hours = models.DecimalField(_("学时"), max_digits=4, decimal_places=1, default=2)
-    attendees = models.ManyToManyField(Deputy, blank=True, related_name="trainings_attended", verbose_name=_("参训代表"))
+    attendees = models.ManyToManyField(
+        Deputy, blank=True, related_name="trainings_attended", verbose_name=_("参训代表")
+    )
 
     objects = TownshipQuerySet.as_manager()
     history = HistoricalRecords(m2m_fields=[attendees])
@@ -425,11 +465,17 @@ class Award(models.Model):
         verbose_name = _("评先评优")
         verbose_name_plural = _("评先评优")
         constraints = [
-            models.UniqueConstraint(fields=["year", "kind", "group"], condition=Q(kind="group"), name="award_group_once"),
-            models.UniqueConstraint(fields=["year", "kind", "deputy"], condition=Q(kind="deputy"), name="award_deputy_once"),
+            models.UniqueConstraint(
+                fields=["year", "kind", "group"], condition=Q(kind="group"), name="award_group_once"
+            ),
+            models.UniqueConstraint(
+                fields=["year", "kind", "deputy"], condition=Q(kind="deputy"), name="award_deputy_once"
+            ),
             models.CheckConstraint(
-                condition=(Q(kind="group", group__isnull=False, deputy__isnull=True)
-                           | Q(kind="deputy", deputy__isnull=False, group__isnull=True)),
+                condition=(
+                    Q(kind="group", group__isnull=False, deputy__isnull=True)
+                    | Q(kind="deputy", deputy__isnull=False, group__isnull=True)
+                ),
                 name="award_target_matches_kind",
             ),
         ]
@@ -439,11 +485,30 @@ class Award(models.Model):
 
 
 from .suggestions.models import (  # noqa: E402  (suggestions live in their own module of this app)
-    Consultation, ConsultationMethod, Suggestion, SuggestionSigner, SuggestionState,
+    Consultation,
+    ConsultationMethod,
+    Suggestion,
+    SuggestionSigner,
+    SuggestionState,
 )
 
 __all__ = [
-    "Activity", "ActivityAttachment", "Award", "Consultation", "ConsultationMethod", "Deputy", "DeputyGroup",
-    "District", "GroupScoring", "LiaisonAssignment", "LiaisonPlan", "ReceptionDay", "ReceptionVisit", "Suggestion",
-    "SuggestionSigner", "SuggestionState", "Term", "Training",
+    "Activity",
+    "ActivityAttachment",
+    "Award",
+    "Consultation",
+    "ConsultationMethod",
+    "Deputy",
+    "DeputyGroup",
+    "District",
+    "GroupScoring",
+    "LiaisonAssignment",
+    "LiaisonPlan",
+    "ReceptionDay",
+    "ReceptionVisit",
+    "Suggestion",
+    "SuggestionSigner",
+    "SuggestionState",
+    "Term",
+    "Training",
 ]

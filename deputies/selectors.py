@@ -1,4 +1,5 @@
 """Reads for the deputies' pages: fixed query counts whatever the row count."""
+
 from collections import Counter
 from dataclasses import dataclass, field
 from datetime import date, timedelta
@@ -14,10 +15,17 @@ from .choices import ActivityStatus, ActivityType
 from .models import Activity, Award, Deputy, DeputyGroup, GroupScoring, ReceptionDay, ReceptionVisit, Training
 
 DEFAULT_ACTIVITY_POINTS = {
-    ActivityType.INSPECTION: 3, ActivityType.LAW_ENFORCEMENT: 3, ActivityType.RESEARCH: 3,
-    ActivityType.CONTACT_VOTERS: 2, ActivityType.RECEIVE_VOTERS: 2, ActivityType.GROUP: 2,
-    ActivityType.TRAINING: 1, ActivityType.REPORT: 5, ActivityType.EVALUATION: 3,
-    ActivityType.APPOINTMENT: 2, ActivityType.OTHER: 1,
+    ActivityType.INSPECTION: 3,
+    ActivityType.LAW_ENFORCEMENT: 3,
+    ActivityType.RESEARCH: 3,
+    ActivityType.CONTACT_VOTERS: 2,
+    ActivityType.RECEIVE_VOTERS: 2,
+    ActivityType.GROUP: 2,
+    ActivityType.TRAINING: 1,
+    ActivityType.REPORT: 5,
+    ActivityType.EVALUATION: 3,
+    ActivityType.APPOINTMENT: 2,
+    ActivityType.OTHER: 1,
 }
 
 
@@ -49,8 +57,10 @@ def activity_list(*, user, filters=None):
     from .filters import ActivityFilterSet
 
     qs = (
-        Activity.objects.visible_to(user).select_related("township", "group", "submitted_by")
-        .prefetch_related("participants").annotate(attachment_count=Count("attachments", distinct=True))
+        Activity.objects.visible_to(user)
+        .select_related("township", "group", "submitted_by")
+        .prefetch_related("participants")
+        .annotate(attachment_count=Count("attachments", distinct=True))
         .order_by("-date", "-pk")  # an aggregate drops Meta.ordering: without this, pages shuffle
     )
     return ActivityFilterSet(filters, queryset=qs, user=user)
@@ -60,8 +70,11 @@ def reception_day_list(*, user, filters=None):
     from .filters import ReceptionDayFilterSet
 
     qs = (
-        ReceptionDay.objects.visible_to(user).select_related("township", "district")
-        .prefetch_related("deputies").annotate(visit_count=Count("visits", distinct=True)).order_by("-date", "-pk")
+        ReceptionDay.objects.visible_to(user)
+        .select_related("township", "district")
+        .prefetch_related("deputies")
+        .annotate(visit_count=Count("visits", distinct=True))
+        .order_by("-date", "-pk")
     )
     return ReceptionDayFilterSet(filters, queryset=qs, user=user)
 
@@ -69,8 +82,11 @@ def reception_day_list(*, user, filters=None):
 def training_list(*, user, year):
     start, end = year_bounds(year)
     return (
-        Training.objects.visible_to(user).filter(date__range=(start, end)).select_related("township")
-        .annotate(attendee_count=Count("attendees", distinct=True)).order_by("-date", "-pk")
+        Training.objects.visible_to(user)
+        .filter(date__range=(start, end))
+        .select_related("township")
+        .annotate(attendee_count=Count("attendees", distinct=True))
+        .order_by("-date", "-pk")
     )
 
 
@@ -79,12 +95,12 @@ class DeputyYearRecord:
     deputy: Deputy
     year: int
     activities: list = field(default_factory=list)
-    by_type: list = field(default_factory=list)          # [(label, count)]
+    by_type: list = field(default_factory=list)  # [(label, count)]
     trainings_attended: list = field(default_factory=list)
     trainings_missed: list = field(default_factory=list)
-    reception_days: list = field(default_factory=list)   # annotated with visit_count
-    sections: list = field(default_factory=list)         # from other apps (meetings, suggestions …)
-    awards: list = field(default_factory=list)           # confirmed 优秀代表 / 先进代表小组 of the year
+    reception_days: list = field(default_factory=list)  # annotated with visit_count
+    sections: list = field(default_factory=list)  # from other apps (meetings, suggestions …)
+    awards: list = field(default_factory=list)  # confirmed 优秀代表 / 先进代表小组 of the year
 
     @property
     def total(self):
@@ -107,7 +123,8 @@ def deputy_year_record(*, deputy, year) -> DeputyYearRecord:
     record = DeputyYearRecord(deputy=deputy, year=year)
     record.activities = list(
         deputy.activities.filter(status=ActivityStatus.CONFIRMED, date__range=(start, end))
-        .select_related("group").order_by("date", "pk")
+        .select_related("group")
+        .order_by("date", "pk")
     )
     counts = Counter(a.type for a in record.activities)
     record.by_type = [(label, counts.get(value, 0)) for value, label in ActivityType.choices]
@@ -116,8 +133,10 @@ def deputy_year_record(*, deputy, year) -> DeputyYearRecord:
     record.trainings_attended = [t for t in trainings if t.pk in attended]
     record.trainings_missed = [t for t in trainings if t.pk not in attended]
     record.reception_days = list(
-        deputy.reception_days.filter(date__range=(start, end)).select_related("district")
-        .annotate(visit_count=Count("visits")).order_by("date")
+        deputy.reception_days.filter(date__range=(start, end))
+        .select_related("district")
+        .annotate(visit_count=Count("visits"))
+        .order_by("date")
     )
     awarded = Q(kind=Award.Kind.DEPUTY, deputy=deputy)
     if deputy.group_id:
@@ -140,8 +159,12 @@ def deputies_without_training(*, township_id, year):
         return []
     held_during_term = trainings.filter(date__gte=OuterRef("term__start_date"), date__lte=OuterRef("term__end_date"))
     return list(
-        Deputy.objects.filter(township_id=township_id).serving().filter(Exists(held_during_term))
-        .exclude(trainings_attended__date__range=(start, end)).select_related("group").order_by("group__name", "name")
+        Deputy.objects.filter(township_id=township_id)
+        .serving()
+        .filter(Exists(held_during_term))
+        .exclude(trainings_attended__date__range=(start, end))
+        .select_related("group")
+        .order_by("group__name", "name")
     )
 
 
@@ -168,7 +191,8 @@ def inactive_deputies(*, township_id, today=None, days=None):
         _serving_in(Deputy.objects.filter(township_id=township_id), today, today)
         .annotate(last_activity=Max("activities__date", filter=Q(activities__status=ActivityStatus.CONFIRMED)))
         .filter(Q(last_activity__lt=since) | Q(last_activity__isnull=True))
-        .select_related("group").order_by("group__name", "name")
+        .select_related("group")
+        .order_by("group__name", "name")
     )
 
 
@@ -199,7 +223,9 @@ def group_year_summary(*, township_id, year):
                 ReceptionDay.deputies.through.objects.filter(
                     deputy__group=group, receptionday__date__range=(start, end)
                 ),
-                "deputy__group", "receptionday", distinct=True,
+                "deputy__group",
+                "receptionday",
+                distinct=True,
             ),
         )
         .order_by("name")
@@ -234,7 +260,9 @@ def activity_type_counts(*, township_id, year):
     start, end = year_bounds(year)
     counts = dict(
         Activity.objects.filter(township_id=township_id, status=ActivityStatus.CONFIRMED, date__range=(start, end))
-        .order_by().values_list("type").annotate(n=Count("pk"))
+        .order_by()
+        .values_list("type")
+        .annotate(n=Count("pk"))
     )
     return [(value, label, counts.get(value, 0)) for value, label in ActivityType.choices]
 
@@ -254,7 +282,8 @@ def township_year_summary(*, township_id, year):
         "activity_count": activities["confirmed"],
         "submitted_count": activities["submitted"],
         "participation_count": Activity.participants.through.objects.filter(
-            activity__township_id=township_id, activity__status=ActivityStatus.CONFIRMED,
+            activity__township_id=township_id,
+            activity__status=ActivityStatus.CONFIRMED,
             activity__date__range=(start, end),
         ).count(),
         "training_count": trainings.count(),
@@ -268,8 +297,8 @@ def township_year_summary(*, township_id, year):
 class GroupYearDetail:
     group: DeputyGroup
     year: int
-    members: list = field(default_factory=list)      # deputies with activity/training/reception counts and .score
-    activities: list = field(default_factory=list)   # the group's own confirmed activities
+    members: list = field(default_factory=list)  # deputies with activity/training/reception counts and .score
+    activities: list = field(default_factory=list)  # the group's own confirmed activities
     training_total: int = 0
     awards: list = field(default_factory=list)
 
@@ -291,12 +320,14 @@ def group_year_detail(*, group, year) -> GroupYearDetail:
         member.score = scores.get(member.pk, Decimal(0))
     detail.activities = list(
         Activity.objects.filter(group=group, status=ActivityStatus.CONFIRMED, date__range=(start, end))
-        .annotate(participant_count=Count("participants")).order_by("date", "pk")
+        .annotate(participant_count=Count("participants"))
+        .order_by("date", "pk")
     )
     detail.training_total = Training.objects.filter(township_id=group.township_id, date__range=(start, end)).count()
     detail.awards = list(
         Award.objects.filter(Q(group=group) | Q(deputy__group=group), year=year)
-        .select_related("group", "deputy").order_by("kind", "deputy__name")
+        .select_related("group", "deputy")
+        .order_by("kind", "deputy__name")
     )
     return detail
 
@@ -333,7 +364,9 @@ def deputy_scores(*, township, year):
     )
     scores = {d.pk: Decimal(0) for d in deputies}
     through = Activity.participants.through.objects.filter(
-        activity__status=ActivityStatus.CONFIRMED, activity__date__range=(start, end), deputy__township=township,
+        activity__status=ActivityStatus.CONFIRMED,
+        activity__date__range=(start, end),
+        deputy__township=township,
     ).values_list("deputy_id", "activity__type")
     for deputy_id, activity_type in through:
         if deputy_id in scores:

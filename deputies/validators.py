@@ -1,5 +1,6 @@
 """Uploads of the deputies app (photos, activity attachments), checked by the core's upload
 validation with the app's size limit (settings.DEPUTY_UPLOAD_MAX_MB)."""
+
 from django.conf import settings
 
 from congress_office.uploads import IMAGE_EXTENSIONS, sniff_is_image, validate_image, validate_upload

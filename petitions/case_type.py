@@ -1,4 +1,5 @@
 """The petition's case type on the core's handling engine (信访工作条例)."""
+
 from django.conf import settings
 from django.utils.translation import gettext_lazy as _
 
@@ -18,7 +19,9 @@ def petition_case_type():
         transitions={
             "accept": Transition(_("受理"), (S.REGISTERED,), S.ACCEPTED, "petitions.decide_petition"),
             "not_accept": Transition(_("不予受理"), (S.REGISTERED,), S.NOT_ACCEPTED, "petitions.decide_petition"),
-            "transfer_out": Transition(_("转送有权机关"), (S.REGISTERED,), S.TRANSFERRED_OUT, "petitions.decide_petition"),
+            "transfer_out": Transition(
+                _("转送有权机关"), (S.REGISTERED,), S.TRANSFERRED_OUT, "petitions.decide_petition"
+            ),
             "assign": Transition(_("交办"), (S.ACCEPTED,), S.ASSIGNED, "petitions.assign_petition"),
             "transfer": Transition(_("转办"), (S.ACCEPTED,), S.ASSIGNED, "petitions.assign_petition"),
             "extend": Transition(_("延期"), HANDLING, S.ASSIGNED, "petitions.extend_petition"),
@@ -26,7 +29,9 @@ def petition_case_type():
             "reply": Transition(_("答复"), HANDLING, S.REPLIED, "petitions.reply_petition"),
             "reopen": Transition(_("重新办理"), (S.REPLIED,), S.REOPENED),
             "close": Transition(_("办结"), (S.REPLIED,), S.CLOSED),
-            "request_review": Transition(_("申请复查"), (S.REPLIED, S.CLOSED), S.REVIEWING, "petitions.register_petition"),
+            "request_review": Transition(
+                _("申请复查"), (S.REPLIED, S.CLOSED), S.REVIEWING, "petitions.register_petition"
+            ),
             "decide_review": Transition(_("复查决定"), (S.REVIEWING,), S.CLOSED, "petitions.decide_petition"),
             "request_recheck": Transition(_("申请复核"), (S.CLOSED,), S.RECHECKING, "petitions.register_petition"),
             "decide_recheck": Transition(_("复核决定"), (S.RECHECKING,), S.FINAL, "petitions.decide_petition"),

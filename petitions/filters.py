@@ -1,4 +1,5 @@
 """The petition list's filters (one FilterSet per list, a `q` search)."""
+
 import re
 
 import django_filters
@@ -30,30 +31,44 @@ def pending_deadlines_of(petition_ref=None):
     from congress_office.models.deadlines import PENDING_STATES
 
     return Deadline.objects.filter(
-        subject_type=ContentType.objects.get_for_model(Petition), subject_id=petition_ref or OuterRef("pk"),
+        subject_type=ContentType.objects.get_for_model(Petition),
+        subject_id=petition_ref or OuterRef("pk"),
         state__in=PENDING_STATES,
     )
 
 
 class PetitionFilterSet(VisibleChoicesFilterSet):
-    q = django_filters.CharFilter(label=_("搜索"), method="search",
-                                  help_text=_("事由、信访人、住址、编号；也可输入完整的电话或身份证号"))
+    q = django_filters.CharFilter(
+        label=_("搜索"), method="search", help_text=_("事由、信访人、住址、编号；也可输入完整的电话或身份证号")
+    )
     state = django_filters.ChoiceFilter(label=_("状态"), choices=PetitionState.choices)
     channel = django_filters.ChoiceFilter(label=_("信访方式"), choices=Channel.choices)
     category = django_filters.ChoiceFilter(label=_("信访类别"), choices=Category.choices)
     subject = django_filters.ModelChoiceFilter(label=_("事项分类"), queryset=Subject.objects.all())
     township = django_filters.ModelChoiceFilter(label=_("乡镇"), queryset=Township.objects.all())
-    received_after = django_filters.DateFilter(label=_("收到日期起"), field_name="received_on", lookup_expr="gte",
-                                               widget=DateInput())
-    received_before = django_filters.DateFilter(label=_("收到日期止"), field_name="received_on", lookup_expr="lte",
-                                                widget=DateInput())
+    received_after = django_filters.DateFilter(
+        label=_("收到日期起"), field_name="received_on", lookup_expr="gte", widget=DateInput()
+    )
+    received_before = django_filters.DateFilter(
+        label=_("收到日期止"), field_name="received_on", lookup_expr="lte", widget=DateInput()
+    )
     repeat = django_filters.BooleanFilter(label=_("仅重复信访"), method="filter_repeat", widget=forms.CheckboxInput())
     overdue = django_filters.BooleanFilter(label=_("仅逾期"), method="filter_overdue", widget=forms.CheckboxInput())
 
     class Meta:
         model = Petition
-        fields = ["q", "state", "channel", "category", "subject", "township", "received_after", "received_before",
-                  "repeat", "overdue"]
+        fields = [
+            "q",
+            "state",
+            "channel",
+            "category",
+            "subject",
+            "township",
+            "received_after",
+            "received_before",
+            "repeat",
+            "overdue",
+        ]
 
     def __init__(self, *args, user, **kwargs):
         super().__init__(*args, user=user, **kwargs)
@@ -72,8 +87,11 @@ class PetitionFilterSet(VisibleChoicesFilterSet):
         if PHONE_LIKE_RE.match(phone) and len(phone) >= 11:
             return queryset.filter(phone_hash=keyed_hash(phone))
         condition = (
-            Q(title__icontains=value) | Q(petitioner_name__icontains=value) | Q(organisation__icontains=value)
-            | Q(address__icontains=value) | Q(request__icontains=value)
+            Q(title__icontains=value)
+            | Q(petitioner_name__icontains=value)
+            | Q(organisation__icontains=value)
+            | Q(address__icontains=value)
+            | Q(request__icontains=value)
         )
         number = NUMBER_RE.search(value)
         if number:

@@ -5,6 +5,7 @@ and 延期办理告知书 (notice of an extension, for the petitioner who has no
 Each build_context reads through `Petition.objects.visible_to(job.owner)`: a unit handler
 prints only what their unit handles, another township's petition is "not found".
 """
+
 from django.conf import settings
 from django.contrib.contenttypes.models import ContentType
 from django.core.exceptions import ValidationError
@@ -39,8 +40,12 @@ def _rows(model, petition):
 
 def _lead_assignments(petition):
     """The lead unit's assignment of each round, oldest first (with their clocks)."""
-    return list(_rows(CaseAssignment, petition).filter(role=AssignmentRole.LEAD).select_related("deadline", "unit")
-                .order_by("round", "pk"))
+    return list(
+        _rows(CaseAssignment, petition)
+        .filter(role=AssignmentRole.LEAD)
+        .select_related("deadline", "unit")
+        .order_by("round", "pk")
+    )
 
 
 def _unit_name(petition, unit):
@@ -75,9 +80,11 @@ def supervision_notice_context(job, progress):
     if value.isdigit():
         visible = Petition.objects.visible_to(job.owner).values("pk")
         supervision = (
-            CaseSupervision.objects.filter(pk=int(value), item_type=ContentType.objects.get_for_model(Petition),
-                                           item_id__in=visible)
-            .select_related("unit", "issued_by").first()
+            CaseSupervision.objects.filter(
+                pk=int(value), item_type=ContentType.objects.get_for_model(Petition), item_id__in=visible
+            )
+            .select_related("unit", "issued_by")
+            .first()
         )
     if supervision is None:
         raise ValidationError(_("找不到该督办单，或您无权查看。"))
@@ -87,7 +94,9 @@ def supervision_notice_context(job, progress):
     deadline = context["current_assignment"].deadline if context["current_assignment"] else None
     issued_on = timezone.localtime(supervision.issued_at).date()
     context.update(
-        supervision=supervision, deadline=deadline, issued_on=issued_on,
+        supervision=supervision,
+        deadline=deadline,
+        issued_on=issued_on,
         supervised_unit=_unit_name(petition, supervision.unit),
         overdue_days=(issued_on - deadline.due_date).days if deadline and deadline.due_date < issued_on else 0,
     )
@@ -125,9 +134,13 @@ def completion_report_context(job, progress):
     if deadline is not None and petition.replied_on is not None:
         on_time = petition.replied_on <= deadline.due_date
     context.update(
-        report=report, replies=replies, last_rating=ratings[-1] if ratings else None,
+        report=report,
+        replies=replies,
+        last_rating=ratings[-1] if ratings else None,
         supervision_count=_rows(CaseSupervision, petition).count(),
-        extension=handling_extensions(petition).first(), deadline=deadline, on_time=on_time,
+        extension=handling_extensions(petition).first(),
+        deadline=deadline,
+        on_time=on_time,
         filed_on=timezone.localtime(report.filed_at).date(),
     )
     return context

@@ -3,6 +3,7 @@ notices, replies and ratings, leader instructions, 复查 / 复核, the completi
 return visits (the page itself shows the timeline, from case_timeline). A fixed number of
 queries whatever the number of rows; the petition itself was fetched through
 `Petition.objects.visible_to(user)`."""
+
 from itertools import groupby
 
 from django.contrib.contenttypes.models import ContentType
@@ -29,7 +30,8 @@ def petition_handling(*, petition, user):
     review_deadlines = {
         d.kind.rsplit(".", 1)[1]: d
         for d in Deadline.objects.filter(
-            subject_type=ContentType.objects.get_for_model(Petition), subject_id=petition.pk,
+            subject_type=ContentType.objects.get_for_model(Petition),
+            subject_id=petition.pk,
             kind__in=[f"{Petition.case_type_key}.{k}" for k in ReviewKind.values],
         ).order_by("pk")
     }
@@ -42,7 +44,9 @@ def petition_handling(*, petition, user):
             _rows(CaseSupervision, petition).select_related("unit", "issued_by").order_by("issued_at")
         ),
         "replies": list(
-            _rows(CaseReply, petition).select_related("unit", "replied_by").prefetch_related("ratings")
+            _rows(CaseReply, petition)
+            .select_related("unit", "replied_by")
+            .prefetch_related("ratings")
             .order_by("round")
         ),
         "extensions": list(handling_extensions(petition).select_related("approver", "requested_by", "deadline")),

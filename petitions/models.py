@@ -4,6 +4,7 @@ review (复查) and re-check (复核), leader instructions, return visits.
 Personal data (phone, ID number) is encrypted at rest and found through keyed hashes; pages
 show it masked except to the township's clerks and chairs, and each full view is logged.
 """
+
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import models
@@ -16,7 +17,7 @@ from congress_office.cases import Satisfaction
 from congress_office.crypto import EncryptedCharField, mask_id_number, mask_phone
 from congress_office.models import Case, CaseQuerySet, Township
 
-from .choices import Category, Channel, Outcome, PetitionState, ReviewKind
+from .choices import Category, Channel, Outcome, ReviewKind
 
 
 class SubjectQuerySet(models.QuerySet):
@@ -35,8 +36,15 @@ class SubjectQuerySet(models.QuerySet):
 class Subject(models.Model):
     """The subject taxonomy (土地征收, 拆迁补偿 …); offices add their own."""
 
-    township = models.ForeignKey(Township, on_delete=models.PROTECT, null=True, blank=True, related_name="+",
-                                 verbose_name=_("乡镇"), help_text=_("留空为全县通用"))
+    township = models.ForeignKey(
+        Township,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("乡镇"),
+        help_text=_("留空为全县通用"),
+    )
     name = models.CharField(_("名称"), max_length=40)
     is_active = models.BooleanField(_("启用"), default=True)
 
@@ -47,8 +55,9 @@ class Subject(models.Model):
         verbose_name = _("信访事项分类")
         verbose_name_plural = _("信访事项分类")
         ordering = ["township", "name"]
-        constraints = [models.UniqueConstraint(fields=["township", "name"], name="subject_unique_name",
-                                               nulls_distinct=False)]
+        constraints = [
+            models.UniqueConstraint(fields=["township", "name"], name="subject_unique_name", nulls_distinct=False)
+        ]
 
     def __str__(self):
         return self.name
@@ -86,20 +95,44 @@ class Petition(Case):
     headcount = models.PositiveSmallIntegerField(_("来访人数"), default=1)
     representatives = models.JSONField(_("代表人"), default=list, blank=True)
     received_on = models.DateField(_("收到日期"))
-    registered_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True,
-                                      related_name="+", verbose_name=_("登记人"))
+    registered_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("登记人"),
+    )
     registered_at = models.DateTimeField(_("登记时间"), auto_now_add=True)
     accepted_on = models.DateField(_("受理日期"), null=True, blank=True)
     decision_reason = models.TextField(_("不予受理或转送理由"), blank=True)
     transferred_to = models.CharField(_("转送机关"), max_length=100, blank=True)
     outcome = models.CharField(_("处理意见"), max_length=10, choices=Outcome.choices, blank=True)
     replied_on = models.DateField(_("答复日期"), null=True, blank=True)
-    repeat_of = models.ForeignKey("self", on_delete=models.SET_NULL, null=True, blank=True, related_name="repeats",
-                                  verbose_name=_("重复信访的原件"))
-    leader_owner = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True,
-                                     related_name="owned_petitions", verbose_name=_("包案领导"))
-    source_deputy = models.ForeignKey("deputies.Deputy", on_delete=models.PROTECT, null=True, blank=True,
-                                      related_name="forwarded_petitions", verbose_name=_("转交代表"))
+    repeat_of = models.ForeignKey(
+        "self",
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="repeats",
+        verbose_name=_("重复信访的原件"),
+    )
+    leader_owner = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="owned_petitions",
+        verbose_name=_("包案领导"),
+    )
+    source_deputy = models.ForeignKey(
+        "deputies.Deputy",
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="forwarded_petitions",
+        verbose_name=_("转交代表"),
+    )
     query_code_hash = models.CharField(max_length=64, blank=True, db_index=True, editable=False)
 
     objects = PetitionQuerySet.as_manager()
@@ -142,8 +175,12 @@ class Petition(Case):
         super().clean()
         reps = self.representatives or []
         if len(reps) > settings.PETITION_GROUP_MAX_REPRESENTATIVES:
-            raise ValidationError({"representatives": _("集体访推选的代表不得超过 %(n)s 人。") % {
-                "n": settings.PETITION_GROUP_MAX_REPRESENTATIVES}})
+            raise ValidationError(
+                {
+                    "representatives": _("集体访推选的代表不得超过 %(n)s 人。")
+                    % {"n": settings.PETITION_GROUP_MAX_REPRESENTATIVES}
+                }
+            )
         if self.is_group and self.headcount < 2:
             raise ValidationError({"headcount": _("集体访请填写来访人数（2 人以上）。")})
 
@@ -184,7 +221,9 @@ class LeaderInstruction(models.Model):
     """A leader's written instruction (领导批示) on a petition."""
 
     petition = models.ForeignKey(Petition, on_delete=models.CASCADE, related_name="instructions")
-    leader = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+", verbose_name=_("批示领导"))
+    leader = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+", verbose_name=_("批示领导")
+    )
     content = models.TextField(_("批示内容"))
     created_at = models.DateTimeField(_("批示时间"), auto_now_add=True)
 
@@ -209,7 +248,9 @@ class Review(models.Model):
     decided_on = models.DateField(_("决定日期"), null=True, blank=True)
     decision = models.TextField(_("复查（复核）意见"), blank=True)
     outcome = models.CharField(_("结论"), max_length=10, choices=Outcome.choices, blank=True)
-    recorded_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+")
+    recorded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
 
     history = HistoricalRecords()
 

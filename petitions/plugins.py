@@ -1,4 +1,5 @@
 """What the petitions app plugs into the core's registries."""
+
 from django.utils.translation import gettext_lazy as _
 
 from congress_office.navigation import NavItem
@@ -14,14 +15,17 @@ def register():
     spec = case_types.register("petitions.petition", petition_case_type())
     for clock_name, clock in spec.clocks.items():
         deadline_kinds.register(f"petitions.petition.{clock_name}", DeadlineKind(label=clock.label))
-    nav_items.register("petitions", NavItem(_("信访"), "petitions:petition_list", "bi-envelope-paper",
-                                            permission="petitions.view_petition"))
+    nav_items.register(
+        "petitions",
+        NavItem(_("信访"), "petitions:petition_list", "bi-envelope-paper", permission="petitions.view_petition"),
+    )
     _register_office()
     _register_handling()
     _register_stats()
 
 
 # --- registration, acceptance and the office pages ------------------------------------------------
+
 
 def acceptance_notice_context(job, progress):
     """受理告知书 / 不予受理告知书 / 转送告知书 of one petition, read through the job owner's
@@ -37,7 +41,9 @@ def acceptance_notice_context(job, progress):
     petition = None
     if petition_id.isdigit():
         petition = (
-            Petition.objects.visible_to(job.owner).select_related("township", "subject").filter(pk=int(petition_id))
+            Petition.objects.visible_to(job.owner)
+            .select_related("township", "subject")
+            .filter(pk=int(petition_id))
             .first()
         )
     if petition is None:
@@ -51,24 +57,29 @@ def acceptance_notice_context(job, progress):
         kind, heading = "transferred", _("转送告知书")
     else:
         kind, heading = "accepted", _("受理告知书")
-    decided = (
-        petition.events.filter(action__in=["accept", "not_accept", "transfer_out"]).order_by("-at").first()
-    )
+    decided = petition.events.filter(action__in=["accept", "not_accept", "transfer_out"]).order_by("-at").first()
     return {
-        "petition": petition, "kind": kind, "heading": heading, "owner": job.owner,
+        "petition": petition,
+        "kind": kind,
+        "heading": heading,
+        "owner": job.owner,
         "decided_on": petition.accepted_on or (timezone.localtime(decided.at).date() if decided else None),
-        "handling_days": settings.PETITION_HANDLING_DAYS, "today": timezone.localdate(),
+        "handling_days": settings.PETITION_HANDLING_DAYS,
+        "today": timezone.localdate(),
     }
 
 
 def reception_visit_action(visit, user):
-    """"转为信访" on a deputy's reception visit, for users who register petitions in its township."""
+    """ "转为信访" on a deputy's reception visit, for users who register petitions in its township."""
     from django.urls import reverse
 
     if not user.has_perm("petitions.register_petition") or user.township_id != visit.reception_day.township_id:
         return None
-    return {"label": _("转为信访"), "url": f"{reverse('petitions:petition_create')}?visit={visit.pk}",
-            "icon": "bi-envelope-paper"}
+    return {
+        "label": _("转为信访"),
+        "url": f"{reverse('petitions:petition_create')}?visit={visit.pk}",
+        "icon": "bi-envelope-paper",
+    }
 
 
 def _register_office():
@@ -78,15 +89,20 @@ def _register_office():
 
     pdf_reports.register(
         "petitions.acceptance_notice",
-        PdfReport(title=_("信访事项受理情况告知书"), template="petitions/pdf/acceptance_notice.html",
-                  build_context=acceptance_notice_context, permission="petitions.decide_petition",
-                  params=("petition_id",)),
+        PdfReport(
+            title=_("信访事项受理情况告知书"),
+            template="petitions/pdf/acceptance_notice.html",
+            build_context=acceptance_notice_context,
+            permission="petitions.decide_petition",
+            params=("petition_id",),
+        ),
     )
     reception_visit_actions.register("petitions.to_petition", reception_visit_action)
     demo_seeders.register("petitions", demo.seed)
 
 
 # --- handling: the printed documents of supervision, reply, completion and extension -------------
+
 
 def _register_handling():
     from congress_office.registries import PdfReport, demo_seeders, pdf_reports
@@ -97,23 +113,45 @@ def _register_handling():
     demo_seeders.register("petitions.handling", handling_demo.seed)
 
     for key, title, template, build in (
-        ("petitions.supervision_notice", _("信访事项督办单"), "supervision_notice.html",
-         handling_pdf.supervision_notice_context),
-        ("petitions.handling_opinion", _("信访事项处理意见书"), "handling_opinion.html",
-         handling_pdf.handling_opinion_context),
-        ("petitions.completion_report", _("信访事项办结报告"), "completion_report.html",
-         handling_pdf.completion_report_context),
-        ("petitions.extension_notice", _("信访事项延期办理告知书"), "extension_notice.html",
-         handling_pdf.extension_notice_context),
+        (
+            "petitions.supervision_notice",
+            _("信访事项督办单"),
+            "supervision_notice.html",
+            handling_pdf.supervision_notice_context,
+        ),
+        (
+            "petitions.handling_opinion",
+            _("信访事项处理意见书"),
+            "handling_opinion.html",
+            handling_pdf.handling_opinion_context,
+        ),
+        (
+            "petitions.completion_report",
+            _("信访事项办结报告"),
+            "completion_report.html",
+            handling_pdf.completion_report_context,
+        ),
+        (
+            "petitions.extension_notice",
+            _("信访事项延期办理告知书"),
+            "extension_notice.html",
+            handling_pdf.extension_notice_context,
+        ),
     ):
-        pdf_reports.register(key, PdfReport(
-            title=title, template=f"petitions/pdf/{template}", build_context=build,
-            permission="petitions.view_petition",
-            params=("supervision_id",) if key == "petitions.supervision_notice" else ("petition_id",),
-        ))
+        pdf_reports.register(
+            key,
+            PdfReport(
+                title=title,
+                template=f"petitions/pdf/{template}",
+                build_context=build,
+                permission="petitions.view_petition",
+                params=("supervision_id",) if key == "petitions.supervision_notice" else ("petition_id",),
+            ),
+        )
 
 
 # --- statistics (信访统计) ---------------------------------------------------------------------------
+
 
 def _register_stats():
     from congress_office.registries import PdfReport, dashboard_cards, pdf_reports
@@ -121,13 +159,19 @@ def _register_stats():
     from .services.stats import monthly_report_context
     from .views import stats as stats_views
 
-    nav_items.register("petitions.stats", NavItem(_("信访统计"), "petitions:stats", "bi-bar-chart-line",
-                                                  permission="petitions.view_petition_stats"))
+    nav_items.register(
+        "petitions.stats",
+        NavItem(_("信访统计"), "petitions:stats", "bi-bar-chart-line", permission="petitions.view_petition_stats"),
+    )
     pdf_reports.register(
         "petitions.monthly_report",
-        PdfReport(title=_("信访工作月度分析"), template="petitions/pdf/monthly_report.html",
-                  build_context=monthly_report_context, permission="petitions.view_petition_stats",
-                  params=("year", "month", "township")),
+        PdfReport(
+            title=_("信访工作月度分析"),
+            template="petitions/pdf/monthly_report.html",
+            build_context=monthly_report_context,
+            permission="petitions.view_petition_stats",
+            params=("year", "month", "township"),
+        ),
     )
     dashboard_cards.register("petitions.month_received", stats_views.month_card)
     dashboard_cards.register("petitions.overdue", stats_views.overdue_card)

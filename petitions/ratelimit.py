@@ -5,6 +5,7 @@ A rate is written "5/h": at most 5 in each fixed window of an hour (units s, m, 
 is also understood). Windows are fixed rather than sliding: simple, atomic (cache.add +
 cache.incr) and good enough against floods and code guessing.
 """
+
 import hashlib
 import ipaddress
 import re

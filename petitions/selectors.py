@@ -1,5 +1,6 @@
 """Reads of the petition office pages. Each returns a fixed number of queries whatever the
 number of rows; every one starts from `Petition.objects.visible_to(user)`."""
+
 from django.contrib.contenttypes.models import ContentType
 from django.db.models import Subquery
 
@@ -28,8 +29,9 @@ def petition_get(*, user, pk) -> Petition:
     """One petition within what the user may see (Petition.DoesNotExist otherwise)."""
     return (
         Petition.objects.visible_to(user)
-        .select_related("township", "subject", "lead_unit", "registered_by", "source_deputy", "leader_owner",
-                        "repeat_of__township")
+        .select_related(
+            "township", "subject", "lead_unit", "registered_by", "source_deputy", "leader_owner", "repeat_of__township"
+        )
         .get(pk=pk)
     )
 
@@ -47,8 +49,12 @@ def petition_deadlines(petition):
 
 def petition_repeats(petition, *, user):
     """Later petitions recorded as repeats of this one."""
-    return list(Petition.objects.visible_to(user).filter(repeat_of=petition).select_related("township")
-                .order_by("received_on", "pk"))
+    return list(
+        Petition.objects.visible_to(user)
+        .filter(repeat_of=petition)
+        .select_related("township")
+        .order_by("received_on", "pk")
+    )
 
 
 def subject_list(*, user):

@@ -4,6 +4,7 @@ numbers and resident ID numbers (GB 11643 check digit).
 Attachments go through the core's upload validation with the petitions' own limits
 (settings.PETITION_UPLOAD_MAX_MB per file, settings.PETITION_UPLOAD_MAX_FILES per submission).
 """
+
 import re
 from datetime import date
 

@@ -1,4 +1,5 @@
 """factory_boy factories of the core; apps keep theirs in tests/<app>/factories.py."""
+
 from datetime import date
 
 import factory
@@ -49,9 +50,24 @@ class UserFactory(factory.django.DjangoModelFactory):
         self.save()
 
 
-def make_deadline(*, township, title="督办事项", start=date(2026, 11, 2), rule=DeadlineRule.CALENDAR_DAYS, limit=15,
-                  unit=None, user=None, kind="core.general"):
+def make_deadline(
+    *,
+    township,
+    title="督办事项",
+    start=date(2026, 11, 2),
+    rule=DeadlineRule.CALENDAR_DAYS,
+    limit=15,
+    unit=None,
+    user=None,
+    kind="core.general",
+):
     return deadline_open(
-        township=township, kind=kind, title=title, start_date=start, rule=rule, limit=limit,
-        responsible_unit=unit, responsible_user=user,
+        township=township,
+        kind=kind,
+        title=title,
+        start_date=start,
+        rule=rule,
+        limit=limit,
+        responsible_unit=unit,
+        responsible_user=user,
     )

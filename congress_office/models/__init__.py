@@ -1,5 +1,12 @@
 from .cases import (
-    AssignmentMode, AssignmentRole, Case, CaseAssignment, CaseEvent, CaseQuerySet, CaseRating, CaseReply,
+    AssignmentMode,
+    AssignmentRole,
+    Case,
+    CaseAssignment,
+    CaseEvent,
+    CaseQuerySet,
+    CaseRating,
+    CaseReply,
     CaseSupervision,
 )
 from .deadlines import Deadline, DeadlineExtension, DeadlineRule, DeadlineState, Holiday, Reminder
@@ -9,8 +16,27 @@ from .places import Township, TownshipQuerySet, Unit, UnitKind
 from .users import User
 
 __all__ = [
-    "AssignmentMode", "AssignmentRole", "Case", "CaseAssignment", "CaseEvent", "CaseQuerySet", "CaseRating",
-    "CaseReply", "CaseSupervision",
-    "Deadline", "DeadlineExtension", "DeadlineRule", "DeadlineState", "Holiday", "Notification",
-    "PdfJob", "PdfJobStatus", "Reminder", "Township", "TownshipQuerySet", "Unit", "UnitKind", "User",
+    "AssignmentMode",
+    "AssignmentRole",
+    "Case",
+    "CaseAssignment",
+    "CaseEvent",
+    "CaseQuerySet",
+    "CaseRating",
+    "CaseReply",
+    "CaseSupervision",
+    "Deadline",
+    "DeadlineExtension",
+    "DeadlineRule",
+    "DeadlineState",
+    "Holiday",
+    "Notification",
+    "PdfJob",
+    "PdfJobStatus",
+    "Reminder",
+    "Township",
+    "TownshipQuerySet",
+    "Unit",
+    "UnitKind",
+    "User",
 ]

@@ -1,5 +1,6 @@
 """Rows of the shared handling engine, attached to any case (petition, suggestion …) through
 a generic relation. Only congress_office.services.cases writes them."""
+
 from django.conf import settings
 from django.contrib.contenttypes.fields import GenericForeignKey, GenericRelation
 from django.contrib.contenttypes.models import ContentType
@@ -107,7 +108,9 @@ class CaseAssignment(CaseRowMixin):
             models.Index(fields=["item_type", "unit"], name="assignment_unit_idx"),
         ]
         constraints = [
-            models.UniqueConstraint(fields=["item_type", "item_id", "round", "unit"], name="assignment_unit_once_per_round"),
+            models.UniqueConstraint(
+                fields=["item_type", "item_id", "round", "unit"], name="assignment_unit_once_per_round"
+            ),
         ]
 
     def __str__(self):
@@ -121,7 +124,9 @@ class CaseEvent(CaseRowMixin):
     label = models.CharField(_("操作名称"), max_length=40)
     from_state = models.CharField(max_length=20, blank=True)
     to_state = models.CharField(max_length=20, blank=True)
-    actor = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+")
+    actor = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
     actor_label = models.CharField(_("操作人"), max_length=60, blank=True, help_text=_("无账号的操作人，如来信人"))
     note = models.TextField(_("说明"), blank=True)
     data = models.JSONField(default=dict, blank=True)
@@ -168,7 +173,9 @@ class CaseReply(CaseRowMixin):
     """A unit's answer in one round; `result` is the type's category (A–D, 支持 …)."""
 
     round = models.PositiveSmallIntegerField(default=1)
-    unit = models.ForeignKey(Unit, on_delete=models.PROTECT, null=True, blank=True, related_name="+", verbose_name=_("答复单位"))
+    unit = models.ForeignKey(
+        Unit, on_delete=models.PROTECT, null=True, blank=True, related_name="+", verbose_name=_("答复单位")
+    )
     content = models.TextField(_("答复内容"))
     result = models.CharField(_("办理结果"), max_length=20, blank=True)
     replied_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")

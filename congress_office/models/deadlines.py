@@ -65,8 +65,12 @@ class Deadline(models.Model):
         Unit, on_delete=models.PROTECT, null=True, blank=True, related_name="deadlines", verbose_name=_("责任单位")
     )
     responsible_user = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True,
-        related_name="deadlines", verbose_name=_("责任人"),
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="deadlines",
+        verbose_name=_("责任人"),
     )
     start_date = models.DateField(_("起算日"))
     rule = models.CharField(_("计算方式"), max_length=20, choices=DeadlineRule.choices)
@@ -77,7 +81,11 @@ class Deadline(models.Model):
     met_at = models.DateTimeField(_("办结时间"), null=True, blank=True)
     note = models.TextField(_("说明"), blank=True)
     created_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+",
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
         verbose_name=_("登记人"),
     )
     created_at = models.DateTimeField(_("登记时间"), auto_now_add=True)
@@ -122,7 +130,9 @@ class Deadline(models.Model):
     def basis(self):
         """The deadline's basis in words: start date, rule and limit."""
         return _("自 %(start)s 起 %(limit)s %(rule)s") % {
-            "start": self.start_date.isoformat(), "limit": self.limit, "rule": self.get_rule_display(),
+            "start": self.start_date.isoformat(),
+            "limit": self.limit,
+            "rule": self.get_rule_display(),
         }
 
 
@@ -191,7 +201,9 @@ class Holiday(models.Model):
     """
 
     date = models.DateField(_("日期"), unique=True)
-    is_workday = models.BooleanField(_("调休上班"), default=False, help_text=_("勾选表示该日为调休工作日；不勾选表示放假"))
+    is_workday = models.BooleanField(
+        _("调休上班"), default=False, help_text=_("勾选表示该日为调休工作日；不勾选表示放假")
+    )
     name = models.CharField(_("名称"), max_length=30, help_text=_("如：春节、国庆节"))
 
     history = HistoricalRecords()

@@ -4,6 +4,7 @@ A case type (congress_office.cases.CaseType, registered in registries.case_types
 states, transitions with permissions, clocks and hooks; these services enforce them, keep the
 timeline (CaseEvent), open and meet deadlines through the deadline engine, and notify.
 """
+
 from django.contrib.contenttypes.models import ContentType
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
@@ -13,7 +14,14 @@ from django.utils.translation import gettext as _
 
 from ..cases import CaseState, Satisfaction
 from ..models import (
-    AssignmentMode, AssignmentRole, CaseAssignment, CaseEvent, CaseRating, CaseReply, CaseSupervision, Deadline,
+    AssignmentMode,
+    AssignmentRole,
+    CaseAssignment,
+    CaseEvent,
+    CaseRating,
+    CaseReply,
+    CaseSupervision,
+    Deadline,
     User,
 )
 from ..models.deadlines import PENDING_STATES
@@ -49,7 +57,8 @@ def case_check_actor(*, item, by, permission=""):
 def _refuse_state(spec, transition, current):
     if current not in transition.sources:
         raise ValidationError(
-            _("该事项当前为“%(state)s”，不能“%(action)s”。") % {"state": spec.state_label(current), "action": transition.label}
+            _("该事项当前为“%(state)s”，不能“%(action)s”。")
+            % {"state": spec.state_label(current), "action": transition.label}
         )
 
 
@@ -74,8 +83,15 @@ def case_check(*, item, action, by):
 
 def case_event(*, item, action, label, by=None, actor_label="", note="", data=None, from_state="", to_state=""):
     return CaseEvent.objects.create(
-        **_item_rows(item), action=action, label=label, actor=by, actor_label=actor_label or "", note=note or "",
-        data=data or {}, from_state=from_state, to_state=to_state,
+        **_item_rows(item),
+        action=action,
+        label=label,
+        actor=by,
+        actor_label=actor_label or "",
+        note=note or "",
+        data=data or {},
+        from_state=from_state,
+        to_state=to_state,
     )
 
 
@@ -96,8 +112,15 @@ def case_transition(*, item, action, by=None, actor_label="", note="", data=None
         item._history_user = by
     item.save(update_fields=["state", *save_fields])
     return case_event(
-        item=item, action=action, label=transition.label, by=by, actor_label=actor_label, note=note, data=data,
-        from_state=current, to_state=transition.target,
+        item=item,
+        action=action,
+        label=transition.label,
+        by=by,
+        actor_label=actor_label,
+        note=note,
+        data=data,
+        from_state=current,
+        to_state=transition.target,
     )
 
 
@@ -109,9 +132,16 @@ def case_open_clock(*, item, clock_name, start, unit=None, user=None, by=None, t
     spec = case_type_of(item)
     clock = spec.clocks[clock_name]
     return deadline_open(
-        township=item.township, kind=_deadline_kind(item, clock_name), title=title or f"{clock.label}：{item}",
-        start_date=start, rule=clock.rule, limit=clock.limit, responsible_unit=unit, responsible_user=user,
-        subject=item, by=by,
+        township=item.township,
+        kind=_deadline_kind(item, clock_name),
+        title=title or f"{clock.label}：{item}",
+        start_date=start,
+        rule=clock.rule,
+        limit=clock.limit,
+        responsible_unit=unit,
+        responsible_user=user,
+        subject=item,
+        by=by,
     )
 
 
@@ -139,8 +169,9 @@ def unit_handlers(unit_ids):
 
 
 @transaction.atomic
-def case_assign(*, item, lead_unit, by, co_units=(), mode=AssignmentMode.ASSIGN, start=None, clock="handling",
-                action=None, note=""):
+def case_assign(
+    *, item, lead_unit, by, co_units=(), mode=AssignmentMode.ASSIGN, start=None, clock="handling", action=None, note=""
+):
     """Assign (交办) or transfer (转办) a case to a lead unit, optionally with co-handling units.
 
     Opens the handling clock for the lead unit and, when the type has one, the co-handlers'
@@ -152,32 +183,50 @@ def case_assign(*, item, lead_unit, by, co_units=(), mode=AssignmentMode.ASSIGN,
             raise ValidationError({"lead_unit": _("承办单位必须是本乡镇在用的单位。")})
     start = start or timezone.localdate()
     event = case_transition(
-        item=item, action=action or ("transfer" if mode == AssignmentMode.TRANSFER else "assign"), by=by,
-        note=note, data={"lead_unit": lead_unit.name, "co_units": [u.name for u in co_units]},
+        item=item,
+        action=action or ("transfer" if mode == AssignmentMode.TRANSFER else "assign"),
+        by=by,
+        note=note,
+        data={"lead_unit": lead_unit.name, "co_units": [u.name for u in co_units]},
     )
     item.lead_unit = lead_unit
     item.save(update_fields=["lead_unit"])
     deadline = case_open_clock(item=item, clock_name=clock, start=start, unit=lead_unit, by=by)
     CaseAssignment.objects.create(
-        **_item_rows(item), unit=lead_unit, role=AssignmentRole.LEAD, mode=mode, round=item.round,
-        deadline=deadline, assigned_by=by,
+        **_item_rows(item),
+        unit=lead_unit,
+        role=AssignmentRole.LEAD,
+        mode=mode,
+        round=item.round,
+        deadline=deadline,
+        assigned_by=by,
     )
     for unit in co_units:
         co_deadline = None
         if "co_input" in spec.clocks:
             co_deadline = case_open_clock(
-                item=item, clock_name="co_input", start=start, unit=unit, by=by,
+                item=item,
+                clock_name="co_input",
+                start=start,
+                unit=unit,
+                by=by,
                 title=_("协办意见：%(item)s") % {"item": item},
             )
         CaseAssignment.objects.create(
-            **_item_rows(item), unit=unit, role=AssignmentRole.CO, mode=mode, round=item.round,
-            deadline=co_deadline, assigned_by=by,
+            **_item_rows(item),
+            unit=unit,
+            role=AssignmentRole.CO,
+            mode=mode,
+            round=item.round,
+            deadline=co_deadline,
+            assigned_by=by,
         )
     notify(
         recipients=unit_handlers([lead_unit.pk, *[u.pk for u in co_units]]),
         title=_("新%(mode)s事项：%(item)s") % {"mode": AssignmentMode(mode).label, "item": item},
         body=_("主办单位：%(lead)s；办理期限至 %(due)s。") % {"lead": lead_unit, "due": deadline.due_date},
-        url=item.get_absolute_url(), township=item.township,
+        url=item.get_absolute_url(),
+        township=item.township,
     )
     return event
 
@@ -189,10 +238,16 @@ def case_co_input(*, item, unit, by, note):
     _check_actor(item, by, "")
     if by is not None and by.has_role(Role.UNIT_HANDLER) and not by.has_role(Role.CLERK) and by.unit_id != unit.pk:
         raise PermissionDenied(_("只能提交本单位的协办意见。"))
-    assignment = CaseAssignment.objects.select_for_update().filter(
-        **{k: v for k, v in _item_rows(item).items() if k != "township_id"}, unit=unit, role=AssignmentRole.CO,
-        round=item.round,
-    ).first()
+    assignment = (
+        CaseAssignment.objects.select_for_update()
+        .filter(
+            **{k: v for k, v in _item_rows(item).items() if k != "township_id"},
+            unit=unit,
+            role=AssignmentRole.CO,
+            round=item.round,
+        )
+        .first()
+    )
     if assignment is None:
         raise ValidationError(_("该单位不是本事项的协办单位。"))
     if assignment.input_at:
@@ -225,18 +280,38 @@ def case_extend(*, item, reason, approver, by, extra=None, new_due_date=None):
         if extra and extra > spec.max_extension_days:
             raise ValidationError({"extra": _("延期不得超过 %(n)s 日。") % {"n": spec.max_extension_days}})
         if new_due_date and new_due_date > limit:
-            raise ValidationError({"new_due_date": _("延期不得超过 %(n)s 日（最迟 %(d)s）。") % {"n": spec.max_extension_days, "d": limit}})
+            raise ValidationError(
+                {
+                    "new_due_date": _("延期不得超过 %(n)s 日（最迟 %(d)s）。")
+                    % {"n": spec.max_extension_days, "d": limit}
+                }
+            )
     if "extend" not in spec.transitions:
         _check_actor(item, by, "")
     extension = deadline_extend(
-        deadline=deadline, reason=reason, approver=approver, by=by, extra=extra, new_due_date=new_due_date,
+        deadline=deadline,
+        reason=reason,
+        approver=approver,
+        by=by,
+        extra=extra,
+        new_due_date=new_due_date,
     )
-    case_event(item=item, action="extend", label=_("延期"), by=by, note=reason,
-               data={"from": str(extension.previous_due_date), "to": str(extension.new_due_date), "approver": str(approver)})
+    case_event(
+        item=item,
+        action="extend",
+        label=_("延期"),
+        by=by,
+        note=reason,
+        data={"from": str(extension.previous_due_date), "to": str(extension.new_due_date), "approver": str(approver)},
+    )
     if spec.concerned_users:
-        notify(recipients=spec.concerned_users(item), title=_("办理期限延长：%(item)s") % {"item": item},
-               body=_("延期至 %(d)s。理由：%(r)s") % {"d": extension.new_due_date, "r": reason},
-               url=item.get_absolute_url(), township=item.township)
+        notify(
+            recipients=spec.concerned_users(item),
+            title=_("办理期限延长：%(item)s") % {"item": item},
+            body=_("延期至 %(d)s。理由：%(r)s") % {"d": extension.new_due_date, "r": reason},
+            url=item.get_absolute_url(),
+            township=item.township,
+        )
     return extension
 
 
@@ -259,15 +334,33 @@ def case_supervise(*, item, by, content, reply_by=None):
     year = timezone.localdate().year
     # the township row serialises numbering: gapless and unique under concurrent notices
     type(item.township).objects.select_for_update().get(pk=item.township_id)
-    last = CaseSupervision.objects.filter(township_id=item.township_id, year=year).aggregate(n=Max("sequence"))["n"] or 0
-    supervision = CaseSupervision.objects.create(
-        **_item_rows(item), year=year, sequence=last + 1, unit=item.lead_unit, content=content.strip(),
-        reply_by=reply_by, issued_by=by,
+    last = (
+        CaseSupervision.objects.filter(township_id=item.township_id, year=year).aggregate(n=Max("sequence"))["n"] or 0
     )
-    case_event(item=item, action="supervise", label=_("督办"), by=by, note=content,
-               data={"number": str(supervision.number), "supervision_id": supervision.pk})
-    notify(recipients=unit_handlers([item.lead_unit_id]), title=_("督办通知：%(item)s") % {"item": item},
-           body=content, url=item.get_absolute_url(), township=item.township)
+    supervision = CaseSupervision.objects.create(
+        **_item_rows(item),
+        year=year,
+        sequence=last + 1,
+        unit=item.lead_unit,
+        content=content.strip(),
+        reply_by=reply_by,
+        issued_by=by,
+    )
+    case_event(
+        item=item,
+        action="supervise",
+        label=_("督办"),
+        by=by,
+        note=content,
+        data={"number": str(supervision.number), "supervision_id": supervision.pk},
+    )
+    notify(
+        recipients=unit_handlers([item.lead_unit_id]),
+        title=_("督办通知：%(item)s") % {"item": item},
+        body=content,
+        url=item.get_absolute_url(),
+        township=item.township,
+    )
     return supervision
 
 
@@ -277,7 +370,12 @@ def case_reply(*, item, by, content, result="", unit=None):
     spec = case_type_of(item)
     # who and when first, then the type's own precondition (e.g. 面商 before a suggestion's answer)
     case_check(item=item, action="reply", by=by)
-    if by is not None and by.has_role(Role.UNIT_HANDLER) and not by.has_role(Role.CLERK) and by.unit_id != item.lead_unit_id:
+    if (
+        by is not None
+        and by.has_role(Role.UNIT_HANDLER)
+        and not by.has_role(Role.CLERK)
+        and by.unit_id != item.lead_unit_id
+    ):
         raise PermissionDenied(_("只有主办单位可以答复。"))
     if spec.before_reply:
         spec.before_reply(item)
@@ -285,16 +383,30 @@ def case_reply(*, item, by, content, result="", unit=None):
         raise ValidationError({"content": _("请填写答复内容。")})
     event = case_transition(item=item, action="reply", by=by, note=content, data={"result": result})
     reply = CaseReply.objects.create(
-        **_item_rows(item), round=item.round, unit=unit or item.lead_unit, content=content.strip(), result=result,
+        **_item_rows(item),
+        round=item.round,
+        unit=unit or item.lead_unit,
+        content=content.strip(),
+        result=result,
         replied_by=by,
     )
     _meet(item, handling_clocks(spec), by)
     if "feedback" in spec.clocks:
-        case_open_clock(item=item, clock_name="feedback", start=timezone.localdate(), by=by,
-                        title=_("满意度反馈：%(item)s") % {"item": item})
+        case_open_clock(
+            item=item,
+            clock_name="feedback",
+            start=timezone.localdate(),
+            by=by,
+            title=_("满意度反馈：%(item)s") % {"item": item},
+        )
     if spec.concerned_users:
-        notify(recipients=spec.concerned_users(item), title=_("已答复：%(item)s") % {"item": item},
-               body=content[:200], url=item.get_absolute_url(), township=item.township)
+        notify(
+            recipients=spec.concerned_users(item),
+            title=_("已答复：%(item)s") % {"item": item},
+            body=content[:200],
+            url=item.get_absolute_url(),
+            township=item.township,
+        )
     return reply, event
 
 
@@ -307,29 +419,52 @@ def case_rate(*, item, satisfaction, rater_key, rater_label, by=None, comment=""
         raise ValidationError({"satisfaction": _("请选择满意度。")})
     if item.state != CaseState.REPLIED:
         raise ValidationError(_("该事项当前为“%(s)s”，不能评价。") % {"s": spec.state_label(item.state)})
-    reply = CaseReply.objects.filter(**{k: v for k, v in _item_rows(item).items() if k != "township_id"}, round=item.round).first()
+    reply = CaseReply.objects.filter(
+        **{k: v for k, v in _item_rows(item).items() if k != "township_id"}, round=item.round
+    ).first()
     if reply is None:
         raise ValidationError(_("尚未答复，不能评价。"))
     if CaseRating.objects.filter(reply=reply, rater_key=rater_key).exists():
         raise ValidationError(_("您已经评价过本次答复。"))
     rating = CaseRating.objects.create(
-        **_item_rows(item), reply=reply, rater_key=rater_key, rater_label=rater_label, satisfaction=satisfaction,
+        **_item_rows(item),
+        reply=reply,
+        rater_key=rater_key,
+        rater_label=rater_label,
+        satisfaction=satisfaction,
         comment=comment or "",
     )
-    case_event(item=item, action="rate", label=_("评价：%(s)s") % {"s": Satisfaction(satisfaction).label}, by=by,
-               actor_label=rater_label, note=comment)
+    case_event(
+        item=item,
+        action="rate",
+        label=_("评价：%(s)s") % {"s": Satisfaction(satisfaction).label},
+        by=by,
+        actor_label=rater_label,
+        note=comment,
+    )
     if satisfaction == Satisfaction.UNSATISFIED:
         _meet(item, ["feedback"], by)
         item.round += 1
         item.save(update_fields=["round"])
         case_transition(item=item, action="reopen", by=by, actor_label=rater_label, note=comment)
-        deadline = case_open_clock(item=item, clock_name="reopened", start=timezone.localdate(), unit=item.lead_unit, by=by)
+        deadline = case_open_clock(
+            item=item, clock_name="reopened", start=timezone.localdate(), unit=item.lead_unit, by=by
+        )
         CaseAssignment.objects.create(
-            **_item_rows(item), unit=item.lead_unit, role=AssignmentRole.LEAD, round=item.round, deadline=deadline,
+            **_item_rows(item),
+            unit=item.lead_unit,
+            role=AssignmentRole.LEAD,
+            round=item.round,
+            deadline=deadline,
             assigned_by=by or reply.replied_by,
         )
-        notify(recipients=unit_handlers([item.lead_unit_id]), title=_("评价不满意，重新办理：%(item)s") % {"item": item},
-               body=comment, url=item.get_absolute_url(), township=item.township)
+        notify(
+            recipients=unit_handlers([item.lead_unit_id]),
+            title=_("评价不满意，重新办理：%(item)s") % {"item": item},
+            body=comment,
+            url=item.get_absolute_url(),
+            township=item.township,
+        )
     elif spec.all_rated is None or spec.all_rated(item):
         _meet(item, ["feedback"], by)
         case_transition(item=item, action="close", by=by, actor_label=rater_label)
@@ -339,5 +474,7 @@ def case_rate(*, item, satisfaction, rater_key, rater_label, by=None, comment=""
 def case_timeline(item):
     """The whole history of a case, oldest first (one query)."""
     return list(
-        CaseEvent.objects.filter(item_type=ContentType.objects.get_for_model(item), item_id=item.pk).select_related("actor")
+        CaseEvent.objects.filter(item_type=ContentType.objects.get_for_model(item), item_id=item.pk).select_related(
+            "actor"
+        )
     )

@@ -3,6 +3,7 @@
 Every case type (petitions, suggestions, documents, meetings, assessments) calls these
 services; nothing else writes a Deadline.
 """
+
 import logging
 from dataclasses import dataclass
 from datetime import timedelta
@@ -32,8 +33,18 @@ def _record_history_user(instance, user):
 
 @transaction.atomic
 def deadline_open(
-    *, township, kind, title, start_date, rule, limit, responsible_unit=None, responsible_user=None,
-    subject=None, by=None, note="",
+    *,
+    township,
+    kind,
+    title,
+    start_date,
+    rule,
+    limit,
+    responsible_unit=None,
+    responsible_user=None,
+    subject=None,
+    by=None,
+    note="",
 ) -> Deadline:
     """Open a deadline: its due date is computed once here, from the rule, on the Chinese calendar."""
     if kind not in deadline_kinds:
@@ -46,9 +57,18 @@ def deadline_open(
         raise ValidationError({"responsible_user": _("责任人必须属于本乡镇。")})
     due = compute_due_date(start_date, rule, limit)
     deadline = Deadline(
-        township=township, kind=kind, title=title, start_date=start_date, rule=rule, limit=limit,
-        original_due_date=due, due_date=due, responsible_unit=responsible_unit,
-        responsible_user=responsible_user, created_by=by, note=note,
+        township=township,
+        kind=kind,
+        title=title,
+        start_date=start_date,
+        rule=rule,
+        limit=limit,
+        original_due_date=due,
+        due_date=due,
+        responsible_unit=responsible_unit,
+        responsible_user=responsible_user,
+        created_by=by,
+        note=note,
     )
     if subject is not None:
         deadline.subject_type = ContentType.objects.get_for_model(subject)
@@ -77,10 +97,16 @@ def deadline_extend(*, deadline, reason, approver, by, new_due_date=None, extra=
             raise ValidationError({"extra": _("请填写延长期限或延期后的到期日。")})
         new_due_date = compute_due_date(deadline.due_date, extra_rule or deadline.rule, extra)
     if new_due_date <= deadline.due_date:
-        raise ValidationError({"new_due_date": _("延期后的到期日必须晚于当前到期日（%(due)s）。") % {"due": deadline.due_date}})
+        raise ValidationError(
+            {"new_due_date": _("延期后的到期日必须晚于当前到期日（%(due)s）。") % {"due": deadline.due_date}}
+        )
     extension = DeadlineExtension(
-        deadline=deadline, previous_due_date=deadline.due_date, new_due_date=new_due_date,
-        reason=reason.strip(), approver=approver, requested_by=by,
+        deadline=deadline,
+        previous_due_date=deadline.due_date,
+        new_due_date=new_due_date,
+        reason=reason.strip(),
+        approver=approver,
+        requested_by=by,
     )
     extension.full_clean()
     _record_history_user(extension, by)
@@ -93,7 +119,8 @@ def deadline_extend(*, deadline, reason, approver, by, new_due_date=None, extra=
         recipients=responsible_people(deadline),
         title=_("期限已延长：%(title)s") % {"title": deadline.title},
         body=_("新的到期日：%(due)s。理由：%(reason)s") % {"due": new_due_date, "reason": extension.reason},
-        url=deadline.get_absolute_url(), township=deadline.township,
+        url=deadline.get_absolute_url(),
+        township=deadline.township,
     )
     return extension
 
@@ -167,10 +194,15 @@ def deadline_send_reminder(*, deadline, stage, today):
                 recipients += chairs_of(deadline.township_id)
             else:
                 title = _("【提醒】%(title)s 将于 %(due)s 到期（还剩 %(days)s 天）") % {
-                    "title": deadline.title, "due": deadline.due_date, "days": (deadline.due_date - today).days,
+                    "title": deadline.title,
+                    "due": deadline.due_date,
+                    "days": (deadline.due_date - today).days,
                 }
             sent = notify(
-                recipients=recipients, title=title, body=deadline.basis(), url=deadline.get_absolute_url(),
+                recipients=recipients,
+                title=title,
+                body=deadline.basis(),
+                url=deadline.get_absolute_url(),
                 township=deadline.township,
             )
             reminder.recipients = len(sent)
@@ -194,8 +226,10 @@ def deadlines_scan(*, today=None):
     cal = WorkCalendar()
     horizon = today + timedelta(days=max(settings.DEADLINE_REMINDER_DAYS_BEFORE, default=0))
     candidates = (
-        Deadline.objects.pending().filter(due_date__lte=horizon)
-        .select_related("township", "responsible_user", "responsible_unit").order_by("pk")
+        Deadline.objects.pending()
+        .filter(due_date__lte=horizon)
+        .select_related("township", "responsible_user", "responsible_unit")
+        .order_by("pk")
     )
     for deadline in candidates.iterator(chunk_size=500):
         result.scanned += 1
@@ -212,6 +246,13 @@ def deadlines_scan(*, today=None):
 
 
 __all__ = [
-    "DeadlineRule", "ScanResult", "deadline_extend", "deadline_meet", "deadline_open", "deadline_send_reminder",
-    "deadlines_scan", "reminder_stage", "responsible_people",
+    "DeadlineRule",
+    "ScanResult",
+    "deadline_extend",
+    "deadline_meet",
+    "deadline_open",
+    "deadline_send_reminder",
+    "deadlines_scan",
+    "reminder_stage",
+    "responsible_people",
 ]

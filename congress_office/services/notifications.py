@@ -1,5 +1,6 @@
 """Notifications: in-app rows written in the caller's transaction, e-mail sent by a Celery
 task enqueued only after that transaction commits."""
+
 from django.db import transaction
 from django.utils import timezone
 

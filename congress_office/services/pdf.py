@@ -23,7 +23,11 @@ def pdf_job_start(*, report, user, params=None) -> PdfJob:
     if spec.permission and not user.has_perm(spec.permission):
         raise PermissionDenied
     job = PdfJob.objects.create(
-        owner=user, township_id=user.township_id, report=report, params=params or {}, title=str(spec.title),
+        owner=user,
+        township_id=user.township_id,
+        report=report,
+        params=params or {},
+        title=str(spec.title),
     )
     from ..tasks import render_pdf_job
 

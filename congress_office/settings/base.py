@@ -4,12 +4,12 @@ Everything that varies between deployments comes from the environment (see READM
 "Configuration"). Statutory numbers live here as named settings, not as literals in code,
 because provinces vary.
 """
+
 from datetime import timedelta
 from pathlib import Path
 
 import environ
 from celery.schedules import crontab
-from django.utils.translation import gettext_lazy as _
 
 BASE_DIR = Path(__file__).resolve().parent.parent.parent
 VAR_DIR = BASE_DIR / "var"

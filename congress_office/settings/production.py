@@ -1,4 +1,5 @@
 """Production: secrets have no default, HTTPS everywhere, static files through WhiteNoise."""
+
 from .base import *  # noqa: F403
 from .base import env
 

@@ -1,5 +1,6 @@
 """Tests: DATABASE_URL / REDIS_URL from the environment (CI sets both); tasks run eagerly
 except in the tests that start a real Celery worker."""
+
 from pathlib import Path
 
 from .base import *  # noqa: F403

@@ -34,9 +34,11 @@ class HolidayListView(RoleRequiredMixin, ListView):
     def get_context_data(self, **kwargs):
         today = timezone.localdate()
         return super().get_context_data(
-            year=self.year, years=range(today.year - 1, today.year + 3),
+            year=self.year,
+            years=range(today.year - 1, today.year + 3),
             library_covers=self.year in LIBRARY_YEARS,
-            missing_years=years_without_calendar([today.year, today.year + 1]), **kwargs,
+            missing_years=years_without_calendar([today.year, today.year + 1]),
+            **kwargs,
         )
 
 

@@ -1,5 +1,6 @@
 """Forms of duty activities, reception days and trainings: input validation only (the rules
 live in deputies.services.activities)."""
+
 from django import forms
 from django.conf import settings
 from django.core.exceptions import ValidationError
@@ -73,20 +74,33 @@ class ActivityForm(forms.Form):
     place = forms.CharField(label=_("地点"), max_length=100)
     title = forms.CharField(label=_("主题"), max_length=120)
     summary = forms.CharField(label=_("活动内容"), widget=forms.Textarea(attrs={"rows": 5}))
-    outcome = forms.CharField(label=_("成效"), required=False, widget=forms.Textarea(attrs={"rows": 3}),
-                              help_text=_("选填：解决了什么问题、收集了哪些意见。"))
+    outcome = forms.CharField(
+        label=_("成效"),
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 3}),
+        help_text=_("选填：解决了什么问题、收集了哪些意见。"),
+    )
     photos = MultipleFileField(
-        label=_("现场照片"), file_validator=validate_photo,
+        label=_("现场照片"),
+        file_validator=validate_photo,
         widget=MultipleFileInput(attrs={"accept": "image/*", "capture": "environment"}),
         help_text=_("可直接拍照，可选多张。"),
     )
-    files = MultipleFileField(label=_("其他附件"), file_validator=validate_attachment,
-                              help_text=_("相册中的照片，或 PDF、Word、Excel、TXT 文档。"))
+    files = MultipleFileField(
+        label=_("其他附件"),
+        file_validator=validate_attachment,
+        help_text=_("相册中的照片，或 PDF、Word、Excel、TXT 文档。"),
+    )
     participants = forms.ModelMultipleChoiceField(
-        label=_("参加代表"), queryset=Deputy.objects.none(), required=False, widget=Checkboxes,
+        label=_("参加代表"),
+        queryset=Deputy.objects.none(),
+        required=False,
+        widget=Checkboxes,
     )
     group = forms.ModelChoiceField(
-        label=_("代表小组"), queryset=DeputyGroup.objects.none(), required=False,
+        label=_("代表小组"),
+        queryset=DeputyGroup.objects.none(),
+        required=False,
         help_text=_("选择代表小组而不勾选代表时，记入该小组全体在任代表。"),
     )
 
@@ -137,8 +151,12 @@ class ActivityForm(forms.Form):
 
 
 class ActivityReturnForm(forms.Form):
-    reason = forms.CharField(label=_("退回原因"), max_length=200, widget=forms.Textarea(attrs={"rows": 3}),
-                             help_text=_("代表将收到通知，按此修改后重新提交。"))
+    reason = forms.CharField(
+        label=_("退回原因"),
+        max_length=200,
+        widget=forms.Textarea(attrs={"rows": 3}),
+        help_text=_("代表将收到通知，按此修改后重新提交。"),
+    )
 
 
 class ReceptionDayForm(forms.Form):
@@ -146,7 +164,10 @@ class ReceptionDayForm(forms.Form):
     date = forms.DateField(label=_("接待日期"), widget=DateInput())
     place = forms.CharField(label=_("接待地点"), max_length=100)
     deputies = forms.ModelMultipleChoiceField(
-        label=_("接待代表"), queryset=Deputy.objects.none(), required=False, widget=Checkboxes,
+        label=_("接待代表"),
+        queryset=Deputy.objects.none(),
+        required=False,
+        widget=Checkboxes,
     )
     note = forms.CharField(label=_("备注"), required=False, widget=forms.Textarea(attrs={"rows": 2}))
 
@@ -175,7 +196,10 @@ class TrainingForm(forms.Form):
 
 class TrainingAttendanceForm(forms.Form):
     attendees = forms.ModelMultipleChoiceField(
-        label=_("参训代表"), queryset=Deputy.objects.none(), required=False, widget=Checkboxes,
+        label=_("参训代表"),
+        queryset=Deputy.objects.none(),
+        required=False,
+        widget=Checkboxes,
     )
 
     def __init__(self, *args, training, **kwargs):
@@ -191,11 +215,12 @@ def _name_and_group(deputy):
 def attendance_candidates(training):
     """Who can be ticked on a training's checklist: the township's serving deputies of a term
     covering the training's date, plus anyone already recorded as attending."""
-    serving_then = (
-        ~Q(status=DeputyStatus.TERMINATED) & Q(term__start_date__lte=training.date, term__end_date__gte=training.date)
+    serving_then = ~Q(status=DeputyStatus.TERMINATED) & Q(
+        term__start_date__lte=training.date, term__end_date__gte=training.date
     )
     return (
         Deputy.objects.filter(township_id=training.township_id)
         .filter(serving_then | Q(pk__in=training.attendees.values("pk")))
-        .select_related("group").order_by("group__name", "name")
+        .select_related("group")
+        .order_by("group__name", "name")
     )

@@ -1,5 +1,6 @@
 """Forms of the records pages: the year (and, for county-wide users, township) selector, the
 scoring table of the group assessment, and the presidium's award confirmation."""
+
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
@@ -12,8 +13,9 @@ from ..models import Award, Deputy, DeputyGroup
 class RecordScopeForm(forms.Form):
     """GET form: which year, and for county-wide users which township."""
 
-    township = forms.ModelChoiceField(label=_("乡镇"), queryset=Township.objects.none(), to_field_name="code",
-                                      required=False, empty_label=None)
+    township = forms.ModelChoiceField(
+        label=_("乡镇"), queryset=Township.objects.none(), to_field_name="code", required=False, empty_label=None
+    )
     year = forms.TypedChoiceField(label=_("年度"), coerce=int, choices=())
 
     def __init__(self, *args, user, years, **kwargs):
@@ -29,10 +31,10 @@ class GroupScoringForm(forms.Form):
     """Points per activity type (one field each), per training attended and per reception day,
     and the number of groups and deputies to propose."""
 
-    training_points = forms.DecimalField(label=_("参加代表培训（每次）"), min_value=0, max_value=100,
-                                         decimal_places=1)
-    reception_points = forms.DecimalField(label=_("参加代表接待日（每次）"), min_value=0, max_value=100,
-                                          decimal_places=1)
+    training_points = forms.DecimalField(label=_("参加代表培训（每次）"), min_value=0, max_value=100, decimal_places=1)
+    reception_points = forms.DecimalField(
+        label=_("参加代表接待日（每次）"), min_value=0, max_value=100, decimal_places=1
+    )
     excellent_groups = forms.IntegerField(label=_("推荐先进代表小组数"), min_value=0, max_value=50)
     excellent_deputies = forms.IntegerField(label=_("推荐优秀代表数"), min_value=0, max_value=200)
 
@@ -40,7 +42,10 @@ class GroupScoringForm(forms.Form):
         super().__init__(*args, **kwargs)
         for value, label in ActivityType.choices:
             self.fields[self.points_field(value)] = forms.DecimalField(
-                label=label, min_value=0, max_value=100, decimal_places=1,
+                label=label,
+                min_value=0,
+                max_value=100,
+                decimal_places=1,
             )
         # activity types first, in the order of the choices
         order = [self.points_field(v) for v in ActivityType.values]
@@ -61,8 +66,10 @@ class GroupScoringForm(forms.Form):
         data = self.cleaned_data
         return {
             "points": {v: data[self.points_field(v)] for v in ActivityType.values},
-            "training_points": data["training_points"], "reception_points": data["reception_points"],
-            "excellent_groups": data["excellent_groups"], "excellent_deputies": data["excellent_deputies"],
+            "training_points": data["training_points"],
+            "reception_points": data["reception_points"],
+            "excellent_groups": data["excellent_groups"],
+            "excellent_deputies": data["excellent_deputies"],
         }
 
 

@@ -1,5 +1,6 @@
 """Forms of the register pages: input validation only; the rules live in services.register,
 services.register_io and services.liaison."""
+
 import re
 
 from crispy_forms.helper import FormHelper
@@ -40,9 +41,7 @@ REINSTATE_REASONS = [_("暂停执行代表职务的情形消失")]
 
 def _two_columns(*pairs):
     """A layout of rows with two fields side by side on wide screens, one column on phones."""
-    return Layout(*[
-        Row(*[Column(name, css_class="col-12 col-md-6") for name in pair]) for pair in pairs
-    ])
+    return Layout(*[Row(*[Column(name, css_class="col-12 col-md-6") for name in pair]) for pair in pairs])
 
 
 class _TermLabelMixin:
@@ -57,16 +56,29 @@ class DeputyForm(_TermLabelMixin, forms.ModelForm):
     class Meta:
         model = Deputy
         fields = [
-            "name", "gender", "ethnicity", "birth_date", "affiliation", "phone", "occupation", "work_unit",
-            "term", "district", "group", "is_presidium", "position", "user", "photo",
+            "name",
+            "gender",
+            "ethnicity",
+            "birth_date",
+            "affiliation",
+            "phone",
+            "occupation",
+            "work_unit",
+            "term",
+            "district",
+            "group",
+            "is_presidium",
+            "position",
+            "user",
+            "photo",
         ]
         widgets = {"birth_date": DateInput(), "photo": forms.ClearableFileInput(attrs={"accept": "image/*"})}
         help_texts = {
             "position": _("主席、副主席须为主席团成员。"),
             "user": _("代表本人登录系统所用的账号（角色为人大代表），可不填。"),
             "photo": _("JPG、PNG 等图片，不超过 %(n)s MB。") % {"n": settings.DEPUTY_UPLOAD_MAX_MB},
-            "district": _("每个选区应选 %(lo)s–%(hi)s 名代表，满额的选区不能再增加。") % {
-                "lo": settings.DISTRICT_SEATS_MIN, "hi": settings.DISTRICT_SEATS_MAX},
+            "district": _("每个选区应选 %(lo)s–%(hi)s 名代表，满额的选区不能再增加。")
+            % {"lo": settings.DISTRICT_SEATS_MIN, "hi": settings.DISTRICT_SEATS_MAX},
         }
 
     def __init__(self, *args, user, **kwargs):
@@ -88,8 +100,14 @@ class DeputyForm(_TermLabelMixin, forms.ModelForm):
         self.helper = FormHelper()
         self.helper.form_tag = False
         self.helper.layout = _two_columns(
-            ("name", "gender"), ("ethnicity", "birth_date"), ("affiliation", "phone"), ("occupation", "work_unit"),
-            ("term", "district"), ("group", "user"), ("is_presidium", "position"), ("photo",),
+            ("name", "gender"),
+            ("ethnicity", "birth_date"),
+            ("affiliation", "phone"),
+            ("occupation", "work_unit"),
+            ("term", "district"),
+            ("group", "user"),
+            ("is_presidium", "position"),
+            ("photo",),
         )
 
     def clean_phone(self):
@@ -122,8 +140,11 @@ class DeputyStatusForm(forms.Form):
             choices = []
         self.fields["status"].choices = choices
         self.fields["on"].initial = timezone.localdate()
-        self.reasons = [*SUSPEND_REASONS, *TERMINATE_REASONS] if deputy.status == DeputyStatus.ACTIVE else [
-            *REINSTATE_REASONS, *TERMINATE_REASONS]
+        self.reasons = (
+            [*SUSPEND_REASONS, *TERMINATE_REASONS]
+            if deputy.status == DeputyStatus.ACTIVE
+            else [*REINSTATE_REASONS, *TERMINATE_REASONS]
+        )
 
     def clean_on(self):
         on = self.cleaned_data["on"]
@@ -138,7 +159,8 @@ class DeputyStatusForm(forms.Form):
 class TermForm(forms.Form):
     number = forms.IntegerField(label=_("届次"), min_value=1, max_value=99, help_text=_("如第十九届填 19。"))
     start_date = forms.DateField(
-        label=_("选举日期"), widget=DateInput(),
+        label=_("选举日期"),
+        widget=DateInput(),
         help_text=_("届满日期按每届 %(n)s 年自动计算。") % {"n": settings.DEPUTY_TERM_YEARS},
     )
 
@@ -160,8 +182,10 @@ class DistrictForm(forms.ModelForm):
     class Meta:
         model = District
         fields = ["term", "name", "seats", "area"]
-        help_texts = {"seats": _("每个选区选出 %(lo)s–%(hi)s 名代表。") % {
-            "lo": settings.DISTRICT_SEATS_MIN, "hi": settings.DISTRICT_SEATS_MAX}}
+        help_texts = {
+            "seats": _("每个选区选出 %(lo)s–%(hi)s 名代表。")
+            % {"lo": settings.DISTRICT_SEATS_MIN, "hi": settings.DISTRICT_SEATS_MAX}
+        }
 
     def __init__(self, *args, user, **kwargs):
         super().__init__(*args, **kwargs)
@@ -223,7 +247,8 @@ class DeputyGroupForm(forms.ModelForm):
 class DeputyImportForm(forms.Form):
     term = forms.ModelChoiceField(label=_("导入到届次"), queryset=Term.objects.none())
     file = forms.FileField(
-        label=_("名册文件"), widget=forms.ClearableFileInput(attrs={"accept": ".xlsx,.csv"}),
+        label=_("名册文件"),
+        widget=forms.ClearableFileInput(attrs={"accept": ".xlsx,.csv"}),
         help_text=_("Excel（.xlsx）或 CSV 文件，第一行为中文表头。"),
     )
 
@@ -240,11 +265,16 @@ class DeputyImportForm(forms.Form):
 
 class LiaisonAssignmentForm(forms.Form):
     groups = forms.ModelMultipleChoiceField(
-        label=_("联系代表小组"), queryset=DeputyGroup.objects.none(), required=False,
+        label=_("联系代表小组"),
+        queryset=DeputyGroup.objects.none(),
+        required=False,
         widget=forms.CheckboxSelectMultiple,
     )
     deputies = forms.ModelMultipleChoiceField(
-        label=_("联系代表"), queryset=Deputy.objects.none(), required=False, widget=forms.CheckboxSelectMultiple,
+        label=_("联系代表"),
+        queryset=Deputy.objects.none(),
+        required=False,
+        widget=forms.CheckboxSelectMultiple,
     )
 
     def __init__(self, *args, term, member, **kwargs):
@@ -254,10 +284,11 @@ class LiaisonAssignmentForm(forms.Form):
         self.fields["groups"].queryset = DeputyGroup.objects.filter(term=term).order_by("name")
         self.fields["groups"].help_text = _("一般联系 %(lo)s–%(hi)s 个代表小组。") % {"lo": g_lo, "hi": g_hi}
         self.fields["deputies"].queryset = (
-            Deputy.objects.filter(term=term).serving().exclude(pk=member.pk).select_related("group")
+            Deputy.objects.filter(term=term)
+            .serving()
+            .exclude(pk=member.pk)
+            .select_related("group")
             .order_by("group__name", "name")
         )
-        self.fields["deputies"].label_from_instance = (
-            lambda d: f"{d.name}（{d.group.name}）" if d.group_id else d.name
-        )
+        self.fields["deputies"].label_from_instance = lambda d: f"{d.name}（{d.group.name}）" if d.group_id else d.name
         self.fields["deputies"].help_text = _("一般联系 %(lo)s–%(hi)s 名代表。") % {"lo": d_lo, "hi": d_hi}

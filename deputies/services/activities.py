@@ -1,4 +1,5 @@
 """Duty activities: a deputy logs, a clerk confirms or returns; reception days; trainings."""
+
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 from django.utils import timezone
@@ -53,7 +54,11 @@ def _validate_files(files):
 def _attach(activity, files):
     for upload in files:
         ActivityAttachment.objects.create(
-            activity=activity, file=upload, name=upload.name[:200], is_image=sniff_is_image(upload), size=upload.size,
+            activity=activity,
+            file=upload,
+            name=upload.name[:200],
+            is_image=sniff_is_image(upload),
+            size=upload.size,
         )
 
 
@@ -62,14 +67,17 @@ def _notify_reviewers(activity, by):
 
     notify(
         recipients=User.objects.with_role(Role.CLERK).filter(township_id=activity.township_id),
-        title=_("待确认的履职活动：%(t)s") % {"t": activity.title}, body=_("填报人：%(by)s") % {"by": by.display_name},
-        url=activity.get_absolute_url(), township=activity.township,
+        title=_("待确认的履职活动：%(t)s") % {"t": activity.title},
+        body=_("填报人：%(by)s") % {"by": by.display_name},
+        url=activity.get_absolute_url(),
+        township=activity.township,
     )
 
 
 @transaction.atomic
-def activity_log(*, by, township, type, date, place, title, summary, outcome="", participants=None, group=None,
-                 files=None) -> Activity:
+def activity_log(
+    *, by, township, type, date, place, title, summary, outcome="", participants=None, group=None, files=None
+) -> Activity:
     """Log an activity. A deputy's entry always includes themselves and waits for the office's
     confirmation; an entry by the office itself is confirmed at once."""
     if date > timezone.localdate():
@@ -78,10 +86,18 @@ def activity_log(*, by, township, type, date, place, title, summary, outcome="",
     people = _participants_for(by=by, township=township, participants=participants, group=group)
     office = by.has_role(Role.CLERK)
     activity = Activity(
-        township=township, type=type, date=date, place=place, title=title, summary=summary, outcome=outcome,
-        group=group, submitted_by=by,
+        township=township,
+        type=type,
+        date=date,
+        place=place,
+        title=title,
+        summary=summary,
+        outcome=outcome,
+        group=group,
+        submitted_by=by,
         status=ActivityStatus.CONFIRMED if office else ActivityStatus.SUBMITTED,
-        reviewed_by=by if office else None, reviewed_at=timezone.now() if office else None,
+        reviewed_by=by if office else None,
+        reviewed_at=timezone.now() if office else None,
     )
     activity.full_clean()
     activity.save()
@@ -111,8 +127,9 @@ def activity_resubmit(*, activity, by, files=None, **changes) -> Activity:
     activity.full_clean()
     activity.save()
     if participants is not None:
-        activity.participants.set(_participants_for(by=by, township=activity.township, participants=participants,
-                                                    group=activity.group))
+        activity.participants.set(
+            _participants_for(by=by, township=activity.township, participants=participants, group=activity.group)
+        )
     _attach(activity, files)
     _notify_reviewers(activity, by)
     return activity
@@ -134,8 +151,12 @@ def activity_confirm(*, activity, by) -> Activity:
     activity = _reviewable(activity, by)
     activity.status, activity.reviewed_by, activity.reviewed_at = ActivityStatus.CONFIRMED, by, timezone.now()
     activity.save()
-    notify(recipients=[activity.submitted_by], title=_("履职活动已确认：%(t)s") % {"t": activity.title},
-           url=activity.get_absolute_url(), township=activity.township)
+    notify(
+        recipients=[activity.submitted_by],
+        title=_("履职活动已确认：%(t)s") % {"t": activity.title},
+        url=activity.get_absolute_url(),
+        township=activity.township,
+    )
     return activity
 
 
@@ -147,8 +168,13 @@ def activity_return(*, activity, by, reason) -> Activity:
     activity.status, activity.return_reason = ActivityStatus.RETURNED, reason.strip()
     activity.reviewed_by, activity.reviewed_at = by, timezone.now()
     activity.save()
-    notify(recipients=[activity.submitted_by], title=_("履职活动被退回：%(t)s") % {"t": activity.title},
-           body=activity.return_reason, url=activity.get_absolute_url(), township=activity.township)
+    notify(
+        recipients=[activity.submitted_by],
+        title=_("履职活动被退回：%(t)s") % {"t": activity.title},
+        body=activity.return_reason,
+        url=activity.get_absolute_url(),
+        township=activity.township,
+    )
     return activity
 
 
@@ -178,8 +204,14 @@ def reception_day_schedule(*, by, township, district, date, place, deputies=(), 
 @transaction.atomic
 def reception_visit_record(*, reception_day, by, visitor, matter, visitor_contact="", response="") -> ReceptionVisit:
     _same_township(by, reception_day.township_id)
-    visit = ReceptionVisit(reception_day=reception_day, recorded_by=by, visitor=visitor, matter=matter,
-                           visitor_contact=visitor_contact, response=response)
+    visit = ReceptionVisit(
+        reception_day=reception_day,
+        recorded_by=by,
+        visitor=visitor,
+        matter=matter,
+        visitor_contact=visitor_contact,
+        response=response,
+    )
     visit.full_clean()
     visit.save()
     return visit

@@ -1,5 +1,6 @@
 """The deputy-group assessment: the office's scoring table and the presidium's awards
 (先进代表小组, 优秀代表)."""
+
 from decimal import Decimal
 
 from django.core.exceptions import PermissionDenied, ValidationError
@@ -25,8 +26,9 @@ def _json_number(value):
 
 
 @transaction.atomic
-def group_scoring_save(*, township, year, by, points, training_points, reception_points, excellent_groups,
-                       excellent_deputies) -> GroupScoring:
+def group_scoring_save(
+    *, township, year, by, points, training_points, reception_points, excellent_groups, excellent_deputies
+) -> GroupScoring:
     """Set the year's scoring table: points per activity type, per training attended and per
     reception day, and how many groups and deputies the ranking proposes.
 
@@ -57,7 +59,9 @@ def group_scoring_save(*, township, year, by, points, training_points, reception
 
 def _duplicate_message(kind, target, year):
     return _("“%(target)s”已被确认为%(year)s年度%(kind)s，不能重复确认。") % {
-        "target": target, "year": year, "kind": Award.Kind(kind).label,
+        "target": target,
+        "year": year,
+        "kind": Award.Kind(kind).label,
     }
 
 

@@ -1,4 +1,5 @@
 """The presidium's liaison plan (主席团成员联系代表) and its warnings."""
+
 from dataclasses import dataclass, field
 from datetime import date
 
@@ -14,10 +15,7 @@ from ..models import Deputy, LiaisonAssignment, LiaisonPlan, Term
 def liaison_term(*, township_id, year):
     """The term a year's plan is made for: the latest one elected by the end of that year (in an
     election year the new term's deputies are the ones to liaise with). None if there is none."""
-    return (
-        Term.objects.filter(township_id=township_id, start_date__lte=date(year, 12, 31))
-        .order_by("-number").first()
-    )
+    return Term.objects.filter(township_id=township_id, start_date__lte=date(year, 12, 31)).order_by("-number").first()
 
 
 @transaction.atomic
@@ -57,8 +55,8 @@ def liaison_assign_for_year(*, township, year, member, groups, deputies) -> Liai
 @dataclass
 class LiaisonReview:
     term: Term | None = None
-    rows: list = field(default_factory=list)          # (assignment, groups, deputies, warnings)
-    unliaised: list = field(default_factory=list)     # serving deputies nobody liaises with
+    rows: list = field(default_factory=list)  # (assignment, groups, deputies, warnings)
+    unliaised: list = field(default_factory=list)  # serving deputies nobody liaises with
     members_without_assignment: list = field(default_factory=list)
 
     @property
@@ -102,8 +100,10 @@ def liaison_review(*, plan) -> LiaisonReview:
     if review.term is None:
         return review
     serving = list(
-        Deputy.objects.filter(township_id=plan.township_id, term=review.term).serving()
-        .select_related("group").order_by("group__name", "name", "pk")
+        Deputy.objects.filter(township_id=plan.township_id, term=review.term)
+        .serving()
+        .select_related("group")
+        .order_by("group__name", "name", "pk")
     )
     review.unliaised = [
         d for d in serving if not d.is_presidium and d.pk not in liaised_deputies and d.group_id not in liaised_groups

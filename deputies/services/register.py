@@ -1,4 +1,5 @@
 """Writes to the register: terms, districts, groups, deputies and their status."""
+
 from datetime import date
 
 from django.conf import settings
@@ -55,9 +56,12 @@ def _check_district_seats(deputy):
         return
     taken = Deputy.objects.filter(district_id=deputy.district_id).serving().exclude(pk=deputy.pk).count()
     if taken >= deputy.district.seats:
-        raise ValidationError({
-            "district": _("选区“%(d)s”应选 %(n)s 名代表，已满额。") % {"d": deputy.district, "n": deputy.district.seats}
-        })
+        raise ValidationError(
+            {
+                "district": _("选区“%(d)s”应选 %(n)s 名代表，已满额。")
+                % {"d": deputy.district, "n": deputy.district.seats}
+            }
+        )
 
 
 def _check_position(deputy):
@@ -160,13 +164,19 @@ def deputy_count_warning(township, count):
             "本届代表 %(c)s 名，超过法定名额上限 %(m)s 名"
             "（基数 %(b)s 名，常住人口每 %(p)s 人增加 1 名，最多 %(x)s 名）。"
         ) % {
-            "c": count, "m": maximum, "b": settings.DEPUTY_COUNT_BASE, "p": settings.DEPUTY_COUNT_RESIDENTS_PER_EXTRA,
+            "c": count,
+            "m": maximum,
+            "b": settings.DEPUTY_COUNT_BASE,
+            "p": settings.DEPUTY_COUNT_RESIDENTS_PER_EXTRA,
             "x": settings.DEPUTY_COUNT_MAX,
         }
     if count < deputy_count_minimum(township):
         return _(
             "本届代表 %(c)s 名，少于法定基数 %(b)s 名（常住人口 %(pop)s 人，法定名额 %(b)s–%(m)s 名），请核对。"
         ) % {
-            "c": count, "b": settings.DEPUTY_COUNT_BASE, "pop": township.population, "m": maximum,
+            "c": count,
+            "b": settings.DEPUTY_COUNT_BASE,
+            "pop": township.population,
+            "m": maximum,
         }
     return None

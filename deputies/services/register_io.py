@@ -1,6 +1,7 @@
 """Import of the register from .xlsx / .csv with Chinese headers (preview, row-by-row errors,
 all or nothing), and export of any list to .xlsx with the same headers (so an export can be
 edited and imported again)."""
+
 import csv
 import io
 from dataclasses import dataclass, field
@@ -40,8 +41,12 @@ LINE_KEY = "_line"
 HEADER_SEARCH_ROWS = 5
 # spellings seen in registers kept by hand
 AFFILIATION_ALIASES = {
-    "党员": Affiliation.CPC, "中国共产党党员": Affiliation.CPC, "共产党员": Affiliation.CPC,
-    "预备党员": Affiliation.CPC_PROBATIONARY, "团员": Affiliation.CYL, "无党派": Affiliation.NONE,
+    "党员": Affiliation.CPC,
+    "中国共产党党员": Affiliation.CPC,
+    "共产党员": Affiliation.CPC,
+    "预备党员": Affiliation.CPC_PROBATIONARY,
+    "团员": Affiliation.CYL,
+    "无党派": Affiliation.NONE,
 }
 
 
@@ -95,12 +100,14 @@ def read_table(upload):
     unknown = [h for h in header if h and h not in COLUMNS and h not in EXPORT_EXTRA]
     missing = [h for h, (_f, required) in COLUMNS.items() if required and h not in header]
     if missing:
-        raise ValidationError(_("缺少必填列：%(cols)s。第一行应为表头，如：%(example)s") % {
-            "cols": "、".join(missing), "example": "、".join(list(COLUMNS)[:6]) + "…"})
+        raise ValidationError(
+            _("缺少必填列：%(cols)s。第一行应为表头，如：%(example)s")
+            % {"cols": "、".join(missing), "example": "、".join(list(COLUMNS)[:6]) + "…"}
+        )
     if unknown:
         raise ValidationError(_("无法识别的列：%(cols)s。") % {"cols": "、".join(unknown)})
     body = [
-        (line, r) for line, r in enumerate(rows[start + 1:], start=start + 2) if any(str(c or "").strip() for c in r)
+        (line, r) for line, r in enumerate(rows[start + 1 :], start=start + 2) if any(str(c or "").strip() for c in r)
     ]
     if not body:
         raise ValidationError(_("文件只有表头，没有代表数据。"))
@@ -159,8 +166,10 @@ def register_preview(*, rows, township, term) -> ImportPreview:
     genders, affiliations, positions = _labels(Gender.choices), _labels(Affiliation.choices), _labels(Position.choices)
     affiliations = {**{k: v.value for k, v in AFFILIATION_ALIASES.items()}, **affiliations}
     districts = {
-        d.name: d for d in District.objects.filter(term=term).annotate(
-            serving=Count("deputies", filter=~Q(deputies__status=DeputyStatus.TERMINATED)))
+        d.name: d
+        for d in District.objects.filter(term=term).annotate(
+            serving=Count("deputies", filter=~Q(deputies__status=DeputyStatus.TERMINATED))
+        )
     }
     groups = {g.name: g for g in DeputyGroup.objects.filter(term=term)}
     existing = set(Deputy.objects.filter(term=term).values_list("name", "birth_date"))
@@ -188,11 +197,17 @@ def register_preview(*, rows, township, term) -> ImportPreview:
                 row.errors.append(_("出生日期“%(v)s”无法识别，请写成 1975-03-08") % {"v": raw["出生日期"]})
         affiliation = raw.get("政治面貌") or "群众"
         if affiliation not in affiliations:
-            row.errors.append(_("政治面貌“%(v)s”无法识别，可填：%(ok)s") % {
-                "v": affiliation, "ok": "、".join(_labels(Affiliation.choices))})
+            row.errors.append(
+                _("政治面貌“%(v)s”无法识别，可填：%(ok)s")
+                % {"v": affiliation, "ok": "、".join(_labels(Affiliation.choices))}
+            )
         v["affiliation"] = affiliations.get(affiliation)
-        for header, name, limit in (("民族", "ethnicity", 20), ("职业", "occupation", 60),
-                                    ("工作单位及职务", "work_unit", 120), ("联系电话", "phone", 20)):
+        for header, name, limit in (
+            ("民族", "ethnicity", 20),
+            ("职业", "occupation", 60),
+            ("工作单位及职务", "work_unit", 120),
+            ("联系电话", "phone", 20),
+        ):
             v[name] = raw.get(header, "") or v.get(name, "")
             if len(v[name]) > limit:
                 row.errors.append(_("%(h)s过长") % {"h": header})
@@ -266,8 +281,10 @@ def register_import(*, rows, township, term, by=None) -> int:
         try:
             deputy.full_clean()
         except ValidationError as error:  # a rule the preview does not know yet: still name the row
-            raise ValidationError(_("第 %(line)s 行：%(errors)s（未导入任何数据）") % {
-                "line": row.line, "errors": "；".join(error.messages)}) from None
+            raise ValidationError(
+                _("第 %(line)s 行：%(errors)s（未导入任何数据）")
+                % {"line": row.line, "errors": "；".join(error.messages)}
+            ) from None
         deputy.save()
     return len(preview.rows)
 
@@ -291,12 +308,25 @@ def _export_xlsx(deputies):
     for cell in sheet[1]:
         cell.font = Font(bold=True)
     for d in deputies:
-        sheet.append([
-            d.name, d.get_gender_display(), d.ethnicity, d.birth_date, d.get_affiliation_display(), d.occupation,
-            d.work_unit, d.phone, d.district.name if d.district else "", d.group.name if d.group else "",
-            "是" if d.is_presidium else "否", d.get_position_display() if d.position else "",
-            d.get_status_display(), d.status_reason, d.status_date,
-        ])
+        sheet.append(
+            [
+                d.name,
+                d.get_gender_display(),
+                d.ethnicity,
+                d.birth_date,
+                d.get_affiliation_display(),
+                d.occupation,
+                d.work_unit,
+                d.phone,
+                d.district.name if d.district else "",
+                d.group.name if d.group else "",
+                "是" if d.is_presidium else "否",
+                d.get_position_display() if d.position else "",
+                d.get_status_display(),
+                d.status_reason,
+                d.status_date,
+            ]
+        )
     for column, width in zip("ABCDEFGHIJKLMNO", (10, 6, 8, 12, 12, 14, 28, 14, 16, 16, 10, 8, 14, 20, 12), strict=True):
         sheet.column_dimensions[column].width = width
     for row in sheet.iter_rows(min_row=2):
@@ -330,7 +360,7 @@ def import_template_xlsx() -> bytes:
             "出生日期": "如 1975-03-08",
             "政治面貌": "、".join(_labels(Affiliation.choices)) + "（不填为群众）",
             "选区": "不存在的选区将自动新建，"
-                    f"每个选区 {settings.DISTRICT_SEATS_MIN}–{settings.DISTRICT_SEATS_MAX} 名代表",
+            f"每个选区 {settings.DISTRICT_SEATS_MIN}–{settings.DISTRICT_SEATS_MAX} 名代表",
             "代表小组": "不存在的代表小组将自动新建",
             "主席团成员": "填“是”或留空",
             "职务": "主席、副主席（须为主席团成员），其他留空",

@@ -5,6 +5,7 @@ permission and state of its transitions); the detail page asks `allowed_actions`
 to offer, so a page never shows a button its service would refuse. A check raises
 PermissionDenied for the wrong person and ValidationError (in Chinese) for the wrong state.
 """
+
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
@@ -75,9 +76,7 @@ def own_deputy(user):
 
 
 def is_lead_unit_handler(user, suggestion):
-    return (
-        user.has_role(Role.UNIT_HANDLER) and user.unit_id is not None and user.unit_id == suggestion.lead_unit_id
-    )
+    return user.has_role(Role.UNIT_HANDLER) and user.unit_id is not None and user.unit_id == suggestion.lead_unit_id
 
 
 def check_submit(user, township_id):
@@ -95,8 +94,12 @@ def check_assign(user, suggestion):
 def pending_co_units(suggestion):
     """Co-handling units of the current round that have not sent their opinion yet."""
     return [
-        a.unit for a in CaseAssignment.objects.filter(
-            item_type=_item_type(), item_id=suggestion.pk, round=suggestion.round, role=AssignmentRole.CO,
+        a.unit
+        for a in CaseAssignment.objects.filter(
+            item_type=_item_type(),
+            item_id=suggestion.pk,
+            round=suggestion.round,
+            role=AssignmentRole.CO,
             input_at__isnull=True,
         ).select_related("unit")
     ]
@@ -114,7 +117,10 @@ def check_co_input(user, suggestion, unit=None):
             raise PermissionDenied(_("只能提交本单位的协办意见。"))
         unit = user.unit
         if not CaseAssignment.objects.filter(
-            item_type=_item_type(), item_id=suggestion.pk, unit_id=unit.pk, role=AssignmentRole.CO,
+            item_type=_item_type(),
+            item_id=suggestion.pk,
+            unit_id=unit.pk,
+            role=AssignmentRole.CO,
         ).exists():
             raise PermissionDenied(_("本单位不是该建议的协办单位。"))
     else:
@@ -203,17 +209,25 @@ def raters_for(user, suggestion):
         return []
     if feedback_window_closed(suggestion):
         return []
-    rated = set(CaseRating.objects.filter(
-        item_type=_item_type(), item_id=suggestion.pk, reply__round=suggestion.round,
-    ).values_list("rater_key", flat=True))
+    rated = set(
+        CaseRating.objects.filter(
+            item_type=_item_type(),
+            item_id=suggestion.pk,
+            reply__round=suggestion.round,
+        ).values_list("rater_key", flat=True)
+    )
     return [
-        s.deputy for s in suggestion.signers.select_related("deputy")
+        s.deputy
+        for s in suggestion.signers.select_related("deputy")
         if rater_key(s.deputy) not in rated and _allowed(_check_rates_for, user, s.deputy)
     ]
 
 
 CHECKS = {
-    "assign": check_assign, "consult": check_consult, "reply": check_reply, "extend": check_extend,
+    "assign": check_assign,
+    "consult": check_consult,
+    "reply": check_reply,
+    "extend": check_extend,
     "supervise": check_supervise,
 }
 

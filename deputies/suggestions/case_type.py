@@ -1,4 +1,5 @@
 """The suggestion's case type on the core's handling engine (代表法 Art.51)."""
+
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.utils.translation import gettext as _gettext

@@ -18,7 +18,10 @@ class SuggestionFilterSet(VisibleChoicesFilterSet):
     year = django_filters.NumberFilter(label=_("年度"))
     lead_unit = django_filters.ModelChoiceFilter(label=_("主办单位"), queryset=Unit.objects.all())
     deputy = django_filters.ModelChoiceFilter(
-        label=_("提出代表"), queryset=Deputy.objects.all(), field_name="signers__deputy", distinct=True,
+        label=_("提出代表"),
+        queryset=Deputy.objects.all(),
+        field_name="signers__deputy",
+        distinct=True,
     )
     is_hard = django_filters.BooleanFilter(label=_("仅看难度大的"), method="filter_hard", widget=forms.CheckboxInput())
 

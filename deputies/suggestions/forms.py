@@ -1,4 +1,5 @@
 """Forms of suggestions: input validation only (the rules live in .services and .access)."""
+
 from django import forms
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
@@ -27,9 +28,11 @@ def signable_deputies(township_id, today=None):
     """Who can sign a suggestion today: active deputies of a term of the township covering today."""
     today = today or timezone.localdate()
     return (
-        Deputy.objects.filter(township_id=township_id, status=DeputyStatus.ACTIVE,
-                              term__start_date__lte=today, term__end_date__gte=today)
-        .select_related("group", "term").order_by("group__name", "name")
+        Deputy.objects.filter(
+            township_id=township_id, status=DeputyStatus.ACTIVE, term__start_date__lte=today, term__end_date__gte=today
+        )
+        .select_related("group", "term")
+        .order_by("group__name", "name")
     )
 
 
@@ -41,19 +44,31 @@ class SuggestionForm(forms.Form):
     suggestion on behalf of deputies also names the lead signer."""
 
     lead = forms.ModelChoiceField(label=_("领衔代表"), queryset=Deputy.objects.none())
-    title = forms.CharField(label=_("建议标题"), max_length=120,
-                            widget=forms.TextInput(attrs={"placeholder": _("如：关于修缮东风村村道的建议")}))
-    content = forms.CharField(label=_("建议内容"), widget=forms.Textarea(attrs={"rows": 7}),
-                              help_text=_("写清楚存在的问题、原因和具体建议。"))
+    title = forms.CharField(
+        label=_("建议标题"),
+        max_length=120,
+        widget=forms.TextInput(attrs={"placeholder": _("如：关于修缮东风村村道的建议")}),
+    )
+    content = forms.CharField(
+        label=_("建议内容"), widget=forms.Textarea(attrs={"rows": 7}), help_text=_("写清楚存在的问题、原因和具体建议。")
+    )
     co_signers = forms.ModelMultipleChoiceField(
-        label=_("联名代表"), queryset=Deputy.objects.none(), required=False, widget=Checkboxes,
+        label=_("联名代表"),
+        queryset=Deputy.objects.none(),
+        required=False,
+        widget=Checkboxes,
         help_text=_("选填：与您一起提出这条建议的代表。"),
     )
-    is_hard = forms.BooleanField(label=_("涉及面广、办理难度大"), required=False,
-                                 help_text=_("勾选后答复期限为 6 个月（一般为 3 个月）。"))
-    session = forms.CharField(label=_("提出时间"), max_length=60, required=False,
-                              widget=forms.TextInput(attrs={"list": "session-hints"}),
-                              help_text=_("如：闭会期间、第十九届人民代表大会第二次会议期间。"))
+    is_hard = forms.BooleanField(
+        label=_("涉及面广、办理难度大"), required=False, help_text=_("勾选后答复期限为 6 个月（一般为 3 个月）。")
+    )
+    session = forms.CharField(
+        label=_("提出时间"),
+        max_length=60,
+        required=False,
+        widget=forms.TextInput(attrs={"list": "session-hints"}),
+        help_text=_("如：闭会期间、第十九届人民代表大会第二次会议期间。"),
+    )
 
     def __init__(self, *args, user, own_deputy=None, **kwargs):
         super().__init__(*args, **kwargs)
@@ -82,7 +97,10 @@ class SuggestionForm(forms.Form):
 class AssignForm(forms.Form):
     lead_unit = forms.ModelChoiceField(label=_("主办单位"), queryset=Unit.objects.none())
     co_units = forms.ModelMultipleChoiceField(
-        label=_("协办单位"), queryset=Unit.objects.none(), required=False, widget=Checkboxes,
+        label=_("协办单位"),
+        queryset=Unit.objects.none(),
+        required=False,
+        widget=Checkboxes,
         help_text=_("协办单位应在 1 个月内向主办单位提出协办意见。"),
     )
     note = forms.CharField(label=_("交办意见"), required=False, widget=forms.Textarea(attrs={"rows": 2}))
@@ -116,16 +134,19 @@ class CoInputForm(forms.Form):
 class ConsultationForm(forms.Form):
     held_on = forms.DateField(label=_("面商日期"), widget=DateInput())
     method = forms.ChoiceField(label=_("面商方式"), choices=ConsultationMethod.choices, widget=forms.RadioSelect)
-    unit_people = forms.CharField(label=_("单位参加人员"), max_length=120,
-                                  help_text=_("姓名及职务，如：张明（所长）、李华（经办人）"))
+    unit_people = forms.CharField(
+        label=_("单位参加人员"), max_length=120, help_text=_("姓名及职务，如：张明（所长）、李华（经办人）")
+    )
     deputies = forms.ModelMultipleChoiceField(label=_("参加代表"), queryset=Deputy.objects.none(), widget=Checkboxes)
-    summary = forms.CharField(label=_("面商情况"), widget=forms.Textarea(attrs={"rows": 3}),
-                              help_text=_("代表的意见和要求，单位的办理打算。"))
+    summary = forms.CharField(
+        label=_("面商情况"), widget=forms.Textarea(attrs={"rows": 3}), help_text=_("代表的意见和要求，单位的办理打算。")
+    )
 
     def __init__(self, *args, suggestion, **kwargs):
         super().__init__(*args, **kwargs)
         signers = Deputy.objects.filter(suggestion_signatures__suggestion=suggestion).order_by(
-            "-suggestion_signatures__is_lead", "name")
+            "-suggestion_signatures__is_lead", "name"
+        )
         self.fields["deputies"].queryset = signers
         self.initial.setdefault("held_on", timezone.localdate())
         self.initial.setdefault("deputies", [d.pk for d in signers])
@@ -144,8 +165,9 @@ class ExtendForm(forms.Form):
     approver = forms.ModelChoiceField(label=_("批准人"), queryset=User.objects.none())
     extra = forms.IntegerField(label=_("延长（月）"), min_value=1, max_value=6, required=False, initial=1)
     new_due_date = forms.DateField(label=_("或：延期至"), required=False, widget=DateInput())
-    reason = forms.CharField(label=_("延期理由"), widget=forms.Textarea(attrs={"rows": 2}),
-                             help_text=_("提出建议的代表将收到延期通知。"))
+    reason = forms.CharField(
+        label=_("延期理由"), widget=forms.Textarea(attrs={"rows": 2}), help_text=_("提出建议的代表将收到延期通知。")
+    )
 
     def __init__(self, *args, suggestion, user, **kwargs):
         super().__init__(*args, **kwargs)
@@ -174,8 +196,12 @@ class RateForm(forms.Form):
 
     deputy = forms.ModelChoiceField(label=_("评价代表"), queryset=Deputy.objects.none())
     satisfaction = forms.ChoiceField(label=_("满意度"), choices=Satisfaction.choices)
-    comment = forms.CharField(label=_("意见"), required=False, widget=forms.Textarea(attrs={"rows": 3}),
-                              help_text=_("选择“不满意”时请说明理由，承办单位将重新办理。"))
+    comment = forms.CharField(
+        label=_("意见"),
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 3}),
+        help_text=_("选择“不满意”时请说明理由，承办单位将重新办理。"),
+    )
 
     def __init__(self, *args, raters, **kwargs):
         super().__init__(*args, **kwargs)
@@ -201,4 +227,3 @@ class RateForm(forms.Form):
 
 class YearForm(forms.Form):
     year = forms.IntegerField(label=_("年度"), min_value=2000, max_value=2100)
-

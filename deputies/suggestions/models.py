@@ -1,6 +1,7 @@
 """Deputies' suggestions, criticisms and opinions (代表建议、批评和意见), handled on the core's
 engine: assignment to a lead unit (and co-handlers), the consult-before-answer rule (面商),
 an A–D answer category, each signer's rating, reopening when a signer is unsatisfied."""
+
 from django.conf import settings
 from django.db import models
 from django.db.models import Q
@@ -49,8 +50,9 @@ class Suggestion(Case):
     title = models.CharField(_("标题"), max_length=120)
     content = models.TextField(_("内容"))
     is_hard = models.BooleanField(_("涉及面广、办理难度大"), default=False, help_text=_("答复期限 6 个月"))
-    submitted_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+",
-                                     verbose_name=_("提交人"))
+    submitted_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+", verbose_name=_("提交人")
+    )
     submitted_at = models.DateTimeField(_("提交时间"), auto_now_add=True)
 
     objects = SuggestionQuerySet.as_manager()

@@ -1,5 +1,6 @@
 """What suggestions plug into the core's registries. Called at the end of
 deputies.plugins.register(), so the demo seeder runs after the deputies' own."""
+
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
@@ -34,17 +35,32 @@ def suggestions_card(user):
     url = reverse("deputies:suggestion_list")
     if user.has_perm("deputies.assign_suggestion"):
         count = selectors.awaiting_assignment_count(user)
-        return Card(title=_("待交办代表建议"), value=count, url=url + "?state=registered",
-                    tone="warning" if count else "secondary", icon="bi-lightbulb")
+        return Card(
+            title=_("待交办代表建议"),
+            value=count,
+            url=url + "?state=registered",
+            tone="warning" if count else "secondary",
+            icon="bi-lightbulb",
+        )
     deputy = access.own_deputy(user)
     if deputy is not None and user.has_perm("deputies.rate_suggestion"):
         count = selectors.awaiting_my_rating_count(user, deputy)
-        return Card(title=_("待我评价的建议"), value=count, url=url + "?state=replied",
-                    tone="danger" if count else "secondary", icon="bi-hand-thumbs-up")
+        return Card(
+            title=_("待我评价的建议"),
+            value=count,
+            url=url + "?state=replied",
+            tone="danger" if count else "secondary",
+            icon="bi-hand-thumbs-up",
+        )
     if user.has_role(Role.UNIT_HANDLER) and user.unit_id:
         count = selectors.unit_open_count(user)
-        return Card(title=_("本单位在办代表建议"), value=count, url=url + "?state=assigned",
-                    tone="primary" if count else "secondary", icon="bi-lightbulb")
+        return Card(
+            title=_("本单位在办代表建议"),
+            value=count,
+            url=url + "?state=assigned",
+            tone="primary" if count else "secondary",
+            icon="bi-lightbulb",
+        )
     return None
 
 
@@ -52,8 +68,11 @@ def visit_to_suggestion(visit, user):
     """“转为代表建议” on a reception visit, for those who may add suggestions in its township."""
     if not user.has_perm("deputies.add_suggestion") or user.township_id != visit.reception_day.township_id:
         return None
-    return {"label": _("转为代表建议"), "url": reverse("deputies:suggestion_create") + f"?visit={visit.pk}",
-            "icon": "bi-lightbulb"}
+    return {
+        "label": _("转为代表建议"),
+        "url": reverse("deputies:suggestion_create") + f"?visit={visit.pk}",
+        "icon": "bi-lightbulb",
+    }
 
 
 def record_rows(deputy, year):
@@ -87,8 +106,10 @@ def register():
     spec = case_types.register("deputies.suggestion", suggestion_case_type())
     for clock_name, clock in spec.clocks.items():
         deadline_kinds.register(f"deputies.suggestion.{clock_name}", DeadlineKind(label=clock.label))
-    nav_items.register("deputies.suggestions", NavItem(_("代表建议"), "deputies:suggestion_list", "bi-lightbulb",
-                                                       permission="deputies.view_suggestion"))
+    nav_items.register(
+        "deputies.suggestions",
+        NavItem(_("代表建议"), "deputies:suggestion_list", "bi-lightbulb", permission="deputies.view_suggestion"),
+    )
     dashboard_cards.register("deputies.suggestions", suggestions_card)
     reception_visit_actions.register("deputies.suggestion", visit_to_suggestion)
     deputy_record_sections.register(
@@ -96,13 +117,22 @@ def register():
     )
     pdf_reports.register(
         "deputies.suggestion_report",
-        PdfReport(title=_("代表建议办理情况报告"), template="deputies/suggestions/pdf_report.html",
-                  build_context=year_report_context, permission="deputies.view_suggestion_report", params=("year",)),
+        PdfReport(
+            title=_("代表建议办理情况报告"),
+            template="deputies/suggestions/pdf_report.html",
+            build_context=year_report_context,
+            permission="deputies.view_suggestion_report",
+            params=("year",),
+        ),
     )
     pdf_reports.register(
         "deputies.suggestion_supervision",
-        PdfReport(title=_("代表建议督办单"), template="deputies/suggestions/pdf_supervision.html",
-                  build_context=supervision_context, permission="deputies.view_suggestion",
-                  params=("supervision_id",)),
+        PdfReport(
+            title=_("代表建议督办单"),
+            template="deputies/suggestions/pdf_supervision.html",
+            build_context=supervision_context,
+            permission="deputies.view_suggestion",
+            params=("supervision_id",),
+        ),
     )
     demo_seeders.register("deputies.suggestions", seed)

@@ -1,6 +1,7 @@
 """PDF reports of suggestions, rendered by the core's Celery task (congress_office.services.pdf):
 the year report for the session, and a supervision notice (督办单). Both read through what the
 job's owner may see; anything else is "not found"."""
+
 from django.contrib.contenttypes.models import ContentType
 from django.core.exceptions import ValidationError
 from django.utils import timezone
@@ -31,8 +32,12 @@ def supervision_context(job, progress):
         visible = Suggestion.objects.visible_to(job.owner).values("pk")
         supervision = (
             CaseSupervision.objects.filter(
-                pk=int(raw), item_type=ContentType.objects.get_for_model(Suggestion), item_id__in=visible,
-            ).select_related("unit", "issued_by", "township").first()
+                pk=int(raw),
+                item_type=ContentType.objects.get_for_model(Suggestion),
+                item_id__in=visible,
+            )
+            .select_related("unit", "issued_by", "township")
+            .first()
         )
     if supervision is None:
         raise ValidationError(_("找不到该督办单，或您无权查看。"))
@@ -41,6 +46,10 @@ def supervision_context(job, progress):
     page = suggestion_page(suggestion=suggestion)
     lead = next((a for a in reversed(page.assignments) if a.role == "lead"), None)
     return {
-        "supervision": supervision, "suggestion": suggestion, "page": page, "lead": lead,
-        "today": timezone.localdate(), "owner": job.owner,
+        "supervision": supervision,
+        "suggestion": suggestion,
+        "page": page,
+        "lead": lead,
+        "today": timezone.localdate(),
+        "owner": job.owner,
     }

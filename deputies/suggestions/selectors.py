@@ -1,5 +1,6 @@
 """Reads of suggestions: the list, one suggestion's page, the year report and the deputy's
 record section. Fixed query counts whatever the number of rows."""
+
 from dataclasses import dataclass, field
 from decimal import ROUND_HALF_UP, Decimal
 
@@ -70,13 +71,27 @@ def with_list_annotations(queryset, *, deputy=None):
         lead_name=Subquery(
             SuggestionSigner.objects.filter(suggestion=OuterRef("pk"), is_lead=True).values("deputy__name")[:1]
         ),
-        signer_count=Coalesce(Subquery(
-            SuggestionSigner.objects.filter(suggestion=OuterRef("pk")).order_by().values("suggestion")
-            .annotate(n=Count("pk")).values("n"), output_field=IntegerField()), 0),
+        signer_count=Coalesce(
+            Subquery(
+                SuggestionSigner.objects.filter(suggestion=OuterRef("pk"))
+                .order_by()
+                .values("suggestion")
+                .annotate(n=Count("pk"))
+                .values("n"),
+                output_field=IntegerField(),
+            ),
+            0,
+        ),
         answer_due=Subquery(
             Deadline.objects.filter(
-                subject_type=item_type, subject_id=OuterRef("pk"), kind__in=HANDLING_KINDS, state__in=PENDING_STATES,
-            ).order_by("-pk").values("due_date")[:1], output_field=DateField(),
+                subject_type=item_type,
+                subject_id=OuterRef("pk"),
+                kind__in=HANDLING_KINDS,
+                state__in=PENDING_STATES,
+            )
+            .order_by("-pk")
+            .values("due_date")[:1],
+            output_field=DateField(),
         ),
         category=Subquery(latest_reply.values("result")[:1], output_field=CharField()),
     ).annotate(category_label=category_label_expression())
@@ -105,9 +120,7 @@ def suggestion_list(*, user, filters=None):
 def suggestion_get(*, user, pk):
     """One suggestion within what `user` may see (Suggestion.DoesNotExist otherwise)."""
     return (
-        Suggestion.objects.visible_to(user)
-        .select_related("township", "term", "lead_unit", "submitted_by")
-        .get(pk=pk)
+        Suggestion.objects.visible_to(user).select_related("township", "term", "lead_unit", "submitted_by").get(pk=pk)
     )
 
 
@@ -115,13 +128,13 @@ def suggestion_get(*, user, pk):
 class SuggestionPage:
     suggestion: Suggestion
     signers: list
-    assignments: list          # CaseAssignment rows, each with .deadline (+ extensions)
+    assignments: list  # CaseAssignment rows, each with .deadline (+ extensions)
     consultations: list
-    replies: list              # CaseReply rows with .category_label and .rating_list
+    replies: list  # CaseReply rows with .category_label and .rating_list
     supervisions: list
     timeline: list
     feedback: Deadline | None
-    pending: list = field(default_factory=list)   # open deadlines (answer, co-input, feedback)
+    pending: list = field(default_factory=list)  # open deadlines (answer, co-input, feedback)
 
     @property
     def current_consultations(self):
@@ -148,7 +161,9 @@ def _event_detail(event):
         return text
     if event.action == "extend":
         return _("期限 %(a)s → %(b)s，批准人：%(who)s") % {
-            "a": data.get("from"), "b": data.get("to"), "who": data.get("approver"),
+            "a": data.get("from"),
+            "b": data.get("to"),
+            "who": data.get("approver"),
         }
     if event.action == "supervise":
         return data.get("number", "")
@@ -156,14 +171,17 @@ def _event_detail(event):
         return category_label(data.get("result", ""))
     if event.action == "consult":
         return _("%(d)s %(m)s；参加代表：%(who)s；单位人员：%(people)s") % {
-            "d": data.get("held_on", ""), "m": data.get("method", ""), "who": "、".join(data.get("deputies", [])),
+            "d": data.get("held_on", ""),
+            "m": data.get("method", ""),
+            "who": "、".join(data.get("deputies", [])),
             "people": data.get("unit_people", ""),
         }
     if event.action == "co_input":
         return data.get("unit", "")
     if event.action == "submit":
         return _("%(number)s；提出代表：%(names)s") % {
-            "number": data.get("number", ""), "names": "、".join(data.get("signers", [])),
+            "number": data.get("number", ""),
+            "names": "、".join(data.get("signers", [])),
         }
     return ""
 
@@ -203,8 +221,10 @@ def suggestion_page(*, suggestion) -> SuggestionPage:
             key=lambda a: (a.round, a.role != AssignmentRole.LEAD, a.pk),  # each round's lead unit first
         ),
         consultations=list(
-            Consultation.objects.filter(suggestion=suggestion).select_related("unit", "recorded_by")
-            .prefetch_related("deputies").order_by("round", "held_on", "pk")
+            Consultation.objects.filter(suggestion=suggestion)
+            .select_related("unit", "recorded_by")
+            .prefetch_related("deputies")
+            .order_by("round", "held_on", "pk")
         ),
         replies=replies,
         supervisions=list(CaseSupervision.objects.filter(**rows).select_related("unit", "issued_by")),
@@ -229,8 +249,8 @@ class YearReport:
     solved: int = 0
     ratings: int = 0
     satisfied: int = 0
-    by_state: list = field(default_factory=list)      # [(label, count)]
-    by_category: list = field(default_factory=list)   # [(label, count)]
+    by_state: list = field(default_factory=list)  # [(label, count)]
+    by_category: list = field(default_factory=list)  # [(label, count)]
 
     @property
     def consultation_rate(self):
@@ -259,7 +279,9 @@ def suggestion_year_report(*, user, year) -> YearReport:
     first_reply = replies.order_by("round", "pk")
     ratings = _rows_of(CaseRating, item_type)
     consulted_before = Consultation.objects.filter(
-        suggestion=OuterRef("pk"), round=1, recorded_at__lte=OuterRef("first_replied_at"),
+        suggestion=OuterRef("pk"),
+        round=1,
+        recorded_at__lte=OuterRef("first_replied_at"),
     )
     rows = list(
         with_list_annotations(Suggestion.objects.visible_to(user).filter(year=year))
@@ -296,21 +318,25 @@ def suggestion_year_report(*, user, year) -> YearReport:
 
 def deputy_suggestion_rows(deputy, year):
     """The deputy's record section: the suggestions they signed in `year` (one query)."""
-    queryset = with_list_annotations(
-        Suggestion.objects.filter(signers__deputy=deputy, year=year)
-    ).annotate(
-        is_lead=Exists(SuggestionSigner.objects.filter(suggestion=OuterRef("pk"), deputy=deputy, is_lead=True))
-    ).order_by("submitted_at", "pk")
+    queryset = (
+        with_list_annotations(Suggestion.objects.filter(signers__deputy=deputy, year=year))
+        .annotate(
+            is_lead=Exists(SuggestionSigner.objects.filter(suggestion=OuterRef("pk"), deputy=deputy, is_lead=True))
+        )
+        .order_by("submitted_at", "pk")
+    )
     rows = []
     for s in queryset:
         role = "领衔" if s.is_lead else "联名"
         parts = [str(SuggestionState(s.state).label)]
         parts.append(s.category_label or "未答复")
-        rows.append({
-            "date": s.submitted_at.date() if s.submitted_at else None,
-            "text": f"{s.number} {s.title}（{role}；{'；'.join(parts)}）",
-            "url": s.get_absolute_url(),
-        })
+        rows.append(
+            {
+                "date": s.submitted_at.date() if s.submitted_at else None,
+                "text": f"{s.number} {s.title}（{role}；{'；'.join(parts)}）",
+                "url": s.get_absolute_url(),
+            }
+        )
     return rows
 
 
@@ -324,8 +350,7 @@ def awaiting_my_rating_count(user, deputy):
         item_type=item_type, item_id=OuterRef("pk"), reply__round=OuterRef("round"), rater_key=access.rater_key(deputy)
     )
     return (
-        Suggestion.objects.filter(signers__deputy=deputy, state=SuggestionState.REPLIED)
-        .filter(~Exists(rated)).count()
+        Suggestion.objects.filter(signers__deputy=deputy, state=SuggestionState.REPLIED).filter(~Exists(rated)).count()
     )
 
 
@@ -335,7 +360,15 @@ def unit_open_count(user):
 
 
 __all__ = [
-    "SuggestionPage", "YearReport", "awaiting_assignment_count", "awaiting_my_rating_count",
-    "deputy_suggestion_rows", "suggestion_get", "suggestion_list", "suggestion_page", "suggestion_year_report",
-    "unit_open_count", "with_list_annotations",
+    "SuggestionPage",
+    "YearReport",
+    "awaiting_assignment_count",
+    "awaiting_my_rating_count",
+    "deputy_suggestion_rows",
+    "suggestion_get",
+    "suggestion_list",
+    "suggestion_page",
+    "suggestion_year_report",
+    "unit_open_count",
+    "with_list_annotations",
 ]

@@ -4,6 +4,7 @@ Submission and numbering live here; every later step runs on the core's handling
 (congress_office.services.cases), which keeps the timeline, opens and meets the clocks and
 notifies. Who may act, and in which state, is checked by .access before anything is written.
 """
+
 from datetime import date
 
 from django.conf import settings
@@ -87,8 +88,12 @@ def _signers(*, by, lead, co_signers, term):
         if deputy.township_id != term.township_id or deputy.term_id != term.pk:
             raise ValidationError({"co_signers": _("%(name)s 不是本届代表，不能联名。") % {"name": deputy.name}})
         if deputy.status != DeputyStatus.ACTIVE:
-            raise ValidationError({"co_signers": _(
-                "%(name)s 已暂停执行代表职务或代表资格已终止，不能提出或联名建议。") % {"name": deputy.name}})
+            raise ValidationError(
+                {
+                    "co_signers": _("%(name)s 已暂停执行代表职务或代表资格已终止，不能提出或联名建议。")
+                    % {"name": deputy.name}
+                }
+            )
         people.append(deputy)
     return people
 
@@ -108,8 +113,9 @@ def _link_visit(visit, suggestion, by):
 
 
 @transaction.atomic
-def suggestion_submit(*, by, term, title, content, co_signers=(), is_hard=False, session="", lead=None,
-                      visit=None) -> Suggestion:
+def suggestion_submit(
+    *, by, term, title, content, co_signers=(), is_hard=False, session="", lead=None, visit=None
+) -> Suggestion:
     """A deputy submits a suggestion (their register entry is the lead signer) alone or with
     co-signers, or the office registers one on behalf of deputies (naming the lead signer).
 
@@ -121,8 +127,15 @@ def suggestion_submit(*, by, term, title, content, co_signers=(), is_hard=False,
     signers = _signers(by=by, lead=lead, co_signers=list(co_signers or []), term=term)
     year = timezone.localdate().year
     suggestion = Suggestion(
-        township_id=term.township_id, term=term, year=year, sequence=_next_sequence(term.township_id, year),
-        session=(session or "").strip(), title=title, content=content, is_hard=bool(is_hard), submitted_by=by,
+        township_id=term.township_id,
+        term=term,
+        year=year,
+        sequence=_next_sequence(term.township_id, year),
+        session=(session or "").strip(),
+        title=title,
+        content=content,
+        is_hard=bool(is_hard),
+        submitted_by=by,
         state=SuggestionState.REGISTERED,
     )
     suggestion.full_clean()
@@ -133,8 +146,12 @@ def suggestion_submit(*, by, term, title, content, co_signers=(), is_hard=False,
     )
     on_behalf = access.is_office(by) and access.own_deputy(by) not in signers
     case_event(
-        item=suggestion, action="submit", label=_("代为登记") if on_behalf else _("提出建议"), by=by,
-        to_state=SuggestionState.REGISTERED, note=title,
+        item=suggestion,
+        action="submit",
+        label=_("代为登记") if on_behalf else _("提出建议"),
+        by=by,
+        to_state=SuggestionState.REGISTERED,
+        note=title,
         data={"signers": [d.name for d in signers], "number": str(suggestion.number)},
     )
     if visit is not None:
@@ -143,13 +160,18 @@ def suggestion_submit(*, by, term, title, content, co_signers=(), is_hard=False,
         recipients=[u for u in _clerks(suggestion.township_id) if u.pk != by.pk],
         title=_("新代表建议待交办：%(s)s") % {"s": suggestion},
         body=_("提出代表：%(names)s") % {"names": "、".join(d.name for d in signers)},
-        url=suggestion.get_absolute_url(), township=suggestion.township,
+        url=suggestion.get_absolute_url(),
+        township=suggestion.township,
     )
     co_users = [d.user for d in signers[1:] if d.user_id and d.user_id != by.pk]
     if co_users:
-        notify(recipients=co_users, title=_("您已联名代表建议：%(s)s") % {"s": suggestion},
-               body=_("领衔代表：%(name)s") % {"name": signers[0].name}, url=suggestion.get_absolute_url(),
-               township=suggestion.township)
+        notify(
+            recipients=co_users,
+            title=_("您已联名代表建议：%(s)s") % {"s": suggestion},
+            body=_("领衔代表：%(name)s") % {"name": signers[0].name},
+            url=suggestion.get_absolute_url(),
+            township=suggestion.township,
+        )
     return suggestion
 
 
@@ -160,12 +182,21 @@ def suggestion_assign(*, suggestion, lead_unit, by, co_units=(), start=None, not
     _lock(suggestion)
     access.check_assign(by, suggestion)
     event = case_assign(
-        item=suggestion, lead_unit=lead_unit, co_units=list(co_units or []), by=by, start=start,
-        clock="handling_hard" if suggestion.is_hard else "handling", note=(note or "").strip(),
+        item=suggestion,
+        lead_unit=lead_unit,
+        co_units=list(co_units or []),
+        by=by,
+        start=start,
+        clock="handling_hard" if suggestion.is_hard else "handling",
+        note=(note or "").strip(),
     )
-    notify(recipients=signer_users(suggestion), title=_("您的建议已交办：%(s)s") % {"s": suggestion},
-           body=_("主办单位：%(unit)s") % {"unit": lead_unit}, url=suggestion.get_absolute_url(),
-           township=suggestion.township)
+    notify(
+        recipients=signer_users(suggestion),
+        title=_("您的建议已交办：%(s)s") % {"s": suggestion},
+        body=_("主办单位：%(unit)s") % {"unit": lead_unit},
+        url=suggestion.get_absolute_url(),
+        township=suggestion.township,
+    )
     return event
 
 
@@ -181,9 +212,13 @@ def suggestion_co_input(*, suggestion, by, note, unit=None):
     if suggestion.lead_unit_id:
         from congress_office.services.cases import unit_handlers
 
-        notify(recipients=unit_handlers([suggestion.lead_unit_id]),
-               title=_("协办意见已送达：%(s)s") % {"s": suggestion}, body=note.strip()[:200],
-               url=suggestion.get_absolute_url(), township=suggestion.township)
+        notify(
+            recipients=unit_handlers([suggestion.lead_unit_id]),
+            title=_("协办意见已送达：%(s)s") % {"s": suggestion},
+            body=note.strip()[:200],
+            url=suggestion.get_absolute_url(),
+            township=suggestion.township,
+        )
     return event
 
 
@@ -193,8 +228,7 @@ def _current_round_start(suggestion):
 
 
 @transaction.atomic
-def consultation_record(*, suggestion, by, held_on, method, unit_people, deputies, summary,
-                        unit=None) -> Consultation:
+def consultation_record(*, suggestion, by, held_on, method, unit_people, deputies, summary, unit=None) -> Consultation:
     """Record the lead unit's face-to-face consultation (面商) with the deputies in this round:
     who (unit people and deputies), when and how. Required before the unit may answer.
     `unit`, when given, must be the lead unit (the one that answers)."""
@@ -220,17 +254,32 @@ def consultation_record(*, suggestion, by, held_on, method, unit_people, deputie
     if any(d.pk not in signer_ids for d in deputies):
         raise ValidationError({"deputies": _("参加面商的代表必须是该建议的提出代表。")})
     consultation = Consultation(
-        suggestion=suggestion, round=suggestion.round, unit=suggestion.lead_unit, held_on=held_on, method=method,
-        unit_people=unit_people, summary=summary, recorded_by=by,
+        suggestion=suggestion,
+        round=suggestion.round,
+        unit=suggestion.lead_unit,
+        held_on=held_on,
+        method=method,
+        unit_people=unit_people,
+        summary=summary,
+        recorded_by=by,
     )
     consultation.full_clean()
     consultation._history_user = by
     consultation.save()
     consultation.deputies.set(deputies)
     case_event(
-        item=suggestion, action="consult", label=_("面商"), by=by, note=summary,
-        data={"held_on": held_on.isoformat(), "method": str(ConsultationMethod(method).label),
-              "unit_people": unit_people, "deputies": [d.name for d in deputies], "round": suggestion.round},
+        item=suggestion,
+        action="consult",
+        label=_("面商"),
+        by=by,
+        note=summary,
+        data={
+            "held_on": held_on.isoformat(),
+            "method": str(ConsultationMethod(method).label),
+            "unit_people": unit_people,
+            "deputies": [d.name for d in deputies],
+            "round": suggestion.round,
+        },
     )
     return consultation
 
@@ -269,14 +318,20 @@ def suggestion_rate(*, suggestion, deputy, satisfaction, by, comment=""):
     window = feedback_deadline(suggestion)
     today = timezone.localdate()
     if window is not None and today > window.due_date:
-        raise ValidationError(_("反馈期限已于 %(d)s 届满，不能再评价；如对答复有意见，请联系人大办。")
-                              % {"d": window.due_date.isoformat()})
+        raise ValidationError(
+            _("反馈期限已于 %(d)s 届满，不能再评价；如对答复有意见，请联系人大办。")
+            % {"d": window.due_date.isoformat()}
+        )
     comment = (comment or "").strip()
     if satisfaction == Satisfaction.UNSATISFIED and not comment:
         raise ValidationError({"comment": _("请说明不满意的理由，承办单位将据此重新办理。")})
     return case_rate(
-        item=suggestion, satisfaction=satisfaction, rater_key=access.rater_key(deputy), rater_label=deputy.name,
-        by=by, comment=comment,
+        item=suggestion,
+        satisfaction=satisfaction,
+        rater_key=access.rater_key(deputy),
+        rater_label=deputy.name,
+        by=by,
+        comment=comment,
     )
 
 
@@ -291,8 +346,9 @@ def suggestion_extend(*, suggestion, by, reason, approver, extra=None, new_due_d
     _text(reason, "reason", _("请填写延期理由。"))
     if not extra and not new_due_date:
         raise ValidationError({"extra": _("请填写延长月数或延期后的到期日。")})
-    return case_extend(item=suggestion, reason=reason.strip(), approver=approver, by=by, extra=extra,
-                       new_due_date=new_due_date)
+    return case_extend(
+        item=suggestion, reason=reason.strip(), approver=approver, by=by, extra=extra, new_due_date=new_due_date
+    )
 
 
 @transaction.atomic

@@ -5,6 +5,7 @@ Reads go through .selectors (Suggestion.objects.visible_to: another township's, 
 unit's or another deputy's suggestion is 404); writes through one service each, which checks
 who may act in which state (.access). A refused step is shown on its form, nothing typed lost.
 """
+
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import Http404
@@ -48,8 +49,12 @@ class SuggestionListView(RoleRequiredMixin, ListView):
     def get_context_data(self, **kwargs):
         user = self.request.user
         return super().get_context_data(
-            filterset=self.filterset, can_submit=_may_submit(user), own_deputy=access.own_deputy(user),
-            state_filter=self.request.GET.get("state", ""), today=timezone.localdate(), **kwargs,
+            filterset=self.filterset,
+            can_submit=_may_submit(user),
+            own_deputy=access.own_deputy(user),
+            state_filter=self.request.GET.get("state", ""),
+            today=timezone.localdate(),
+            **kwargs,
         )
 
 
@@ -66,9 +71,12 @@ def visit_for(user, pk):
     if not str(pk or "").isdigit():
         return None
     return (
-        ReceptionVisit.objects.filter(pk=int(pk), follow_up_kind="",
-                                      reception_day__in=ReceptionDay.objects.visible_to(user))
-        .select_related("reception_day__district").prefetch_related("reception_day__deputies").first()
+        ReceptionVisit.objects.filter(
+            pk=int(pk), follow_up_kind="", reception_day__in=ReceptionDay.objects.visible_to(user)
+        )
+        .select_related("reception_day__district")
+        .prefetch_related("reception_day__deputies")
+        .first()
     )
 
 
@@ -108,7 +116,9 @@ class SuggestionCreateView(TownshipMemberMixin, RoleRequiredMixin, ServiceFormMi
             day = visit.reception_day
             initial["title"] = visit.matter.strip().splitlines()[0][:60] if visit.matter.strip() else ""
             initial["content"] = _("%(matter)s\n\n（来源：%(date)s %(district)s代表接待日，来访人：%(visitor)s）") % {
-                "matter": visit.matter.strip(), "date": day.date.isoformat(), "district": day.district,
+                "matter": visit.matter.strip(),
+                "date": day.date.isoformat(),
+                "district": day.district,
                 "visitor": visit.visitor,
             }
             receivers = list(day.deputies.all())
@@ -122,7 +132,10 @@ class SuggestionCreateView(TownshipMemberMixin, RoleRequiredMixin, ServiceFormMi
 
     def get_context_data(self, **kwargs):
         return super().get_context_data(
-            office=self.office, unlinked=not self.office and self.own_deputy is None, visit=self.visit, **kwargs,
+            office=self.office,
+            unlinked=not self.office and self.own_deputy is None,
+            visit=self.visit,
+            **kwargs,
         )
 
     def perform(self, form):
@@ -133,9 +146,15 @@ class SuggestionCreateView(TownshipMemberMixin, RoleRequiredMixin, ServiceFormMi
             raise ValidationError(_("您的账号尚未关联代表信息，请联系人大办。"))
         try:
             return services.suggestion_submit(
-                by=self.request.user, term=signer.term, title=data["title"], content=data["content"],
-                co_signers=data.get("co_signers") or [], is_hard=data.get("is_hard", False),
-                session=data.get("session", ""), lead=lead, visit=self.visit,
+                by=self.request.user,
+                term=signer.term,
+                title=data["title"],
+                content=data["content"],
+                co_signers=data.get("co_signers") or [],
+                is_hard=data.get("is_hard", False),
+                session=data.get("session", ""),
+                lead=lead,
+                visit=self.visit,
             )
         except PermissionDenied as error:
             raise ValidationError(str(error) or _("您无权进行此操作。")) from None
@@ -207,13 +226,24 @@ class SuggestionDetailView(SuggestionObjectMixin, TemplateView):
         consulted = bool(page.current_consultations)
         open_action = next(iter(bound)) if bound else _default_open(suggestion, forms, consulted)
         actions = [
-            {"name": name, "form": form, "label": ACTION_LABELS[name][0], "icon": ACTION_LABELS[name][1],
-             "url": reverse(f"deputies:suggestion_{name}", args=[suggestion.pk]), "open": name == open_action}
+            {
+                "name": name,
+                "form": form,
+                "label": ACTION_LABELS[name][0],
+                "icon": ACTION_LABELS[name][1],
+                "url": reverse(f"deputies:suggestion_{name}", args=[suggestion.pk]),
+                "open": name == open_action,
+            }
             for name, form in forms.items()
         ]
         return super().get_context_data(
-            suggestion=suggestion, page=page, forms=forms, actions=actions, consulted=consulted,
-            today=timezone.localdate(), **kwargs,
+            suggestion=suggestion,
+            page=page,
+            forms=forms,
+            actions=actions,
+            consulted=consulted,
+            today=timezone.localdate(),
+            **kwargs,
         )
 
 
@@ -272,8 +302,13 @@ class AssignView(SuggestionActionView):
 
     def perform(self, form):
         data = form.cleaned_data
-        return services.suggestion_assign(suggestion=self.suggestion, by=self.request.user, lead_unit=data["lead_unit"],
-                                          co_units=data.get("co_units") or [], note=data.get("note", ""))
+        return services.suggestion_assign(
+            suggestion=self.suggestion,
+            by=self.request.user,
+            lead_unit=data["lead_unit"],
+            co_units=data.get("co_units") or [],
+            note=data.get("note", ""),
+        )
 
 
 class CoInputView(SuggestionActionView):
@@ -287,8 +322,12 @@ class CoInputView(SuggestionActionView):
         return {"co_input": [access.check_co_input(user, suggestion)]}
 
     def perform(self, form):
-        return services.suggestion_co_input(suggestion=self.suggestion, by=self.request.user,
-                                            unit=form.cleaned_data.get("unit"), note=form.cleaned_data["note"])
+        return services.suggestion_co_input(
+            suggestion=self.suggestion,
+            by=self.request.user,
+            unit=form.cleaned_data.get("unit"),
+            note=form.cleaned_data["note"],
+        )
 
 
 class ConsultView(SuggestionActionView):
@@ -313,9 +352,14 @@ class ExtendView(SuggestionActionView):
 
     def perform(self, form):
         data = form.cleaned_data
-        return services.suggestion_extend(suggestion=self.suggestion, by=self.request.user, reason=data["reason"],
-                                          approver=data["approver"], extra=data.get("extra"),
-                                          new_due_date=data.get("new_due_date"))
+        return services.suggestion_extend(
+            suggestion=self.suggestion,
+            by=self.request.user,
+            reason=data["reason"],
+            approver=data["approver"],
+            extra=data.get("extra"),
+            new_due_date=data.get("new_due_date"),
+        )
 
 
 class SuperviseView(SuggestionActionView):
@@ -343,8 +387,13 @@ class RateView(SuggestionActionView):
 
     def perform(self, form):
         data = form.cleaned_data
-        return services.suggestion_rate(suggestion=self.suggestion, by=self.request.user, deputy=data["deputy"],
-                                        satisfaction=data["satisfaction"], comment=data.get("comment", ""))
+        return services.suggestion_rate(
+            suggestion=self.suggestion,
+            by=self.request.user,
+            deputy=data["deputy"],
+            satisfaction=data["satisfaction"],
+            comment=data.get("comment", ""),
+        )
 
 
 class SuggestionReportView(RoleRequiredMixin, TemplateView):
@@ -361,4 +410,3 @@ class SuggestionReportView(RoleRequiredMixin, TemplateView):
         years = sorted(set(range(min(first or today.year, year), today.year + 1)) | {year}, reverse=True)
         report = selectors.suggestion_year_report(user=self.request.user, year=year)
         return super().get_context_data(report=report, year=year, years=years, today=today, **kwargs)
-

@@ -1,4 +1,5 @@
 """Template filters of the 履职档案 (used by the PDF, where official style wants 第十九届, 一、二、)."""
+
 from django import template
 
 register = template.Library()

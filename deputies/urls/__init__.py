@@ -1,4 +1,5 @@
 """The deputies app's URLs, one module per area (register, activities, records)."""
+
 from ..suggestions import urls as suggestions
 from . import activities, records, register
 

@@ -4,6 +4,7 @@ Every read goes through `.visible_to(user)` (another township's or another deput
 404), every write through one service of deputies.services.activities; the views only map
 the service's ValidationError onto the form.
 """
+
 import io
 import mimetypes
 
@@ -57,13 +58,13 @@ PLACEHOLDER_SVG = (
 )
 
 
-
 def _service_error(error):
     """A service's PermissionDenied with a message becomes a form error, not a bare 403 page."""
     return ValidationError(str(error) or _("您无权进行此操作。"))
 
 
 # --- activities ---------------------------------------------------------------------------------
+
 
 class ActivityListView(RoleRequiredMixin, ListView):
     permission_required = "deputies.view_activity"
@@ -79,9 +80,7 @@ class ActivityListView(RoleRequiredMixin, ListView):
         context = super().get_context_data(filterset=self.filterset, **kwargs)
         user = self.request.user
         if user.has_perm("deputies.review_activity"):
-            context["pending_count"] = (
-                Activity.objects.visible_to(user).filter(status=ActivityStatus.SUBMITTED).count()
-            )
+            context["pending_count"] = Activity.objects.visible_to(user).filter(status=ActivityStatus.SUBMITTED).count()
         context["status_filter"] = self.request.GET.get("status", "")
         return context
 
@@ -265,7 +264,9 @@ class AttachmentDownloadView(AttachmentMixin, View):
         except FileNotFoundError:
             raise Http404 from None
         response = FileResponse(
-            handle, as_attachment=not inline, filename=attachment.name,
+            handle,
+            as_attachment=not inline,
+            filename=attachment.name,
             content_type=content_type if inline else "application/octet-stream",
         )
         patch_cache_control(response, private=True, max_age=3600)
@@ -309,6 +310,7 @@ class AttachmentThumbnailView(AttachmentMixin, View):
 
 
 # --- reception days -----------------------------------------------------------------------------
+
 
 class ReceptionDayListView(RoleRequiredMixin, ListView):
     permission_required = "deputies.view_receptionday"
@@ -361,9 +363,11 @@ class ReceptionDayDetailView(ReceptionDayObjectMixin, DetailView):
         visits = list(self.reception_day.visits.select_related("recorded_by"))
         for visit in visits:
             # the hook the casework apps fill: "转为信访 / 转为代表建议" (nothing when none is registered)
-            visit.actions = [] if visit.follow_up_kind else [
-                action for action in (build(visit, user) for build in reception_visit_actions.values()) if action
-            ]
+            visit.actions = (
+                []
+                if visit.follow_up_kind
+                else [action for action in (build(visit, user) for build in reception_visit_actions.values()) if action]
+            )
         context.update(
             visits=visits,
             receiving=list(self.reception_day.deputies.order_by("name")),
@@ -395,6 +399,7 @@ class ReceptionVisitCreateView(ReceptionDayObjectMixin, TownshipMemberMixin, Vie
 
 
 # --- trainings ----------------------------------------------------------------------------------
+
 
 def _year_from(request):
     try:
@@ -483,9 +488,7 @@ class TrainingAttendanceView(TrainingObjectMixin, TownshipMemberMixin, View):
             except ValidationError as error:
                 apply_validation_error(form, error)
             else:
-                messages.success(
-                    request, _("已保存签到：%(n)s 人参训。") % {"n": len(form.cleaned_data["attendees"])}
-                )
+                messages.success(request, _("已保存签到：%(n)s 人参训。") % {"n": len(form.cleaned_data["attendees"])})
                 return redirect(self.training.get_absolute_url())
         detail = TrainingDetailView(request=request, kwargs=self.kwargs, args=())
         detail.object = self.training

@@ -4,6 +4,7 @@ deputy-group assessment (代表小组考评, 评先评优).
 Access: a deputy opens only their own record (Deputy.objects.visible_to); clerks, chairs,
 auditors and county users see the township's summaries; another township's records are 404.
 """
+
 from django.conf import settings
 from django.contrib import messages
 from django.core.exceptions import ValidationError
@@ -99,7 +100,10 @@ class RecordScopeMixin(RoleRequiredMixin):
 
     def get_context_data(self, **kwargs):
         return super().get_context_data(
-            township=self.township, year=self.year, today=self.today, scope_form=self.scope_form(),
+            township=self.township,
+            year=self.year,
+            today=self.today,
+            scope_form=self.scope_form(),
             township_query=f"&township={self.township.code}" if self.request.user.is_county_wide else "",
             **kwargs,
         )
@@ -147,8 +151,11 @@ class RecordDetailView(YearFromUrlMixin, RoleRequiredMixin, TemplateView):
         deputy, year = self.deputy, self.year
         context = super().get_context_data(**kwargs)  # the URL's year is a string: replaced below
         context.update(
-            deputy=deputy, year=year, record=selectors.deputy_year_record(deputy=deputy, year=year),
-            show_summary_link=self.request.user.has_perm(SUMMARY_PERMISSION), **year_steps(year, deputy.term),
+            deputy=deputy,
+            year=year,
+            record=selectors.deputy_year_record(deputy=deputy, year=year),
+            show_summary_link=self.request.user.has_perm(SUMMARY_PERMISSION),
+            **year_steps(year, deputy.term),
         )
         return context
 
@@ -164,7 +171,9 @@ class GroupRecordView(YearFromUrlMixin, RoleRequiredMixin, TemplateView):
         group = get_object_or_404(groups, pk=self.kwargs["pk"])
         context = super().get_context_data(**kwargs)
         context.update(
-            group=group, year=self.year, detail=selectors.group_year_detail(group=group, year=self.year),
+            group=group,
+            year=self.year,
+            detail=selectors.group_year_detail(group=group, year=self.year),
             **year_steps(self.year, group.term),
         )
         return context
@@ -183,12 +192,16 @@ class AssessmentView(RecordScopeMixin, TemplateView):
         _scoring, points = selectors.scoring_for(township=township, year=year)
         rules = selectors.effective_scoring(ranking["scoring"], township=township, year=year)
         awards = list(
-            Award.objects.visible_to(user).filter(township=township, year=year)
-            .select_related("group", "deputy", "confirmed_by").order_by("kind", "pk")
+            Award.objects.visible_to(user)
+            .filter(township=township, year=year)
+            .select_related("group", "deputy", "confirmed_by")
+            .order_by("kind", "pk")
         )
         own = user.township_id == township.pk
         return super().get_context_data(
-            ranking=ranking, rules=rules, scoring_saved=ranking["scoring"] is not None,
+            ranking=ranking,
+            rules=rules,
+            scoring_saved=ranking["scoring"] is not None,
             point_rows=[(label, points.get(value)) for value, label in ActivityType.choices],
             awards=awards,
             awarded_group_ids={a.group_id for a in awards if a.group_id},
@@ -198,7 +211,6 @@ class AssessmentView(RecordScopeMixin, TemplateView):
             award_kinds=Award.Kind,
             **kwargs,
         )
-
 
 
 class GroupScoringUpdateView(TownshipMemberMixin, YearFromUrlMixin, RoleRequiredMixin, ServiceFormMixin, FormView):
@@ -212,8 +224,10 @@ class GroupScoringUpdateView(TownshipMemberMixin, YearFromUrlMixin, RoleRequired
         rules = selectors.effective_scoring(scoring, township=township, year=year)
         initial = {GroupScoringForm.points_field(v): points.get(v) for v in ActivityType.values}
         initial.update(
-            training_points=rules.training_points, reception_points=rules.reception_points,
-            excellent_groups=rules.excellent_groups, excellent_deputies=rules.excellent_deputies,
+            training_points=rules.training_points,
+            reception_points=rules.reception_points,
+            excellent_groups=rules.excellent_groups,
+            excellent_deputies=rules.excellent_deputies,
         )
         return initial
 
@@ -244,13 +258,22 @@ class AwardConfirmView(TownshipMemberMixin, YearFromUrlMixin, RoleRequiredMixin,
         data = form.cleaned_data
         try:
             award = award_confirm(
-                township=request.user.township, year=self.year, kind=data["kind"], target=data["target"],
+                township=request.user.township,
+                year=self.year,
+                kind=data["kind"],
+                target=data["target"],
                 by=request.user,
             )
         except ValidationError as error:
             messages.error(request, " ".join(error.messages))
         else:
-            messages.success(request, _("已确认“%(target)s”为%(year)s年度%(kind)s。") % {
-                "target": data["target"], "year": self.year, "kind": award.get_kind_display(),
-            })
+            messages.success(
+                request,
+                _("已确认“%(target)s”为%(year)s年度%(kind)s。")
+                % {
+                    "target": data["target"],
+                    "year": self.year,
+                    "kind": award.get_kind_display(),
+                },
+            )
         return redirect(assessment_url(self.year))

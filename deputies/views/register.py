@@ -3,6 +3,7 @@
 Every read goes through `.visible_to(request.user)` (another township's record is 404); every
 write is one service call whose ValidationError is shown on the form.
 """
+
 from django.conf import settings
 from django.contrib import messages
 from django.core.exceptions import ValidationError
@@ -69,8 +70,8 @@ def xlsx_response(content, filename):
     return response
 
 
-
 # --- deputies ------------------------------------------------------------------------------------
+
 
 class DeputyListView(RoleRequiredMixin, ListView):
     permission_required = "deputies.view_deputy"
@@ -117,8 +118,9 @@ class DeputyObjectMixin(RoleRequiredMixin):
     @cached_property
     def deputy(self):
         return get_object_or_404(
-            Deputy.objects.visible_to(self.request.user)
-            .select_related("township", "term", "district", "group", "user"),
+            Deputy.objects.visible_to(self.request.user).select_related(
+                "township", "term", "district", "group", "user"
+            ),
             pk=self.kwargs["pk"],
         )
 
@@ -136,7 +138,9 @@ class DeputyDetailView(DeputyObjectMixin, DetailView):
         context["year"] = timezone.localdate().year
         context["liaised_by"] = (
             LiaisonAssignment.objects.filter(plan__year=context["year"], plan__township_id=self.deputy.township_id)
-            .filter(Q(deputies=self.deputy) | Q(groups__members=self.deputy)).select_related("member").distinct()
+            .filter(Q(deputies=self.deputy) | Q(groups__members=self.deputy))
+            .select_related("member")
+            .distinct()
         )
         if self.request.user.has_perm("core.view_audit"):
             history = history_of(self.deputy)
@@ -236,12 +240,15 @@ class DeputyStatusView(DeputyObjectMixin, ServiceFormMixin, FormView):
         )
 
     def get_success_url(self):
-        messages.success(self.request, _("%(n)s的状态已变更为“%(s)s”。") % {
-            "n": self.result.name, "s": self.result.get_status_display()})
+        messages.success(
+            self.request,
+            _("%(n)s的状态已变更为“%(s)s”。") % {"n": self.result.name, "s": self.result.get_status_display()},
+        )
         return self.result.get_absolute_url()
 
 
 # --- terms ---------------------------------------------------------------------------------------
+
 
 def _count_per_term(model, **filters):
     rows = model.objects.filter(term=OuterRef("pk"), **filters).order_by().values("term").annotate(n=Count("pk"))
@@ -256,7 +263,8 @@ class TermListView(RoleRequiredMixin, ListView):
 
     def get_queryset(self):
         return (
-            Term.objects.visible_to(self.request.user).select_related("township")
+            Term.objects.visible_to(self.request.user)
+            .select_related("township")
             .annotate(
                 district_count=_count_per_term(District),
                 group_count=_count_per_term(DeputyGroup),
@@ -283,8 +291,9 @@ class TermFormMixin(ServiceFormMixin):
         return super().get_context_data(object=self.term, **kwargs)
 
     def get_success_url(self):
-        messages.success(self.request, _("%(t)s已保存，届满日期 %(d)s。") % {
-            "t": self.result, "d": self.result.end_date.isoformat()})
+        messages.success(
+            self.request, _("%(t)s已保存，届满日期 %(d)s。") % {"t": self.result, "d": self.result.end_date.isoformat()}
+        )
         return reverse("deputies:term_list")
 
 
@@ -323,7 +332,8 @@ class DistrictListView(RoleRequiredMixin, ListView):
 
     def get_queryset(self):
         qs = (
-            District.objects.visible_to(self.request.user).select_related("township", "term")
+            District.objects.visible_to(self.request.user)
+            .select_related("township", "term")
             .annotate(serving=Count("deputies", filter=SERVING))
             .order_by("township__code", "-term__number", "name", "pk")
         )
@@ -386,6 +396,7 @@ class DistrictUpdateView(RoleRequiredMixin, DistrictFormMixin, FormView):
 
 # --- groups --------------------------------------------------------------------------------------
 
+
 class GroupListView(RoleRequiredMixin, ListView):
     permission_required = "deputies.view_deputygroup"
     template_name = "deputies/register/group_list.html"
@@ -394,7 +405,8 @@ class GroupListView(RoleRequiredMixin, ListView):
 
     def get_queryset(self):
         qs = (
-            DeputyGroup.objects.visible_to(self.request.user).select_related("township", "term", "leader")
+            DeputyGroup.objects.visible_to(self.request.user)
+            .select_related("township", "term", "leader")
             .annotate(member_count=Count("members", filter=~Q(members__status=DeputyStatus.TERMINATED)))
             .order_by("township__code", "-term__number", "name", "pk")
         )
@@ -430,8 +442,10 @@ class GroupDetailView(RoleRequiredMixin, VisibleObjectMixin, DetailView):
             warnings.append(_("尚未指定组长。"))
         year = timezone.localdate().year
         context.update(
-            members=serving, former_members=[m for m in members if m.status == DeputyStatus.TERMINATED],
-            warnings=warnings, year=year,
+            members=serving,
+            former_members=[m for m in members if m.status == DeputyStatus.TERMINATED],
+            warnings=warnings,
+            year=year,
             liaisons=LiaisonAssignment.objects.filter(plan__year=year, groups=self.object).select_related("member"),
         )
         if self.request.user.has_perm("core.view_audit"):
@@ -469,6 +483,7 @@ class GroupUpdateView(RoleRequiredMixin, GroupFormMixin, FormView):
 
 # --- import --------------------------------------------------------------------------------------
 
+
 class ImportMixin(RoleRequiredMixin, TownshipMemberMixin):
     permission_required = "deputies.import_deputies"
 
@@ -477,8 +492,11 @@ class ImportMixin(RoleRequiredMixin, TownshipMemberMixin):
         data = self.request.session.get(IMPORT_SESSION_KEY)
         if not data:
             return None, None
-        term = Term.objects.visible_to(self.request.user).filter(
-            pk=data["term"], township_id=self.request.user.township_id).first()
+        term = (
+            Term.objects.visible_to(self.request.user)
+            .filter(pk=data["term"], township_id=self.request.user.township_id)
+            .first()
+        )
         return (data, term) if term else (None, None)
 
 
@@ -495,7 +513,9 @@ class DeputyImportView(ImportMixin, FormView):
 
     def form_valid(self, form):
         self.request.session[IMPORT_SESSION_KEY] = {
-            "term": form.cleaned_data["term"].pk, "filename": form.cleaned_data["file"].name, "rows": form.rows,
+            "term": form.cleaned_data["term"].pk,
+            "filename": form.cleaned_data["file"].name,
+            "rows": form.rows,
         }
         return redirect("deputies:deputy_import_preview")
 
@@ -543,6 +563,7 @@ class DeputyImportTemplateView(ImportMixin, View):
 
 # --- liaison plan --------------------------------------------------------------------------------
 
+
 class LiaisonMixin(RoleRequiredMixin):
     permission_required = "deputies.view_liaisonplan"
 
@@ -579,13 +600,15 @@ class LiaisonPlanView(LiaisonMixin, TemplateView):
 
     def get_context_data(self, **kwargs):
         user = self.request.user
-        plan = (
-            LiaisonPlan.objects.visible_to(user).filter(township=self.township, year=self.year).first()
-            or LiaisonPlan(township=self.township, year=self.year)
-        )
+        plan = LiaisonPlan.objects.visible_to(user).filter(
+            township=self.township, year=self.year
+        ).first() or LiaisonPlan(township=self.township, year=self.year)
         context = super().get_context_data(**kwargs)
         context.update(
-            plan=plan, review=liaison_review(plan=plan), year=self.year, township=self.township,
+            plan=plan,
+            review=liaison_review(plan=plan),
+            year=self.year,
+            township=self.township,
             can_edit=user.has_perm("deputies.change_liaisonplan") and user.township_id == self.township.pk,
             townships=Township.objects.visible_to(user).order_by("code") if user.township_id is None else None,
             township_query=f"?township={self.township.code}" if user.township_id is None else "",
@@ -605,7 +628,8 @@ class LiaisonMemberView(LiaisonMixin, TownshipMemberMixin, ServiceFormMixin, For
     def member(self):
         members = (
             Deputy.objects.visible_to(self.request.user)
-            .filter(township_id=self.request.user.township_id, term=self.term, is_presidium=True).serving()
+            .filter(township_id=self.request.user.township_id, term=self.term, is_presidium=True)
+            .serving()
         )
         return get_object_or_404(members, pk=self.kwargs["member"])
 
@@ -624,8 +648,11 @@ class LiaisonMemberView(LiaisonMixin, TownshipMemberMixin, ServiceFormMixin, For
 
     def get_initial(self):
         assignment = (
-            LiaisonAssignment.objects.filter(plan__township_id=self.request.user.township_id, plan__year=self.year,
-                                             member=self.member).prefetch_related("groups", "deputies").first()
+            LiaisonAssignment.objects.filter(
+                plan__township_id=self.request.user.township_id, plan__year=self.year, member=self.member
+            )
+            .prefetch_related("groups", "deputies")
+            .first()
         )
         if assignment is None:
             return {}

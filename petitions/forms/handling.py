@@ -1,5 +1,6 @@
 """Forms of the handling steps: input validation only; the rules (states, windows, who may act)
 live in petitions.services.handling, whose ValidationErrors the views map onto these forms."""
+
 from django import forms
 from django.conf import settings
 from django.utils import timezone
@@ -31,12 +32,17 @@ class ConfirmForm(forms.Form):
 
 
 class AssignForm(forms.Form):
-    mode = forms.ChoiceField(label=_("方式"), choices=AssignmentMode.choices, initial=AssignmentMode.ASSIGN,
-                             widget=forms.RadioSelect,
-                             help_text=_("交办：交由本乡镇有关单位办理并报告结果；转办：转由有权处理的单位办理。"))
+    mode = forms.ChoiceField(
+        label=_("方式"),
+        choices=AssignmentMode.choices,
+        initial=AssignmentMode.ASSIGN,
+        widget=forms.RadioSelect,
+        help_text=_("交办：交由本乡镇有关单位办理并报告结果；转办：转由有权处理的单位办理。"),
+    )
     lead_unit = forms.ModelChoiceField(label=_("主办单位"), queryset=Unit.objects.none())
-    co_units = forms.ModelMultipleChoiceField(label=_("协办单位"), queryset=Unit.objects.none(), required=False,
-                                              widget=forms.CheckboxSelectMultiple)
+    co_units = forms.ModelMultipleChoiceField(
+        label=_("协办单位"), queryset=Unit.objects.none(), required=False, widget=forms.CheckboxSelectMultiple
+    )
     note = forms.CharField(label=_("交办意见"), required=False, widget=forms.Textarea(attrs={"rows": 3}))
 
     def __init__(self, *args, petition, **kwargs):
@@ -55,8 +61,11 @@ class AssignForm(forms.Form):
 
 class ExtendForm(ConfirmForm):
     days = forms.IntegerField(label=_("延长天数"), min_value=1)
-    reason = forms.CharField(label=_("延期理由"), widget=forms.Textarea(attrs={"rows": 3}),
-                             help_text=_("将写入《延期办理告知书》告知信访人。"))
+    reason = forms.CharField(
+        label=_("延期理由"),
+        widget=forms.Textarea(attrs={"rows": 3}),
+        help_text=_("将写入《延期办理告知书》告知信访人。"),
+    )
     approver = forms.ModelChoiceField(label=_("批准人"), queryset=None, empty_label=_("请选择本乡镇主席、副主席"))
 
     def __init__(self, *args, petition, **kwargs):
@@ -96,15 +105,22 @@ class CoInputForm(forms.Form):
 
 class ReplyForm(ConfirmForm):
     outcome = forms.ChoiceField(label=_("处理意见"), choices=Outcome.choices, widget=forms.RadioSelect)
-    content = forms.CharField(label=_("答复内容"), widget=forms.Textarea(attrs={"rows": 8}),
-                              help_text=_("写明查明的事实、处理依据和处理结果，将印入《信访事项处理意见书》。"))
+    content = forms.CharField(
+        label=_("答复内容"),
+        widget=forms.Textarea(attrs={"rows": 8}),
+        help_text=_("写明查明的事实、处理依据和处理结果，将印入《信访事项处理意见书》。"),
+    )
     on = forms.DateField(label=_("答复日期"), widget=DateInput(), initial=timezone.localdate)
 
 
 class RateForm(ConfirmForm):
     satisfaction = forms.ChoiceField(label=_("信访人评价"), choices=Satisfaction.choices, widget=forms.RadioSelect)
-    comment = forms.CharField(label=_("信访人意见"), required=False, widget=forms.Textarea(attrs={"rows": 3}),
-                              help_text=_("选“不满意”时必填：承办单位将据此重新办理。"))
+    comment = forms.CharField(
+        label=_("信访人意见"),
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 3}),
+        help_text=_("选“不满意”时必填：承办单位将据此重新办理。"),
+    )
 
 
 class ReviewRequestForm(forms.Form):
@@ -127,8 +143,11 @@ class TakeOwnershipForm(ConfirmForm):
 
 
 class CompletionReportForm(ConfirmForm):
-    content = forms.CharField(label=_("办结情况"), widget=forms.Textarea(attrs={"rows": 8}),
-                              help_text=_("办理过程、处理结果、信访人意见及息诉罢访情况。"))
+    content = forms.CharField(
+        label=_("办结情况"),
+        widget=forms.Textarea(attrs={"rows": 8}),
+        help_text=_("办理过程、处理结果、信访人意见及息诉罢访情况。"),
+    )
 
 
 class ReturnVisitForm(forms.Form):

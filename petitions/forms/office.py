@@ -1,5 +1,6 @@
 """Forms of the office's petition pages: input validation only (the rules live in
 petitions.services)."""
+
 from django import forms
 from django.conf import settings
 from django.core.exceptions import ValidationError
@@ -28,13 +29,15 @@ ORAL_CHANNELS = (Channel.VISIT, Channel.PHONE)
 
 def attachments_help():
     return _("可选多个文件，最多 %(n)s 个，单个不超过 %(mb)s MB；照片（JPG、PNG）或文档（PDF、Word、Excel、TXT）。") % {
-        "n": settings.PETITION_UPLOAD_MAX_FILES, "mb": settings.PETITION_UPLOAD_MAX_MB,
+        "n": settings.PETITION_UPLOAD_MAX_FILES,
+        "mb": settings.PETITION_UPLOAD_MAX_MB,
     }
 
 
 def attachments_field():
     return MultipleFileField(
-        label=_("附件"), file_validator=validate_petition_attachment,
+        label=_("附件"),
+        file_validator=validate_petition_attachment,
         widget=MultipleFileInput(attrs={"accept": accept_attribute(), "class": "form-control"}),
     )
 
@@ -65,18 +68,22 @@ class PetitionRegisterForm(PersonalDataMixin, forms.Form):
 
     channel = forms.ChoiceField(label=_("信访方式"), choices=Channel.choices, widget=forms.RadioSelect)
     received_on = forms.DateField(label=_("收到日期"), widget=DateInput())
-    source_deputy = forms.ModelChoiceField(label=_("转交代表"), queryset=Deputy.objects.none(), required=False,
-                                           help_text=_("信访方式为“代表转交”时必选。"))
+    source_deputy = forms.ModelChoiceField(
+        label=_("转交代表"), queryset=Deputy.objects.none(), required=False, help_text=_("信访方式为“代表转交”时必选。")
+    )
     petitioner_name = forms.CharField(label=_("信访人姓名"), max_length=60, required=False)
-    organisation = forms.CharField(label=_("单位名称"), max_length=100, required=False,
-                                   help_text=_("以单位名义信访时填写；姓名和单位至少填一项。"))
+    organisation = forms.CharField(
+        label=_("单位名称"), max_length=100, required=False, help_text=_("以单位名义信访时填写；姓名和单位至少填一项。")
+    )
     address = forms.CharField(label=_("住址"), max_length=200)
     phone = forms.CharField(label=_("联系电话"), max_length=30, required=False)
     id_number = forms.CharField(label=_("身份证号"), max_length=30, required=False)
     is_group = forms.BooleanField(label=_("集体访"), required=False)
     headcount = forms.IntegerField(label=_("来访人数"), min_value=1, max_value=9999, required=False)
     representatives = forms.CharField(
-        label=_("推选的代表"), required=False, widget=forms.Textarea(attrs={"rows": 3}),
+        label=_("推选的代表"),
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 3}),
         help_text=_("每行一人，最多 %(n)s 人。") % {"n": settings.PETITION_GROUP_MAX_REPRESENTATIVES},
     )
     category = forms.ChoiceField(label=_("信访类别"), choices=Category.choices)
@@ -85,8 +92,12 @@ class PetitionRegisterForm(PersonalDataMixin, forms.Form):
     request = forms.CharField(label=_("诉求"), widget=forms.Textarea(attrs={"rows": 3}))
     facts = forms.CharField(label=_("事实"), widget=forms.Textarea(attrs={"rows": 4}))
     reasons = forms.CharField(label=_("理由"), required=False, widget=forms.Textarea(attrs={"rows": 3}))
-    oral_record = forms.CharField(label=_("口头信访记录"), required=False, widget=forms.Textarea(attrs={"rows": 4}),
-                                  help_text=_("来访、来电时据实记录信访人所述。"))
+    oral_record = forms.CharField(
+        label=_("口头信访记录"),
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 4}),
+        help_text=_("来访、来电时据实记录信访人所述。"),
+    )
     attachments = attachments_field()
 
     def __init__(self, *args, user, **kwargs):
@@ -96,8 +107,8 @@ class PetitionRegisterForm(PersonalDataMixin, forms.Form):
         self.fields["source_deputy"].queryset = (
             Deputy.objects.visible_to(user).serving().select_related("district").order_by("name")
         )
-        self.fields["source_deputy"].label_from_instance = (
-            lambda d: f"{d.name}（{d.district}）" if d.district_id else d.name
+        self.fields["source_deputy"].label_from_instance = lambda d: (
+            f"{d.name}（{d.district}）" if d.district_id else d.name
         )
         self.fields["attachments"].help_text = attachments_help()
         self.initial.setdefault("received_on", timezone.localdate())
@@ -145,12 +156,18 @@ class PetitionDecisionForm(forms.Form):
     ]
 
     decision = forms.ChoiceField(label=_("受理决定"), choices=DECISIONS, widget=forms.RadioSelect)
-    on = forms.DateField(label=_("受理日期"), widget=DateInput(), required=False,
-                         help_text=_("受理时填写，默认为今天。"))
-    to = forms.CharField(label=_("转送机关"), max_length=100, required=False,
-                         help_text=_("转送时填写有权处理的机关名称。"))
-    reason = forms.CharField(label=_("理由"), required=False, widget=forms.Textarea(attrs={"rows": 3}),
-                             help_text=_("不予受理时必填，将写入告知书。"))
+    on = forms.DateField(
+        label=_("受理日期"), widget=DateInput(), required=False, help_text=_("受理时填写，默认为今天。")
+    )
+    to = forms.CharField(
+        label=_("转送机关"), max_length=100, required=False, help_text=_("转送时填写有权处理的机关名称。")
+    )
+    reason = forms.CharField(
+        label=_("理由"),
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 3}),
+        help_text=_("不予受理时必填，将写入告知书。"),
+    )
 
     def __init__(self, *args, petition, **kwargs):
         super().__init__(*args, **kwargs)
@@ -169,8 +186,9 @@ class PetitionDecisionForm(forms.Form):
 
 class SubjectForm(forms.Form):
     name = forms.CharField(label=_("分类名称"), max_length=40)
-    township = forms.ModelChoiceField(label=_("乡镇"), queryset=Township.objects.none(), required=False,
-                                      help_text=_("留空为全县通用。"))
+    township = forms.ModelChoiceField(
+        label=_("乡镇"), queryset=Township.objects.none(), required=False, help_text=_("留空为全县通用。")
+    )
 
     def __init__(self, *args, user, **kwargs):
         super().__init__(*args, **kwargs)

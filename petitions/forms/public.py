@@ -1,5 +1,6 @@
 """Forms of the public pages (no account): the online petition, the progress query and the
 rating of a reply."""
+
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
@@ -19,28 +20,42 @@ TEXT_MAX_LENGTH = 5000
 
 
 class PublicPetitionForm(PersonalDataMixin, forms.Form):
-    township = forms.ModelChoiceField(label=_("向哪个乡镇反映"), queryset=Township.objects.none(),
-                                      empty_label=_("请选择乡镇"))
+    township = forms.ModelChoiceField(
+        label=_("向哪个乡镇反映"), queryset=Township.objects.none(), empty_label=_("请选择乡镇")
+    )
     petitioner_name = forms.CharField(label=_("姓名"), max_length=60, required=False)
-    organisation = forms.CharField(label=_("单位名称"), max_length=100, required=False,
-                                   help_text=_("以单位名义反映时填写；姓名和单位至少填一项。"))
-    phone = forms.CharField(label=_("手机号码"), max_length=30,
-                            help_text=_("查询办理进度时需要输入此号码。"))
+    organisation = forms.CharField(
+        label=_("单位名称"), max_length=100, required=False, help_text=_("以单位名义反映时填写；姓名和单位至少填一项。")
+    )
+    phone = forms.CharField(label=_("手机号码"), max_length=30, help_text=_("查询办理进度时需要输入此号码。"))
     id_number = forms.CharField(label=_("身份证号（选填）"), max_length=30, required=False)
     address = forms.CharField(label=_("住址"), max_length=200)
     category = forms.ChoiceField(label=_("信访类别"), choices=Category.choices)
     subject = forms.ModelChoiceField(label=_("事项分类"), queryset=Subject.objects.none(), empty_label=_("请选择"))
     title = forms.CharField(label=_("标题"), max_length=120, help_text=_("一句话概括反映的问题。"))
-    request = forms.CharField(label=_("诉求"), max_length=TEXT_MAX_LENGTH, widget=forms.Textarea(attrs={"rows": 3}),
-                              help_text=_("希望解决什么问题。"))
-    facts = forms.CharField(label=_("事实"), max_length=TEXT_MAX_LENGTH, widget=forms.Textarea(attrs={"rows": 4}),
-                            help_text=_("发生了什么：时间、地点、经过。"))
-    reasons = forms.CharField(label=_("理由"), max_length=TEXT_MAX_LENGTH, widget=forms.Textarea(attrs={"rows": 3}),
-                              help_text=_("提出诉求的理由和依据。"))
+    request = forms.CharField(
+        label=_("诉求"),
+        max_length=TEXT_MAX_LENGTH,
+        widget=forms.Textarea(attrs={"rows": 3}),
+        help_text=_("希望解决什么问题。"),
+    )
+    facts = forms.CharField(
+        label=_("事实"),
+        max_length=TEXT_MAX_LENGTH,
+        widget=forms.Textarea(attrs={"rows": 4}),
+        help_text=_("发生了什么：时间、地点、经过。"),
+    )
+    reasons = forms.CharField(
+        label=_("理由"),
+        max_length=TEXT_MAX_LENGTH,
+        widget=forms.Textarea(attrs={"rows": 3}),
+        help_text=_("提出诉求的理由和依据。"),
+    )
     attachments = attachments_field()
     # Hidden from people by CSS and aria-hidden; a robot that fills every field fills this one.
-    website = forms.CharField(label=_("网址"), required=False,
-                              widget=forms.TextInput(attrs={"tabindex": "-1", "autocomplete": "off"}))
+    website = forms.CharField(
+        label=_("网址"), required=False, widget=forms.TextInput(attrs={"tabindex": "-1", "autocomplete": "off"})
+    )
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
@@ -84,5 +99,6 @@ class PublicQueryForm(PersonalDataMixin, forms.Form):
 class PublicRatingForm(forms.Form):
     token = forms.CharField(widget=forms.HiddenInput)
     satisfaction = forms.ChoiceField(label=_("您对答复的评价"), choices=Satisfaction.choices, widget=forms.RadioSelect)
-    comment = forms.CharField(label=_("意见（选填）"), max_length=1000, required=False,
-                              widget=forms.Textarea(attrs={"rows": 3}))
+    comment = forms.CharField(
+        label=_("意见（选填）"), max_length=1000, required=False, widget=forms.Textarea(attrs={"rows": 3})
+    )

@@ -1,5 +1,6 @@
 """The statistics page's GET form: a year, or a range of months, and for county-wide users a
 township; and the monthly report's month picker."""
+
 import re
 from datetime import date
 
@@ -18,7 +19,7 @@ class MonthInput(forms.TextInput):
 
 
 def parse_month(value):
-    """"2026-03" → date(2026, 3, 1), or None."""
+    """ "2026-03" → date(2026, 3, 1), or None."""
     match = MONTH_RE.match((value or "").strip())
     if not match:
         return None
@@ -31,8 +32,13 @@ def parse_month(value):
 class StatsPeriodForm(forms.Form):
     """GET form. Without a range of months the year applies (this year by default)."""
 
-    township = forms.ModelChoiceField(label=_("乡镇"), queryset=Township.objects.none(), to_field_name="code",
-                                      required=False, empty_label=_("全部乡镇"))
+    township = forms.ModelChoiceField(
+        label=_("乡镇"),
+        queryset=Township.objects.none(),
+        to_field_name="code",
+        required=False,
+        empty_label=_("全部乡镇"),
+    )
     year = forms.TypedChoiceField(label=_("年度"), coerce=int, required=False, empty_value=None)
     start = forms.CharField(label=_("起始月份"), required=False, widget=MonthInput(attrs={"placeholder": "2026-01"}))
     end = forms.CharField(label=_("截止月份"), required=False, widget=MonthInput(attrs={"placeholder": "2026-06"}))

@@ -13,6 +13,7 @@ function, which raises PermissionDenied or ValidationError (Chinese) without cha
 clocks are Deadlines of kind "petitions.petition.<clock>", so the platform's daily scan
 reminds the unit and clerks and escalates overdue ones to the chairs.
 """
+
 from dataclasses import dataclass
 
 from django.conf import settings
@@ -69,8 +70,11 @@ REVIEW_ACTIONS = {
 }
 
 RETURN_VISIT_METHODS = [
-    ("电话", gettext_lazy("电话")), ("上门", gettext_lazy("上门")), ("约谈", gettext_lazy("约谈")),
-    ("短信", gettext_lazy("短信")), ("其他", gettext_lazy("其他")),
+    ("电话", gettext_lazy("电话")),
+    ("上门", gettext_lazy("上门")),
+    ("约谈", gettext_lazy("约谈")),
+    ("短信", gettext_lazy("短信")),
+    ("其他", gettext_lazy("其他")),
 ]
 
 
@@ -105,8 +109,9 @@ def _lock(petition):
 
 def _clerks_and_chairs(petition):
     return list(
-        User.objects.filter(township_id=petition.township_id, is_active=True,
-                            groups__name__in=[Role.CLERK, Role.CHAIR]).distinct()
+        User.objects.filter(
+            township_id=petition.township_id, is_active=True, groups__name__in=[Role.CLERK, Role.CHAIR]
+        ).distinct()
     )
 
 
@@ -137,7 +142,12 @@ def petition_assign(*, petition, lead_unit, by, co_units=(), mode=AssignmentMode
     if petition.accepted_on is None:
         raise ValidationError(_("该事项尚未受理，不能交办。"))
     return case_assign(
-        item=petition, lead_unit=lead_unit, by=by, co_units=list(co_units), mode=mode, start=petition.accepted_on,
+        item=petition,
+        lead_unit=lead_unit,
+        by=by,
+        co_units=list(co_units),
+        mode=mode,
+        start=petition.accepted_on,
         note=note,
     )
 
@@ -183,7 +193,8 @@ def handling_extensions(petition):
     """Extensions granted on any handling clock of the petition (at most one, Art.34)."""
     kinds = [f"{Petition.case_type_key}.{name}" for name in ("handling", "reopened")]
     return DeadlineExtension.objects.filter(
-        deadline__subject_type=ContentType.objects.get_for_model(Petition), deadline__subject_id=petition.pk,
+        deadline__subject_type=ContentType.objects.get_for_model(Petition),
+        deadline__subject_id=petition.pk,
         deadline__kind__in=kinds,
     )
 
@@ -211,17 +222,23 @@ def petition_extend(*, petition, days, reason, approver, by):
         raise ValidationError({"days": _("延长期限不得超过 %(n)s 日。") % {"n": limit}})
     if not (reason or "").strip():
         raise ValidationError({"reason": _("请填写延期理由。")})
-    if approver is None or not approver.is_active or not approver.has_role(Role.CHAIR) or (
-        approver.township_id != petition.township_id
+    if (
+        approver is None
+        or not approver.is_active
+        or not approver.has_role(Role.CHAIR)
+        or (approver.township_id != petition.township_id)
     ):
         raise ValidationError({"approver": _("延期须经本乡镇人大主席团负责人批准，请选择本乡镇的主席或副主席。")})
     _lock(petition)
     check_extend(petition, by)
     extension = case_extend(item=petition, reason=reason.strip(), approver=approver, by=by, extra=days)
     case_event(
-        item=petition, action="notify_petitioner", label=_("告知信访人"), by=by,
-        note=_("办理期限延长至 %(due)s，延期理由：%(reason)s。请打印《延期办理告知书》送达信访人。") % {
-            "due": extension.new_due_date.isoformat(), "reason": extension.reason},
+        item=petition,
+        action="notify_petitioner",
+        label=_("告知信访人"),
+        by=by,
+        note=_("办理期限延长至 %(due)s，延期理由：%(reason)s。请打印《延期办理告知书》送达信访人。")
+        % {"due": extension.new_due_date.isoformat(), "reason": extension.reason},
         data={"extension_id": extension.pk, "new_due_date": extension.new_due_date.isoformat()},
     )
     return extension
@@ -269,7 +286,8 @@ def petition_reply(*, petition, by, outcome, content, on=None):
     _not_in_future(on, "on", _("答复日期"))
     if petition.accepted_on and on < petition.accepted_on:
         raise ValidationError(
-            {"on": _("答复日期不能早于受理日期（%(d)s）。") % {"d": petition.accepted_on.isoformat()}})
+            {"on": _("答复日期不能早于受理日期（%(d)s）。") % {"d": petition.accepted_on.isoformat()}}
+        )
     reply, _event = case_reply(item=petition, by=by, content=content, result=outcome)
     petition.outcome, petition.replied_on = outcome, on
     petition.save(update_fields=["outcome", "replied_on"])
@@ -294,7 +312,11 @@ def petition_rate(*, petition, satisfaction, comment="", by=None):
         raise ValidationError({"comment": _("不满意时请填写理由，承办单位据此重新办理。")})
     _lock(petition)
     return case_rate(
-        item=petition, satisfaction=satisfaction, rater_key="citizen", rater_label=petition.petitioner, by=by,
+        item=petition,
+        satisfaction=satisfaction,
+        rater_key="citizen",
+        rater_label=petition.petitioner,
+        by=by,
         comment=(comment or "").strip(),
     )
 
@@ -352,7 +374,11 @@ def petition_request_review(*, petition, kind, requested_on, request, by):
     try:
         with transaction.atomic():
             review = Review.objects.create(
-                petition=petition, kind=kind, requested_on=requested_on, request=request.strip(), recorded_by=by,
+                petition=petition,
+                kind=kind,
+                requested_on=requested_on,
+                request=request.strip(),
+                recorded_by=by,
             )
     except IntegrityError:
         raise ValidationError(_duplicate_review_message(kind)) from None
@@ -363,26 +389,46 @@ def petition_request_review(*, petition, kind, requested_on, request, by):
         raise ValidationError(_("该事项尚未答复，不能申请复查。"))
     start, last_day = window
     if requested_on < start:
-        raise ValidationError({"requested_on": _("申请日期不能早于%(what)s（%(d)s）。") % {
-            "what": _("答复日期") if kind == ReviewKind.REVIEW else _("复查决定日期"), "d": start.isoformat()}})
+        raise ValidationError(
+            {
+                "requested_on": _("申请日期不能早于%(what)s（%(d)s）。")
+                % {"what": _("答复日期") if kind == ReviewKind.REVIEW else _("复查决定日期"), "d": start.isoformat()}
+            }
+        )
     if requested_on > last_day:
         days = settings.PETITION_REVIEW_REQUEST_DAYS
         if kind == ReviewKind.REVIEW:
-            message = _("复查申请须自收到处理意见之日起 %(n)s 日内提出"
-                        "（答复日期 %(start)s，最迟 %(last)s），已超过期限。")
+            message = _(
+                "复查申请须自收到处理意见之日起 %(n)s 日内提出（答复日期 %(start)s，最迟 %(last)s），已超过期限。"
+            )
         else:
-            message = _("复核申请须自收到复查意见之日起 %(n)s 日内提出"
-                        "（复查决定日期 %(start)s，最迟 %(last)s），已超过期限。")
+            message = _(
+                "复核申请须自收到复查意见之日起 %(n)s 日内提出（复查决定日期 %(start)s，最迟 %(last)s），已超过期限。"
+            )
         values = {"n": days, "start": start.isoformat(), "last": last_day.isoformat()}
         raise ValidationError({"requested_on": message % values})
-    case_transition(item=petition, action=request_action, by=by, note=review.request,
-                     data={"kind": kind, "requested_on": requested_on.isoformat(), "review_id": review.pk})
+    case_transition(
+        item=petition,
+        action=request_action,
+        by=by,
+        note=review.request,
+        data={"kind": kind, "requested_on": requested_on.isoformat(), "review_id": review.pk},
+    )
     label = ReviewKind(kind).label
-    case_open_clock(item=petition, clock_name=kind, start=requested_on, by=by,
-                    title=_("%(kind)s决定：%(p)s") % {"kind": label, "p": petition})
-    notify(recipients=_clerks_and_chairs(petition),
-           title=_("信访人申请%(kind)s：%(p)s") % {"kind": label, "p": petition},
-           body=review.request[:200], url=petition.get_absolute_url(), township=petition.township)
+    case_open_clock(
+        item=petition,
+        clock_name=kind,
+        start=requested_on,
+        by=by,
+        title=_("%(kind)s决定：%(p)s") % {"kind": label, "p": petition},
+    )
+    notify(
+        recipients=_clerks_and_chairs(petition),
+        title=_("信访人申请%(kind)s：%(p)s") % {"kind": label, "p": petition},
+        body=review.request[:200],
+        url=petition.get_absolute_url(),
+        township=petition.township,
+    )
     return review
 
 
@@ -409,12 +455,18 @@ def petition_decide_review(*, petition, kind, by, decision, outcome, decided_on=
         raise ValidationError(_("没有待决定的%(kind)s申请。") % {"kind": ReviewKind(kind).label})
     if decided_on < review.requested_on:
         raise ValidationError(
-            {"decided_on": _("决定日期不能早于申请日期（%(d)s）。") % {"d": review.requested_on.isoformat()}})
+            {"decided_on": _("决定日期不能早于申请日期（%(d)s）。") % {"d": review.requested_on.isoformat()}}
+        )
     review.decision, review.outcome, review.decided_on = decision.strip(), outcome, decided_on
     review._history_user = by
     review.save(update_fields=["decision", "outcome", "decided_on"])
-    case_transition(item=petition, action=REVIEW_ACTIONS[kind][1], by=by, note=review.decision,
-                    data={"kind": kind, "outcome": outcome, "review_id": review.pk})
+    case_transition(
+        item=petition,
+        action=REVIEW_ACTIONS[kind][1],
+        by=by,
+        note=review.decision,
+        data={"kind": kind, "outcome": outcome, "review_id": review.pk},
+    )
     for deadline in case_pending_deadlines(petition, [kind]):
         deadline_meet(deadline=deadline, by=by)
     return review
@@ -445,12 +497,22 @@ def leader_instruct(*, petition, by, content):
     instruction.full_clean()
     instruction._history_user = by
     instruction.save()
-    case_event(item=petition, action="instruct", label=_("领导批示"), by=by, note=instruction.content,
-               data={"instruction_id": instruction.pk})
+    case_event(
+        item=petition,
+        action="instruct",
+        label=_("领导批示"),
+        by=by,
+        note=instruction.content,
+        data={"instruction_id": instruction.pk},
+    )
     recipients = [u for u in _clerks_and_chairs(petition) if u.pk != by.pk] + _lead_handlers(petition)
-    notify(recipients=recipients, title=_("领导批示：%(p)s") % {"p": petition},
-           body=_("%(leader)s批示：%(c)s") % {"leader": by.display_name, "c": instruction.content[:200]},
-           url=petition.get_absolute_url(), township=petition.township)
+    notify(
+        recipients=recipients,
+        title=_("领导批示：%(p)s") % {"p": petition},
+        body=_("%(leader)s批示：%(c)s") % {"leader": by.display_name, "c": instruction.content[:200]},
+        url=petition.get_absolute_url(),
+        township=petition.township,
+    )
     return instruction
 
 
@@ -474,12 +536,20 @@ def leader_take_ownership(*, petition, by):
     petition.leader_owner = by
     petition._history_user = by
     petition.save(update_fields=["leader_owner"])
-    case_event(item=petition, action="take_ownership", label=_("领导包案"), by=by,
-               note=_("%(leader)s包案") % {"leader": by.display_name})
-    notify(recipients=[u for u in _clerks_and_chairs(petition) if u.pk != by.pk] + _lead_handlers(petition),
-           title=_("领导包案：%(p)s") % {"p": petition},
-           body=_("由%(leader)s包案办理。") % {"leader": by.display_name},
-           url=petition.get_absolute_url(), township=petition.township)
+    case_event(
+        item=petition,
+        action="take_ownership",
+        label=_("领导包案"),
+        by=by,
+        note=_("%(leader)s包案") % {"leader": by.display_name},
+    )
+    notify(
+        recipients=[u for u in _clerks_and_chairs(petition) if u.pk != by.pk] + _lead_handlers(petition),
+        title=_("领导包案：%(p)s") % {"p": petition},
+        body=_("由%(leader)s包案办理。") % {"leader": by.display_name},
+        url=petition.get_absolute_url(),
+        township=petition.township,
+    )
     return petition
 
 
@@ -492,7 +562,8 @@ def check_completion_report(petition, by):
         raise PermissionDenied(_("只有主办单位或人大办公室可以提交办结报告。"))
     if petition.state not in COMPLETION_STATES:
         raise ValidationError(
-            _("该事项当前为“%(state)s”，答复后方可提交办结报告。") % {"state": _state_label(petition)})
+            _("该事项当前为“%(state)s”，答复后方可提交办结报告。") % {"state": _state_label(petition)}
+        )
     if CompletionReport.objects.filter(petition=petition).exists():
         raise ValidationError(_("该事项的办结报告已提交。"))
 
@@ -511,11 +582,21 @@ def completion_report_file(*, petition, by, content):
             report.save()
     except IntegrityError:
         raise ValidationError(_("该事项的办结报告已提交。")) from None
-    case_event(item=petition, action="completion_report", label=_("办结报告"), by=by, note=report.content,
-               data={"report_id": report.pk})
-    notify(recipients=[u for u in _clerks_and_chairs(petition) if u.pk != by.pk],
-           title=_("办结报告：%(p)s") % {"p": petition}, body=report.content[:200],
-           url=petition.get_absolute_url(), township=petition.township)
+    case_event(
+        item=petition,
+        action="completion_report",
+        label=_("办结报告"),
+        by=by,
+        note=report.content,
+        data={"report_id": report.pk},
+    )
+    notify(
+        recipients=[u for u in _clerks_and_chairs(petition) if u.pk != by.pk],
+        title=_("办结报告：%(p)s") % {"p": petition},
+        body=report.content[:200],
+        url=petition.get_absolute_url(),
+        township=petition.township,
+    )
     return report
 
 
@@ -538,15 +619,32 @@ def return_visit_record(*, petition, by, visited_on, satisfaction, method="电�
     _not_in_future(visited_on, "visited_on", _("回访日期"))
     if petition.replied_on and visited_on < petition.replied_on:
         raise ValidationError(
-            {"visited_on": _("回访日期不能早于答复日期（%(d)s）。") % {"d": petition.replied_on.isoformat()}})
-    visit = ReturnVisit(petition=petition, visited_on=visited_on, method=method, satisfaction=satisfaction,
-                        note=(note or "").strip(), visited_by=by)
+            {"visited_on": _("回访日期不能早于答复日期（%(d)s）。") % {"d": petition.replied_on.isoformat()}}
+        )
+    visit = ReturnVisit(
+        petition=petition,
+        visited_on=visited_on,
+        method=method,
+        satisfaction=satisfaction,
+        note=(note or "").strip(),
+        visited_by=by,
+    )
     visit.full_clean()
     visit._history_user = by
     visit.save()
-    case_event(item=petition, action="return_visit", label=_("回访"), by=by, note=visit.note,
-               data={"visit_id": visit.pk, "satisfaction": satisfaction, "method": method,
-                     "visited_on": visited_on.isoformat()})
+    case_event(
+        item=petition,
+        action="return_visit",
+        label=_("回访"),
+        by=by,
+        note=visit.note,
+        data={
+            "visit_id": visit.pk,
+            "satisfaction": satisfaction,
+            "method": method,
+            "visited_on": visited_on.isoformat(),
+        },
+    )
     return visit
 
 
@@ -585,21 +683,77 @@ def petition_actions(petition, user):
         ("supervise", _("督办"), "petition_supervise", (), "bi-alarm", "outline-danger", check_supervise, ()),
         ("extend", _("延期"), "petition_extend", (), "bi-calendar-plus", "outline-warning", check_extend, ()),
         ("rate", _("登记评价"), "petition_rate", (), "bi-star", "outline-primary", check_rate, ()),
-        ("request_review", _("登记复查申请"), "petition_review_request", (ReviewKind.REVIEW,), "bi-arrow-repeat",
-         "outline-secondary", check_request_review, (ReviewKind.REVIEW,)),
-        ("decide_review", _("作出复查意见"), "petition_review_decide", (ReviewKind.REVIEW,), "bi-check2-square",
-         "primary", check_decide_review, (ReviewKind.REVIEW,)),
-        ("request_recheck", _("登记复核申请"), "petition_review_request", (ReviewKind.RECHECK,), "bi-arrow-repeat",
-         "outline-secondary", check_request_review, (ReviewKind.RECHECK,)),
-        ("decide_recheck", _("作出复核意见"), "petition_review_decide", (ReviewKind.RECHECK,), "bi-check2-all",
-         "primary", check_decide_review, (ReviewKind.RECHECK,)),
+        (
+            "request_review",
+            _("登记复查申请"),
+            "petition_review_request",
+            (ReviewKind.REVIEW,),
+            "bi-arrow-repeat",
+            "outline-secondary",
+            check_request_review,
+            (ReviewKind.REVIEW,),
+        ),
+        (
+            "decide_review",
+            _("作出复查意见"),
+            "petition_review_decide",
+            (ReviewKind.REVIEW,),
+            "bi-check2-square",
+            "primary",
+            check_decide_review,
+            (ReviewKind.REVIEW,),
+        ),
+        (
+            "request_recheck",
+            _("登记复核申请"),
+            "petition_review_request",
+            (ReviewKind.RECHECK,),
+            "bi-arrow-repeat",
+            "outline-secondary",
+            check_request_review,
+            (ReviewKind.RECHECK,),
+        ),
+        (
+            "decide_recheck",
+            _("作出复核意见"),
+            "petition_review_decide",
+            (ReviewKind.RECHECK,),
+            "bi-check2-all",
+            "primary",
+            check_decide_review,
+            (ReviewKind.RECHECK,),
+        ),
         ("instruct", _("领导批示"), "petition_instruct", (), "bi-pen", "outline-danger", check_instruct, ()),
-        ("take_ownership", _("包案"), "petition_take_ownership", (), "bi-person-badge", "outline-danger",
-         check_take_ownership, ()),
-        ("completion_report", _("办结报告"), "petition_completion_report", (), "bi-file-earmark-check",
-         "outline-success", check_completion_report, ()),
-        ("return_visit", _("回访"), "petition_return_visit", (), "bi-telephone", "outline-success",
-         check_return_visit, ()),
+        (
+            "take_ownership",
+            _("包案"),
+            "petition_take_ownership",
+            (),
+            "bi-person-badge",
+            "outline-danger",
+            check_take_ownership,
+            (),
+        ),
+        (
+            "completion_report",
+            _("办结报告"),
+            "petition_completion_report",
+            (),
+            "bi-file-earmark-check",
+            "outline-success",
+            check_completion_report,
+            (),
+        ),
+        (
+            "return_visit",
+            _("回访"),
+            "petition_return_visit",
+            (),
+            "bi-telephone",
+            "outline-success",
+            check_return_visit,
+            (),
+        ),
     ]
     actions = []
     for key, label, name, url_args, icon, tone, check, extra in candidates:
@@ -615,10 +769,35 @@ def petition_actions(petition, user):
 
 
 __all__ = [
-    "Action", "HANDLING_STATES", "RETURN_VISIT_METHODS", "check_assign", "check_co_input", "check_completion_report",
-    "check_decide_review", "check_extend", "check_instruct", "check_reply", "check_request_review",
-    "check_return_visit", "check_supervise", "check_take_ownership", "chairs_of", "completion_report_file",
-    "handling_extensions", "leader_instruct", "leader_take_ownership", "pending_co_units", "petition_actions",
-    "petition_assign", "petition_co_input", "petition_decide_review", "petition_extend", "petition_rate",
-    "petition_reply", "petition_request_review", "petition_supervise", "return_visit_record", "review_window",
+    "Action",
+    "HANDLING_STATES",
+    "RETURN_VISIT_METHODS",
+    "check_assign",
+    "check_co_input",
+    "check_completion_report",
+    "check_decide_review",
+    "check_extend",
+    "check_instruct",
+    "check_reply",
+    "check_request_review",
+    "check_return_visit",
+    "check_supervise",
+    "check_take_ownership",
+    "chairs_of",
+    "completion_report_file",
+    "handling_extensions",
+    "leader_instruct",
+    "leader_take_ownership",
+    "pending_co_units",
+    "petition_actions",
+    "petition_assign",
+    "petition_co_input",
+    "petition_decide_review",
+    "petition_extend",
+    "petition_rate",
+    "petition_reply",
+    "petition_request_review",
+    "petition_supervise",
+    "return_visit_record",
+    "review_window",
 ]

@@ -1,5 +1,6 @@
 """Taking a petition in: registration with its attachments, from the office's form (any
 channel, or a deputy's reception visit turned into a petition) and from the public form."""
+
 from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils import timezone
@@ -30,7 +31,10 @@ def _link_visit(*, visit, petition, by):
 def _store_attachments(petition, files):
     for upload in files:
         PetitionAttachment.objects.create(
-            petition=petition, file=upload, name=str(upload.name)[:200], size=upload.size or 0,
+            petition=petition,
+            file=upload,
+            name=str(upload.name)[:200],
+            size=upload.size or 0,
         )
 
 
@@ -56,6 +60,11 @@ def petition_submit_online(*, township, files=(), **fields):
     if not township.is_active:
         raise ValidationError({"township": _("请选择乡镇。")})
     return petition_intake(
-        township=township, by=None, channel=Channel.ONLINE, received_on=timezone.localdate(),
-        with_query_code=True, files=files, **fields,
+        township=township,
+        by=None,
+        channel=Channel.ONLINE,
+        received_on=timezone.localdate(),
+        with_query_code=True,
+        files=files,
+        **fields,
     )

@@ -1,5 +1,6 @@
 """The petitioner's phone and ID number in full: only for the township's clerks and chairs
 (petitions.view_personal_data, same township), and every full view is logged."""
+
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 from django.utils.translation import gettext as _
@@ -29,7 +30,10 @@ def personal_data_reveal(*, petition, user, ip_address=None) -> dict:
     if not values:
         raise ValidationError(_("该信访件没有登记联系电话或身份证号。"))
     PersonalDataAccess.objects.create(
-        petition=petition, user=user, fields=",".join(values), ip_address=ip_address or None,
+        petition=petition,
+        user=user,
+        fields=",".join(values),
+        ip_address=ip_address or None,
     )
     return values
 

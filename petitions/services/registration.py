@@ -1,5 +1,6 @@
 """Registration and the acceptance decision (信访工作条例 Art.22–23): within 15 days of receipt
 the office accepts, declines with a reason, or transfers an item outside its remit."""
+
 import secrets
 
 from django.core.exceptions import ValidationError
@@ -50,17 +51,42 @@ def find_earlier_case(petition):
     # only petitions received up to this one's date: a letter registered late is not the
     # "repeat" of a later petition
     return (
-        Petition.objects.filter(township_id=petition.township_id, subject_id=petition.subject_id,
-                                received_on__lte=petition.received_on)
-        .filter(same_person).exclude(pk=petition.pk).order_by("-received_on", "-pk").first()
+        Petition.objects.filter(
+            township_id=petition.township_id, subject_id=petition.subject_id, received_on__lte=petition.received_on
+        )
+        .filter(same_person)
+        .exclude(pk=petition.pk)
+        .order_by("-received_on", "-pk")
+        .first()
     )
 
 
 @transaction.atomic
-def petition_register(*, township, by, channel, category, subject, title, address, request, facts, received_on,
-                      petitioner_name="", organisation="", phone="", id_number="", reasons="", oral_record="",
-                      is_group=False, headcount=1, representatives=(), source_deputy=None, with_query_code=False,
-                      query_code=None):
+def petition_register(
+    *,
+    township,
+    by,
+    channel,
+    category,
+    subject,
+    title,
+    address,
+    request,
+    facts,
+    received_on,
+    petitioner_name="",
+    organisation="",
+    phone="",
+    id_number="",
+    reasons="",
+    oral_record="",
+    is_group=False,
+    headcount=1,
+    representatives=(),
+    source_deputy=None,
+    with_query_code=False,
+    query_code=None,
+):
     """Register a petition from any channel and start its 15-day acceptance clock.
 
     Returns (petition, query_code); the code is only returned here (its hash is stored) and is
@@ -79,13 +105,31 @@ def petition_register(*, township, by, channel, category, subject, title, addres
         raise ValidationError({"petitioner_name": _("请填写信访人姓名或单位名称。")})
     year = received_on.year
     petition = Petition(
-        township=township, state=PetitionState.REGISTERED, year=year, sequence=_next_sequence(township, year),
-        channel=channel, category=category, subject=subject, title=title, address=address, request=request,
-        facts=facts, reasons=reasons, oral_record=oral_record, received_on=received_on,
-        petitioner_name=petitioner_name, organisation=organisation, phone=phone.strip(), id_number=id_number.strip().upper(),
-        phone_hash=keyed_hash(phone), id_hash=keyed_hash(id_number), is_group=is_group,
-        headcount=headcount if is_group else 1, representatives=[r for r in representatives if r],
-        registered_by=by, source_deputy=source_deputy,
+        township=township,
+        state=PetitionState.REGISTERED,
+        year=year,
+        sequence=_next_sequence(township, year),
+        channel=channel,
+        category=category,
+        subject=subject,
+        title=title,
+        address=address,
+        request=request,
+        facts=facts,
+        reasons=reasons,
+        oral_record=oral_record,
+        received_on=received_on,
+        petitioner_name=petitioner_name,
+        organisation=organisation,
+        phone=phone.strip(),
+        id_number=id_number.strip().upper(),
+        phone_hash=keyed_hash(phone),
+        id_hash=keyed_hash(id_number),
+        is_group=is_group,
+        headcount=headcount if is_group else 1,
+        representatives=[r for r in representatives if r],
+        registered_by=by,
+        source_deputy=source_deputy,
     )
     code = None
     if with_query_code:
@@ -98,11 +142,18 @@ def petition_register(*, township, by, channel, category, subject, title, addres
     if by is not None:
         petition._history_user = by
     petition.save()
-    case_event(item=petition, action="register", label=_("登记"), by=by,
-               actor_label="" if by else (petitioner_name or organisation), to_state=petition.state,
-               data={"channel": channel, "repeat_of": earlier.pk if earlier else None})
-    case_open_clock(item=petition, clock_name="acceptance", start=received_on, by=by,
-                    title=_("受理告知：%(p)s") % {"p": petition})
+    case_event(
+        item=petition,
+        action="register",
+        label=_("登记"),
+        by=by,
+        actor_label="" if by else (petitioner_name or organisation),
+        to_state=petition.state,
+        data={"channel": channel, "repeat_of": earlier.pk if earlier else None},
+    )
+    case_open_clock(
+        item=petition, clock_name="acceptance", start=received_on, by=by, title=_("受理告知：%(p)s") % {"p": petition}
+    )
     return petition, code
 
 
@@ -158,5 +209,6 @@ def petition_for_query(*, code, phone):
         return None
     return (
         Petition.objects.select_related("township", "subject", "lead_unit")
-        .filter(query_code_hash=query_code_hash(code), phone_hash=keyed_hash(phone)).first()
+        .filter(query_code_hash=query_code_hash(code), phone_hash=keyed_hash(phone))
+        .first()
     )

@@ -31,6 +31,7 @@ Breakdowns attribute each figure to the group of its petition (channel, category
 lead unit), and the month breakdown to the month of the date the figure is counted on: receipt
 for the cohort figures, settlement for closure, rating for satisfaction.
 """
+
 import io
 from dataclasses import dataclass, field
 from datetime import date, timedelta
@@ -54,12 +55,22 @@ from ..models import Petition, ReturnVisit
 ACCEPTANCE_KIND = "petitions.petition.acceptance"
 HANDLING_KINDS = ("petitions.petition.handling", "petitions.petition.reopened")
 ACCEPTED_STATES = (
-    PetitionState.ACCEPTED, PetitionState.ASSIGNED, PetitionState.REPLIED, PetitionState.REOPENED,
-    PetitionState.CLOSED, PetitionState.REVIEWING, PetitionState.RECHECKING, PetitionState.FINAL,
+    PetitionState.ACCEPTED,
+    PetitionState.ASSIGNED,
+    PetitionState.REPLIED,
+    PetitionState.REOPENED,
+    PetitionState.CLOSED,
+    PetitionState.REVIEWING,
+    PetitionState.RECHECKING,
+    PetitionState.FINAL,
 )
 REPLIED_STATES = (
-    PetitionState.REPLIED, PetitionState.REOPENED, PetitionState.CLOSED, PetitionState.REVIEWING,
-    PetitionState.RECHECKING, PetitionState.FINAL,
+    PetitionState.REPLIED,
+    PetitionState.REOPENED,
+    PetitionState.CLOSED,
+    PetitionState.REVIEWING,
+    PetitionState.RECHECKING,
+    PetitionState.FINAL,
 )
 SATISFIED = (Satisfaction.SATISFIED, Satisfaction.BASICALLY)
 TOP_SUBJECTS = 5
@@ -68,22 +79,40 @@ MAX_PERIOD_MONTHS = 120
 
 DEFINITIONS = [
     (gettext_lazy("收件数"), gettext_lazy("统计期内收到（收到日期在统计期内）的信访件数。")),
-    (gettext_lazy("按期受理率"), gettext_lazy(
-        "统计期内收到、已作出受理决定（受理、不予受理或转送）的信访件中，在受理告知期限（收到之日起15日）"
-        "到期日当日或之前作出决定的比例。尚未作出决定的不计入。")),
-    (gettext_lazy("按期办结率"), gettext_lazy(
-        "应办结件次中按期办结的比例。每个办理期限（含不满意后重新办理的期限，各计一次）归属其“应办结日”所在的"
-        "统计期：按期办结的为实际办结日，逾期办结或逾期未办结的为到期日；尚未到期且未办结的不计入。按期指承办单位"
-        "在到期日（含经批准的延期）当日或之前答复。")),
-    (gettext_lazy("答复率"), gettext_lazy(
-        "统计期内收到并已受理的信访件中，已答复（含重新办理、已办结、复查、复核）的比例。")),
-    (gettext_lazy("满意率"), gettext_lazy(
-        "统计期内信访人对答复作出的评价中，“满意”与“基本满意”所占比例（按评价人次计）。"
-        "回访满意情况单列为“回访满意率”，不并入满意率。")),
-    (gettext_lazy("重复信访率"), gettext_lazy(
-        "统计期内收到的信访件中，经登记比对为同一信访人就同一事项重复信访的比例。")),
-    (gettext_lazy("逾期单位"), gettext_lazy(
-        "截至统计期末（统计期未结束的截至今日），办理期限已过仍未办结的承办单位及件数。")),
+    (
+        gettext_lazy("按期受理率"),
+        gettext_lazy(
+            "统计期内收到、已作出受理决定（受理、不予受理或转送）的信访件中，在受理告知期限（收到之日起15日）"
+            "到期日当日或之前作出决定的比例。尚未作出决定的不计入。"
+        ),
+    ),
+    (
+        gettext_lazy("按期办结率"),
+        gettext_lazy(
+            "应办结件次中按期办结的比例。每个办理期限（含不满意后重新办理的期限，各计一次）归属其“应办结日”所在的"
+            "统计期：按期办结的为实际办结日，逾期办结或逾期未办结的为到期日；尚未到期且未办结的不计入。按期指承办单位"
+            "在到期日（含经批准的延期）当日或之前答复。"
+        ),
+    ),
+    (
+        gettext_lazy("答复率"),
+        gettext_lazy("统计期内收到并已受理的信访件中，已答复（含重新办理、已办结、复查、复核）的比例。"),
+    ),
+    (
+        gettext_lazy("满意率"),
+        gettext_lazy(
+            "统计期内信访人对答复作出的评价中，“满意”与“基本满意”所占比例（按评价人次计）。"
+            "回访满意情况单列为“回访满意率”，不并入满意率。"
+        ),
+    ),
+    (
+        gettext_lazy("重复信访率"),
+        gettext_lazy("统计期内收到的信访件中，经登记比对为同一信访人就同一事项重复信访的比例。"),
+    ),
+    (
+        gettext_lazy("逾期单位"),
+        gettext_lazy("截至统计期末（统计期未结束的截至今日），办理期限已过仍未办结的承办单位及件数。"),
+    ),
 ]
 
 
@@ -194,8 +223,18 @@ class Figures:
     unit_name: str = ""
     unit_township: str = ""
 
-    COUNTS = ("received", "repeats", "decided", "accepted_on_time", "accepted", "replied", "closure_due",
-              "closed_on_time", "ratings", "satisfied")
+    COUNTS = (
+        "received",
+        "repeats",
+        "decided",
+        "accepted_on_time",
+        "accepted",
+        "replied",
+        "closure_due",
+        "closed_on_time",
+        "ratings",
+        "satisfied",
+    )
 
     @property
     def acceptance_rate(self):
@@ -301,8 +340,11 @@ def _cohort_groups(dimension):
         "channel": {"key": F("channel")},
         "category": {"key": F("category")},
         "subject": {"key": F("subject__name")},
-        "unit": {"key": F("lead_unit_id"), "unit_name": F("lead_unit__name"),
-                 "unit_township": F("lead_unit__township__name")},
+        "unit": {
+            "key": F("lead_unit_id"),
+            "unit_name": F("lead_unit__name"),
+            "unit_township": F("lead_unit__township__name"),
+        },
     }[dimension]
 
 
@@ -313,8 +355,11 @@ def _closure_groups(dimension):
         "channel": {"key": _of_petition("channel", "subject_id")},
         "category": {"key": _of_petition("category", "subject_id")},
         "subject": {"key": _of_petition("subject__name", "subject_id")},
-        "unit": {"key": F("responsible_unit_id"), "unit_name": F("responsible_unit__name"),
-                 "unit_township": F("responsible_unit__township__name")},
+        "unit": {
+            "key": F("responsible_unit_id"),
+            "unit_name": F("responsible_unit__name"),
+            "unit_township": F("responsible_unit__township__name"),
+        },
     }[dimension]
 
 
@@ -325,9 +370,11 @@ def _rating_groups(dimension):
         "channel": {"key": _of_petition("channel", "item_id")},
         "category": {"key": _of_petition("category", "item_id")},
         "subject": {"key": _of_petition("subject__name", "item_id")},
-        "unit": {"key": _of_petition("lead_unit_id", "item_id"),
-                 "unit_name": _of_petition("lead_unit__name", "item_id"),
-                 "unit_township": _of_petition("lead_unit__township__name", "item_id")},
+        "unit": {
+            "key": _of_petition("lead_unit_id", "item_id"),
+            "unit_name": _of_petition("lead_unit__name", "item_id"),
+            "unit_township": _of_petition("lead_unit__township__name", "item_id"),
+        },
     }[dimension]
 
 
@@ -341,12 +388,16 @@ def _grouped(qs, groups, **counts):
 def cohort_rows(petitions, period, dimension="total"):
     """收件、重复、受理决定（按期）、受理、答复 of the period's received petitions (one query)."""
     acceptance = Deadline.objects.filter(
-        subject_type=_petition_type(), subject_id=OuterRef("pk"), kind=ACCEPTANCE_KIND, state=DeadlineState.MET,
+        subject_type=_petition_type(),
+        subject_id=OuterRef("pk"),
+        kind=ACCEPTANCE_KIND,
+        state=DeadlineState.MET,
     )
     on_time = acceptance.filter(met_at__date__lte=F("due_date"))
     qs = petitions.filter(received_on__gte=period.start, received_on__lte=period.end)
     return _grouped(
-        qs, _cohort_groups(dimension),
+        qs,
+        _cohort_groups(dimension),
         received=Count("pk"),
         repeats=Count("pk", filter=Q(repeat_of__isnull=False)),
         decided=Count("pk", filter=Exists(acceptance)),
@@ -361,19 +412,24 @@ def closure_rows(petitions, period, today, dimension="total"):
     met_on = TruncDate("met_at")
     settled_on = Case(
         When(state=DeadlineState.MET, then=Least(F("due_date"), Coalesce(met_on, F("due_date")))),
-        default=F("due_date"), output_field=DateField(),
+        default=F("due_date"),
+        output_field=DateField(),
     )
     # an open deadline counts once its due date has passed: due yesterday at the latest
     last_due = min(period.end, today - timedelta(days=1))
     qs = (
-        Deadline.objects.filter(subject_type=_petition_type(), kind__in=HANDLING_KINDS,
-                                subject_id__in=_visible_ids(petitions))
+        Deadline.objects.filter(
+            subject_type=_petition_type(), kind__in=HANDLING_KINDS, subject_id__in=_visible_ids(petitions)
+        )
         .annotate(settled_on=settled_on)
-        .filter(Q(state=DeadlineState.MET, settled_on__gte=period.start, settled_on__lte=period.end)
-                | Q(state__in=PENDING_STATES, due_date__gte=period.start, due_date__lte=last_due))
+        .filter(
+            Q(state=DeadlineState.MET, settled_on__gte=period.start, settled_on__lte=period.end)
+            | Q(state__in=PENDING_STATES, due_date__gte=period.start, due_date__lte=last_due)
+        )
     )
     return _grouped(
-        qs, _closure_groups(dimension),
+        qs,
+        _closure_groups(dimension),
         closure_due=Count("pk"),
         closed_on_time=Count("pk", filter=Q(state=DeadlineState.MET, met_at__date__lte=F("due_date"))),
     )
@@ -387,15 +443,19 @@ def rating_rows(petitions, period, dimension="total"):
         .filter(rated_on__gte=period.start, rated_on__lte=period.end)
     )
     return _grouped(
-        qs, _rating_groups(dimension),
-        ratings=Count("pk"), satisfied=Count("pk", filter=Q(satisfaction__in=SATISFIED)),
+        qs,
+        _rating_groups(dimension),
+        ratings=Count("pk"),
+        satisfied=Count("pk", filter=Q(satisfaction__in=SATISFIED)),
     )
 
 
 def return_visit_rate(petitions, period):
     """回访满意率: satisfied or basically satisfied return visits of the period (one query)."""
     row = ReturnVisit.objects.filter(
-        petition__in=_visible_ids(petitions), visited_on__gte=period.start, visited_on__lte=period.end,
+        petition__in=_visible_ids(petitions),
+        visited_on__gte=period.start,
+        visited_on__lte=period.end,
     ).aggregate(visits=Count("pk"), satisfied=Count("pk", filter=Q(satisfaction__in=SATISFIED)))
     return Rate(row["satisfied"], row["visits"])
 
@@ -415,7 +475,9 @@ def overdue_units(petitions, *, cutoff, today):
     most overdue first. At today: the deadlines still open; for a past period: those not met
     by its end."""
     qs = Deadline.objects.filter(
-        subject_type=_petition_type(), kind__in=HANDLING_KINDS, subject_id__in=_visible_ids(petitions),
+        subject_type=_petition_type(),
+        kind__in=HANDLING_KINDS,
+        subject_id__in=_visible_ids(petitions),
         due_date__lt=cutoff,
     )
     if cutoff >= today:
@@ -429,9 +491,14 @@ def overdue_units(petitions, *, cutoff, today):
     )
     as_of = overdue_as_of(cutoff, today)
     return [
-        OverdueUnit(unit_id=r["responsible_unit_id"], unit=r["responsible_unit__name"] or _("（未指定单位）"),
-                    township=r["township__name"], overdue=r["overdue"], oldest_due=r["oldest_due"],
-                    days=(as_of - r["oldest_due"]).days)
+        OverdueUnit(
+            unit_id=r["responsible_unit_id"],
+            unit=r["responsible_unit__name"] or _("（未指定单位）"),
+            township=r["township__name"],
+            overdue=r["overdue"],
+            oldest_due=r["oldest_due"],
+            days=(as_of - r["oldest_due"]).days,
+        )
         for r in rows
     ]
 
@@ -445,7 +512,10 @@ def overdue_count(petitions, today):
     """Petitions with a deadline (acceptance, handling …) past due and not met (one query), as
     the petition list's "仅逾期" filter counts them."""
     overdue = Deadline.objects.filter(
-        subject_type=_petition_type(), subject_id=OuterRef("pk"), state__in=PENDING_STATES, due_date__lt=today,
+        subject_type=_petition_type(),
+        subject_id=OuterRef("pk"),
+        state__in=PENDING_STATES,
+        due_date__lt=today,
     )
     return petitions.filter(Exists(overdue)).count()
 
@@ -479,8 +549,9 @@ def _labelled(dimension, merged, *, period, several_townships):
         return [_with_label(merged.get(month) or Figures(key=month), month_label(month)) for month in period.months]
     if dimension in ("channel", "category"):
         choices = Channel if dimension == "channel" else Category
-        rows = [_with_label(merged.pop(value, None) or Figures(key=value), str(label))
-                for value, label in choices.choices]
+        rows = [
+            _with_label(merged.pop(value, None) or Figures(key=value), str(label)) for value, label in choices.choices
+        ]
         # a value no longer among the choices still adds up
         rows += [_with_label(f, str(f.key)) for f in merged.values()]
         return rows
@@ -509,11 +580,14 @@ def breakdown(petitions, period, dimension, *, today=None, several_townships=Fal
     `period`: three queries."""
     today = today or timezone.localdate()
     petitions = _normalised(petitions)
-    merged = _merge(dimension, [
-        cohort_rows(petitions, period, dimension),
-        closure_rows(petitions, period, today, dimension),
-        rating_rows(petitions, period, dimension),
-    ])
+    merged = _merge(
+        dimension,
+        [
+            cohort_rows(petitions, period, dimension),
+            closure_rows(petitions, period, today, dimension),
+            rating_rows(petitions, period, dimension),
+        ],
+    )
     return _labelled(dimension, merged, period=period, several_townships=several_townships)
 
 
@@ -521,9 +595,14 @@ def totals(petitions, period, *, today=None):
     """The figures of the whole period: three queries."""
     today = today or timezone.localdate()
     petitions = _normalised(petitions)
-    merged = _merge("total", [
-        cohort_rows(petitions, period), closure_rows(petitions, period, today), rating_rows(petitions, period),
-    ])
+    merged = _merge(
+        "total",
+        [
+            cohort_rows(petitions, period),
+            closure_rows(petitions, period, today),
+            rating_rows(petitions, period),
+        ],
+    )
     return _with_label(merged.get(None) or Figures(), _("合计"))
 
 
@@ -545,7 +624,9 @@ def petition_stats(petitions, period, *, today=None, several_townships=False) ->
     by_subject = breakdown(petitions, period, "subject", **common)
     cutoff = overdue_cutoff(period, today)
     stats = PetitionStats(
-        period=period, today=today, overdue_as_of=overdue_as_of(cutoff, today),
+        period=period,
+        today=today,
+        overdue_as_of=overdue_as_of(cutoff, today),
         totals=_sum(by_channel, _("合计")),  # every petition has exactly one channel
         by_month=breakdown(petitions, period, "month", **common),
         by_channel=by_channel,
@@ -601,7 +682,7 @@ class Change:
 
 
 def _counts_in_words(rows):
-    """"来信 3 件、来访 2 件" of the groups that received any."""
+    """ "来信 3 件、来访 2 件" of the groups that received any."""
     return "、".join(_("%(label)s%(n)s件") % {"label": row.label, "n": row.received} for row in rows if row.received)
 
 
@@ -617,13 +698,18 @@ def monthly_report_data(petitions, *, year, month, today=None, scope_label="", s
     recent = trend[-6:]
     peak = max((row.received for row in recent), default=0)
     return {
-        "stats": stats, "period": period,
+        "stats": stats,
+        "period": period,
         # each of the last six months with the length of its bar (per cent of the busiest)
         "trend": [(row, round(row.received * 100 / peak) if peak else 0) for row in recent],
-        "current": current, "previous": previous, "last_year": last_year,
+        "current": current,
+        "previous": previous,
+        "last_year": last_year,
         "month_on_month": Change(current.received, previous.received),
-        "year_on_year": Change(current.received, last_year.received), "scope_label": scope_label,
-        "definitions": DEFINITIONS, "today": today,
+        "year_on_year": Change(current.received, last_year.received),
+        "scope_label": scope_label,
+        "definitions": DEFINITIONS,
+        "today": today,
         "channel_shares": [(row, Rate(row.received, stats.totals.received)) for row in stats.by_channel],
         "category_shares": [(row, Rate(row.received, stats.totals.received)) for row in stats.by_category],
         "channel_text": _counts_in_words(stats.by_channel),
@@ -660,8 +746,9 @@ def monthly_report_context(job, progress):
     progress(10, _("正在确定统计范围"))
     petitions, township, scope_label, several = report_scope(job.owner, job.params.get("township"))
     progress(20, _("正在统计本月信访情况"))
-    data = monthly_report_data(petitions, year=year, month=month, today=today, scope_label=scope_label,
-                               several_townships=several)
+    data = monthly_report_data(
+        petitions, year=year, month=month, today=today, scope_label=scope_label, several_townships=several
+    )
     progress(45, _("正在汇总走势与逾期单位"))
     office = _("%(t)s人大办公室") % {"t": township.name} if township else _("%(c)s人大常委会") % {"c": scope_label}
     return {**data, "township": township, "owner": job.owner, "office": office}
@@ -735,8 +822,9 @@ def _xlsx(stats, scope_label):
     summary.title = "总体情况"
     summary.append([f"{scope_label}信访统计（{stats.period.label}）"])
     summary["A1"].font = Font(bold=True, size=14)
-    summary.append([f"统计期：{stats.period.start:%Y-%m-%d} 至 {stats.period.end:%Y-%m-%d}；"
-                    f"生成日期：{stats.today:%Y-%m-%d}"])
+    summary.append(
+        [f"统计期：{stats.period.start:%Y-%m-%d} 至 {stats.period.end:%Y-%m-%d}；生成日期：{stats.today:%Y-%m-%d}"]
+    )
     summary.append([])
     header(summary, ["指标", "数值", "分子", "分母"])
     t = stats.totals

@@ -1,5 +1,6 @@
 """The subject taxonomy (信访事项分类): shared subjects for the whole county (added by an
 administrator) and each township office's own."""
+
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 from django.db.models import Q
@@ -22,8 +23,10 @@ def subject_create(*, name, by, township=None) -> Subject:
     if not name:
         raise ValidationError({"name": _("请填写分类名称。")})
     clash = Subject.objects.filter(name=name)
-    clash = clash.filter(township__isnull=True) if township is None else clash.filter(
-        Q(township__isnull=True) | Q(township=township)
+    clash = (
+        clash.filter(township__isnull=True)
+        if township is None
+        else clash.filter(Q(township__isnull=True) | Q(township=township))
     )
     if clash.exists():
         raise ValidationError({"name": _("已有同名的事项分类“%(name)s”。") % {"name": name}})

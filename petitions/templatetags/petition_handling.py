@@ -1,5 +1,6 @@
 """Tags of the handling partials that the petition's page includes (`_actions.html`,
 `_panels.html`): they need only `petition` and `request.user` in the context."""
+
 from django import template
 
 from ..handling_selectors import petition_handling

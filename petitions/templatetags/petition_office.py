@@ -1,4 +1,5 @@
 """Small helpers of the office's petition templates."""
+
 from django import template
 
 from congress_office.registries import case_types
@@ -6,9 +7,17 @@ from congress_office.registries import case_types
 register = template.Library()
 
 STATE_TONES = {
-    "registered": "warning", "accepted": "info", "not_accepted": "secondary", "transferred_out": "secondary",
-    "assigned": "primary", "replied": "info", "reopened": "danger", "closed": "success",
-    "reviewing": "warning", "rechecking": "warning", "final": "dark",
+    "registered": "warning",
+    "accepted": "info",
+    "not_accepted": "secondary",
+    "transferred_out": "secondary",
+    "assigned": "primary",
+    "replied": "info",
+    "reopened": "danger",
+    "closed": "success",
+    "reviewing": "warning",
+    "rechecking": "warning",
+    "final": "dark",
 }
 
 

@@ -1,5 +1,6 @@
 """The petitions app's URLs, one module per area: office pages, handling, statistics and the
 public pages (no account)."""
+
 from . import handling, office, public, stats
 
 app_name = "petitions"

@@ -1,4 +1,5 @@
 """The public pages: no account needed (and none is asked for)."""
+
 from django.urls import path
 
 from ..views import public as views

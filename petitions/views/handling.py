@@ -7,6 +7,7 @@ decides whether it can be taken now — a step the state does not allow sends th
 the petition with the reason. Each POST calls one service; its ValidationError lands on the
 form, its PermissionDenied is a 403.
 """
+
 from django.conf import settings
 from django.contrib import messages
 from django.core.exceptions import ValidationError
@@ -63,9 +64,15 @@ class PetitionActionView(RoleRequiredMixin, ServiceFormMixin, FormView):
 
     def get_context_data(self, **kwargs):
         return super().get_context_data(
-            petition=self.petition, heading=self.heading, intro=self.intro, info=self.info(),
-            submit_label=self.submit_label, submit_tone=self.submit_tone, confirm_message=self.confirm_message,
-            current_deadline=self.current_deadline(), **kwargs,
+            petition=self.petition,
+            heading=self.heading,
+            intro=self.intro,
+            info=self.info(),
+            submit_label=self.submit_label,
+            submit_tone=self.submit_tone,
+            confirm_message=self.confirm_message,
+            current_deadline=self.current_deadline(),
+            **kwargs,
         )
 
     @staticmethod
@@ -104,8 +111,10 @@ class PetitionAssignView(PetitionActionView):
         due = compute_due_date(accepted, DeadlineRule.CALENDAR_DAYS, days)
         return [
             (_("受理日期"), accepted.isoformat()),
-            (_("办理期限"),
-             _("自受理之日起 %(n)s 日，至 %(due)s（遇节假日顺延）") % {"n": days, "due": due.isoformat()}),
+            (
+                _("办理期限"),
+                _("自受理之日起 %(n)s 日，至 %(due)s（遇节假日顺延）") % {"n": days, "due": due.isoformat()},
+            ),
         ]
 
     def perform(self, form):
@@ -132,7 +141,8 @@ class PetitionExtendView(PetitionActionView):
 
     def get_success_url(self):
         self.success_message = _("已延期至 %(due)s。请在办理情况中打印《延期办理告知书》告知信访人。") % {
-            "due": self.result.new_due_date.isoformat()}
+            "due": self.result.new_due_date.isoformat()
+        }
         return super().get_success_url()
 
 
@@ -208,7 +218,8 @@ class PetitionRateView(PetitionActionView):
         self.petition.refresh_from_db(fields=["state", "round"])
         if self.petition.state == PetitionState.REOPENED:
             self.success_message = _("已登记“不满意”，事项已重新交主办单位办理（第 %(n)s 轮）。") % {
-                "n": self.petition.round}
+                "n": self.petition.round
+            }
         else:
             self.success_message = _("已登记评价，事项已办结。")
         return super().get_success_url()
@@ -255,8 +266,9 @@ class PetitionReviewRequestView(ReviewKindMixin, PetitionActionView):
         return [(what, start.isoformat()), (_("申请期限"), _("至 %(d)s") % {"d": last.isoformat()})]
 
     def perform(self, form):
-        return services.petition_request_review(petition=self.petition, kind=self.kind, by=self.request.user,
-                                                **self.values(form))
+        return services.petition_request_review(
+            petition=self.petition, kind=self.kind, by=self.request.user, **self.values(form)
+        )
 
 
 class PetitionReviewDecideView(ReviewKindMixin, PetitionActionView):
@@ -289,8 +301,9 @@ class PetitionReviewDecideView(ReviewKindMixin, PetitionActionView):
         return [(_("申请日期"), review.requested_on.isoformat()), (_("申请理由"), review.request)]
 
     def perform(self, form):
-        return services.petition_decide_review(petition=self.petition, kind=self.kind, by=self.request.user,
-                                               **self.values(form))
+        return services.petition_decide_review(
+            petition=self.petition, kind=self.kind, by=self.request.user, **self.values(form)
+        )
 
 
 class PetitionInstructView(PetitionActionView):

@@ -5,6 +5,7 @@ view of personal data, the subject taxonomy.
 Every read goes through `Petition.objects.visible_to(user)` (another township's petition is
 404), every write through one service whose ValidationError is shown on the form.
 """
+
 import mimetypes
 
 from django.contrib import messages
@@ -40,7 +41,6 @@ EXPORT_MAX_ROWS = 5000
 DECIDED_STATES = tuple(s for s in PetitionState.values if s != PetitionState.REGISTERED)
 
 
-
 def state_label(petition):
     return case_type_of(petition).state_label(petition.state)
 
@@ -50,6 +50,7 @@ def state_label_of(petition, value):
 
 
 # --- list and export ------------------------------------------------------------------------------
+
 
 class PetitionListView(RoleRequiredMixin, ListView):
     permission_required = "petitions.view_petition"
@@ -65,8 +66,11 @@ class PetitionListView(RoleRequiredMixin, ListView):
         query = self.request.GET.copy()
         query.pop("page", None)
         return super().get_context_data(
-            filterset=self.filterset, today=timezone.localdate(), export_query=query.urlencode(),
-            state_labels=dict(PetitionState.choices), **kwargs
+            filterset=self.filterset,
+            today=timezone.localdate(),
+            export_query=query.urlencode(),
+            state_labels=dict(PetitionState.choices),
+            **kwargs,
         )
 
 
@@ -88,6 +92,7 @@ class PetitionExportView(RoleRequiredMixin, View):
 
 
 # --- detail ---------------------------------------------------------------------------------------
+
 
 class PetitionObjectMixin(RoleRequiredMixin):
     @cached_property
@@ -123,14 +128,20 @@ class PetitionDetailView(PetitionObjectMixin, DetailView):
             deadlines=deadlines,
             attachments=list(petition.attachments.all()),
             repeats=selectors.petition_repeats(petition, user=user),
-            repeat_of_visible=bool(petition.repeat_of_id) and Petition.objects.visible_to(user).filter(
-                pk=petition.repeat_of_id).exists(),
+            repeat_of_visible=bool(petition.repeat_of_id)
+            and Petition.objects.visible_to(user).filter(pk=petition.repeat_of_id).exists(),
             revealed=revealed,
             can_reveal=can_reveal,
-            can_decide=(petition.state == PetitionState.REGISTERED and user.has_perm("petitions.decide_petition")
-                        and user.township_id == petition.township_id),
-            can_print_notice=(petition.state in DECIDED_STATES and user.has_perm("petitions.decide_petition")
-                              and user.township_id == petition.township_id),
+            can_decide=(
+                petition.state == PetitionState.REGISTERED
+                and user.has_perm("petitions.decide_petition")
+                and user.township_id == petition.township_id
+            ),
+            can_print_notice=(
+                petition.state in DECIDED_STATES
+                and user.has_perm("petitions.decide_petition")
+                and user.township_id == petition.township_id
+            ),
             is_oral=petition.channel in ORAL_CHANNELS,
         )
         if can_reveal:
@@ -162,7 +173,9 @@ class PetitionRevealView(PetitionDetailView):
     def post(self, request, *args, **kwargs):
         try:
             revealed = personal_data_reveal(
-                petition=self.petition, user=request.user, ip_address=client_ip(request),
+                petition=self.petition,
+                user=request.user,
+                ip_address=client_ip(request),
             )
         except ValidationError as error:
             messages.error(request, " ".join(error.messages))
@@ -189,7 +202,9 @@ class AttachmentDownloadView(RoleRequiredMixin, View):
         except FileNotFoundError:
             raise Http404 from None
         response = FileResponse(
-            handle, as_attachment=not inline, filename=attachment.name,
+            handle,
+            as_attachment=not inline,
+            filename=attachment.name,
             content_type=content_type if inline else "application/octet-stream",
         )
         response["X-Content-Type-Options"] = "nosniff"
@@ -198,6 +213,7 @@ class AttachmentDownloadView(RoleRequiredMixin, View):
 
 
 # --- registration ---------------------------------------------------------------------------------
+
 
 class PetitionCreateView(RoleRequiredMixin, TownshipMemberMixin, ServiceFormMixin, FormView):
     """登记信访件 from any channel; `?visit=<id>` starts from a deputy's reception visit
@@ -216,7 +232,8 @@ class PetitionCreateView(RoleRequiredMixin, TownshipMemberMixin, ServiceFormMixi
             return None
         visit = (
             ReceptionVisit.objects.select_related("reception_day__district")
-            .filter(pk=int(visit_id), reception_day__township_id=self.request.user.township_id).first()
+            .filter(pk=int(visit_id), reception_day__township_id=self.request.user.township_id)
+            .first()
         )
         if visit is None:
             raise Http404
@@ -233,9 +250,14 @@ class PetitionCreateView(RoleRequiredMixin, TownshipMemberMixin, ServiceFormMixi
         if self.visit is not None:
             matter = self.visit.matter
             initial.update(
-                channel=Channel.VISIT, received_on=self.visit.reception_day.date, petitioner_name=self.visit.visitor,
-                title=matter.splitlines()[0][:120] if matter else "", request=matter, facts=matter,
-                oral_record=matter, source_deputy=None,
+                channel=Channel.VISIT,
+                received_on=self.visit.reception_day.date,
+                petitioner_name=self.visit.visitor,
+                title=matter.splitlines()[0][:120] if matter else "",
+                request=matter,
+                facts=matter,
+                oral_record=matter,
+                source_deputy=None,
             )
         return initial
 
@@ -246,8 +268,9 @@ class PetitionCreateView(RoleRequiredMixin, TownshipMemberMixin, ServiceFormMixi
         return super().get_context_data(visit=self.visit, oral_channels=[str(c) for c in ORAL_CHANNELS], **kwargs)
 
     def perform(self, form):
-        return petition_intake(township=self.request.user.township, by=self.request.user, visit=self.visit,
-                               **form.service_kwargs())
+        return petition_intake(
+            township=self.request.user.township, by=self.request.user, visit=self.visit, **form.service_kwargs()
+        )
 
     def get_success_url(self):
         petition, _code = self.result
@@ -259,6 +282,7 @@ class PetitionCreateView(RoleRequiredMixin, TownshipMemberMixin, ServiceFormMixi
 
 
 # --- acceptance -----------------------------------------------------------------------------------
+
 
 class PetitionDecideView(PetitionObjectMixin, TownshipMemberMixin, ServiceFormMixin, FormView):
     """受理决定: accept, decline with a reason, or transfer out to the competent body."""
@@ -281,8 +305,9 @@ class PetitionDecideView(PetitionObjectMixin, TownshipMemberMixin, ServiceFormMi
         deadline = next(
             (d for d in selectors.petition_deadlines(self.petition) if d.kind.endswith(".acceptance")), None
         )
-        return super().get_context_data(petition=self.petition, acceptance_deadline=deadline,
-                                        today=timezone.localdate(), **kwargs)
+        return super().get_context_data(
+            petition=self.petition, acceptance_deadline=deadline, today=timezone.localdate(), **kwargs
+        )
 
     def form_valid(self, form):
         try:
@@ -307,6 +332,7 @@ class PetitionDecideView(PetitionObjectMixin, TownshipMemberMixin, ServiceFormMi
 
 
 # --- subjects -------------------------------------------------------------------------------------
+
 
 class SubjectListView(RoleRequiredMixin, ListView):
     permission_required = "petitions.view_subject"

@@ -6,6 +6,7 @@ short-lived token the progress page puts in its rating form; the session is not 
 page shows only the citizen's own petition and, of its timeline, step names and dates: no
 staff names, no internal notes.
 """
+
 from django.conf import settings
 from django.contrib.contenttypes.models import ContentType
 from django.core import signing
@@ -80,7 +81,9 @@ class PublicCreateView(View):
         ip = ratelimit.client_ip(request)
         if ratelimit.is_limited("submit", ip, rate) or ratelimit.is_limited("submit-attempt", ip, attempts):
             return _too_many(
-                request, self.template_name, {"form": PublicPetitionForm()},
+                request,
+                self.template_name,
+                {"form": PublicPetitionForm()},
                 _("提交过于频繁，请在 %(m)s 分钟后再试。如情况紧急，请直接来电或来访。") % {"m": rate.minutes()},
             )
         ratelimit.hit("submit-attempt", ip, attempts)
@@ -96,9 +99,17 @@ class PublicCreateView(View):
             else:
                 ratelimit.hit("submit", ip, rate)
                 # the code is shown on this response only: it is not stored anywhere in clear
-                return _no_store(render(request, "petitions/public/created.html", {
-                    "code": code, "petition": petition, "acceptance_days": settings.PETITION_ACCEPTANCE_DAYS,
-                }))
+                return _no_store(
+                    render(
+                        request,
+                        "petitions/public/created.html",
+                        {
+                            "code": code,
+                            "petition": petition,
+                            "acceptance_days": settings.PETITION_ACCEPTANCE_DAYS,
+                        },
+                    )
+                )
         return _no_store(render(request, self.template_name, {"form": form}, status=200))
 
 
@@ -121,9 +132,11 @@ def public_progress(petition):
     """What the citizen may see of their petition: state, decision, timeline steps (label and
     date only), the reply and its outcome."""
     events = [{"label": e.label, "at": e.at} for e in case_timeline(petition) if e.action not in INTERNAL_ACTIONS]
-    reply = CaseReply.objects.filter(
-        item_type=ContentType.objects.get_for_model(Petition), item_id=petition.pk
-    ).order_by("-round").first()
+    reply = (
+        CaseReply.objects.filter(item_type=ContentType.objects.get_for_model(Petition), item_id=petition.pk)
+        .order_by("-round")
+        .first()
+    )
     outcome = petition.get_outcome_display() if petition.outcome else ""
     if not outcome and reply is not None and reply.result in Outcome.values:
         outcome = Outcome(reply.result).label
@@ -153,7 +166,9 @@ class PublicQueryView(View):
         ip = ratelimit.client_ip(request)
         if ratelimit.is_limited("query-fail", ip, rate):
             return _too_many(
-                request, self.template_name, {"form": PublicQueryForm()},
+                request,
+                self.template_name,
+                {"form": PublicQueryForm()},
                 _("查询失败次数过多，请在 %(m)s 分钟后再试。") % {"m": rate.minutes()},
             )
         form = PublicQueryForm(request.POST)
@@ -185,16 +200,26 @@ class PublicRateView(View):
         form = PublicRatingForm(request.POST)
         petition = petition_from_token(request.POST.get("token", ""))
         if petition is None:
-            return _no_store(render(request, PublicQueryView.template_name, {
-                "form": PublicQueryForm(), "page_error": _("页面已过期，请重新输入查询码和手机号码。"),
-            }, status=400))
+            return _no_store(
+                render(
+                    request,
+                    PublicQueryView.template_name,
+                    {
+                        "form": PublicQueryForm(),
+                        "page_error": _("页面已过期，请重新输入查询码和手机号码。"),
+                    },
+                    status=400,
+                )
+            )
         if not form.is_valid():
             return render_progress(request, petition, rating_form=form)
         try:
             # the same service the office uses: 不满意 needs a reason, the unit handles it again
             petition_rate(
-                petition=petition, satisfaction=form.cleaned_data["satisfaction"],
-                comment=form.cleaned_data["comment"], by=None,
+                petition=petition,
+                satisfaction=form.cleaned_data["satisfaction"],
+                comment=form.cleaned_data["comment"],
+                by=None,
             )
         except ValidationError as error:
             if hasattr(error, "error_dict"):

@@ -5,6 +5,7 @@ visitors go to the login page, other signed-in users get 403. Every figure is re
 `Petition.objects.visible_to(user)`: a township's users see their township only; county-wide
 users see every township, or the one they pick.
 """
+
 from django.db.models import Min
 from django.http import HttpResponse
 from django.urls import reverse
@@ -43,8 +44,13 @@ class StatsScopeMixin(RoleRequiredMixin):
     def form(self):
         user = self.request.user
         first_year = Petition.objects.visible_to(user).aggregate(first=Min("year"))["first"]
-        return StatsPeriodForm(self.request.GET or None, user=user, today=self.today, first_year=first_year,
-                               initial={"year": self.today.year})
+        return StatsPeriodForm(
+            self.request.GET or None,
+            user=user,
+            today=self.today,
+            first_year=first_year,
+            initial={"year": self.today.year},
+        )
 
     @cached_property
     def period(self):
@@ -67,8 +73,9 @@ class StatsScopeMixin(RoleRequiredMixin):
     def scope_label(self):
         if self.township is not None:
             return self.township.name
-        county = (Township.objects.visible_to(self.request.user).exclude(county="")
-                  .values_list("county", flat=True).first())
+        county = (
+            Township.objects.visible_to(self.request.user).exclude(county="").values_list("county", flat=True).first()
+        )
         return county or _("全县")
 
     @property
@@ -76,16 +83,20 @@ class StatsScopeMixin(RoleRequiredMixin):
         return self.request.user.is_county_wide and self.township is None
 
     def stats(self):
-        return stats_service.petition_stats(self.petitions, self.period, today=self.today,
-                                            several_townships=self.several_townships)
+        return stats_service.petition_stats(
+            self.petitions, self.period, today=self.today, several_townships=self.several_townships
+        )
 
 
 def chart_data(stats):
     """The trend chart's series: received per month and the four rates (per cent, null when
     there is nothing to divide by)."""
+
     def percents(rate_name):
-        return [None if getattr(row, rate_name).percent is None else float(getattr(row, rate_name).percent)
-                for row in stats.by_month]
+        return [
+            None if getattr(row, rate_name).percent is None else float(getattr(row, rate_name).percent)
+            for row in stats.by_month
+        ]
 
     return {
         "months": [f"{row.key.year}-{row.key.month:02d}" for row in stats.by_month],
@@ -117,10 +128,18 @@ class PetitionStatsView(StatsScopeMixin, TemplateView):
         report_year, report_month = report_default_month(self.period, self.today)
         query = self.request.GET.urlencode()
         return super().get_context_data(
-            form=self.form, stats=stats, period=self.period, township=self.township, scope_label=self.scope_label,
-            chart_data=chart_data(stats), definitions=stats_service.DEFINITIONS, today=self.today,
+            form=self.form,
+            stats=stats,
+            period=self.period,
+            township=self.township,
+            scope_label=self.scope_label,
+            chart_data=chart_data(stats),
+            definitions=stats_service.DEFINITIONS,
+            today=self.today,
             export_url=reverse("petitions:stats_export") + (f"?{query}" if query else ""),
-            report=REPORT, report_year=report_year, report_month=report_month,
+            report=REPORT,
+            report_year=report_year,
+            report_month=report_month,
             report_years=[y for y, _label in self.form.fields["year"].choices],
             report_months=range(1, 13),
             **kwargs,
@@ -164,5 +183,10 @@ def overdue_card(user):
     if not _for_office(user):
         return None
     count = stats_service.overdue_count(Petition.objects.visible_to(user), timezone.localdate())
-    return Card(title=gettext_lazy("信访逾期"), value=count, url=f"{reverse('petitions:petition_list')}?overdue=on",
-                tone="danger" if count else "secondary", icon="bi-exclamation-octagon")
+    return Card(
+        title=gettext_lazy("信访逾期"),
+        value=count,
+        url=f"{reverse('petitions:petition_list')}?overdue=on",
+        tone="danger" if count else "secondary",
+        icon="bi-exclamation-octagon",
+    )

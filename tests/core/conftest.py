@@ -6,6 +6,7 @@ It is started once per session (per xdist process) and stopped before the test d
 dropped. Tests that use it are marked `real_worker` and `django_db(transaction=True)`, so
 their data is committed and visible to the worker.
 """
+
 import ast
 import os
 import re
@@ -38,6 +39,7 @@ def wait_until(predicate, *, timeout, interval=0.05, message="condition"):
 
 # --- role groups --------------------------------------------------------------------------------
 
+
 def ensure_role_groups():
     """(Re)create the role groups of migration 0002. A transactional test ends with a flush,
     which empties auth_group; post_migrate recreates permissions, not groups."""
@@ -61,6 +63,7 @@ def role_groups(transactional_db):
 
 
 # --- the real Celery worker ---------------------------------------------------------------------
+
 
 def _database_url(settings_dict):
     user = quote(settings_dict.get("USER") or "", safe="")
@@ -97,11 +100,28 @@ class CeleryWorker:
         with open(self.log_path, "wb") as log:
             self.process = subprocess.Popen(
                 [
-                    str(CELERY_BIN), "-A", "congress_office", "worker", "-Q", self.queue, "-c", "2",
-                    "--pool", "prefork", "-l", "info", "-n", self.nodename,
-                    "--without-gossip", "--without-mingle",
+                    str(CELERY_BIN),
+                    "-A",
+                    "congress_office",
+                    "worker",
+                    "-Q",
+                    self.queue,
+                    "-c",
+                    "2",
+                    "--pool",
+                    "prefork",
+                    "-l",
+                    "info",
+                    "-n",
+                    self.nodename,
+                    "--without-gossip",
+                    "--without-mingle",
                 ],
-                cwd=ROOT, env=self.env, stdout=log, stderr=subprocess.STDOUT, start_new_session=True,
+                cwd=ROOT,
+                env=self.env,
+                stdout=log,
+                stderr=subprocess.STDOUT,
+                start_new_session=True,
             )
         deadline = time.monotonic() + WORKER_START_TIMEOUT
         while time.monotonic() < deadline:
@@ -233,6 +253,7 @@ class CeleryWorker:
 
     def wait_for_task(self, task_id, timeout=60):
         """Wait until the worker logs the task as succeeded; return its result."""
+
         def done():
             if not self.is_running():
                 pytest.fail(f"the worker died while running {task_id}:\n{self.log_tail()}")

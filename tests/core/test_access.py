@@ -6,6 +6,7 @@ congress_office/roles.py CORE_ROLE_PERMISSIONS kept by hand: changing a role's p
 there without changing this table fails `test_role_table_mirrors_roles_py`, and the
 matrix then shows what the change opens or closes.
 """
+
 import re
 from dataclasses import dataclass
 from datetime import date
@@ -25,29 +26,61 @@ from tests.factories import UnitFactory, make_deadline
 # A copy of congress_office/roles.py CORE_ROLE_PERMISSIONS (not an import: see the module docstring).
 ROLE_PERMISSIONS = {
     Role.CLERK: {
-        "core.view_township", "core.view_unit", "core.add_unit", "core.change_unit",
-        "core.view_deadline", "core.add_deadline", "core.change_deadline", "core.meet_deadline",
-        "core.view_holiday", "core.view_audit",
+        "core.view_township",
+        "core.view_unit",
+        "core.add_unit",
+        "core.change_unit",
+        "core.view_deadline",
+        "core.add_deadline",
+        "core.change_deadline",
+        "core.meet_deadline",
+        "core.view_holiday",
+        "core.view_audit",
     },
     Role.CHAIR: {
-        "core.view_township", "core.view_unit", "core.view_deadline", "core.extend_deadline",
-        "core.approve_extension", "core.meet_deadline", "core.view_holiday", "core.view_audit",
+        "core.view_township",
+        "core.view_unit",
+        "core.view_deadline",
+        "core.extend_deadline",
+        "core.approve_extension",
+        "core.meet_deadline",
+        "core.view_holiday",
+        "core.view_audit",
         "core.view_dashboard",
     },
     Role.DEPUTY: {"core.view_deadline"},
     Role.UNIT_HANDLER: {"core.view_deadline", "core.meet_deadline"},
     Role.AUDITOR: {
-        "core.view_township", "core.view_unit", "core.view_deadline", "core.view_holiday", "core.view_audit",
+        "core.view_township",
+        "core.view_unit",
+        "core.view_deadline",
+        "core.view_holiday",
+        "core.view_audit",
     },
     Role.COUNTY: {
-        "core.view_township", "core.view_unit", "core.view_deadline", "core.view_dashboard", "core.view_holiday",
+        "core.view_township",
+        "core.view_unit",
+        "core.view_deadline",
+        "core.view_dashboard",
+        "core.view_holiday",
     },
     Role.ADMIN: {
-        "core.view_township", "core.add_township", "core.change_township",
-        "core.view_unit", "core.add_unit", "core.change_unit",
-        "core.view_user", "core.add_user", "core.change_user",
-        "core.view_holiday", "core.add_holiday", "core.change_holiday", "core.delete_holiday",
-        "core.view_deadline", "core.view_audit", "core.view_dashboard",
+        "core.view_township",
+        "core.add_township",
+        "core.change_township",
+        "core.view_unit",
+        "core.add_unit",
+        "core.change_unit",
+        "core.view_user",
+        "core.add_user",
+        "core.change_user",
+        "core.view_holiday",
+        "core.add_holiday",
+        "core.change_holiday",
+        "core.delete_holiday",
+        "core.view_deadline",
+        "core.view_audit",
+        "core.view_dashboard",
     },
 }
 COUNTY_WIDE = {Role.COUNTY, Role.ADMIN}
@@ -115,8 +148,13 @@ def world(users, township, unit, other_township, other_unit, make_user):
     deadline = make_deadline(township=township, title="青山镇督办事项", unit=unit, user=users[Role.DEPUTY])
     other_deadline = make_deadline(township=other_township, title="白水乡督办事项", unit=other_unit)
     return SimpleNamespace(
-        township=township, unit=unit, deadline=deadline, users=users,
-        other_township=other_township, other_unit=other_unit, other_deadline=other_deadline,
+        township=township,
+        unit=unit,
+        deadline=deadline,
+        users=users,
+        other_township=other_township,
+        other_unit=other_unit,
+        other_deadline=other_deadline,
         holiday=Holiday.objects.create(date=date(2027, 1, 1), name="元旦"),
         no_role=make_user(None, township, username="norole"),
     )
@@ -129,8 +167,14 @@ def make_notification(user, world):
 
 
 def make_pdfjob(user):
-    job = PdfJob.objects.create(owner=user, township_id=user.township_id, report="core.deadline_overview",
-                                title="期限事项办理情况表", status=PdfJobStatus.DONE, progress=100)
+    job = PdfJob.objects.create(
+        owner=user,
+        township_id=user.township_id,
+        report="core.deadline_overview",
+        title="期限事项办理情况表",
+        status=PdfJobStatus.DONE,
+        progress=100,
+    )
     job.file.save("overview.pdf", ContentFile(b"%PDF-1.4\n%%EOF\n"))
     return job
 
@@ -267,8 +311,12 @@ FOREIGN = [
 def test_other_township_records_are_404(client, world, make_user, name, method, role):
     """A user of 白水乡 holding the right role gets 404 for 青山镇's deadline and unit, and
     nothing changes."""
-    outsider = make_user(role, world.other_township, username=f"bs_{role.value}",
-                         unit=world.other_unit if role == Role.UNIT_HANDLER else None)
+    outsider = make_user(
+        role,
+        world.other_township,
+        username=f"bs_{role.value}",
+        unit=world.other_unit if role == Role.UNIT_HANDLER else None,
+    )
     client.force_login(outsider)
     target = world.deadline if "deadline" in name else world.unit
     data = {"reason": "x", "extra": 5, "name": "改名", "kind": "office"} if method == "post" else None
@@ -312,6 +360,7 @@ def test_unfinished_pdf_job_cannot_be_downloaded(client, world):
 
 
 # --- who sees which deadlines ------------------------------------------------------------------
+
 
 def list_titles(client):
     html = client.get(reverse("core:deadline_list")).content.decode()
@@ -394,6 +443,7 @@ def test_admin_reaches_django_admin_and_holiday_editing(client, world):
 
 # --- navigation --------------------------------------------------------------------------------
 
+
 def nav_entries(client):
     html = client.get(reverse("core:home")).content.decode()
     menu = re.search(r'<ul class="navbar-nav me-auto[^"]*">(.*?)</ul>', html, re.S).group(1)
@@ -402,8 +452,11 @@ def nav_entries(client):
 
 # The core's menu entries per role (domain apps add their own; those are checked generically).
 CORE_NAV_URLS = {
-    "首页": "core:home", "期限督办": "core:deadline_list", "承办单位": "core:unit_list",
-    "节假日": "core:holiday_list", "系统管理": "admin:index",
+    "首页": "core:home",
+    "期限督办": "core:deadline_list",
+    "承办单位": "core:unit_list",
+    "节假日": "core:holiday_list",
+    "系统管理": "admin:index",
 }
 CORE_NAV = {
     Role.CLERK: ["首页", "期限督办", "承办单位", "节假日"],

@@ -1,5 +1,6 @@
 """Signing in and out, the first-login password change, and the lockout after repeated
 failed logins (django-axes, which only sees real POSTs to the login page)."""
+
 from datetime import timedelta
 
 import pytest
@@ -79,6 +80,7 @@ def test_inactive_user_cannot_sign_in(client, clerk):
 
 # --- first login: the password must be changed -------------------------------------------------
 
+
 @pytest.fixture
 def newcomer(make_user, township, unit):
     """A clerk whose password was set by an administrator."""
@@ -118,17 +120,28 @@ def test_changing_the_password_lifts_the_requirement(client, newcomer):
     """A wrong old password changes nothing; the right one sets the new password, clears the
     flag, keeps the user signed in and opens every page; the new password then signs in."""
     login(client, "newclerk", PASSWORD)
-    response = client.post(reverse("password_change"), {
-        "old_password": "not-my-password", "new_password1": NEW_PASSWORD, "new_password2": NEW_PASSWORD,
-    })
+    response = client.post(
+        reverse("password_change"),
+        {
+            "old_password": "not-my-password",
+            "new_password1": NEW_PASSWORD,
+            "new_password2": NEW_PASSWORD,
+        },
+    )
     assert response.status_code == 200
     assert "你的旧密码不正确" in response.content.decode()
     newcomer.refresh_from_db()
     assert newcomer.must_change_password is True
 
-    response = client.post(reverse("password_change"), {
-        "old_password": PASSWORD, "new_password1": NEW_PASSWORD, "new_password2": NEW_PASSWORD,
-    }, follow=True)
+    response = client.post(
+        reverse("password_change"),
+        {
+            "old_password": PASSWORD,
+            "new_password1": NEW_PASSWORD,
+            "new_password2": NEW_PASSWORD,
+        },
+        follow=True,
+    )
     assert response.redirect_chain == [(reverse("core:home"), 302)]
     assert "密码已修改。" in response.content.decode()
     newcomer.refresh_from_db()
@@ -144,9 +157,14 @@ def test_changing_the_password_lifts_the_requirement(client, newcomer):
 def test_a_weak_new_password_is_refused(client, newcomer):
     """The password validators apply (Chinese messages); the flag stays."""
     login(client, "newclerk", PASSWORD)
-    response = client.post(reverse("password_change"), {
-        "old_password": PASSWORD, "new_password1": "12345678", "new_password2": "12345678",
-    })
+    response = client.post(
+        reverse("password_change"),
+        {
+            "old_password": PASSWORD,
+            "new_password1": "12345678",
+            "new_password2": "12345678",
+        },
+    )
     assert response.status_code == 200
     assert "这个密码太常见了。" in response.content.decode()
     newcomer.refresh_from_db()
@@ -154,6 +172,7 @@ def test_a_weak_new_password_is_refused(client, newcomer):
 
 
 # --- lockout ------------------------------------------------------------------------------------
+
 
 def test_lockout_after_five_failed_logins(client, clerk, chair):
     """Five wrong passwords lock the account: the fifth already answers with the Chinese
@@ -205,6 +224,7 @@ def test_lockout_page_states_the_configured_cool_off(client, clerk, settings):
 
 
 # --- logout ---------------------------------------------------------------------------------------
+
 
 def test_logout_is_post_only(client, clerk):
     """GET /accounts/logout/ is refused (405) and leaves the user signed in; POST signs out

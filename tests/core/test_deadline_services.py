@@ -1,4 +1,5 @@
 """The deadline services: deadline_open, deadline_extend, deadline_meet (congress_office.services.deadlines)."""
+
 from datetime import date
 
 import pytest
@@ -31,23 +32,28 @@ def deadline(township, unit, deputy):
 
 def open_(township, **kwargs):
     defaults = dict(
-        township=township, kind="core.general", title="督办事项", start_date=date(2026, 11, 2),
-        rule=DeadlineRule.CALENDAR_DAYS, limit=15,
+        township=township,
+        kind="core.general",
+        title="督办事项",
+        start_date=date(2026, 11, 2),
+        rule=DeadlineRule.CALENDAR_DAYS,
+        limit=15,
     )
     return deadline_open(**{**defaults, **kwargs})
 
 
 # --- deadline_open ----------------------------------------------------------------------------
 
+
 @pytest.mark.parametrize(
     ("start", "rule", "limit", "due"),
     [
         (date(2026, 9, 16), DeadlineRule.CALENDAR_DAYS, 15, date(2026, 10, 8)),  # 1 Oct → 8 Oct
         (date(2026, 11, 2), DeadlineRule.CALENDAR_DAYS, 15, date(2026, 11, 17)),
-        (date(2026, 9, 29), DeadlineRule.WORKING_DAYS, 5, date(2026, 10, 12)),   # 30 Sep, 8, 9, 10 (调休), 12 Oct
-        (date(2026, 2, 13), DeadlineRule.WORKING_DAYS, 2, date(2026, 2, 24)),    # 14 Feb (调休), 24 Feb
-        (date(2026, 11, 30), DeadlineRule.MONTHS, 3, date(2027, 3, 1)),          # Sun 28 Feb 2027 → Mon 1 Mar
-        (date(2026, 8, 15), DeadlineRule.MONTHS, 6, date(2027, 2, 15)),          # a Monday in the fallback year
+        (date(2026, 9, 29), DeadlineRule.WORKING_DAYS, 5, date(2026, 10, 12)),  # 30 Sep, 8, 9, 10 (调休), 12 Oct
+        (date(2026, 2, 13), DeadlineRule.WORKING_DAYS, 2, date(2026, 2, 24)),  # 14 Feb (调休), 24 Feb
+        (date(2026, 11, 30), DeadlineRule.MONTHS, 3, date(2027, 3, 1)),  # Sun 28 Feb 2027 → Mon 1 Mar
+        (date(2026, 8, 15), DeadlineRule.MONTHS, 6, date(2027, 2, 15)),  # a Monday in the fallback year
     ],
 )
 def test_open_computes_the_due_date_per_rule(township, clerk, start, rule, limit, due):
@@ -111,6 +117,7 @@ def test_open_refuses_a_zero_limit(township):
 
 
 # --- deadline_extend --------------------------------------------------------------------------
+
 
 @pytest.mark.parametrize("reason", ["", "   \n"])
 def test_extend_requires_a_reason(deadline, chair, clerk, reason):
@@ -256,6 +263,7 @@ def test_extend_by_a_superuser(deadline, clerk):
 
 # --- deadline_meet ----------------------------------------------------------------------------
 
+
 def test_meet_marks_the_deadline_met_once(deadline, handler):
     """Meeting sets state met and the time; meeting again is refused with a Chinese message."""
     deadline_meet(deadline=deadline, by=handler)
@@ -280,6 +288,7 @@ def test_meet_an_overdue_or_extended_deadline(deadline, chair, clerk):
 
 
 # --- history ----------------------------------------------------------------------------------
+
 
 def test_history_records_the_acting_user(township, unit, clerk, chair, handler):
     """simple_history keeps one record per change, attributed to the user who acted (outside a

@@ -1,5 +1,6 @@
 """The PDF service: Chinese text rendered by WeasyPrint with CJK fonts embedded, font families
 taken from settings, and the PDF job flow (start → progress page → download) in eager mode."""
+
 import io
 import re
 import shutil
@@ -110,7 +111,8 @@ def save_artifact(name, data):
     if shutil.which("pdftoppm"):
         subprocess.run(
             ["pdftoppm", "-png", "-r", "60", "-f", "1", "-l", "1", "-singlefile", str(path), str(ARTIFACTS / name)],
-            check=True, timeout=60,
+            check=True,
+            timeout=60,
         )
     return path
 
@@ -175,8 +177,14 @@ def test_font_names_from_settings_stay_inside_their_css_quotes(settings, paragra
 
 @pytest.fixture
 def deadlines(township, unit):
-    make_deadline(township=township, unit=unit, title="村道硬化工程进度督办", start=date(2026, 3, 2),
-                  rule=DeadlineRule.WORKING_DAYS, limit=10)
+    make_deadline(
+        township=township,
+        unit=unit,
+        title="村道硬化工程进度督办",
+        start=date(2026, 3, 2),
+        rule=DeadlineRule.WORKING_DAYS,
+        limit=10,
+    )
     late = make_deadline(township=township, unit=unit, title="饮水安全问题答复", start=date(2026, 1, 5))
     Deadline.objects.filter(pk=late.pk).update(state=DeadlineState.OVERDUE)
 
@@ -294,10 +302,12 @@ def _broken_context(job, progress):
     raise RuntimeError("connection to server at 10.0.0.5 failed: secret internals")
 
 
-def test_a_failing_report_ends_failed_with_a_chinese_message(client, clerk, register_report,
-                                                            django_capture_on_commit_callbacks):
-    register_report("tests.broken", PdfReport(title="测试报表", template="pdf/sample.html",
-                                              build_context=_broken_context))
+def test_a_failing_report_ends_failed_with_a_chinese_message(
+    client, clerk, register_report, django_capture_on_commit_callbacks
+):
+    register_report(
+        "tests.broken", PdfReport(title="测试报表", template="pdf/sample.html", build_context=_broken_context)
+    )
     client.force_login(clerk)
 
     response = start_job(client, django_capture_on_commit_callbacks, report="tests.broken")
@@ -316,9 +326,15 @@ def test_a_failing_report_ends_failed_with_a_chinese_message(client, clerk, regi
 
 
 def test_a_report_the_user_may_not_run_is_403(client, clerk, register_report):
-    register_report("tests.restricted", PdfReport(title="受限报表", template="pdf/sample.html",
-                                                  build_context=lambda job, progress: {},
-                                                  permission="core.delete_holiday"))
+    register_report(
+        "tests.restricted",
+        PdfReport(
+            title="受限报表",
+            template="pdf/sample.html",
+            build_context=lambda job, progress: {},
+            permission="core.delete_holiday",
+        ),
+    )
     client.force_login(clerk)
 
     assert client.post(reverse("core:pdfjob_start", args=["tests.restricted"])).status_code == 403
@@ -340,8 +356,15 @@ def test_a_job_delivered_twice_is_rendered_once(client, clerk, django_capture_on
 def test_a_job_whose_worker_died_is_taken_up_by_the_redelivered_task_only(clerk):
     """A job left "running" by a dead worker is resumed when the same task is delivered again
     (acks_late); a different task leaves it alone."""
-    job = PdfJob.objects.create(owner=clerk, township=clerk.township, report="core.deadline_overview",
-                                title="期限事项办理情况表", status=PdfJobStatus.RUNNING, progress=40, task_id="task-1")
+    job = PdfJob.objects.create(
+        owner=clerk,
+        township=clerk.township,
+        report="core.deadline_overview",
+        title="期限事项办理情况表",
+        status=PdfJobStatus.RUNNING,
+        progress=40,
+        task_id="task-1",
+    )
 
     assert pdf_job_run(job_id=job.pk, task_id="task-2") is None
     job.refresh_from_db()

@@ -5,6 +5,7 @@ must be identical, and stay under an absolute ceiling (so a new per-request quer
 here too). The rows differ in every relation the pages display (unit, responsible user,
 township), so a missing select_related / annotation is an N+1 and fails.
 """
+
 import itertools
 from datetime import timedelta
 
@@ -47,12 +48,22 @@ def add_rows(n, *, townships, readers):
         rows = []
         for i, unit, deputy in zip(serials, units, deputies, strict=True):
             for state, due in ((DeadlineState.OPEN, today + timedelta(days=i % 9)), (DeadlineState.MET, today)):
-                rows.append(Deadline(
-                    township=township, kind="core.general", title=f"事项{i}{state}", responsible_unit=unit,
-                    responsible_user=deputy if state == DeadlineState.OPEN else None, start_date=today,
-                    rule=DeadlineRule.CALENDAR_DAYS, limit=15, original_due_date=due, due_date=due, state=state,
-                    met_at=timezone.now() if state == DeadlineState.MET else None,
-                ))
+                rows.append(
+                    Deadline(
+                        township=township,
+                        kind="core.general",
+                        title=f"事项{i}{state}",
+                        responsible_unit=unit,
+                        responsible_user=deputy if state == DeadlineState.OPEN else None,
+                        start_date=today,
+                        rule=DeadlineRule.CALENDAR_DAYS,
+                        limit=15,
+                        original_due_date=due,
+                        due_date=due,
+                        state=state,
+                        met_at=timezone.now() if state == DeadlineState.MET else None,
+                    )
+                )
         Deadline.objects.bulk_create(rows)
     for reader in readers:
         Notification.objects.bulk_create(
@@ -73,7 +84,14 @@ PAGES = ["core:deadline_list", "core:unit_list", "core:notification_list", "core
 @pytest.mark.parametrize("name", PAGES)
 @pytest.mark.parametrize("role", [Role.CLERK, Role.CHAIR, Role.COUNTY], ids=lambda r: r.value)
 def test_query_count_does_not_grow_with_rows(
-    client, users, township, other_township, role, name, django_assert_num_queries, django_assert_max_num_queries,
+    client,
+    users,
+    township,
+    other_township,
+    role,
+    name,
+    django_assert_num_queries,
+    django_assert_max_num_queries,
 ):
     """Rendering with 5N rows takes exactly the queries of N rows, and at most CEILING[name]."""
     user = users[role]
@@ -101,7 +119,11 @@ def rows_shown(name, response):
 
 
 def test_deadline_list_of_a_county_user_shows_townships_without_extra_queries(
-    client, users, township, other_township, django_assert_max_num_queries,
+    client,
+    users,
+    township,
+    other_township,
+    django_assert_max_num_queries,
 ):
     """The county's deadline list has the township column; the township comes with each row."""
     add_rows(2 * N, townships=[township, other_township], readers=[])

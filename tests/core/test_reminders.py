@@ -1,5 +1,6 @@
 """Reminders: the stage a deadline is in, the daily scan, who is told, e-mail after commit,
 and exactly-once delivery when scans run concurrently on PostgreSQL."""
+
 import threading
 from collections import Counter
 from datetime import date, timedelta
@@ -66,6 +67,7 @@ def stages(deadline):
 
 # --- reminder_stage ----------------------------------------------------------------------------
 
+
 @pytest.mark.django_db
 @pytest.mark.parametrize(
     ("today", "days_left", "expected"),
@@ -115,7 +117,9 @@ def test_reminder_stage_follows_the_configured_days(settings):
     """DEADLINE_REMINDER_DAYS_BEFORE=[5, 2] gives stages before:5 and before:2 only."""
     settings.DEADLINE_REMINDER_DAYS_BEFORE = [5, 2]
     today, cal = date(2026, 11, 16), WorkCalendar()
-    got = {n: base(reminder_stage(Deadline(due_date=today + timedelta(days=n)), today, cal)) for n in (7, 6, 5, 3, 2, 0)}
+    got = {
+        n: base(reminder_stage(Deadline(due_date=today + timedelta(days=n)), today, cal)) for n in (7, 6, 5, 3, 2, 0)
+    }
     assert got == {7: None, 6: None, 5: "before:5", 3: "before:5", 2: "before:2", 0: "before:2"}
 
 
@@ -133,27 +137,28 @@ def test_reminder_stage_honours_the_holiday_table():
 
 # --- the daily scan ----------------------------------------------------------------------------
 
+
 @pytest.mark.django_db
 def test_scan_sends_each_stage_once_over_the_life_of_a_deadline(deadline, team):
     """Day by day: 7, 3 and 1 days before (3 days before falls on a Saturday: sent anyway), then
     overdue on each working day (escalated, chairs told), never twice, never on rest days."""
     assert deadline.due_date == DUE
     plan = [
-        (date(2026, 11, 5), None),            # 12 days left
-        (date(2026, 11, 9), None),            # 8 days left
+        (date(2026, 11, 5), None),  # 12 days left
+        (date(2026, 11, 9), None),  # 8 days left
         (date(2026, 11, 10), "before:7"),
-        (date(2026, 11, 10), None),           # the same day again
-        (date(2026, 11, 11), None),           # still stage before:7
-        (date(2026, 11, 14), "before:3"),     # Saturday
-        (date(2026, 11, 15), None),           # 2 days left: still before:3
+        (date(2026, 11, 10), None),  # the same day again
+        (date(2026, 11, 11), None),  # still stage before:7
+        (date(2026, 11, 14), "before:3"),  # Saturday
+        (date(2026, 11, 15), None),  # 2 days left: still before:3
         (date(2026, 11, 16), "before:1"),
-        (date(2026, 11, 17), None),           # due today: before:1 was sent
+        (date(2026, 11, 17), None),  # due today: before:1 was sent
         (date(2026, 11, 18), "overdue:2026-11-18"),
         (date(2026, 11, 18), None),
         (date(2026, 11, 19), "overdue:2026-11-19"),
         (date(2026, 11, 20), "overdue:2026-11-20"),
-        (date(2026, 11, 21), None),           # Saturday
-        (date(2026, 11, 22), None),           # Sunday
+        (date(2026, 11, 21), None),  # Saturday
+        (date(2026, 11, 22), None),  # Sunday
         (date(2026, 11, 23), "overdue:2026-11-23"),
     ]
     expected_stages = []
@@ -186,8 +191,9 @@ def test_scan_marks_overdue_once(township, unit, team):
     """Pending deadlines past their due date become overdue (counted once); met and future ones do not."""
     make_deadline(township=township, title="逾期事项", unit=unit)  # due 17 Nov
     extended = make_deadline(township=township, title="延期事项", start=date(2026, 10, 26), unit=unit)  # due 10 Nov
-    deadline_extend(deadline=extended, reason="情况复杂", approver=team["chair"], by=team["clerk"],
-                    new_due_date=date(2026, 11, 16))
+    deadline_extend(
+        deadline=extended, reason="情况复杂", approver=team["chair"], by=team["clerk"], new_due_date=date(2026, 11, 16)
+    )
     met = make_deadline(township=township, title="已办结事项", unit=unit)
     deadline_meet(deadline=met, by=team["clerk"])
     future = make_deadline(township=township, title="未到期事项", start=date(2026, 11, 20), unit=unit)
@@ -197,8 +203,10 @@ def test_scan_marks_overdue_once(township, unit, team):
     assert first.scanned == 2  # met and far-future deadlines are not even looked at
     states = dict(Deadline.objects.values_list("title", "state"))
     assert states == {
-        "逾期事项": DeadlineState.OVERDUE, "延期事项": DeadlineState.OVERDUE,
-        "已办结事项": DeadlineState.MET, "未到期事项": DeadlineState.OPEN,
+        "逾期事项": DeadlineState.OVERDUE,
+        "延期事项": DeadlineState.OVERDUE,
+        "已办结事项": DeadlineState.MET,
+        "未到期事项": DeadlineState.OPEN,
     }
     second = deadlines_scan(today=date(2026, 11, 19))
     assert second.marked_overdue == 0
@@ -325,8 +333,12 @@ def test_concurrent_scans_remind_exactly_once(township, unit, make_user):
     for n in range(24):
         days_left = [7, 3, 1, -4][n % 4]
         deadline = make_deadline(
-            township=township, title=f"并发事项{n:02d}", start=today - timedelta(days=20),
-            rule=DeadlineRule.CALENDAR_DAYS, limit=20 + days_left, unit=unit,
+            township=township,
+            title=f"并发事项{n:02d}",
+            start=today - timedelta(days=20),
+            rule=DeadlineRule.CALENDAR_DAYS,
+            limit=20 + days_left,
+            unit=unit,
         )
         assert deadline.due_date == today + timedelta(days=days_left)
         expected[deadline.pk] = "overdue:2026-11-16" if days_left < 0 else f"before:{days_left}"
@@ -376,8 +388,13 @@ def test_an_extended_deadline_is_reminded_again_before_its_new_due_date(deadline
     """Stages name the due date: after an extension the 7/3/1-day reminders run again for the
     new date, and the ones already sent for the old date stay as they were."""
     deadlines_scan(today=date(2026, 11, 10))  # before:7 for 17 Nov
-    deadline_extend(deadline=deadline, reason="需补充材料", approver=team["chair"], by=team["clerk"],
-                    new_due_date=date(2026, 11, 27))
+    deadline_extend(
+        deadline=deadline,
+        reason="需补充材料",
+        approver=team["chair"],
+        by=team["clerk"],
+        new_due_date=date(2026, 11, 27),
+    )
     deadlines_scan(today=date(2026, 11, 20))  # 7 days before the new date
     sent = list(Reminder.objects.filter(deadline=deadline).order_by("pk").values_list("stage", flat=True))
     assert sent == ["before:7:2026-11-17", "before:7:2026-11-27"]

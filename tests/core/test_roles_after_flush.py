@@ -1,5 +1,6 @@
 """The role groups survive a transactional test's flush (post_migrate restores them), so a test
 that runs after one still gets users with permissions."""
+
 import pytest
 from django.contrib.auth.models import Group
 

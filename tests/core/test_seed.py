@@ -7,8 +7,11 @@ from congress_office.roles import Role
 
 def counts():
     return {
-        "townships": Township.objects.count(), "units": Unit.objects.count(), "users": User.objects.count(),
-        "deadlines": Deadline.objects.count(), "reminders": Reminder.objects.count(),
+        "townships": Township.objects.count(),
+        "units": Unit.objects.count(),
+        "users": User.objects.count(),
+        "deadlines": Deadline.objects.count(),
+        "reminders": Reminder.objects.count(),
     }
 
 

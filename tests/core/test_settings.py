@@ -1,4 +1,5 @@
 """Settings come from the environment; production refuses to start without its secrets."""
+
 import json
 import os
 import subprocess
@@ -11,8 +12,19 @@ ROOT = Path(__file__).resolve().parents[2]
 
 
 def run_python(code, **env):
-    clean = {k: v for k, v in os.environ.items() if k not in {
-        "DATABASE_URL", "REDIS_URL", "SECRET_KEY", "ALLOWED_HOSTS", "FIELD_ENCRYPTION_KEYS", "PERSONAL_DATA_HASH_KEY"}}
+    clean = {
+        k: v
+        for k, v in os.environ.items()
+        if k
+        not in {
+            "DATABASE_URL",
+            "REDIS_URL",
+            "SECRET_KEY",
+            "ALLOWED_HOSTS",
+            "FIELD_ENCRYPTION_KEYS",
+            "PERSONAL_DATA_HASH_KEY",
+        }
+    }
     clean.update(env)
     return subprocess.run([sys.executable, "-c", code], cwd=ROOT, env=clean, capture_output=True, text=True, timeout=60)
 
@@ -40,8 +52,10 @@ def test_embedded_defaults_without_database_or_redis_url():
 def test_services_from_the_environment():
     """DATABASE_URL selects PostgreSQL; REDIS_URL makes Redis the broker and the cache."""
     result = run_python(
-        SHOW, DJANGO_SETTINGS_MODULE="congress_office.settings.local",
-        DATABASE_URL="postgresql://u:p@db.internal:5432/office", REDIS_URL="redis://cache.internal:6379/3",
+        SHOW,
+        DJANGO_SETTINGS_MODULE="congress_office.settings.local",
+        DATABASE_URL="postgresql://u:p@db.internal:5432/office",
+        REDIS_URL="redis://cache.internal:6379/3",
     )
     assert result.returncode == 0, result.stderr
     shown = json.loads(result.stdout.strip().splitlines()[-1])
@@ -56,12 +70,14 @@ def test_services_from_the_environment():
 def test_production_refuses_to_start_without_its_secrets(missing):
     """SECRET_KEY and the personal-data keys have no default in production."""
     secrets = {
-        "SECRET_KEY": "s" * 60, "FIELD_ENCRYPTION_KEYS": "kK1tUeWbV2y6h0ZqXo7bM0rS3q9pWl4fE8gC5dJ2aY0=",
+        "SECRET_KEY": "s" * 60,
+        "FIELD_ENCRYPTION_KEYS": "kK1tUeWbV2y6h0ZqXo7bM0rS3q9pWl4fE8gC5dJ2aY0=",
         "PERSONAL_DATA_HASH_KEY": "h" * 40,
     }
     del secrets[missing]
-    result = run_python(SHOW, DJANGO_SETTINGS_MODULE="congress_office.settings.production", ALLOWED_HOSTS="x.example",
-                        **secrets)
+    result = run_python(
+        SHOW, DJANGO_SETTINGS_MODULE="congress_office.settings.production", ALLOWED_HOSTS="x.example", **secrets
+    )
     assert result.returncode != 0
     assert missing in result.stderr
 
@@ -78,7 +94,11 @@ def test_check_deploy_is_clean_in_production_settings():
     )
     result = subprocess.run(
         [sys.executable, "manage.py", "check", "--deploy", "--fail-level", "WARNING"],
-        cwd=ROOT, env=env, capture_output=True, text=True, timeout=120,
+        cwd=ROOT,
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=120,
     )
     assert result.returncode == 0, result.stdout + result.stderr
     assert "no issues" in result.stdout
@@ -91,7 +111,16 @@ def test_no_asset_is_loaded_from_an_external_host(path):
     for file in (ROOT / path).rglob("*"):
         if file.suffix in {".html", ".css", ".js"}:
             text = file.read_text(encoding="utf-8")
-            for marker in ('src="http', "src='http", 'href="http', "href='http", 'src="//', 'href="//', "url(http", "@import url("):
+            for marker in (
+                'src="http',
+                "src='http",
+                'href="http',
+                "href='http",
+                'src="//',
+                'href="//',
+                "url(http",
+                "@import url(",
+            ):
                 if marker in text:
                     offenders.append(f"{file.relative_to(ROOT)}: {marker}")
     assert offenders == []

@@ -1,5 +1,6 @@
 """The platform's pages through the test client: deadlines, units, holidays, notifications,
 record history, home pages, language switch, local-only assets and the health check."""
+
 import html
 import json
 import re
@@ -45,6 +46,7 @@ def badge(response):
 
 # --- deadlines --------------------------------------------------------------------------------
 
+
 @pytest.mark.parametrize(
     ("start", "rule", "limit", "due", "basis"),
     [
@@ -60,10 +62,18 @@ def test_clerk_registers_deadline_and_sees_computed_due_date(client, clerk, unit
     """A clerk's valid deadline is saved in their township; the detail page shows the due
     date computed on the Chinese calendar and the basis it was computed from."""
     client.force_login(clerk)
-    response = client.post(reverse("core:deadline_create"), {
-        "title": "东风村信访件办理", "responsible_unit": unit.pk, "start_date": start, "rule": rule,
-        "limit": limit, "note": "按条例办理",
-    }, follow=True)
+    response = client.post(
+        reverse("core:deadline_create"),
+        {
+            "title": "东风村信访件办理",
+            "responsible_unit": unit.pk,
+            "start_date": start,
+            "rule": rule,
+            "limit": limit,
+            "note": "按条例办理",
+        },
+        follow=True,
+    )
     deadline = Deadline.objects.get(title="东风村信访件办理")
     assert response.redirect_chain == [(deadline.get_absolute_url(), 302)]
     page = text_of(response)
@@ -79,10 +89,17 @@ def test_deadline_form_errors_are_chinese_and_keep_typed_values(client, clerk, o
     """Bad input is refused with Chinese messages, every typed value is still in the form, and
     nothing is saved; another township's unit is not a valid choice."""
     client.force_login(clerk)
-    response = client.post(reverse("core:deadline_create"), {
-        "title": "", "responsible_unit": other_unit.pk, "start_date": "2026-02-30", "rule": "working_days",
-        "limit": "0", "note": "保留这段说明",
-    })
+    response = client.post(
+        reverse("core:deadline_create"),
+        {
+            "title": "",
+            "responsible_unit": other_unit.pk,
+            "start_date": "2026-02-30",
+            "rule": "working_days",
+            "limit": "0",
+            "note": "保留这段说明",
+        },
+    )
     assert response.status_code == 200
     errors = field_errors(response)
     assert set(errors) == {"title", "responsible_unit", "start_date", "limit"}
@@ -111,18 +128,27 @@ def test_chair_extends_deadline(client, users, chair, clerk, deadline):
     form_page = client.get(reverse("core:deadline_extend", args=[deadline.pk]))
     assert form_page.context["form"].fields["approver"].initial == chair.pk
     assert list(form_page.context["form"].fields["approver"].queryset) == [chair]
-    response = client.post(reverse("core:deadline_extend", args=[deadline.pk]), {
-        "new_due_date": "2026-12-31", "reason": "需要补充现场检测报告", "approver": chair.pk,
-    }, follow=True)
+    response = client.post(
+        reverse("core:deadline_extend", args=[deadline.pk]),
+        {
+            "new_due_date": "2026-12-31",
+            "reason": "需要补充现场检测报告",
+            "approver": chair.pk,
+        },
+        follow=True,
+    )
     assert response.redirect_chain == [(deadline.get_absolute_url(), 302)]
     page = text_of(response)
     assert "已延期至 2026-12-31。" in page
-    assert '>已延期</span>' in page
+    assert ">已延期</span>" in page
     assert 'data-testid="due-date">2026-12-31<' in page
     assert "需要补充现场检测报告" in page
     deadline.refresh_from_db()
     assert (deadline.state, deadline.due_date, deadline.original_due_date) == (
-        DeadlineState.EXTENDED, date(2026, 12, 31), date(2026, 11, 17))
+        DeadlineState.EXTENDED,
+        date(2026, 12, 31),
+        date(2026, 11, 17),
+    )
     extension = deadline.extensions.get()
     assert (extension.approver, extension.requested_by) == (chair, chair)
     notification = Notification.objects.get(recipient=clerk)
@@ -133,10 +159,11 @@ def test_chair_extends_deadline(client, users, chair, clerk, deadline):
 
 
 def test_extension_by_working_days_counts_from_current_due_date(client, chair, deadline):
-    """"Extra" extends by the deadline's own rule from its current due date (17 Nov + 10 days)."""
+    """ "Extra" extends by the deadline's own rule from its current due date (17 Nov + 10 days)."""
     client.force_login(chair)
-    client.post(reverse("core:deadline_extend", args=[deadline.pk]),
-                {"extra": 10, "reason": "延长", "approver": chair.pk})
+    client.post(
+        reverse("core:deadline_extend", args=[deadline.pk]), {"extra": 10, "reason": "延长", "approver": chair.pk}
+    )
     deadline.refresh_from_db()
     assert deadline.due_date == date(2026, 11, 27)
 
@@ -171,8 +198,10 @@ def test_met_deadline_cannot_be_extended(client, chair, deadline):
     """Extending a deadline already met is refused with the service's Chinese message."""
     Deadline.objects.filter(pk=deadline.pk).update(state=DeadlineState.MET, met_at=timezone.now())
     client.force_login(chair)
-    response = client.post(reverse("core:deadline_extend", args=[deadline.pk]),
-                           {"new_due_date": "2026-12-31", "reason": "理由", "approver": chair.pk})
+    response = client.post(
+        reverse("core:deadline_extend", args=[deadline.pk]),
+        {"new_due_date": "2026-12-31", "reason": "理由", "approver": chair.pk},
+    )
     assert response.status_code == 200
     assert "该事项已办结，不能延期。" in response.context["form"].non_field_errors()
     assert not DeadlineExtension.objects.exists()
@@ -318,7 +347,10 @@ def test_admin_chooses_township_for_unit(client, users, township, other_township
 def test_unit_list_is_ordered_and_counts_pending(client, clerk, township):
     """Units are listed by kind then name (a stable order for paging), with their pending deadlines."""
     names = [
-        ("戊村", UnitKind.VILLAGE), ("丁所", UnitKind.STATION), ("丙办", UnitKind.OFFICE), ("乙办", UnitKind.OFFICE),
+        ("戊村", UnitKind.VILLAGE),
+        ("丁所", UnitKind.STATION),
+        ("丙办", UnitKind.OFFICE),
+        ("乙办", UnitKind.OFFICE),
     ]
     units = {name: UnitFactory(township=township, name=name, kind=kind) for name, kind in names}
     make_deadline(township=township, unit=units["丁所"])
@@ -336,6 +368,7 @@ def test_unit_list_is_ordered_and_counts_pending(client, clerk, township):
 
 
 # --- holidays ---------------------------------------------------------------------------------
+
 
 def test_admin_adds_and_deletes_holiday(client, users):
     """The admin adds a holiday (listed under its year), a duplicate date is refused in Chinese,
@@ -386,9 +419,9 @@ def test_holiday_list_ignores_a_bad_year(client, clerk, year):
 
 # --- notifications ----------------------------------------------------------------------------
 
+
 def notification(user, title="通知", url="", read=False):
-    return Notification.objects.create(recipient=user, title=title, url=url,
-                                       read_at=timezone.now() if read else None)
+    return Notification.objects.create(recipient=user, title=title, url=url, read_at=timezone.now() if read else None)
 
 
 def test_notification_list_shows_own_notifications(client, clerk, chair):
@@ -448,9 +481,13 @@ def test_read_all_and_unread_badge(client, clerk, chair):
 
 # --- record history ---------------------------------------------------------------------------
 
+
 def history_block(response):
-    match = re.search(r'<ul class="list-group list-group-flush small" data-testid="history">(.*?)</ul>\s*</div>',
-                      text_of(response), re.S)
+    match = re.search(
+        r'<ul class="list-group list-group-flush small" data-testid="history">(.*?)</ul>\s*</div>',
+        text_of(response),
+        re.S,
+    )
     return re.sub(r"\s+", " ", match.group(1)) if match else None
 
 
@@ -458,15 +495,23 @@ def test_deadline_history_shows_who_changed_what(client, users, clerk, chair, un
     """Changes made through the pages are recorded with the user who made them (the history
     middleware), shown field by field to roles with core.view_audit, hidden from the others."""
     client.force_login(clerk)
-    client.post(reverse("core:deadline_create"), {
-        "title": "养老服务站建设", "responsible_unit": unit.pk, "start_date": "2026-11-02",
-        "rule": "calendar_days", "limit": 15,
-    })
+    client.post(
+        reverse("core:deadline_create"),
+        {
+            "title": "养老服务站建设",
+            "responsible_unit": unit.pk,
+            "start_date": "2026-11-02",
+            "rule": "calendar_days",
+            "limit": 15,
+        },
+    )
     deadline = Deadline.objects.get()
     Deadline.objects.filter(pk=deadline.pk).update(responsible_user=users[Role.DEPUTY])
     client.force_login(chair)
-    client.post(reverse("core:deadline_extend", args=[deadline.pk]),
-                {"new_due_date": "2026-12-01", "reason": "资金未到位", "approver": chair.pk})
+    client.post(
+        reverse("core:deadline_extend", args=[deadline.pk]),
+        {"new_due_date": "2026-12-01", "reason": "资金未到位", "approver": chair.pk},
+    )
 
     for viewer in (clerk, chair, users[Role.AUDITOR], users[Role.ADMIN]):
         client.force_login(viewer)
@@ -487,8 +532,9 @@ def test_deadline_history_shows_who_changed_what(client, users, clerk, chair, un
 def test_history_names_related_records(client, users, township, other_township, unit):
     """A changed foreign key is shown by name (乡镇：青山镇 → 白水乡), not by database id."""
     client.force_login(users[Role.ADMIN])
-    response = client.post(reverse("core:unit_update", args=[unit.pk]),
-                           {**UNIT_DATA, "name": unit.name, "township": other_township.pk})
+    response = client.post(
+        reverse("core:unit_update", args=[unit.pk]), {**UNIT_DATA, "name": unit.name, "township": other_township.pk}
+    )
     assert response.status_code == 302
     history = history_block(client.get(unit.get_absolute_url()))
     assert f"<strong>{users[Role.ADMIN].display_name}</strong> · 已修改" in history
@@ -512,9 +558,11 @@ def test_unit_history_shows_who_changed_what(client, users, clerk):
 
 # --- home pages -------------------------------------------------------------------------------
 
+
 def stat(response, label):
-    match = re.search(rf'<div class="text-muted small">{label}</div><div class="display-6 [^"]+">(\d+)</div>',
-                      text_of(response))
+    match = re.search(
+        rf'<div class="text-muted small">{label}</div><div class="display-6 [^"]+">(\d+)</div>', text_of(response)
+    )
     return int(match.group(1))
 
 
@@ -552,8 +600,9 @@ def test_chair_home_shows_real_counts(client, chair, township, unit, other_towns
     assert stat(response, "已逾期") == 2
     assert stat(response, "7 日内到期") == 1
     assert stat(response, "本月办结") == 2
-    chart = json.loads(re.search(r'id="unit-chart-data" type="application/json">(.*?)</script>',
-                                 text_of(response)).group(1))
+    chart = json.loads(
+        re.search(r'id="unit-chart-data" type="application/json">(.*?)</script>', text_of(response)).group(1)
+    )
     assert chart == {"units": ["自然资源所"], "pending": [6], "overdue": [2]}
 
 
@@ -562,9 +611,11 @@ def test_each_counter_links_to_what_it_counts(client, chair, township, unit):
     make_states(township, unit, timezone.localdate())
     client.force_login(chair)
     home = client.get(reverse("core:home"))
-    cards = re.findall(r'<a class="card stat-card[^"]*" href="([^"]+)"><div class="card-body">'
-                       r'<div class="text-muted small">([^<]+)</div><div class="display-6 [^"]+">(\d+)</div>',
-                       text_of(home))
+    cards = re.findall(
+        r'<a class="card stat-card[^"]*" href="([^"]+)"><div class="card-body">'
+        r'<div class="text-muted small">([^<]+)</div><div class="display-6 [^"]+">(\d+)</div>',
+        text_of(home),
+    )
     assert [label for _href, label, _n in cards] == ["办理中", "已逾期", "7 日内到期", "本月办结"]
     for href, label, number in cards:
         listed = client.get(html.unescape(href)).context["deadlines"]
@@ -614,7 +665,7 @@ def test_admin_home_warns_that_2027_calendar_is_missing(client, users, on_21_nov
     page = text_of(client.get(reverse("core:home")))
     warning = re.search(r'data-testid="calendar-warning">(.*?)</div>', page, re.S).group(1)
     assert "2027 年的节假日安排尚未录入" in warning
-    assert f'{reverse("core:holiday_list")}?year=2027' in warning
+    assert f"{reverse('core:holiday_list')}?year=2027" in warning
     holiday_page = text_of(client.get(reverse("core:holiday_list"), {"year": 2027}))
     assert "2027 年的节假日安排尚未录入" in holiday_page
 
@@ -626,6 +677,7 @@ def test_admin_home_warns_that_2027_calendar_is_missing(client, users, on_21_nov
 
 
 # --- language, assets, health ------------------------------------------------------------------
+
 
 def test_language_switch_to_english(client, clerk):
     """POST /i18n/setlang/ switches to English: pages say lang="en" and Django's own strings are English."""
@@ -690,20 +742,31 @@ def test_no_page_references_an_external_host(client, users, township, unit, othe
     """Every page a role can reach, and the error, login and admin pages, load assets and link
     only locally (the intranet has no internet), and every static asset they use is installed."""
     deadline = make_deadline(township=township, unit=unit, user=users[Role.DEPUTY])
-    DeadlineExtension.objects.create(deadline=deadline, previous_due_date=deadline.due_date,
-                                     new_due_date=deadline.due_date + timedelta(days=5), reason="理由",
-                                     approver=users[Role.CHAIR], requested_by=users[Role.CHAIR])
+    DeadlineExtension.objects.create(
+        deadline=deadline,
+        previous_due_date=deadline.due_date,
+        new_due_date=deadline.due_date + timedelta(days=5),
+        reason="理由",
+        approver=users[Role.CHAIR],
+        requested_by=users[Role.CHAIR],
+    )
     make_states(township, unit, timezone.localdate())
     notification(users[role], "提醒", url=deadline.get_absolute_url())
-    job = PdfJob.objects.create(owner=users[role], report="core.deadline_overview", title="情况表",
-                                status=PdfJobStatus.DONE, progress=100)
+    job = PdfJob.objects.create(
+        owner=users[role], report="core.deadline_overview", title="情况表", status=PdfJobStatus.DONE, progress=100
+    )
     job.file.save("x.pdf", ContentFile(b"%PDF-1.4\n"))
     client.force_login(users[role])
     # every link a page shows must open (200) for the role that sees it
     seen = crawl(client, [reverse("core:home"), job.get_absolute_url(), reverse("password_change_done")])
     assert reverse("core:notification_list") in seen
-    others = [reverse("core:holiday_list") + "?year=2027", reverse("core:unit_create"), "/deadlines/999999/",
-              reverse("core:holiday_create"), reverse("admin:index")]
+    others = [
+        reverse("core:holiday_list") + "?year=2027",
+        reverse("core:unit_create"),
+        "/deadlines/999999/",
+        reverse("core:holiday_create"),
+        reverse("admin:index"),
+    ]
     for url in others:  # 403 or 404 pages for most roles
         assert_local_only(url, client.get(url))
     client.logout()

@@ -8,6 +8,7 @@ chinesecalendar 1.11 records it:
   (8 Oct 2026, a Thursday, is an ordinary working day.)
 2027 is not in the library: plain weekdays unless the Holiday table says otherwise.
 """
+
 from datetime import date
 
 import pytest
@@ -35,24 +36,25 @@ def cal():
 
 # --- is_workday on the 2026 official calendar ---------------------------------------------
 
+
 @pytest.mark.parametrize(
     ("day", "expected"),
     [
         (date(2026, 9, 19), False),  # ordinary Saturday
-        (date(2026, 9, 20), True),   # Sunday, 调休 for National Day
+        (date(2026, 9, 20), True),  # Sunday, 调休 for National Day
         (date(2026, 9, 25), False),  # Friday, Mid-Autumn
-        (date(2026, 9, 30), True),   # Wednesday before the holiday
+        (date(2026, 9, 30), True),  # Wednesday before the holiday
         (date(2026, 10, 1), False),  # National Day
         (date(2026, 10, 5), False),  # Monday inside the holiday
         (date(2026, 10, 7), False),  # last rest day
-        (date(2026, 10, 8), True),   # Thursday after the holiday
+        (date(2026, 10, 8), True),  # Thursday after the holiday
         (date(2026, 10, 10), True),  # Saturday, 调休
         (date(2026, 10, 11), False),  # ordinary Sunday
-        (date(2026, 2, 14), True),   # Saturday, 调休 before Spring Festival
+        (date(2026, 2, 14), True),  # Saturday, 调休 before Spring Festival
         (date(2026, 2, 16), False),  # Monday, Spring Festival
         (date(2026, 2, 23), False),  # Monday, last Spring Festival rest day
-        (date(2026, 2, 24), True),   # first working day after it
-        (date(2026, 2, 28), True),   # Saturday, 调休 after Spring Festival
+        (date(2026, 2, 24), True),  # first working day after it
+        (date(2026, 2, 28), True),  # Saturday, 调休 after Spring Festival
         (date(2026, 11, 16), True),  # ordinary Monday
     ],
 )
@@ -69,6 +71,7 @@ def test_next_workday_skips_the_national_day_holiday(cal):
 
 
 # --- working days ---------------------------------------------------------------------------
+
 
 @pytest.mark.parametrize(
     ("start", "count", "expected"),
@@ -111,15 +114,16 @@ def test_working_days_between_counts_half_open_interval(cal):
 
 # --- calendar days --------------------------------------------------------------------------
 
+
 @pytest.mark.parametrize(
     ("start", "limit", "expected"),
     [
-        (date(2026, 9, 16), 15, date(2026, 10, 8)),   # ends 1 Oct (National Day) → 8 Oct
-        (date(2026, 2, 1), 15, date(2026, 2, 24)),    # ends 16 Feb (Spring Festival) → 24 Feb
+        (date(2026, 9, 16), 15, date(2026, 10, 8)),  # ends 1 Oct (National Day) → 8 Oct
+        (date(2026, 2, 1), 15, date(2026, 2, 24)),  # ends 16 Feb (Spring Festival) → 24 Feb
         (date(2026, 11, 1), 14, date(2026, 11, 16)),  # ends Sunday 15 Nov → Monday
         (date(2026, 9, 25), 15, date(2026, 10, 10)),  # ends on a 调休 Saturday: a working day, stays
         (date(2026, 11, 2), 15, date(2026, 11, 17)),  # ends on a working day, stays
-        (date(2026, 8, 2), 60, date(2026, 10, 8)),    # 60 days ends 1 Oct → 8 Oct
+        (date(2026, 8, 2), 60, date(2026, 10, 8)),  # 60 days ends 1 Oct → 8 Oct
     ],
 )
 def test_calendar_days_limit_rolls_forward_from_a_rest_day(start, limit, expected):
@@ -144,6 +148,7 @@ def test_unknown_rule_is_refused():
 
 
 # --- months ---------------------------------------------------------------------------------
+
 
 @pytest.mark.parametrize(
     ("start", "months", "expected"),
@@ -175,6 +180,7 @@ def test_months_limit_rolls_forward_like_calendar_days():
 
 # --- years the library does not know ----------------------------------------------------------
 
+
 def test_library_years_stop_at_2026():
     """The installed chinesecalendar knows 2026 and not 2027 (these tests rely on that)."""
     assert 2026 in LIBRARY_YEARS
@@ -183,10 +189,10 @@ def test_library_years_stop_at_2026():
 
 def test_unknown_year_falls_back_to_weekdays_without_raising(cal):
     """2027 has no data: weekdays are working days, weekends rest days, and nothing raises."""
-    assert cal.is_workday(date(2027, 1, 1)) is True     # a Friday (New Year's Day, but not entered)
-    assert cal.is_workday(date(2027, 1, 2)) is False    # Saturday
-    assert cal.is_workday(date(2027, 1, 3)) is False    # Sunday
-    assert cal.is_workday(date(2027, 2, 8)) is True     # Monday (Spring Festival week, not entered)
+    assert cal.is_workday(date(2027, 1, 1)) is True  # a Friday (New Year's Day, but not entered)
+    assert cal.is_workday(date(2027, 1, 2)) is False  # Saturday
+    assert cal.is_workday(date(2027, 1, 3)) is False  # Sunday
+    assert cal.is_workday(date(2027, 2, 8)) is True  # Monday (Spring Festival week, not entered)
     # 31 Dec 2026 (Thu), 1 Jan 2027 (Fri), 4 Jan 2027 (Mon)
     assert cal.add_working_days(date(2026, 12, 30), 3) == date(2027, 1, 4)
     assert compute_due_date(date(2026, 12, 20), CAL, 14) == date(2027, 1, 4)  # Sun 3 Jan → Mon 4 Jan

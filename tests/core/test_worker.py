@@ -4,6 +4,7 @@ The worker (tests/core/conftest.py) is a separate `celery worker` process, prefo
 concurrency 2, consuming this session's own queue; these tests send it tasks through the
 broker and poll the database (never fixed sleeps) until the work is done.
 """
+
 from collections import Counter
 from datetime import date, timedelta
 
@@ -34,11 +35,19 @@ def bulk_deadlines(township, unit, days_left, prefix):
     for n, days in enumerate(days_left):
         due = TODAY + timedelta(days=days)
         start = TODAY - timedelta(days=30)
-        rows.append(Deadline(
-            township=township, kind="core.general", title=f"{prefix}{n:04d}", responsible_unit=unit,
-            start_date=start, rule=DeadlineRule.CALENDAR_DAYS, limit=(due - start).days,
-            original_due_date=due, due_date=due,
-        ))
+        rows.append(
+            Deadline(
+                township=township,
+                kind="core.general",
+                title=f"{prefix}{n:04d}",
+                responsible_unit=unit,
+                start_date=start,
+                rule=DeadlineRule.CALENDAR_DAYS,
+                limit=(due - start).days,
+                original_due_date=due,
+                due_date=due,
+            )
+        )
     return Deadline.objects.bulk_create(rows)
 
 
@@ -89,7 +98,9 @@ def test_two_scans_at_once_in_the_worker_remind_exactly_once(celery_worker, town
 
     wait_until(
         lambda: not Notification.objects.filter(emailed_at__isnull=True).exists(),
-        timeout=120, interval=0.2, message="the worker to e-mail every notification",
+        timeout=120,
+        interval=0.2,
+        message="the worker to e-mail every notification",
     )
 
 

@@ -1,5 +1,6 @@
 """The duty-activity services (deputies.services.activities): logging, confirming, returning and
 resubmitting activities, attachments, and who sees which activity."""
+
 import io
 from datetime import timedelta
 from pathlib import Path
@@ -29,6 +30,7 @@ pytestmark = pytest.mark.django_db
 
 
 # --- upload helpers (shared by the view tests) ----------------------------------------------------
+
 
 def png_bytes(size=(64, 48), color=(176, 32, 31)):
     buffer = io.BytesIO()
@@ -63,6 +65,7 @@ def stored_files():
 
 # --- fixtures -------------------------------------------------------------------------------------
 
+
 @pytest.fixture
 def today():
     return timezone.localdate()
@@ -77,13 +80,17 @@ def deputy_b(term, group, township, make_user):
 
 def log(by, township, today, **kwargs):
     defaults = dict(
-        type=ActivityType.CONTACT_VOTERS, date=today, place="东风村委会", title="走访选民",
+        type=ActivityType.CONTACT_VOTERS,
+        date=today,
+        place="东风村委会",
+        title="走访选民",
         summary="听取选民对道路修缮的意见。",
     )
     return activity_log(by=by, township=township, **{**defaults, **kwargs})
 
 
 # --- activity_log ---------------------------------------------------------------------------------
+
 
 def test_a_deputys_own_entry_includes_them_and_waits_for_confirmation(deputy, deputy_user, township, clerk, today):
     activity = log(deputy_user, township, today)
@@ -124,10 +131,17 @@ def test_the_office_must_name_participants_or_a_group(clerk, township, today, de
 
 
 def test_a_group_activity_is_logged_once_for_all_serving_members(clerk, township, today, term, group, deputy, deputy_b):
-    suspended = DeputyFactory(term=term, group=group, name="王秀英", status=DeputyStatus.SUSPENDED,
-                              status_reason="羁押", status_date=today)
-    DeputyFactory(term=term, group=group, name="赵大海", status=DeputyStatus.TERMINATED,
-                  status_reason="迁出本行政区域", status_date=today)
+    suspended = DeputyFactory(
+        term=term, group=group, name="王秀英", status=DeputyStatus.SUSPENDED, status_reason="羁押", status_date=today
+    )
+    DeputyFactory(
+        term=term,
+        group=group,
+        name="赵大海",
+        status=DeputyStatus.TERMINATED,
+        status_reason="迁出本行政区域",
+        status_date=today,
+    )
     DeputyFactory(term=term, name="不在本组")
 
     activity = log(clerk, township, today, type=ActivityType.GROUP, group=group)
@@ -157,9 +171,11 @@ def test_an_activity_cannot_be_dated_in_the_future(deputy_user, deputy, township
 
 # --- attachments ----------------------------------------------------------------------------------
 
+
 def test_a_real_photo_and_a_pdf_are_attached(deputy_user, deputy, township, today):
-    pdf = SimpleUploadedFile("会议纪要.pdf", b"%PDF-1.4\n%\xe2\xe3\xcf\xd3\n1 0 obj<<>>endobj\n",
-                             content_type="application/pdf")
+    pdf = SimpleUploadedFile(
+        "会议纪要.pdf", b"%PDF-1.4\n%\xe2\xe3\xcf\xd3\n1 0 obj<<>>endobj\n", content_type="application/pdf"
+    )
 
     activity = log(deputy_user, township, today, files=[png_upload(), pdf])
 
@@ -189,6 +205,7 @@ def test_a_bad_file_refuses_the_whole_entry_and_stores_nothing(deputy_user, depu
 
 
 # --- confirm / return / resubmit ------------------------------------------------------------------
+
 
 @pytest.fixture
 def submitted(deputy_user, deputy, township, today):
@@ -235,8 +252,10 @@ def test_a_clerk_returns_with_a_reason_and_the_deputy_is_told(submitted, clerk, 
 def test_a_returned_activity_can_be_neither_confirmed_nor_returned_again(submitted, clerk):
     activity_return(activity=submitted, by=clerk, reason="内容不完整")
 
-    for action in (lambda: activity_confirm(activity=submitted, by=clerk),
-                   lambda: activity_return(activity=submitted, by=clerk, reason="再退")):
+    for action in (
+        lambda: activity_confirm(activity=submitted, by=clerk),
+        lambda: activity_return(activity=submitted, by=clerk, reason="再退"),
+    ):
         with pytest.raises(ValidationError, match="当前状态：已退回"):
             action()
 
@@ -257,8 +276,9 @@ def test_the_submitter_corrects_and_resubmits_a_returned_activity(submitted, cle
     activity_return(activity=submitted, by=clerk, reason="请补充照片")
     Notification.objects.all().delete()
 
-    activity = activity_resubmit(activity=submitted, by=deputy_user, title="走访选民（补充）", date=today,
-                                 files=[png_upload()])
+    activity = activity_resubmit(
+        activity=submitted, by=deputy_user, title="走访选民（补充）", date=today, files=[png_upload()]
+    )
 
     assert activity.status == ActivityStatus.SUBMITTED
     assert (activity.return_reason, activity.title) == ("", "走访选民（补充）")
@@ -275,6 +295,7 @@ def test_only_the_submitter_may_resubmit_and_never_once_confirmed(submitted, cle
 
 
 # --- who sees what --------------------------------------------------------------------------------
+
 
 def test_a_deputy_sees_only_the_activities_they_take_part_in_or_logged(
     township, deputy, deputy_b, deputy_user, clerk, other_deputy, other_township
@@ -300,8 +321,16 @@ def test_history_shows_participants_by_name(clerk, township, term):
     from .factories import DeputyFactory
 
     a, b = DeputyFactory(term=term, name="李四"), DeputyFactory(term=term, name="王五")
-    activity = activity_log(by=clerk, township=township, type="inspection", date=date(2026, 6, 1), place="村部",
-                            title="视察", summary="视察", participants=[a])
+    activity = activity_log(
+        by=clerk,
+        township=township,
+        type="inspection",
+        date=date(2026, 6, 1),
+        place="村部",
+        title="视察",
+        summary="视察",
+        participants=[a],
+    )
     activity.participants.set([a, b])
     changes = [c for entry in history_of(activity) for c in entry["changes"] if c["field"] == "参加代表"]
     assert changes and changes[0]["new"] == "李四、王五"

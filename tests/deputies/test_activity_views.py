@@ -1,5 +1,6 @@
 """The duty-activity pages: list, the phone-first form, detail with attachments served through
 an access-checked view, confirm / return / resubmit, and who may open what."""
+
 import pytest
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
@@ -42,8 +43,12 @@ def client_for(client):
 
 def form_data(today, **overrides):
     data = {
-        "type": ActivityType.CONTACT_VOTERS, "date": today.isoformat(), "place": "东风村委会",
-        "title": "走访东风村选民", "summary": "听取选民对村道修缮的意见，共走访 12 户。", "outcome": "",
+        "type": ActivityType.CONTACT_VOTERS,
+        "date": today.isoformat(),
+        "place": "东风村委会",
+        "title": "走访东风村选民",
+        "summary": "听取选民对村道修缮的意见，共走访 12 户。",
+        "outcome": "",
     }
     data.update(overrides)
     return data
@@ -51,17 +56,27 @@ def form_data(today, **overrides):
 
 @pytest.fixture
 def submitted(deputy_user, deputy, township, today):
-    return activity_log(by=deputy_user, township=township, type=ActivityType.RESEARCH, date=today, place="镇敬老院",
-                        title="敬老院专题调研", summary="了解敬老院运行情况。", files=[png_upload()])
+    return activity_log(
+        by=deputy_user,
+        township=township,
+        type=ActivityType.RESEARCH,
+        date=today,
+        place="镇敬老院",
+        title="敬老院专题调研",
+        summary="了解敬老院运行情况。",
+        files=[png_upload()],
+    )
 
 
 # --- access ---------------------------------------------------------------------------------------
+
 
 @pytest.mark.parametrize("name", ["list", "create", "detail", "edit", "return", "file", "thumb"])
 def test_anonymous_visitors_are_sent_to_the_login_page(client, submitted, name):
     attachment = submitted.attachments.get()
     url = {
-        "list": LIST, "create": CREATE,
+        "list": LIST,
+        "create": CREATE,
         "detail": reverse("deputies:activity_detail", args=[submitted.pk]),
         "edit": reverse("deputies:activity_resubmit", args=[submitted.pk]),
         "return": reverse("deputies:activity_return", args=[submitted.pk]),
@@ -120,6 +135,7 @@ def test_a_county_account_reads_every_township_but_cannot_log(client_for, users,
 
 # --- list -----------------------------------------------------------------------------------------
 
+
 def test_a_deputy_sees_only_their_own_activities(client_for, township, deputy, deputy_b, deputy_user):
     ActivityFactory(township=township, participants=[deputy], title="我参加的视察")
     ActivityFactory(township=township, participants=[deputy_b], title="别人的调研")
@@ -167,16 +183,21 @@ def _list_queries(client, url):
 
 
 @pytest.mark.parametrize("who", ["clerk", "deputy"])
-def test_the_activity_list_has_a_fixed_number_of_queries(client_for, who, clerk, deputy_user, township, deputy,
-                                                        deputy_b, group, django_assert_max_num_queries):
+def test_the_activity_list_has_a_fixed_number_of_queries(
+    client_for, who, clerk, deputy_user, township, deputy, deputy_b, group, django_assert_max_num_queries
+):
     user = clerk if who == "clerk" else deputy_user
     client = client_for(user)
 
     def add(n):
         for i in range(n):
-            activity = ActivityFactory(township=township, participants=[deputy, deputy_b], group=group,
-                                       submitted_by=deputy_user,
-                                       status=(ActivityStatus.SUBMITTED, ActivityStatus.CONFIRMED)[i % 2])
+            activity = ActivityFactory(
+                township=township,
+                participants=[deputy, deputy_b],
+                group=group,
+                submitted_by=deputy_user,
+                status=(ActivityStatus.SUBMITTED, ActivityStatus.CONFIRMED)[i % 2],
+            )
             ActivityAttachment.objects.create(activity=activity, file="x.png", name="x.png", is_image=True, size=1)
 
     add(4)
@@ -191,6 +212,7 @@ def test_the_activity_list_has_a_fixed_number_of_queries(client_for, who, clerk,
 
 
 # --- the deputy's form ----------------------------------------------------------------------------
+
 
 def test_the_deputys_form_is_phone_ready(client_for, deputy_user, deputy, today):
     response = client_for(deputy_user).get(CREATE)
@@ -269,6 +291,7 @@ def test_a_deputy_without_a_register_entry_is_told_to_contact_the_office(client_
 
 # --- the clerk's form -----------------------------------------------------------------------------
 
+
 def test_a_clerk_logs_a_group_activity_once_for_all_members(client_for, clerk, group, deputy, deputy_b, today):
     client = client_for(clerk)
     assert 'name="participants"' in client.get(CREATE).text
@@ -295,6 +318,7 @@ def test_a_clerk_cannot_pick_another_townships_deputy(client_for, clerk, deputy,
 
 
 # --- confirm, return, resubmit --------------------------------------------------------------------
+
 
 def test_a_clerk_confirms_from_the_detail_page(client_for, clerk, submitted):
     client = client_for(clerk)
@@ -343,13 +367,16 @@ def test_the_deputy_edits_and_resubmits_a_returned_activity(client_for, clerk, d
     form = client.get(url)
     assert 'value="敬老院专题调研"' in form.text and "请补充活动成效" in form.text
 
-    response = client.post(url, form_data(today, type=ActivityType.RESEARCH, title="敬老院专题调研",
-                                          outcome="推动增设两名护理员。"))
+    response = client.post(
+        url, form_data(today, type=ActivityType.RESEARCH, title="敬老院专题调研", outcome="推动增设两名护理员。")
+    )
 
     submitted.refresh_from_db()
     assert response.status_code == 302
     assert (submitted.status, submitted.return_reason, submitted.outcome) == (
-        ActivityStatus.SUBMITTED, "", "推动增设两名护理员。"
+        ActivityStatus.SUBMITTED,
+        "",
+        "推动增设两名护理员。",
     )
 
 
@@ -368,8 +395,16 @@ def test_a_non_image_attachment_is_downloaded_not_shown_inline(client_for, deput
     from django.core.files.uploadedfile import SimpleUploadedFile
 
     note = SimpleUploadedFile("记录.txt", b"<script>alert(1)</script>", content_type="text/html")
-    activity = activity_log(by=deputy_user, township=deputy.township, type=ActivityType.OTHER, date=today,
-                            place="镇政府", title="其他", summary="……", files=[note])
+    activity = activity_log(
+        by=deputy_user,
+        township=deputy.township,
+        type=ActivityType.OTHER,
+        date=today,
+        place="镇政府",
+        title="其他",
+        summary="……",
+        files=[note],
+    )
     attachment = activity.attachments.get()
 
     response = client_for(deputy_user).get(reverse("deputies:activity_attachment", args=[attachment.pk]))

@@ -1,5 +1,6 @@
 """The deputy-group assessment (代表小组考评): configurable scoring of the year's record, the
 ranking that proposes 先进代表小组 and 优秀代表, and the presidium's confirmation of awards."""
+
 from datetime import date
 from decimal import Decimal
 
@@ -33,11 +34,19 @@ def scene(township, term, clerk):
     east = DeputyGroupFactory(term=term, name="东风片代表小组")
     river = DeputyGroupFactory(term=term, name="河口片代表小组")
     people = {
-        "甲": DeputyFactory(term=term, group=east, name="甲"), "乙": DeputyFactory(term=term, group=east, name="乙"),
-        "丙": DeputyFactory(term=term, group=river, name="丙"), "丁": DeputyFactory(term=term, group=river, name="丁"),
+        "甲": DeputyFactory(term=term, group=east, name="甲"),
+        "乙": DeputyFactory(term=term, group=east, name="乙"),
+        "丙": DeputyFactory(term=term, group=river, name="丙"),
+        "丁": DeputyFactory(term=term, group=river, name="丁"),
         "戊": DeputyFactory(term=term, name="戊"),
-        "己": DeputyFactory(term=term, group=river, name="己", status=DeputyStatus.TERMINATED, status_reason="辞职",
-                           status_date=date(YEAR, 3, 1)),
+        "己": DeputyFactory(
+            term=term,
+            group=river,
+            name="己",
+            status=DeputyStatus.TERMINATED,
+            status_reason="辞职",
+            status_date=date(YEAR, 3, 1),
+        ),
     }
     act(township, clerk, [people["甲"]], ActivityType.INSPECTION)
     act(township, clerk, [people["甲"]], ActivityType.REPORT)
@@ -45,8 +54,9 @@ def scene(township, term, clerk):
     act(township, clerk, [people["甲"]], ActivityType.RESEARCH, day=date(YEAR - 1, 12, 30))  # last year
     act(township, clerk, [people["乙"]], status="submitted")  # not confirmed
     TrainingFactory(township=township, date=date(YEAR, 6, 25)).attendees.set([people["甲"]])
-    day = ReceptionDay.objects.create(township=township, district=DistrictFactory(term=term), date=date(YEAR, 4, 15),
-                                      place="联络站")
+    day = ReceptionDay.objects.create(
+        township=township, district=DistrictFactory(term=term), date=date(YEAR, 4, 15), place="联络站"
+    )
     day.deputies.set([people["丙"]])
     return {"east": east, "river": river, **people}
 
@@ -65,8 +75,11 @@ def test_default_points_score_confirmed_activities_trainings_and_reception_days(
 
 def test_the_scoring_table_is_configurable(scene, township):
     GroupScoring.objects.create(
-        township=township, year=YEAR, points={"inspection": 10, "contact": "0.5", "report": 1},
-        training_points=Decimal("1.5"), reception_points=0,
+        township=township,
+        year=YEAR,
+        points={"inspection": 10, "contact": "0.5", "report": 1},
+        training_points=Decimal("1.5"),
+        reception_points=0,
     )
 
     assert scores(township) == {"甲": Decimal("12.5"), "乙": Decimal("0.5"), "丙": Decimal("0.5"), "丁": 0, "戊": 0}
@@ -78,10 +91,15 @@ def test_the_ranking_proposes_the_top_groups_and_deputies(scene, township):
     ranking = selectors.group_ranking(township=township, year=YEAR)
 
     assert [(g.name, avg, n, proposed) for g, avg, n, proposed in ranking["groups"]] == [
-        ("东风片代表小组", Decimal("6.0"), 2, True), ("河口片代表小组", Decimal("2.0"), 2, False),
+        ("东风片代表小组", Decimal("6.0"), 2, True),
+        ("河口片代表小组", Decimal("2.0"), 2, False),
     ]
     assert [(d.name, s, proposed) for d, s, proposed in ranking["deputies"]] == [
-        ("甲", 10, True), ("丙", 4, True), ("乙", 2, False), ("丁", 0, False), ("戊", 0, False),
+        ("甲", 10, True),
+        ("丙", 4, True),
+        ("乙", 2, False),
+        ("丁", 0, False),
+        ("戊", 0, False),
     ]
 
 
@@ -96,15 +114,20 @@ def test_a_year_without_record_proposes_nobody(scene, township):
 
 def scoring_kwargs(**overrides):
     return {
-        "points": {value: 2 for value in ActivityType.values}, "training_points": Decimal("3"),
-        "reception_points": Decimal("1.5"), "excellent_groups": 3, "excellent_deputies": 6, **overrides,
+        "points": {value: 2 for value in ActivityType.values},
+        "training_points": Decimal("3"),
+        "reception_points": Decimal("1.5"),
+        "excellent_groups": 3,
+        "excellent_deputies": 6,
+        **overrides,
     }
 
 
 def test_the_office_sets_the_scoring_table(township, clerk):
     scoring = group_scoring_save(township=township, year=YEAR, by=clerk, **scoring_kwargs())
-    again = group_scoring_save(township=township, year=YEAR, by=clerk,
-                               **scoring_kwargs(points={"inspection": Decimal("4.5")}))
+    again = group_scoring_save(
+        township=township, year=YEAR, by=clerk, **scoring_kwargs(points={"inspection": Decimal("4.5")})
+    )
 
     assert again.pk == scoring.pk and GroupScoring.objects.count() == 1
     again.refresh_from_db()
@@ -158,8 +181,9 @@ def test_an_award_is_confirmed_once_per_year_and_kind(scene, township, chair):
 @pytest.mark.parametrize("who", ["clerk", "other_chair"])
 def test_only_a_chair_of_the_township_confirms_awards(request, scene, township, who):
     with pytest.raises(PermissionDenied):
-        award_confirm(township=township, year=YEAR, kind=Award.Kind.GROUP, target=scene["east"],
-                      by=request.getfixturevalue(who))
+        award_confirm(
+            township=township, year=YEAR, kind=Award.Kind.GROUP, target=scene["east"], by=request.getfixturevalue(who)
+        )
     assert not Award.objects.exists()
 
 
@@ -202,8 +226,9 @@ def test_the_chair_sees_the_confirmation_buttons_but_not_the_scoring_edit(client
     assert reverse("deputies:assessment_scoring", args=[YEAR]) not in html
 
 
-@pytest.mark.parametrize("role,status", [(Role.DEPUTY, 403), (Role.UNIT_HANDLER, 403), (Role.AUDITOR, 200),
-                                         (Role.COUNTY, 200)])
+@pytest.mark.parametrize(
+    "role,status", [(Role.DEPUTY, 403), (Role.UNIT_HANDLER, 403), (Role.AUDITOR, 200), (Role.COUNTY, 200)]
+)
 def test_who_may_open_the_assessment(client, users, scene, role, status):
     client.force_login(users[role])
 
@@ -239,8 +264,9 @@ def test_the_assessment_page_keeps_its_query_count(client, chair, township, term
             members = [DeputyFactory(term=term, group=group) for _ in range(3)]
             act(township, clerk, members)
             TrainingFactory(township=township, date=date(YEAR, 6, 25)).attendees.set(members)
-            Award.objects.create(township=township, year=YEAR, kind=Award.Kind.DEPUTY, deputy=members[0],
-                                 confirmed_by=chair)
+            Award.objects.create(
+                township=township, year=YEAR, kind=Award.Kind.DEPUTY, deputy=members[0], confirmed_by=chair
+            )
 
     def count():
         with CaptureQueriesContext(connection) as queries:
@@ -308,8 +334,7 @@ def test_only_clerks_edit_the_scoring_table(client, users, role):
 
 
 def confirm(client, kind, target):
-    return client.post(reverse("deputies:award_confirm", args=[YEAR]), {"kind": kind, "target": target.pk},
-                       follow=True)
+    return client.post(reverse("deputies:award_confirm", args=[YEAR]), {"kind": kind, "target": target.pk}, follow=True)
 
 
 def test_the_chair_confirms_a_proposed_group_and_sees_it_marked(client, chair, scene):

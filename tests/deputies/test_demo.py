@@ -1,5 +1,6 @@
 """The deputies app's demo data (deputies/demo.py, run by seed_demo): a realistic register and
 a year of record for 青山镇, a smaller set for 白水乡, and idempotent."""
+
 import time
 from datetime import date, timedelta
 
@@ -29,8 +30,21 @@ from deputies.models import (
 from deputies.services.liaison import liaison_review
 from deputies.services.register import deputy_count_warning
 
-MODELS = [Term, District, DeputyGroup, Deputy, Activity, Activity.participants.through, Training,
-          Training.attendees.through, ReceptionDay, ReceptionVisit, LiaisonPlan, LiaisonAssignment, GroupScoring]
+MODELS = [
+    Term,
+    District,
+    DeputyGroup,
+    Deputy,
+    Activity,
+    Activity.participants.through,
+    Training,
+    Training.attendees.through,
+    ReceptionDay,
+    ReceptionVisit,
+    LiaisonPlan,
+    LiaisonAssignment,
+    GroupScoring,
+]
 
 
 def counts():

@@ -1,5 +1,6 @@
 """Import of the register from .xlsx / .csv (preview, Chinese row errors, all or nothing) and
 export of a filtered list to .xlsx, through the services and through the pages."""
+
 import io
 from datetime import date
 
@@ -29,16 +30,49 @@ from .factories import DeputyFactory, DeputyGroupFactory, DistrictFactory, TermF
 pytestmark = pytest.mark.django_db
 
 HEADER = [
-    "姓名", "性别", "民族", "出生日期", "政治面貌", "职业", "工作单位及职务", "联系电话", "选区", "代表小组",
-    "主席团成员", "职务",
+    "姓名",
+    "性别",
+    "民族",
+    "出生日期",
+    "政治面貌",
+    "职业",
+    "工作单位及职务",
+    "联系电话",
+    "选区",
+    "代表小组",
+    "主席团成员",
+    "职务",
 ]
 ROWS = [
-    ["李春华", "女", "汉族", date(1972, 4, 18), "中共党员", "村干部", "东风村党支部书记", 13800000001,
-     "东风村选区", "东风片代表小组", "是", "主席"],
-    ["陈立", "男", "回族", "1981/09/02", "群众", "个体户", "陈记农资店", "13800000002",
-     "东风村选区", "东风片代表小组", "", ""],
-    ["周敏", "女", "", "1990-12-01", "", "教师", "青山镇中心小学", "",
-     "西山村选区", "西山片代表小组", "否", ""],
+    [
+        "李春华",
+        "女",
+        "汉族",
+        date(1972, 4, 18),
+        "中共党员",
+        "村干部",
+        "东风村党支部书记",
+        13800000001,
+        "东风村选区",
+        "东风片代表小组",
+        "是",
+        "主席",
+    ],
+    [
+        "陈立",
+        "男",
+        "回族",
+        "1981/09/02",
+        "群众",
+        "个体户",
+        "陈记农资店",
+        "13800000002",
+        "东风村选区",
+        "东风片代表小组",
+        "",
+        "",
+    ],
+    ["周敏", "女", "", "1990-12-01", "", "教师", "青山镇中心小学", "", "西山村选区", "西山片代表小组", "否", ""],
 ]
 
 
@@ -74,6 +108,7 @@ def imported(term):
 
 # --- the services -------------------------------------------------------------------------------
 
+
 def test_a_valid_xlsx_imports_every_row(township, term):
     rows = read_table(xlsx_upload(ROWS))
     preview = register_preview(rows=rows, township=township, term=term)
@@ -85,7 +120,11 @@ def test_a_valid_xlsx_imports_every_row(township, term):
     assert set(deputies) == {"李春华", "陈立", "周敏"}
     li = deputies["李春华"]
     assert (li.gender, li.birth_date, li.affiliation, li.phone) == (
-        Gender.FEMALE, date(1972, 4, 18), Affiliation.CPC, "13800000001")
+        Gender.FEMALE,
+        date(1972, 4, 18),
+        Affiliation.CPC,
+        "13800000001",
+    )
     assert li.is_presidium and li.position == Position.CHAIR and li.district.name == "东风村选区"
     assert deputies["陈立"].birth_date == date(1981, 9, 2) and deputies["陈立"].ethnicity == "回族"
     assert deputies["周敏"].ethnicity == "汉族" and deputies["周敏"].affiliation == Affiliation.NONE
@@ -116,20 +155,27 @@ def test_one_bad_row_saves_nothing_and_names_the_row(township, term):
 
 
 def test_row_numbers_are_the_spreadsheets_despite_a_title_and_blank_rows(township, term):
-    rows = read_table(xlsx_upload([ROWS[0], [None] * 12, ["", "男", "", "", "", "", "", "", "东风村选区", "", "", ""]],
-                                  title="青山镇第十九届人大代表名册"))
+    rows = read_table(
+        xlsx_upload(
+            [ROWS[0], [None] * 12, ["", "男", "", "", "", "", "", "", "东风村选区", "", "", ""]],
+            title="青山镇第十九届人大代表名册",
+        )
+    )
     preview = register_preview(rows=rows, township=township, term=term)
     assert [(r.line, r.errors) for r in preview.rows] == [(3, []), (5, ["姓名不能为空"])]
 
 
-@pytest.mark.parametrize(("row", "message"), [
-    (["王五", "男", "", "1975-13-45", "", "", "", "", "东风村选区", "", "", ""], "出生日期“1975-13-45”无法识别"),
-    (["王五", "男", "", "", "无党派人士", "", "", "", "东风村选区", "", "", ""], "政治面貌“无党派人士”无法识别"),
-    (["王五", "男", "", "", "", "", "", "", "", "", "", ""], "选区不能为空"),
-    (["王五", "男", "", "", "", "", "", "", "东风村选区", "", "", "主席"], "主席、副主席须为主席团成员"),
-    (["王五", "男", "", "", "", "", "", "", "东风村选区", "", "", "书记"], "职务只能填“主席”或“副主席”"),
-    (["王五", "男", "", "", "", "", "", "1" * 25, "东风村选区", "", "", ""], "联系电话过长"),
-])
+@pytest.mark.parametrize(
+    ("row", "message"),
+    [
+        (["王五", "男", "", "1975-13-45", "", "", "", "", "东风村选区", "", "", ""], "出生日期“1975-13-45”无法识别"),
+        (["王五", "男", "", "", "无党派人士", "", "", "", "东风村选区", "", "", ""], "政治面貌“无党派人士”无法识别"),
+        (["王五", "男", "", "", "", "", "", "", "", "", "", ""], "选区不能为空"),
+        (["王五", "男", "", "", "", "", "", "", "东风村选区", "", "", "主席"], "主席、副主席须为主席团成员"),
+        (["王五", "男", "", "", "", "", "", "", "东风村选区", "", "", "书记"], "职务只能填“主席”或“副主席”"),
+        (["王五", "男", "", "", "", "", "", "1" * 25, "东风村选区", "", "", ""], "联系电话过长"),
+    ],
+)
 def test_each_row_error_is_in_chinese(township, term, row, message):
     preview = register_preview(rows=read_table(xlsx_upload([row])), township=township, term=term)
     assert any(message in e for e in preview.rows[0].errors), preview.rows[0].errors
@@ -137,15 +183,20 @@ def test_each_row_error_is_in_chinese(township, term, row, message):
 
 def test_a_district_over_its_seats_and_duplicates_are_errors(township, term):
     DistrictFactory(term=term, name="东风村选区", seats=1)
-    DeputyFactory(term=term, name="已在册", birth_date=date(1970, 1, 1),
-                  district=District.objects.get(name="东风村选区"))
-    rows = read_table(xlsx_upload([
-        ["甲", "男", "", "", "", "", "", "", "东风村选区", "", "", ""],
-        ["已在册", "男", "", "1970-01-01", "", "", "", "", "新村选区", "", "", ""],
-        ["乙", "男", "", "1971-01-01", "", "", "", "", "新村选区", "", "", ""],
-        ["乙", "男", "", "1971-01-01", "", "", "", "", "新村选区", "", "", ""],
-        ["丙", "男", "", "", "", "", "", "", "新村选区", "", "", ""],
-    ]))
+    DeputyFactory(
+        term=term, name="已在册", birth_date=date(1970, 1, 1), district=District.objects.get(name="东风村选区")
+    )
+    rows = read_table(
+        xlsx_upload(
+            [
+                ["甲", "男", "", "", "", "", "", "", "东风村选区", "", "", ""],
+                ["已在册", "男", "", "1970-01-01", "", "", "", "", "新村选区", "", "", ""],
+                ["乙", "男", "", "1971-01-01", "", "", "", "", "新村选区", "", "", ""],
+                ["乙", "男", "", "1971-01-01", "", "", "", "", "新村选区", "", "", ""],
+                ["丙", "男", "", "", "", "", "", "", "新村选区", "", "", ""],
+            ]
+        )
+    )
     errors = {r.line: r.errors for r in register_preview(rows=rows, township=township, term=term).rows}
     assert errors[2] == ["选区“东风村选区”应选 1 名，已超额"]
     assert errors[3] == ["“已在册”已在本届名册中"]
@@ -159,14 +210,17 @@ def test_the_preview_reads_chinese_values_whatever_the_page_language(township, t
     assert preview.ok
 
 
-@pytest.mark.parametrize(("upload", "message"), [
-    (SimpleUploadedFile("名册.txt", b"hello"), "只能导入 .xlsx 或 .csv 文件。"),
-    (SimpleUploadedFile("名册.xlsx", b"not a zip"), "无法读取该 Excel 文件，请确认是 .xlsx 格式且未加密。"),
-    (SimpleUploadedFile("名册.csv", b""), "文件是空的。"),
-    (csv_upload([], header=["姓名", "性别"]), "缺少必填列：选区。"),
-    (csv_upload([], header=["姓名", "性别", "选区", "身份证号"]), "无法识别的列：身份证号。"),
-    (csv_upload([]), "文件只有表头，没有代表数据。"),
-])
+@pytest.mark.parametrize(
+    ("upload", "message"),
+    [
+        (SimpleUploadedFile("名册.txt", b"hello"), "只能导入 .xlsx 或 .csv 文件。"),
+        (SimpleUploadedFile("名册.xlsx", b"not a zip"), "无法读取该 Excel 文件，请确认是 .xlsx 格式且未加密。"),
+        (SimpleUploadedFile("名册.csv", b""), "文件是空的。"),
+        (csv_upload([], header=["姓名", "性别"]), "缺少必填列：选区。"),
+        (csv_upload([], header=["姓名", "性别", "选区", "身份证号"]), "无法识别的列：身份证号。"),
+        (csv_upload([]), "文件只有表头，没有代表数据。"),
+    ],
+)
 def test_a_wrong_file_gives_a_clear_message(upload, message):
     with pytest.raises(ValidationError) as error:
         read_table(upload)
@@ -175,18 +229,24 @@ def test_a_wrong_file_gives_a_clear_message(upload, message):
 
 def test_an_export_can_be_imported_again(township, term, district, group):
     """Export uses the import's headers and Chinese values: the file goes round."""
-    DeputyFactory(term=term, name="往返", district=district, group=group, is_presidium=True,
-                  position=Position.VICE_CHAIR)
+    DeputyFactory(
+        term=term, name="往返", district=district, group=group, is_presidium=True, position=Position.VICE_CHAIR
+    )
     content = deputies_export_xlsx(Deputy.objects.filter(term=term))
     elsewhere = TermFactory(township=TownshipFactory(), number=1)
     rows = read_table(SimpleUploadedFile("导出.xlsx", content))
     assert register_import(rows=rows, township=elsewhere.township, term=elsewhere) == 1
     copy = Deputy.objects.get(term=elsewhere)
     assert (copy.name, copy.position, copy.group.name, copy.district.name) == (
-        "往返", Position.VICE_CHAIR, group.name, district.name)
+        "往返",
+        Position.VICE_CHAIR,
+        group.name,
+        district.name,
+    )
 
 
 # --- the pages ----------------------------------------------------------------------------------
+
 
 def upload(client, file, term):
     return client.post(reverse("deputies:deputy_import"), {"term": term.pk, "file": file})
@@ -231,10 +291,13 @@ def test_the_preview_shows_the_bad_rows_chinese_error_and_nothing_is_saved(clien
     assert not Deputy.objects.exists() and not District.objects.exists()
 
 
-@pytest.mark.parametrize(("file", "message"), [
-    (SimpleUploadedFile("名册.docx", b"PK\x03\x04"), "只能导入 .xlsx 或 .csv 文件。"),
-    (csv_upload([ROWS[1]], header=["姓名", "性别", "民族"]), "缺少必填列：选区。"),
-])
+@pytest.mark.parametrize(
+    ("file", "message"),
+    [
+        (SimpleUploadedFile("名册.docx", b"PK\x03\x04"), "只能导入 .xlsx 或 .csv 文件。"),
+        (csv_upload([ROWS[1]], header=["姓名", "性别", "民族"]), "缺少必填列：选区。"),
+    ],
+)
 def test_a_wrong_file_is_refused_on_the_upload_form(client, clerk, term, file, message):
     client.force_login(clerk)
     response = upload(client, file, term)
@@ -273,14 +336,22 @@ def test_only_the_office_imports(client, users, role, term):
 
 # --- export -------------------------------------------------------------------------------------
 
+
 @pytest.fixture
 def register_rows(term, district, group):
     other_group = DeputyGroupFactory(term=term, name="西山片代表小组")
     west = DistrictFactory(term=term, name="西山村选区", seats=3)
     DeputyFactory(term=term, name="甲一", district=district, group=group, phone="13900000001")
     DeputyFactory(term=term, name="甲二", district=district, group=group, is_presidium=True, position=Position.CHAIR)
-    DeputyFactory(term=term, name="甲三", district=district, group=group, status=DeputyStatus.TERMINATED,
-                  status_reason="迁出本行政区域", status_date=date(2026, 6, 1))
+    DeputyFactory(
+        term=term,
+        name="甲三",
+        district=district,
+        group=group,
+        status=DeputyStatus.TERMINATED,
+        status_reason="迁出本行政区域",
+        status_date=date(2026, 6, 1),
+    )
     DeputyFactory(term=term, name="乙一", district=west, group=other_group)
     DeputyFactory(term=term, name="乙二", district=west, group=other_group)
 

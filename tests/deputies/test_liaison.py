@@ -1,5 +1,6 @@
 """The presidium's liaison plan (主席团成员联系代表): bands per member, deputies nobody liaises
 with, members without an assignment, and the plan pages."""
+
 from datetime import date
 
 import pytest
@@ -48,8 +49,12 @@ def groups_with_members(term, n, size=3):
 
 
 def assign_bands(plan, term, member, n_groups, n_deputies):
-    return liaison_assign(plan=plan, member=member, groups=groups_with_members(term, n_groups),
-                          deputies=DeputyFactory.create_batch(n_deputies, term=term))
+    return liaison_assign(
+        plan=plan,
+        member=member,
+        groups=groups_with_members(term, n_groups),
+        deputies=DeputyFactory.create_batch(n_deputies, term=term),
+    )
 
 
 def row_of(review, member):
@@ -57,6 +62,7 @@ def row_of(review, member):
 
 
 # --- the review ---------------------------------------------------------------------------------
+
 
 def test_one_group_and_twelve_deputies_are_both_warned(plan, term, member):
     """Reference bands: 2–3 groups and 9–11 deputies per member."""
@@ -69,8 +75,12 @@ def test_one_group_and_twelve_deputies_are_both_warned(plan, term, member):
 
 @pytest.mark.parametrize(("n_groups", "n_deputies"), [(2, 9), (3, 11)])
 def test_a_member_within_the_bands_has_no_warning(plan, term, member, n_groups, n_deputies):
-    liaison_assign(plan=plan, member=member, groups=groups_with_members(term, n_groups),
-                   deputies=DeputyFactory.create_batch(n_deputies, term=term))
+    liaison_assign(
+        plan=plan,
+        member=member,
+        groups=groups_with_members(term, n_groups),
+        deputies=DeputyFactory.create_batch(n_deputies, term=term),
+    )
     assert row_of(liaison_review(plan=plan), member)[3] == []
 
 
@@ -80,8 +90,9 @@ def test_deputies_with_no_liaison_are_listed(plan, term, member):
     covered_group, open_group = groups_with_members(term, 2, size=2)
     direct = DeputyFactory(term=term, name="直接联系")
     DeputyFactory(term=term, name="无人联系")
-    DeputyFactory(term=term, name="已终止", status=DeputyStatus.TERMINATED, status_reason="迁出",
-                  status_date=date(2026, 3, 1))
+    DeputyFactory(
+        term=term, name="已终止", status=DeputyStatus.TERMINATED, status_reason="迁出", status_date=date(2026, 3, 1)
+    )
     old_term = TermFactory(township=term.township, number=18, start_date=date(2021, 1, 10), end_date=date(2026, 1, 10))
     DeputyFactory(term=old_term, name="上届代表")
     DeputyFactory(term=term, name="另一主席团成员", is_presidium=True)
@@ -116,6 +127,7 @@ def test_the_review_takes_a_fixed_number_of_queries(plan, term):
 
 # --- assignment rules ---------------------------------------------------------------------------
 
+
 def test_only_presidium_members_liaise(plan, term):
     with pytest.raises(ValidationError):
         liaison_assign(plan=plan, member=DeputyFactory(term=term), groups=[], deputies=[])
@@ -127,8 +139,9 @@ def test_another_townships_deputies_are_refused(plan, member, other_deputy):
 
 
 def test_a_terminated_deputy_cannot_be_assigned(plan, term, member):
-    gone = DeputyFactory(term=term, name="已终止", status=DeputyStatus.TERMINATED, status_reason="死亡",
-                         status_date=date(2026, 3, 1))
+    gone = DeputyFactory(
+        term=term, name="已终止", status=DeputyStatus.TERMINATED, status_reason="死亡", status_date=date(2026, 3, 1)
+    )
     with pytest.raises(ValidationError, match="已终止"):
         liaison_assign(plan=plan, member=member, groups=[], deputies=[gone])
 
@@ -141,6 +154,7 @@ def test_reassigning_replaces_the_lists(plan, term, member):
 
 
 # --- the pages ----------------------------------------------------------------------------------
+
 
 def plan_url(year=YEAR):
     return reverse("deputies:liaison_plan", args=[year])

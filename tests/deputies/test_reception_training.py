@@ -1,5 +1,6 @@
 """Reception days (代表接待日) with their visit log and the casework hook, and trainings (培训)
 with attendance and the year's list of deputies who missed every training."""
+
 from datetime import date
 
 import pytest
@@ -39,8 +40,14 @@ def client_for(client):
 
 @pytest.fixture
 def reception_day(clerk, township, district, deputy):
-    return reception_day_schedule(by=clerk, township=township, district=district, date=date(2026, 11, 5),
-                                  place="东风村便民服务中心", deputies=[deputy])
+    return reception_day_schedule(
+        by=clerk,
+        township=township,
+        district=district,
+        date=date(2026, 11, 5),
+        place="东风村便民服务中心",
+        deputies=[deputy],
+    )
 
 
 def count_queries(client, url, params=None):
@@ -53,6 +60,7 @@ def count_queries(client, url, params=None):
 
 # --- reception days: services ---------------------------------------------------------------------
 
+
 def test_a_reception_day_is_scheduled_once_per_district_and_day(clerk, township, district, deputy, reception_day):
     assert list(reception_day.deputies.all()) == [deputy]
 
@@ -61,21 +69,29 @@ def test_a_reception_day_is_scheduled_once_per_district_and_day(clerk, township,
     assert error.value.message_dict["date"] == ["该选区在这一天已安排了接待日。"]
 
 
-def test_a_reception_day_cannot_use_another_townships_district_or_deputies(clerk, township, other_term, other_deputy,
-                                                                         district):
+def test_a_reception_day_cannot_use_another_townships_district_or_deputies(
+    clerk, township, other_term, other_deputy, district
+):
     other_district = DistrictFactory(term=other_term)
     with pytest.raises(ValidationError) as error:
         reception_day_schedule(by=clerk, township=township, district=other_district, date=date(2026, 12, 3), place="x")
     assert "district" in error.value.message_dict
     with pytest.raises(ValidationError) as error:
-        reception_day_schedule(by=clerk, township=township, district=district, date=date(2026, 12, 3), place="x",
-                               deputies=[other_deputy])
+        reception_day_schedule(
+            by=clerk, township=township, district=district, date=date(2026, 12, 3), place="x", deputies=[other_deputy]
+        )
     assert "deputies" in error.value.message_dict
 
 
 def test_a_visit_is_recorded_with_who_recorded_it(clerk, reception_day):
-    visit = reception_visit_record(reception_day=reception_day, by=clerk, visitor="陈阿姨",
-                                   visitor_contact="138****0001", matter="村口路灯不亮", response="已联系村委会维修")
+    visit = reception_visit_record(
+        reception_day=reception_day,
+        by=clerk,
+        visitor="陈阿姨",
+        visitor_contact="138****0001",
+        matter="村口路灯不亮",
+        response="已联系村委会维修",
+    )
 
     assert (visit.recorded_by, visit.follow_up_kind, visit.follow_up_id) == (clerk, "", None)
 
@@ -86,6 +102,7 @@ def test_a_clerk_of_another_township_cannot_record_a_visit(other_clerk, receptio
 
 
 # --- reception days: pages ------------------------------------------------------------------------
+
 
 def test_the_schedule_lists_the_townships_reception_days_by_district(client_for, clerk, reception_day, other_term):
     other = DistrictFactory(term=other_term, name="白水村选区")
@@ -103,15 +120,26 @@ def test_a_clerk_schedules_a_reception_day_from_the_page(client_for, clerk, dist
     client = client_for(clerk)
     assert client.get(reverse("deputies:reception_create")).status_code == 200
 
-    response = client.post(reverse("deputies:reception_create"), {
-        "district": district.pk, "date": "2026-12-03", "place": "东风村便民服务中心", "deputies": [deputy.pk],
-    })
+    response = client.post(
+        reverse("deputies:reception_create"),
+        {
+            "district": district.pk,
+            "date": "2026-12-03",
+            "place": "东风村便民服务中心",
+            "deputies": [deputy.pk],
+        },
+    )
 
     day = ReceptionDay.objects.get()
     assert response.status_code == 302 and response.url == day.get_absolute_url()
-    duplicate = client.post(reverse("deputies:reception_create"), {
-        "district": district.pk, "date": "2026-12-03", "place": "别处",
-    })
+    duplicate = client.post(
+        reverse("deputies:reception_create"),
+        {
+            "district": district.pk,
+            "date": "2026-12-03",
+            "place": "别处",
+        },
+    )
     assert duplicate.status_code == 200 and "该选区在这一天已安排了接待日。" in duplicate.text
 
 
@@ -134,8 +162,9 @@ def test_a_clerk_records_a_visit_on_the_reception_days_page(client_for, clerk, r
     assert missing.status_code == 200 and "这个字段是必填项。" in missing.text
     assert 'value="陈阿姨"' in missing.text and not ReceptionVisit.objects.exists()
 
-    response = client.post(url, {"visitor": "陈阿姨", "visitor_contact": "13800000001", "matter": "村口路灯不亮"},
-                           follow=True)
+    response = client.post(
+        url, {"visitor": "陈阿姨", "visitor_contact": "13800000001", "matter": "村口路灯不亮"}, follow=True
+    )
     assert ReceptionVisit.objects.get().recorded_by == clerk
     assert "村口路灯不亮" in response.text and "接待记录已保存" in response.text
 
@@ -150,6 +179,7 @@ def test_another_townships_clerk_cannot_post_a_visit(client_for, other_clerk, re
 @pytest.fixture
 def registered_action():
     """Stands in for the casework apps (petitions, suggestions) plugging into the hook."""
+
     def build(visit, user):
         return {"label": "转为信访", "url": f"/petitions/new/?visit={visit.pk}", "icon": "bi-envelope"}
 
@@ -199,8 +229,9 @@ def test_the_reception_list_has_a_fixed_number_of_queries(client_for, clerk, tow
     def add(n, start):
         for i in range(n):
             district = DistrictFactory(term=term)
-            day = ReceptionDay.objects.create(township=township, district=district,
-                                              date=date(2026, 1 + (start + i) % 12, 8), place="便民服务中心")
+            day = ReceptionDay.objects.create(
+                township=township, district=district, date=date(2026, 1 + (start + i) % 12, 8), place="便民服务中心"
+            )
             day.deputies.set([deputy])
             ReceptionVisit.objects.create(reception_day=day, visitor="群众", matter="事项", recorded_by=clerk)
 
@@ -215,10 +246,12 @@ def test_the_reception_list_has_a_fixed_number_of_queries(client_for, clerk, tow
 
 # --- trainings ------------------------------------------------------------------------------------
 
+
 @pytest.fixture
 def training(clerk, township):
-    return training_create(by=clerk, township=township, title="代表履职能力培训", date=date(2026, 3, 20),
-                           place="镇会议室")
+    return training_create(
+        by=clerk, township=township, title="代表履职能力培训", date=date(2026, 3, 20), place="镇会议室"
+    )
 
 
 def test_attendance_is_exactly_the_ticked_deputies_of_the_township(training, deputy, other_deputy, term):
@@ -235,8 +268,9 @@ def test_the_year_lists_serving_deputies_who_missed_every_training(township, ter
     second = TrainingFactory(township=township, date=date(2026, 7, 8))
     went_once = DeputyFactory(term=term, name="周明")
     missed = DeputyFactory(term=term, name="孙丽")
-    DeputyFactory(term=term, name="赵大海", status=DeputyStatus.TERMINATED, status_reason="辞职",
-                  status_date=date(2026, 5, 1))
+    DeputyFactory(
+        term=term, name="赵大海", status=DeputyStatus.TERMINATED, status_reason="辞职", status_date=date(2026, 5, 1)
+    )
     earlier_term = TermFactory(township=township, number=18, start_date=date(2021, 1, 10), end_date=date(2026, 1, 9))
     DeputyFactory(term=earlier_term, name="上届代表")
     training_set_attendance(training=training, deputies=[deputy])
@@ -246,8 +280,9 @@ def test_the_year_lists_serving_deputies_who_missed_every_training(township, ter
     assert deputies_without_training(township_id=township.pk, year=2025) == []  # no training that year
 
 
-def test_the_training_list_shows_the_year_and_who_missed_every_training(client_for, clerk, township, term, deputy,
-                                                                       training, other_township):
+def test_the_training_list_shows_the_year_and_who_missed_every_training(
+    client_for, clerk, township, term, deputy, training, other_township
+):
     TrainingFactory(township=other_township, title="白水乡培训", date=date(2026, 4, 1))
     missed = DeputyFactory(term=term, name="孙丽")
     training_set_attendance(training=training, deputies=[deputy])
@@ -266,8 +301,10 @@ def test_a_clerk_registers_a_training_and_ticks_the_attendees(client_for, clerk,
     colleague = DeputyFactory(term=term, name="周明")
     client = client_for(clerk)
 
-    response = client.post(reverse("deputies:training_create"),
-                           {"title": "代表建议撰写培训", "date": "2026-07-10", "place": "镇会议室", "hours": "3"})
+    response = client.post(
+        reverse("deputies:training_create"),
+        {"title": "代表建议撰写培训", "date": "2026-07-10", "place": "镇会议室", "hours": "3"},
+    )
     training = Training.objects.get()
     assert response.status_code == 302 and response.url == training.get_absolute_url()
     page = client.get(training.get_absolute_url())
@@ -295,8 +332,9 @@ def test_training_pages_follow_the_access_rules(client_for, users, deputy_user, 
 
 
 def test_another_townships_deputy_cannot_be_ticked(client_for, clerk, training, other_deputy):
-    response = client_for(clerk).post(reverse("deputies:training_attendance", args=[training.pk]),
-                                      {"attendees": [other_deputy.pk]})
+    response = client_for(clerk).post(
+        reverse("deputies:training_attendance", args=[training.pk]), {"attendees": [other_deputy.pk]}
+    )
 
     assert response.status_code == 200 and not training.attendees.exists()
 

@@ -4,6 +4,7 @@
 Access rule: a deputy sees only their own record; clerks, chairs, auditors and county users
 see the township's; another township's record is 404, a role without the permission 403.
 """
+
 import io
 import re
 import shutil
@@ -40,8 +41,9 @@ def reception(*, district, day, deputies, visits=0, place="代表联络站"):
     day_row.deputies.set(deputies)
     clerk = User.objects.filter(township=district.township).first()
     for n in range(visits):
-        ReceptionVisit.objects.create(reception_day=day_row, visitor=f"来访人{n}", matter="反映道路破损",
-                                      recorded_by=clerk)
+        ReceptionVisit.objects.create(
+            reception_day=day_row, visitor=f"来访人{n}", matter="反映道路破损", recorded_by=clerk
+        )
     return day_row
 
 
@@ -51,18 +53,38 @@ def record_data(township, term, district, group, deputy, clerk):
     trainings of which she attended one; a reception day with two visits."""
     make = lambda **kw: ActivityFactory(township=township, submitted_by=clerk, **kw)  # noqa: E731
     data = {
-        "inspection": make(type=ActivityType.INSPECTION, date=date(YEAR, 3, 12), title="视察高标准农田建设项目",
-                           participants=[deputy]),
-        "contact": make(type=ActivityType.CONTACT_VOTERS, date=date(YEAR, 5, 6), title="走访东风村群众听取饮水意见",
-                        participants=[deputy]),
-        "contact2": make(type=ActivityType.CONTACT_VOTERS, date=date(YEAR, 8, 20), title="走访五组了解秋收情况",
-                         participants=[deputy]),
-        "group": make(type=ActivityType.GROUP, date=date(YEAR, 6, 28), title="东风片代表小组第二季度活动",
-                      participants=[deputy], group=group),
-        "pending": make(type=ActivityType.CONTACT_VOTERS, date=date(YEAR, 9, 1), title="尚待确认的走访",
-                        status=ActivityStatus.SUBMITTED, participants=[deputy]),
-        "old": make(type=ActivityType.RESEARCH, date=date(YEAR - 1, 11, 3), title="去年的专题调研",
-                    participants=[deputy]),
+        "inspection": make(
+            type=ActivityType.INSPECTION, date=date(YEAR, 3, 12), title="视察高标准农田建设项目", participants=[deputy]
+        ),
+        "contact": make(
+            type=ActivityType.CONTACT_VOTERS,
+            date=date(YEAR, 5, 6),
+            title="走访东风村群众听取饮水意见",
+            participants=[deputy],
+        ),
+        "contact2": make(
+            type=ActivityType.CONTACT_VOTERS,
+            date=date(YEAR, 8, 20),
+            title="走访五组了解秋收情况",
+            participants=[deputy],
+        ),
+        "group": make(
+            type=ActivityType.GROUP,
+            date=date(YEAR, 6, 28),
+            title="东风片代表小组第二季度活动",
+            participants=[deputy],
+            group=group,
+        ),
+        "pending": make(
+            type=ActivityType.CONTACT_VOTERS,
+            date=date(YEAR, 9, 1),
+            title="尚待确认的走访",
+            status=ActivityStatus.SUBMITTED,
+            participants=[deputy],
+        ),
+        "old": make(
+            type=ActivityType.RESEARCH, date=date(YEAR - 1, 11, 3), title="去年的专题调研", participants=[deputy]
+        ),
     }
     first = TrainingFactory(township=township, title="第一期人大代表培训班", date=date(YEAR, 1, 20))
     TrainingFactory(township=township, title="第二期履职能力提升培训", date=date(YEAR, 6, 25))
@@ -78,7 +100,10 @@ def test_the_record_lists_the_confirmed_activities_of_the_year_by_type(record_da
     record = selectors.deputy_year_record(deputy=deputy, year=YEAR)
 
     assert [a.title for a in record.activities] == [
-        "视察高标准农田建设项目", "走访东风村群众听取饮水意见", "东风片代表小组第二季度活动", "走访五组了解秋收情况",
+        "视察高标准农田建设项目",
+        "走访东风村群众听取饮水意见",
+        "东风片代表小组第二季度活动",
+        "走访五组了解秋收情况",
     ]
     by_type = dict(record.by_type)
     assert len(by_type) == len(ActivityType.choices)
@@ -106,9 +131,12 @@ def test_the_record_of_another_year_is_that_years(record_data, deputy):
 @pytest.fixture
 def meetings_section():
     """A section a later app (meetings) would register from its AppConfig.ready()."""
+
     def build(deputy, year):
-        return [{"date": date(year, 3, 1), "text": f"出席第十九届人民代表大会第一次会议（{deputy.name}）"},
-                {"date": date(year, 9, 5), "text": "请假：第十九届人民代表大会第二次会议"}]
+        return [
+            {"date": date(year, 3, 1), "text": f"出席第十九届人民代表大会第一次会议（{deputy.name}）"},
+            {"date": date(year, 9, 5), "text": "请假：第十九届人民代表大会第二次会议"},
+        ]
 
     deputy_record_sections.register("tests.meetings", RecordSection(title="出席会议情况", build=build))
     yield
@@ -142,12 +170,22 @@ def test_inactive_deputies_have_no_confirmed_activity_in_the_last_90_days(townsh
     lapsed = DeputyFactory(term=term, name="百日未动")
     unconfirmed = DeputyFactory(term=term, name="只有待确认")
     never = DeputyFactory(term=term, name="从未履职")
-    gone = DeputyFactory(term=term, name="已终止", status=DeputyStatus.TERMINATED, status_reason="迁出本行政区域",
-                         status_date=today - timedelta(days=200))
+    gone = DeputyFactory(
+        term=term,
+        name="已终止",
+        status=DeputyStatus.TERMINATED,
+        status_reason="迁出本行政区域",
+        status_date=today - timedelta(days=200),
+    )
     ActivityFactory(township=township, submitted_by=clerk, date=today - timedelta(days=30), participants=[active])
     ActivityFactory(township=township, submitted_by=clerk, date=today - timedelta(days=100), participants=[lapsed])
-    ActivityFactory(township=township, submitted_by=clerk, date=today - timedelta(days=5), participants=[unconfirmed],
-                    status=ActivityStatus.SUBMITTED)
+    ActivityFactory(
+        township=township,
+        submitted_by=clerk,
+        date=today - timedelta(days=5),
+        participants=[unconfirmed],
+        status=ActivityStatus.SUBMITTED,
+    )
     ended = TermFactory(township=township, number=18, start_date=date(2021, 1, 5), end_date=date(2026, 1, 5))
     DeputyFactory(term=ended, name="上届代表")
 
@@ -175,21 +213,45 @@ def test_group_year_summary_counts_each_relation_without_multiplying(township, t
     multiply each other, as a single query with several joins would."""
     group = DeputyGroupFactory(term=term, name="测试小组")
     a, b = DeputyFactory(term=term, group=group, name="甲"), DeputyFactory(term=term, group=group, name="乙")
-    DeputyFactory(term=term, group=group, name="丙", status=DeputyStatus.TERMINATED, status_reason="辞职",
-                  status_date=date(YEAR, 2, 1))
+    DeputyFactory(
+        term=term,
+        group=group,
+        name="丙",
+        status=DeputyStatus.TERMINATED,
+        status_reason="辞职",
+        status_date=date(YEAR, 2, 1),
+    )
     ActivityFactory(township=township, submitted_by=clerk, date=date(YEAR, 3, 1), participants=[a, b])
-    ActivityFactory(township=township, submitted_by=clerk, date=date(YEAR, 4, 1), participants=[a, b], group=group,
-                    type=ActivityType.GROUP)
-    ActivityFactory(township=township, submitted_by=clerk, date=date(YEAR, 4, 2), participants=[a],
-                    status=ActivityStatus.RETURNED, return_reason="材料不全")
+    ActivityFactory(
+        township=township,
+        submitted_by=clerk,
+        date=date(YEAR, 4, 1),
+        participants=[a, b],
+        group=group,
+        type=ActivityType.GROUP,
+    )
+    ActivityFactory(
+        township=township,
+        submitted_by=clerk,
+        date=date(YEAR, 4, 2),
+        participants=[a],
+        status=ActivityStatus.RETURNED,
+        return_reason="材料不全",
+    )
     for day in (date(YEAR, 1, 20), date(YEAR, 6, 25)):
         TrainingFactory(township=township, date=day).attendees.set([a, b] if day.month == 1 else [a])
     reception(district=district, day=date(YEAR, 5, 15), deputies=[a, b])
 
     (row,) = selectors.group_year_summary(township_id=township.pk, year=YEAR)
 
-    assert (row.member_count, row.activity_count, row.participation_count, row.group_activity_count,
-            row.training_count, row.reception_count) == (2, 2, 4, 1, 3, 1)
+    assert (
+        row.member_count,
+        row.activity_count,
+        row.participation_count,
+        row.group_activity_count,
+        row.training_count,
+        row.reception_count,
+    ) == (2, 2, 4, 1, 3, 1)
 
 
 def test_township_summary_and_activity_counts_by_type(record_data, township, deputy):
@@ -197,8 +259,14 @@ def test_township_summary_and_activity_counts_by_type(record_data, township, dep
     counts = {value: n for value, _label, n in selectors.activity_type_counts(township_id=township.pk, year=YEAR)}
 
     assert summary == {
-        "deputy_count": 1, "activity_count": 4, "submitted_count": 1, "participation_count": 4,
-        "training_count": 2, "training_attendance": 1, "reception_count": 1, "visit_count": 2,
+        "deputy_count": 1,
+        "activity_count": 4,
+        "submitted_count": 1,
+        "participation_count": 4,
+        "training_count": 2,
+        "training_attendance": 1,
+        "reception_count": 1,
+        "visit_count": 2,
     }
     assert counts[ActivityType.CONTACT_VOTERS] == 2 and counts[ActivityType.RESEARCH] == 0
     assert len(counts) == len(ActivityType.choices)
@@ -215,8 +283,13 @@ def test_a_deputy_opens_their_own_record(client, deputy_user, deputy, record_dat
     html = response.content.decode()
     assert response.status_code == 200
     assert "张桂兰 · 2026年度履职档案" in html
-    for text in ("视察高标准农田建设项目", "东风片代表小组第二季度活动", "第一期人大代表培训班", "未参加",
-                 "东风村代表联络站"):
+    for text in (
+        "视察高标准农田建设项目",
+        "东风片代表小组第二季度活动",
+        "第一期人大代表培训班",
+        "未参加",
+        "东风村代表联络站",
+    ):
         assert text in html
     assert "尚待确认的走访" not in html and "去年的专题调研" not in html
     assert reverse("core:pdfjob_start", args=["deputies.record"]) in html
@@ -254,8 +327,11 @@ def test_a_role_without_the_permission_gets_403(client, users, deputy):
 
 
 def test_anonymous_visitors_are_sent_to_login(client, deputy, group):
-    for url in (record_url(deputy), reverse("deputies:record_home"),
-                reverse("deputies:record_group", args=[group.pk, YEAR])):
+    for url in (
+        record_url(deputy),
+        reverse("deputies:record_home"),
+        reverse("deputies:record_group", args=[group.pk, YEAR]),
+    ):
         response = client.get(url)
         assert response.status_code == 302 and response.url.startswith(reverse("login")), url
 
@@ -329,8 +405,9 @@ def fonts_of(data):
 
 def start_record_pdf(client, capture, deputy, year=YEAR, **extra):
     with capture(execute=True):  # the task is queued on commit and runs eagerly
-        return client.post(reverse("core:pdfjob_start", args=["deputies.record"]),
-                           {"deputy_id": deputy.pk, "year": year, **extra})
+        return client.post(
+            reverse("core:pdfjob_start", args=["deputies.record"]), {"deputy_id": deputy.pk, "year": year, **extra}
+        )
 
 
 def test_the_record_pdf_is_rendered_by_the_task_with_embedded_fonts(
@@ -351,8 +428,17 @@ def test_the_record_pdf_is_rendered_by_the_task_with_embedded_fonts(
     data = b"".join(download.streaming_content)
     assert download["Content-Type"] == "application/pdf" and data.startswith(b"%PDF")
     text = squash(pdf_text(data))
-    for expected in ("履职档案", "张桂兰", "视察高标准农田建设项目", "第一期人大代表培训班", "未参加",
-                     "东风村代表联络站", "第十九届", "出席会议情况", "请假：第十九届人民代表大会第二次会议"):
+    for expected in (
+        "履职档案",
+        "张桂兰",
+        "视察高标准农田建设项目",
+        "第一期人大代表培训班",
+        "未参加",
+        "东风村代表联络站",
+        "第十九届",
+        "出席会议情况",
+        "请假：第十九届人民代表大会第二次会议",
+    ):
         assert expected in text, expected
     assert "尚待确认的走访" not in text
     fonts = fonts_of(data)
@@ -362,8 +448,23 @@ def test_the_record_pdf_is_rendered_by_the_task_with_embedded_fonts(
     path = ARTIFACTS / "deputy_record.pdf"
     path.write_bytes(data)
     if shutil.which("pdftoppm"):
-        subprocess.run(["pdftoppm", "-png", "-r", "60", "-f", "1", "-l", "1", "-singlefile", str(path),
-                        str(ARTIFACTS / "deputy_record")], check=True, timeout=60)
+        subprocess.run(
+            [
+                "pdftoppm",
+                "-png",
+                "-r",
+                "60",
+                "-f",
+                "1",
+                "-l",
+                "1",
+                "-singlefile",
+                str(path),
+                str(ARTIFACTS / "deputy_record"),
+            ],
+            check=True,
+            timeout=60,
+        )
 
 
 def test_a_deputy_cannot_export_another_deputys_record(
@@ -385,8 +486,9 @@ def test_bad_pdf_parameters_fail_the_job_with_a_chinese_message(
 ):
     client.force_login(clerk)
     with django_capture_on_commit_callbacks(execute=True):
-        client.post(reverse("core:pdfjob_start", args=["deputies.record"]),
-                    {"deputy_id": deputy.pk, "year": YEAR, **params})
+        client.post(
+            reverse("core:pdfjob_start", args=["deputies.record"]), {"deputy_id": deputy.pk, "year": YEAR, **params}
+        )
 
     job = PdfJob.objects.get(owner=clerk)
     assert job.status == PdfJobStatus.FAILED and job.message.startswith("生成失败：找不到")
@@ -405,8 +507,9 @@ def test_another_townships_clerk_cannot_export_the_record(
 def test_a_role_without_the_record_permission_cannot_start_the_export(client, users, deputy):
     client.force_login(users[Role.UNIT_HANDLER])
 
-    response = client.post(reverse("core:pdfjob_start", args=["deputies.record"]), {"deputy_id": deputy.pk,
-                                                                                      "year": YEAR})
+    response = client.post(
+        reverse("core:pdfjob_start", args=["deputies.record"]), {"deputy_id": deputy.pk, "year": YEAR}
+    )
 
     assert response.status_code == 403 and not PdfJob.objects.exists()
 
@@ -435,10 +538,20 @@ def summary_data(township, term, district, group, deputy, clerk):
     """张桂兰 active and trained; 王德福 lapsed for a year and missed the training."""
     today = timezone.localdate()
     lapsed = DeputyFactory(term=term, group=group, name="王德福")
-    ActivityFactory(township=township, submitted_by=clerk, date=today - timedelta(days=10), participants=[deputy],
-                    type=ActivityType.INSPECTION)
-    ActivityFactory(township=township, submitted_by=clerk, date=date(YEAR, 2, 3), participants=[deputy, lapsed],
-                    type=ActivityType.RESEARCH)
+    ActivityFactory(
+        township=township,
+        submitted_by=clerk,
+        date=today - timedelta(days=10),
+        participants=[deputy],
+        type=ActivityType.INSPECTION,
+    )
+    ActivityFactory(
+        township=township,
+        submitted_by=clerk,
+        date=date(YEAR, 2, 3),
+        participants=[deputy, lapsed],
+        type=ActivityType.RESEARCH,
+    )
     TrainingFactory(township=township, date=date(YEAR, 6, 25)).attendees.set([deputy])
     return lapsed
 
@@ -474,8 +587,14 @@ def test_the_township_summary_keeps_its_query_count(client, clerk, township, ter
         for _ in range(n):
             group = DeputyGroupFactory(term=term)
             members = [DeputyFactory(term=term, group=group) for _ in range(3)]
-            ActivityFactory(township=township, submitted_by=clerk, date=date(YEAR, 3, 1), participants=members,
-                            group=group, type=ActivityType.GROUP)
+            ActivityFactory(
+                township=township,
+                submitted_by=clerk,
+                date=date(YEAR, 3, 1),
+                participants=members,
+                group=group,
+                type=ActivityType.GROUP,
+            )
             TrainingFactory(township=township, date=date(YEAR, 6, 25)).attendees.set(members[:1])
             reception(district=DistrictFactory(term=term), day=date(YEAR, 5, 15), deputies=members, visits=1)
 
@@ -515,8 +634,14 @@ def test_the_group_page_keeps_its_query_count(client, clerk, township, term, gro
     def add(n):
         for _ in range(n):
             member = DeputyFactory(term=term, group=group)
-            ActivityFactory(township=township, submitted_by=clerk, date=date(YEAR, 3, 1), participants=[member],
-                            group=group, type=ActivityType.GROUP)
+            ActivityFactory(
+                township=township,
+                submitted_by=clerk,
+                date=date(YEAR, 3, 1),
+                participants=[member],
+                group=group,
+                type=ActivityType.GROUP,
+            )
             TrainingFactory(township=township, date=date(YEAR, 6, 25)).attendees.set([member])
 
     client.force_login(clerk)

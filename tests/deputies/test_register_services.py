@@ -1,5 +1,6 @@
 """The register's rules, against the real database: terms, districts, groups, deputies, status
 changes, the statutory deputy count and the list filter."""
+
 from datetime import date, timedelta
 
 import pytest
@@ -43,6 +44,7 @@ def new_deputy(term, **kwargs):
 
 # --- terms --------------------------------------------------------------------------------------
 
+
 def test_term_ends_five_years_after_election(township):
     """A term (届) lasts five years: the end date is computed from the election date."""
     term = term_create(township=township, number=20, start_date=date(2026, 1, 10))
@@ -65,6 +67,7 @@ def test_two_terms_with_the_same_number_are_refused(township, term):
 
 
 # --- districts ----------------------------------------------------------------------------------
+
 
 @pytest.mark.parametrize("seats", [1, 2, 3])
 def test_a_district_elects_one_to_three_deputies(term, seats):
@@ -95,6 +98,7 @@ def test_a_district_of_another_townships_term_is_refused(term, other_term):
 
 
 # --- deputies -----------------------------------------------------------------------------------
+
 
 def test_a_full_district_refuses_another_deputy(term):
     """A district elects at most its seats: the next deputy is refused with a Chinese message."""
@@ -151,6 +155,7 @@ def test_a_login_account_of_another_township_is_refused(term, other_clerk):
 
 # --- status -------------------------------------------------------------------------------------
 
+
 @pytest.mark.parametrize("status", [DeputyStatus.SUSPENDED, DeputyStatus.TERMINATED])
 def test_a_status_change_needs_a_reason_and_a_date(deputy, status):
     with pytest.raises(ValidationError) as error:
@@ -162,8 +167,9 @@ def test_a_status_change_needs_a_reason_and_a_date(deputy, status):
 
 def test_a_status_date_in_the_future_is_refused(deputy):
     with pytest.raises(ValidationError) as error:
-        deputy_change_status(deputy=deputy, status=DeputyStatus.SUSPENDED, reason="被羁押",
-                             on=TODAY() + timedelta(days=1))
+        deputy_change_status(
+            deputy=deputy, status=DeputyStatus.SUSPENDED, reason="被羁押", on=TODAY() + timedelta(days=1)
+        )
     assert "on" in error.value.message_dict
 
 
@@ -204,6 +210,7 @@ def test_terminating_the_leader_clears_the_groups_leader(deputy, group):
 
 # --- groups -------------------------------------------------------------------------------------
 
+
 def test_the_leader_must_be_a_member_of_the_group(term, group):
     outsider = DeputyFactory(term=term, group=DeputyGroupFactory(term=term))
     group.leader = outsider
@@ -219,6 +226,7 @@ def test_a_new_group_cannot_have_a_leader_yet(term, deputy):
 
 # --- statutory deputy count ---------------------------------------------------------------------
 
+
 @pytest.mark.parametrize(("population", "maximum"), [(30_000, 65), (1_499, 45), (1_000_000, 160), (172_500, 160)])
 def test_the_maximum_is_45_plus_one_per_1500_residents_at_most_160(population, maximum):
     assert deputy_count_range(TownshipFactory(population=population)) == maximum
@@ -229,9 +237,15 @@ def test_no_warning_without_a_population():
     assert deputy_count_warning(TownshipFactory(population=None), 500) is None
 
 
-@pytest.mark.parametrize(("count", "expected"), [
-    (66, "超过法定名额上限 65 名"), (44, "少于法定基数 45 名"), (45, None), (65, None),
-])
+@pytest.mark.parametrize(
+    ("count", "expected"),
+    [
+        (66, "超过法定名额上限 65 名"),
+        (44, "少于法定基数 45 名"),
+        (45, None),
+        (65, None),
+    ],
+)
 def test_a_count_outside_the_range_is_warned(count, expected):
     """30,000 residents: between 45 and 65 deputies (45 + 30000 // 1500 = 65)."""
     warning = deputy_count_warning(TownshipFactory(population=30_000), count)
@@ -249,13 +263,16 @@ def test_a_small_township_may_have_fewer_than_45():
 
 # --- the list filter ----------------------------------------------------------------------------
 
+
 @pytest.fixture
 def register(term, clerk):
     active = DeputyFactory(term=term, name="在任代表")
-    suspended = DeputyFactory(term=term, name="暂停代表", status=DeputyStatus.SUSPENDED, status_reason="羁押",
-                              status_date=date(2026, 5, 1))
-    terminated = DeputyFactory(term=term, name="终止代表", status=DeputyStatus.TERMINATED, status_reason="迁出",
-                               status_date=date(2026, 5, 1))
+    suspended = DeputyFactory(
+        term=term, name="暂停代表", status=DeputyStatus.SUSPENDED, status_reason="羁押", status_date=date(2026, 5, 1)
+    )
+    terminated = DeputyFactory(
+        term=term, name="终止代表", status=DeputyStatus.TERMINATED, status_reason="迁出", status_date=date(2026, 5, 1)
+    )
     return active, suspended, terminated
 
 

@@ -1,6 +1,7 @@
 """The register's pages through the client: who may open what (role × page), township
 isolation, the list's filters and warnings, forms with their Chinese errors, the status change
 with its confirmation step, and fixed query counts on every list."""
+
 import io
 from dataclasses import dataclass
 from datetime import date, timedelta
@@ -52,6 +53,7 @@ def count_queries(client, url):
 
 # --- the access matrix --------------------------------------------------------------------------
 
+
 @dataclass(frozen=True)
 class Page:
     name: str
@@ -102,7 +104,12 @@ def world(users, township, other_township, term, other_term, district, group, de
     other_group = DeputyGroupFactory(term=other_term)
     other = DeputyFactory(term=other_term, name="吴德明", district=other_district, group=other_group, is_presidium=True)
     return SimpleNamespace(
-        users=users, term=term, district=district, group=group, deputy=deputy, member=member,
+        users=users,
+        term=term,
+        district=district,
+        group=group,
+        deputy=deputy,
+        member=member,
         other=SimpleNamespace(term=other_term, district=other_district, group=other_group, deputy=other),
         no_role=make_user(None, township, username="norole"),
     )
@@ -111,8 +118,12 @@ def world(users, township, other_township, term, other_term, district, group, de
 def url_of(page, world, other=False):
     target = world.other if other else world
     args = {
-        None: [], "deputy": [target.deputy.pk] if other else [world.deputy.pk], "term": [target.term.pk],
-        "district": [target.district.pk], "group": [target.group.pk], "year": [TODAY().year],
+        None: [],
+        "deputy": [target.deputy.pk] if other else [world.deputy.pk],
+        "term": [target.term.pk],
+        "district": [target.district.pk],
+        "group": [target.group.pk],
+        "year": [TODAY().year],
         "member": [TODAY().year, (target.deputy if other else world.member).pk],
     }[page.target]
     return reverse(page.name, args=args)
@@ -134,6 +145,7 @@ def fetch(client, url):
 
 # One test per role walks every page and reports all mismatches at once (a test per page and
 # role would build the same world 200 times).
+
 
 def test_anonymous_is_sent_to_login(client, world):
     wrong = []
@@ -163,7 +175,8 @@ def test_another_townships_records_are_not_found(client, world, clerk):
     client.force_login(clerk)
     pages = [p for p in PAGES if p.target in {"deputy", "term", "district", "group", "member"}]
     assert {str(p): fetch(client, url_of(p, world, other=True)).status_code for p in pages} == {
-        str(p): 404 for p in pages}
+        str(p): 404 for p in pages
+    }
 
 
 @pytest.mark.parametrize("name", ["deputies:deputy_detail", "deputies:deputy_photo"])
@@ -194,9 +207,11 @@ def test_another_townships_liaison_plan_is_not_shown(client, world, clerk, other
 
 # --- the list -----------------------------------------------------------------------------------
 
+
 def test_the_list_shows_the_township_excluding_terminated_by_default(client, world, clerk, term):
-    DeputyFactory(term=term, name="终止代表", status=DeputyStatus.TERMINATED, status_reason="迁出",
-                  status_date=date(2026, 5, 1))
+    DeputyFactory(
+        term=term, name="终止代表", status=DeputyStatus.TERMINATED, status_reason="迁出", status_date=date(2026, 5, 1)
+    )
     client.force_login(clerk)
     response = client.get(reverse("deputies:deputy_list"))
     shown = {d.name for d in response.context["deputies"]}
@@ -209,7 +224,7 @@ def test_the_list_shows_the_township_excluding_terminated_by_default(client, wor
 def test_the_list_offers_export_of_the_filtered_list_and_office_buttons(client, world, clerk, chair):
     client.force_login(clerk)
     response = client.get(reverse("deputies:deputy_list"), {"group": world.group.pk, "page": "1"})
-    link = f'{reverse("deputies:deputy_export")}?group={world.group.pk}'
+    link = f"{reverse('deputies:deputy_export')}?group={world.group.pk}"
     assert f'href="{link}"' in response.text
     assert "导入名册" in response.text and "新增代表" in response.text
     client.force_login(chair)
@@ -250,8 +265,9 @@ def make_rows(term, n):
         group.save()
 
 
-@pytest.mark.parametrize("name", ["deputies:deputy_list", "deputies:term_list", "deputies:district_list",
-                                  "deputies:group_list"])
+@pytest.mark.parametrize(
+    "name", ["deputies:deputy_list", "deputies:term_list", "deputies:district_list", "deputies:group_list"]
+)
 def test_list_query_counts_do_not_grow_with_rows(client, clerk, township, name):
     """N rows and 3N rows cost the same number of queries."""
     client.force_login(clerk)
@@ -276,11 +292,13 @@ def test_group_detail_query_count_does_not_grow_with_members(client, clerk, term
 
 # --- detail -------------------------------------------------------------------------------------
 
+
 def test_detail_shows_all_fields_photo_and_status_history(client, world, clerk):
     client.force_login(clerk)
     url = reverse("deputies:deputy_status", args=[world.deputy.pk])
-    client.post(url, {"status": DeputyStatus.SUSPENDED, "reason": "被羁押", "on": TODAY().isoformat(),
-                      "confirmed": "1"})
+    client.post(
+        url, {"status": DeputyStatus.SUSPENDED, "reason": "被羁押", "on": TODAY().isoformat(), "confirmed": "1"}
+    )
     response = client.get(world.deputy.get_absolute_url())
     text = response.text
     for value in ("张桂兰", "东风村选区", "东风片代表小组", "第19届", "暂停执行代表职务", "被羁押"):
@@ -317,10 +335,24 @@ def test_the_photo_is_served_through_the_access_check(client, world, clerk):
 
 # --- create / edit ------------------------------------------------------------------------------
 
+
 def deputy_data(term, district, **extra):
-    return {"name": "赵新民", "gender": "M", "ethnicity": "汉族", "birth_date": "1980-05-04", "affiliation": "cpc",
-            "phone": "13800000000", "occupation": "农民", "work_unit": "东风村党支部书记", "term": term.pk,
-            "district": district.pk, "group": "", "position": "", "user": "", **extra}
+    return {
+        "name": "赵新民",
+        "gender": "M",
+        "ethnicity": "汉族",
+        "birth_date": "1980-05-04",
+        "affiliation": "cpc",
+        "phone": "13800000000",
+        "occupation": "农民",
+        "work_unit": "东风村党支部书记",
+        "term": term.pk,
+        "district": district.pk,
+        "group": "",
+        "position": "",
+        "user": "",
+        **extra,
+    }
 
 
 def test_a_clerk_creates_a_deputy_with_a_photo(client, clerk, term, district):
@@ -383,6 +415,7 @@ def test_the_form_offers_only_the_townships_terms_districts_and_accounts(client,
 
 # --- status -------------------------------------------------------------------------------------
 
+
 def test_a_status_change_asks_for_confirmation_first(client, world, clerk):
     client.force_login(clerk)
     url = reverse("deputies:deputy_status", args=[world.deputy.pk])
@@ -401,8 +434,13 @@ def test_a_status_change_asks_for_confirmation_first(client, world, clerk):
 def test_going_back_from_the_confirmation_keeps_the_values(client, world, clerk):
     client.force_login(clerk)
     url = reverse("deputies:deputy_status", args=[world.deputy.pk])
-    data = {"status": DeputyStatus.SUSPENDED, "reason": "被羁押", "on": TODAY().isoformat(),
-            "confirmed": "1", "edit": "1"}
+    data = {
+        "status": DeputyStatus.SUSPENDED,
+        "reason": "被羁押",
+        "on": TODAY().isoformat(),
+        "confirmed": "1",
+        "edit": "1",
+    }
     response = client.post(url, data)
     assert not response.context["confirming"] and 'value="被羁押"' in response.text
     world.deputy.refresh_from_db()
@@ -411,8 +449,10 @@ def test_going_back_from_the_confirmation_keeps_the_values(client, world, clerk)
 
 def test_a_status_change_without_reason_or_date_is_refused_in_chinese(client, world, clerk):
     client.force_login(clerk)
-    response = client.post(reverse("deputies:deputy_status", args=[world.deputy.pk]),
-                           {"status": DeputyStatus.SUSPENDED, "reason": "", "on": ""})
+    response = client.post(
+        reverse("deputies:deputy_status", args=[world.deputy.pk]),
+        {"status": DeputyStatus.SUSPENDED, "reason": "", "on": ""},
+    )
     errors = response.context["form"].errors
     assert errors["reason"] == ["这个字段是必填项。"] and errors["on"] == ["这个字段是必填项。"]
 
@@ -420,8 +460,10 @@ def test_a_status_change_without_reason_or_date_is_refused_in_chinese(client, wo
 def test_a_future_status_date_is_refused(client, world, clerk):
     client.force_login(clerk)
     tomorrow = (TODAY() + timedelta(days=1)).isoformat()
-    response = client.post(reverse("deputies:deputy_status", args=[world.deputy.pk]),
-                           {"status": DeputyStatus.SUSPENDED, "reason": "被羁押", "on": tomorrow, "confirmed": "1"})
+    response = client.post(
+        reverse("deputies:deputy_status", args=[world.deputy.pk]),
+        {"status": DeputyStatus.SUSPENDED, "reason": "被羁押", "on": tomorrow, "confirmed": "1"},
+    )
     assert response.context["form"].errors["on"] == ["日期不能晚于今天。"]
 
 
@@ -433,6 +475,7 @@ def test_a_terminated_deputys_status_page_sends_back_to_the_record(client, term,
 
 
 # --- terms, districts, groups -------------------------------------------------------------------
+
 
 def test_a_clerk_registers_a_term_and_sees_its_end_date(client, clerk, township):
     client.force_login(clerk)
@@ -470,8 +513,9 @@ def test_the_group_page_warns_under_three_members_and_without_leader(client, cle
     assert "尚未指定组长。" in response.text
     assert "张桂兰" in response.text
     DeputyFactory.create_batch(2, term=term, group=group)
-    client.post(reverse("deputies:group_update", args=[group.pk]),
-                {"term": term.pk, "name": group.name, "leader": deputy.pk})
+    client.post(
+        reverse("deputies:group_update", args=[group.pk]), {"term": term.pk, "name": group.name, "leader": deputy.pk}
+    )
     response = client.get(group.get_absolute_url())
     assert response.context["warnings"] == []
 
@@ -486,8 +530,9 @@ def test_a_new_group_form_has_no_leader_and_a_leader_must_be_a_member(client, cl
     client.force_login(clerk)
     assert "leader" not in client.get(reverse("deputies:group_create")).context["form"].fields
     outsider = DeputyFactory(term=term)
-    response = client.post(reverse("deputies:group_update", args=[group.pk]),
-                           {"term": term.pk, "name": group.name, "leader": outsider.pk})
+    response = client.post(
+        reverse("deputies:group_update", args=[group.pk]), {"term": term.pk, "name": group.name, "leader": outsider.pk}
+    )
     assert "leader" in response.context["form"].errors
     response = client.post(reverse("deputies:group_create"), {"term": term.pk, "name": "西山片代表小组"})
     assert response.status_code == 302 and DeputyGroup.objects.filter(name="西山片代表小组").exists()
@@ -518,8 +563,11 @@ def test_the_pages_render_in_english_too(client, world, clerk):
     client.force_login(clerk)
     client.cookies["django_language"] = "en"
     for page in PAGES:
-        if page.ok != 200 or page.name in {"deputies:deputy_export", "deputies:deputy_photo",
-                                           "deputies:deputy_import_template"}:
+        if page.ok != 200 or page.name in {
+            "deputies:deputy_export",
+            "deputies:deputy_photo",
+            "deputies:deputy_import_template",
+        }:
             continue  # files, not pages
         response = client.get(url_of(page, world))
         assert response.status_code == 200, page

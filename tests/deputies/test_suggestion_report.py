@@ -1,6 +1,7 @@
 """The year report of suggestions for the session: its rates on a known set of suggestions,
 the page, and the PDF rendered by the background task (Chinese text, fonts embedded), plus the
 supervision notice (督办单) PDF."""
+
 # ruff: noqa: F811  (fixtures imported from test_suggestions are named as test arguments)
 import io
 import re
@@ -45,8 +46,7 @@ def answer(suggestion, by, category, *, consulted_with):
 
 
 @pytest.fixture
-def known_set(deputy_user, deputy, deputy_b, deputy_c, term, clerk, unit, lead_handler, on, other_township,
-              make_user):
+def known_set(deputy_user, deputy, deputy_b, deputy_c, term, clerk, unit, lead_handler, on, other_township, make_user):
     """Six suggestions of the year:
 
     1 村道修缮   A, consulted; 满意 + 基本满意 → closed
@@ -101,7 +101,10 @@ def test_the_rates_on_a_known_set(known_set, clerk):
     assert (report.total, report.answered, report.consulted, report.solved) == (6, 4, 3, 2)
     assert (report.ratings, report.satisfied) == (6, 5)
     assert (str(report.consultation_rate), str(report.solved_rate), str(report.satisfaction_rate)) == (
-        "75.0", "50.0", "83.3")
+        "75.0",
+        "50.0",
+        "83.3",
+    )
     assert dict(report.by_state) == {"待交办": 1, "办理中": 1, "已答复待评价": 1, "不满意重新办理": 0, "已办结": 3}
     assert dict(report.by_category)["A类：已经解决或者基本解决"] == 2
 
@@ -174,8 +177,9 @@ def run_job(client, report, data, capture):
         return handle.read()
 
 
-def test_the_report_pdf_is_rendered_by_the_task_with_fonts_embedded(known_set, client, clerk,
-                                                                     django_capture_on_commit_callbacks):
+def test_the_report_pdf_is_rendered_by_the_task_with_fonts_embedded(
+    known_set, client, clerk, django_capture_on_commit_callbacks
+):
     """The job runs through the Celery task path (eager in tests); the PDF's text has the rates
     and the suggestions' titles, and every font it uses is embedded."""
     client.force_login(clerk)
@@ -183,8 +187,17 @@ def test_the_report_pdf_is_rendered_by_the_task_with_fonts_embedded(known_set, c
     data = run_job(client, REPORT, {"year": "2026"}, django_capture_on_commit_callbacks)
 
     text = squash(pdf_text(data))
-    for expected in ("代表建议、批评和意见", "面商率", "75.0%", "解决率", "50.0%", "满意率", "83.3%", "村道修缮",
-                     "建议〔2026〕1号"):
+    for expected in (
+        "代表建议、批评和意见",
+        "面商率",
+        "75.0%",
+        "解决率",
+        "50.0%",
+        "满意率",
+        "83.3%",
+        "村道修缮",
+        "建议〔2026〕1号",
+    ):
         assert expected in text, expected
     assert "白水乡的建议" not in text
     fonts = fonts_of(data)
@@ -192,8 +205,22 @@ def test_the_report_pdf_is_rendered_by_the_task_with_fonts_embedded(known_set, c
     ARTIFACTS.mkdir(exist_ok=True)
     (ARTIFACTS / "suggestion_report.pdf").write_bytes(data)
     if shutil.which("pdftoppm"):
-        subprocess.run(["pdftoppm", "-png", "-r", "60", "-f", "1", "-l", "1", "-singlefile",
-                        str(ARTIFACTS / "suggestion_report.pdf"), str(ARTIFACTS / "suggestion_report")], check=True)
+        subprocess.run(
+            [
+                "pdftoppm",
+                "-png",
+                "-r",
+                "60",
+                "-f",
+                "1",
+                "-l",
+                "1",
+                "-singlefile",
+                str(ARTIFACTS / "suggestion_report.pdf"),
+                str(ARTIFACTS / "suggestion_report"),
+            ],
+            check=True,
+        )
 
 
 def test_a_pdf_for_a_year_that_is_not_a_year_fails_with_a_message(client, clerk, django_capture_on_commit_callbacks):
@@ -205,35 +232,53 @@ def test_a_pdf_for_a_year_that_is_not_a_year_fails_with_a_message(client, clerk,
     assert job.status == PdfJobStatus.FAILED and "请选择报告年度" in job.message
 
 
-def test_the_supervision_notice_pdf(deputy_user, deputy, term, clerk, chair, unit, client,
-                                    django_capture_on_commit_callbacks):
+def test_the_supervision_notice_pdf(
+    deputy_user, deputy, term, clerk, chair, unit, client, django_capture_on_commit_callbacks
+):
     suggestion = submit(deputy_user, term, title="关于整治双河村河道垃圾的建议")
     assign(suggestion, clerk, unit)
-    supervision = services.suggestion_supervise(suggestion=suggestion, by=chair, content="该建议即将到期，请加快办理。",
-                                                reply_by=date.today() + timedelta(days=10))
+    supervision = services.suggestion_supervise(
+        suggestion=suggestion,
+        by=chair,
+        content="该建议即将到期，请加快办理。",
+        reply_by=date.today() + timedelta(days=10),
+    )
     client.force_login(chair)
 
-    data = run_job(client, "deputies.suggestion_supervision", {"supervision_id": str(supervision.pk)},
-                   django_capture_on_commit_callbacks)
+    data = run_job(
+        client,
+        "deputies.suggestion_supervision",
+        {"supervision_id": str(supervision.pk)},
+        django_capture_on_commit_callbacks,
+    )
 
     text = squash(pdf_text(data))
-    for expected in ("代表建议督办单", str(supervision.number), "关于整治双河村河道垃圾的建议", "自然资源所",
-                     "该建议即将到期，请加快办理。", "张桂兰"):
+    for expected in (
+        "代表建议督办单",
+        str(supervision.number),
+        "关于整治双河村河道垃圾的建议",
+        "自然资源所",
+        "该建议即将到期，请加快办理。",
+        "张桂兰",
+    ):
         assert expected in text, expected
     assert all(embedded(f) for f in fonts_of(data))
     (ARTIFACTS / "suggestion_supervision.pdf").write_bytes(data)
 
 
-def test_a_supervision_notice_of_another_township_is_not_found(deputy_user, deputy, term, clerk, chair, unit, client,
-                                                               other_clerk, django_capture_on_commit_callbacks):
+def test_a_supervision_notice_of_another_township_is_not_found(
+    deputy_user, deputy, term, clerk, chair, unit, client, other_clerk, django_capture_on_commit_callbacks
+):
     suggestion = submit(deputy_user, term)
     assign(suggestion, clerk, unit)
     supervision = services.suggestion_supervise(suggestion=suggestion, by=chair, content="请加快办理。")
     client.force_login(other_clerk)
 
     with django_capture_on_commit_callbacks(execute=True):
-        client.post(reverse("core:pdfjob_start", args=["deputies.suggestion_supervision"]),
-                    {"supervision_id": str(supervision.pk)})
+        client.post(
+            reverse("core:pdfjob_start", args=["deputies.suggestion_supervision"]),
+            {"supervision_id": str(supervision.pk)},
+        )
 
     job = PdfJob.objects.get(report="deputies.suggestion_supervision")
     assert job.status == PdfJobStatus.FAILED and "找不到该督办单" in job.message

@@ -2,6 +2,7 @@
 months, working days across holidays and 调休), every transition with who may take it, the
 consult-before-answer rule, ratings by each signer, reopening, extension and supervision,
 visibility, the visit log's hand-over and the deputy's record section."""
+
 import threading
 from concurrent.futures import ThreadPoolExecutor
 from datetime import date, timedelta
@@ -35,9 +36,11 @@ REAL_LOCALDATE = timezone.localdate
 
 # --- fixtures ---------------------------------------------------------------------------------------
 
+
 @pytest.fixture
 def on(monkeypatch):
     """Set "today" for the services and the engine (timezone.localdate); timestamps stay real."""
+
     def set_today(day):
         def localdate(value=None, timezone=None):
             return day if value is None else REAL_LOCALDATE(value, timezone)
@@ -117,8 +120,9 @@ def replied(consulted, lead_handler):
 
 
 def submit(by, term, *, co=(), lead=None, title=TITLE, **kwargs):
-    return services.suggestion_submit(by=by, term=term, title=title, content=CONTENT, co_signers=co, lead=lead,
-                                      **kwargs)
+    return services.suggestion_submit(
+        by=by, term=term, title=title, content=CONTENT, co_signers=co, lead=lead, **kwargs
+    )
 
 
 def assign(suggestion, by, unit, *, co_units=(), start=None):
@@ -127,22 +131,30 @@ def assign(suggestion, by, unit, *, co_units=(), start=None):
 
 def consult(suggestion, by, deputies, held_on=None):
     return services.consultation_record(
-        suggestion=suggestion, by=by, held_on=held_on or timezone.localdate(), method="in_person",
-        unit_people="张明（所长）", deputies=deputies, summary="当面听取代表意见，商定了办理方案。",
+        suggestion=suggestion,
+        by=by,
+        held_on=held_on or timezone.localdate(),
+        method="in_person",
+        unit_people="张明（所长）",
+        deputies=deputies,
+        summary="当面听取代表意见，商定了办理方案。",
     )
 
 
 def rate(suggestion, deputy, satisfaction=Satisfaction.SATISFIED, by=None, comment=""):
-    return services.suggestion_rate(suggestion=suggestion, deputy=deputy, satisfaction=satisfaction,
-                                    by=by or deputy.user, comment=comment)
+    return services.suggestion_rate(
+        suggestion=suggestion, deputy=deputy, satisfaction=satisfaction, by=by or deputy.user, comment=comment
+    )
 
 
 def clock(suggestion, name):
-    return Deadline.objects.get(subject_id=suggestion.pk, kind=f"deputies.suggestion.{name}",
-                                subject_type__model="suggestion")
+    return Deadline.objects.get(
+        subject_id=suggestion.pk, kind=f"deputies.suggestion.{name}", subject_type__model="suggestion"
+    )
 
 
 # --- submission and numbering -----------------------------------------------------------------------
+
 
 def test_a_deputy_submits_and_leads_with_co_signers(submitted, deputy, deputy_b, deputy_c, clerk, deputy_user):
     """The deputy's own register entry leads; co-signers follow; the office is told it waits for
@@ -168,7 +180,10 @@ def test_numbers_are_gapless_per_township_and_year(deputy_user, deputy, term, on
     next_year = submit(deputy_user, term, title="新年度的建议")
 
     assert [str(s.number) for s in (first, second, elsewhere, next_year)] == [
-        "建议〔2026〕1号", "建议〔2026〕2号", "建议〔2026〕1号", "建议〔2027〕1号",
+        "建议〔2026〕1号",
+        "建议〔2026〕2号",
+        "建议〔2026〕1号",
+        "建议〔2027〕1号",
     ]
 
 
@@ -242,6 +257,7 @@ def test_title_and_content_are_required(deputy_user, deputy, term):
 
 # --- clocks -----------------------------------------------------------------------------------------
 
+
 def test_the_answer_is_due_three_calendar_months_after_assignment(submitted, clerk, unit, co_unit):
     """30 Nov 2026 + 3 months = 28 Feb 2027 (February has no 30th: the month's last day). 2027
     is past what chinesecalendar knows and the holiday table has no entry for it, so weekdays
@@ -294,7 +310,9 @@ def test_a_limit_ending_in_the_national_day_holiday_moves_to_the_first_working_d
 
 
 def test_the_feedback_window_counts_working_days_across_national_day_and_its_make_up_days(
-    consulted, lead_handler, on,
+    consulted,
+    lead_handler,
+    on,
 ):
     """Answered Friday 18 Sep 2026: 20 working days follow the official 2026 calendar — Sunday
     20 Sep and Saturday 10 Oct are make-up working days (调休), 25–27 Sep (Mid-Autumn) and 1–7 Oct
@@ -328,6 +346,7 @@ def test_unsatisfied_reopens_on_a_one_month_clock(replied, deputy, on, unit):
 
 # --- co-handling ------------------------------------------------------------------------------------
 
+
 def test_a_co_handler_sends_its_opinion_once_and_meets_its_clock(assigned, co_handler, lead_handler):
     services.suggestion_co_input(suggestion=assigned, by=co_handler, note="同意，财政所将安排资金。")
 
@@ -352,6 +371,7 @@ def test_the_office_records_a_co_handlers_opinion_for_a_named_unit(assigned, cle
 
 
 # --- consultation and reply -------------------------------------------------------------------------
+
 
 def test_the_answer_is_refused_until_the_deputies_were_consulted(assigned, lead_handler, deputy):
     """面商 first: without a consultation recorded in this round the unit cannot answer."""
@@ -409,6 +429,7 @@ def test_a_rejected_answer_needs_a_new_consultation_before_the_second_answer(rep
 
 # --- ratings ----------------------------------------------------------------------------------------
 
+
 def test_each_signer_rates_once_and_all_satisfied_closes_it(replied, deputy, deputy_b, deputy_c, clerk):
     """Every signer rates separately; 满意 / 基本满意 from all three closes the suggestion and
     meets the feedback window. The office records the rating of the signer without an account."""
@@ -458,6 +479,7 @@ def test_unsatisfied_needs_a_reason(replied, deputy):
 
 # --- extension and supervision ----------------------------------------------------------------------
 
+
 def test_an_extension_has_a_reason_and_an_approver_and_tells_the_signers(assigned, clerk, chair, deputy_user, deputy_b):
     answer = clock(assigned, "handling")
 
@@ -466,7 +488,10 @@ def test_an_extension_has_a_reason_and_an_approver_and_tells_the_signers(assigne
     answer.refresh_from_db()
     extension = answer.extensions.get()
     assert (extension.previous_due_date, extension.approver, extension.reason) == (
-        answer.original_due_date, chair, "需县级部门立项。")
+        answer.original_due_date,
+        chair,
+        "需县级部门立项。",
+    )
     assert answer.state == DeadlineState.EXTENDED and answer.due_date > answer.original_due_date
     for user in (deputy_user, deputy_b.user):
         assert Notification.objects.filter(recipient=user, title__startswith="办理期限延长").exists()
@@ -482,14 +507,17 @@ def test_only_a_chair_approves_an_extension(assigned, clerk, make_user, township
 def test_supervision_notices_are_numbered_per_township_and_year(assigned, chair, clerk, lead_handler, on):
     on(date(2026, 12, 1))
     first = services.suggestion_supervise(suggestion=assigned, by=chair, content="请加快办理。")
-    second = services.suggestion_supervise(suggestion=assigned, by=clerk, content="请于月底前答复。",
-                                           reply_by=date(2026, 12, 31))
+    second = services.suggestion_supervise(
+        suggestion=assigned, by=clerk, content="请于月底前答复。", reply_by=date(2026, 12, 31)
+    )
 
     assert [str(first.number), str(second.number)] == ["督办〔2026〕1号", "督办〔2026〕2号"]
     assert first.unit == assigned.lead_unit
     assert Notification.objects.filter(recipient=lead_handler, title__startswith="督办通知").count() == 2
     assert [e.data["number"] for e in case_timeline(assigned) if e.action == "supervise"] == [
-        "督办〔2026〕1号", "督办〔2026〕2号"]
+        "督办〔2026〕1号",
+        "督办〔2026〕2号",
+    ]
 
 
 def test_a_supervision_cannot_ask_for_feedback_in_the_past(assigned, chair):
@@ -498,6 +526,7 @@ def test_a_supervision_cannot_ask_for_feedback_in_the_past(assigned, chair):
 
 
 # --- states -----------------------------------------------------------------------------------------
+
 
 def test_illegal_transitions_are_refused_in_chinese(submitted, clerk, unit, deputy, lead_handler):
     with pytest.raises(ValidationError, match="该建议当前为“待交办”，不能“答复”"):
@@ -520,7 +549,14 @@ def test_the_timeline_holds_every_step(replied, deputy, deputy_b, deputy_c, cler
         rate(replied, d, Satisfaction.SATISFIED, by=by)
 
     assert [e.action for e in case_timeline(replied)] == [
-        "submit", "assign", "consult", "reply", "rate", "rate", "rate", "close",
+        "submit",
+        "assign",
+        "consult",
+        "reply",
+        "rate",
+        "rate",
+        "rate",
+        "close",
     ]
     assign_event = case_timeline(replied)[1]
     assert assign_event.data == {"lead_unit": "自然资源所", "co_units": ["财政所"]}
@@ -529,8 +565,18 @@ def test_the_timeline_holds_every_step(replied, deputy, deputy_b, deputy_c, cler
 
 # --- who may take each step -------------------------------------------------------------------------
 
-ACTORS = ["clerk", "chair", "signer", "non_signer", "lead_handler", "co_handler", "other_handler", "auditor",
-          "county", "other_township"]
+ACTORS = [
+    "clerk",
+    "chair",
+    "signer",
+    "non_signer",
+    "lead_handler",
+    "co_handler",
+    "other_handler",
+    "auditor",
+    "county",
+    "other_township",
+]
 ALLOWED = {
     "assign": {"clerk", "chair"},
     "co_input": {"clerk", "co_handler"},
@@ -546,15 +592,23 @@ MATRIX = [(action, actor, actor in allowed) for action, allowed in ALLOWED.items
 @pytest.fixture
 def actors(users, deputy_user, outsider, lead_handler, co_handler, other_handler, other_clerk):
     return {
-        "clerk": users[Role.CLERK], "chair": users[Role.CHAIR], "signer": deputy_user, "non_signer": outsider.user,
-        "lead_handler": lead_handler, "co_handler": co_handler, "other_handler": other_handler,
-        "auditor": users[Role.AUDITOR], "county": users[Role.COUNTY], "other_township": other_clerk,
+        "clerk": users[Role.CLERK],
+        "chair": users[Role.CHAIR],
+        "signer": deputy_user,
+        "non_signer": outsider.user,
+        "lead_handler": lead_handler,
+        "co_handler": co_handler,
+        "other_handler": other_handler,
+        "auditor": users[Role.AUDITOR],
+        "county": users[Role.COUNTY],
+        "other_township": other_clerk,
     }
 
 
 @pytest.fixture
 def ready_for(deputy_user, deputy, term, clerk, unit, co_unit, lead_handler, chair):
     """A suggestion in the state the action starts from."""
+
     def make(action):
         suggestion = submit(deputy_user, term)
         if action == "assign":
@@ -575,8 +629,9 @@ def perform(action, suggestion, by, *, chair, unit, co_unit, deputy):
     if action == "assign":
         return assign(suggestion, by, unit, co_units=[co_unit])
     if action == "co_input":
-        return services.suggestion_co_input(suggestion=suggestion, by=by, note="协办意见",
-                                            unit=co_unit if by.has_role(Role.CLERK) else None)
+        return services.suggestion_co_input(
+            suggestion=suggestion, by=by, note="协办意见", unit=co_unit if by.has_role(Role.CLERK) else None
+        )
     if action == "consult":
         return consult(suggestion, by, [deputy])
     if action == "reply":
@@ -610,8 +665,21 @@ def test_who_may_take_each_step(action, actor, allowed, actors, ready_for, chair
 
 # --- visibility -------------------------------------------------------------------------------------
 
-def test_who_sees_which_suggestions(assigned, deputy_user, deputy, term, clerk, users, lead_handler, co_handler,
-                                    other_handler, outsider, other_clerk, deputy_b):
+
+def test_who_sees_which_suggestions(
+    assigned,
+    deputy_user,
+    deputy,
+    term,
+    clerk,
+    users,
+    lead_handler,
+    co_handler,
+    other_handler,
+    outsider,
+    other_clerk,
+    deputy_b,
+):
     """The office sees the township's; a unit handler only those assigned to their unit (lead or
     co-handling); a deputy only those they signed; another township nothing; the county all."""
     unassigned = submit(outsider.user, term, title="另一条建议")
@@ -631,13 +699,16 @@ def test_who_sees_which_suggestions(assigned, deputy_user, deputy, term, clerk, 
 
 # --- from the visit log -----------------------------------------------------------------------------
 
+
 @pytest.fixture
 def visit(township, district, deputy, clerk):
-    day = ReceptionDay.objects.create(township=township, district=district,
-                                      date=date(2026, 10, 15), place="东风村代表联络站")
+    day = ReceptionDay.objects.create(
+        township=township, district=district, date=date(2026, 10, 15), place="东风村代表联络站"
+    )
     day.deputies.set([deputy])
-    return ReceptionVisit.objects.create(reception_day=day, visitor="王大爷", matter="村口路灯坏了三个月。",
-                                         recorded_by=clerk)
+    return ReceptionVisit.objects.create(
+        reception_day=day, visitor="王大爷", matter="村口路灯坏了三个月。", recorded_by=clerk
+    )
 
 
 def test_a_visit_becomes_a_suggestion_once(visit, deputy_user, deputy, term):
@@ -651,6 +722,7 @@ def test_a_visit_becomes_a_suggestion_once(visit, deputy_user, deputy, term):
 
 
 # --- the deputy's record ----------------------------------------------------------------------------
+
 
 def test_the_record_lists_the_deputys_suggestions_of_the_year(replied, deputy, deputy_user, term, deputy_b, on):
     """Title, number, lead or co-signed, state and answer category; other years are not listed."""
@@ -673,7 +745,9 @@ def test_only_the_current_rounds_clock_stays_open(assigned, lead_handler, deputy
     """Once the lead unit answers, a co-handler's opinion is no longer awaited (its clock is
     closed, so nobody is reminded of it); after 不满意 only the reopened answer clock runs."""
     assert sorted(d.kind for d in case_pending_deadlines(assigned)) == [
-        "deputies.suggestion.co_input", "deputies.suggestion.handling"]
+        "deputies.suggestion.co_input",
+        "deputies.suggestion.handling",
+    ]
     consult(assigned, lead_handler, [deputy])
     services.suggestion_reply(suggestion=assigned, by=lead_handler, category="B", content="正在解决。")
     assert [d.kind for d in case_pending_deadlines(assigned)] == ["deputies.suggestion.feedback"]
@@ -684,6 +758,7 @@ def test_only_the_current_rounds_clock_stays_open(assigned, lead_handler, deputy
 
 
 # --- demo data --------------------------------------------------------------------------------------
+
 
 def test_the_demo_seeds_suggestions_in_every_state_once():
     """seed_demo (after the deputies' own seeder) gives 青山镇 about fifteen suggestions in every
@@ -738,11 +813,26 @@ def test_reminders_and_escalation_go_through_the_deadline_engine(assigned, lead_
 
 def test_the_consultation_is_the_lead_units(assigned, clerk, co_unit, unit, deputy):
     with pytest.raises(ValidationError, match="面商应由主办单位"):
-        services.consultation_record(suggestion=assigned, by=clerk, unit=co_unit, held_on=timezone.localdate(),
-                                     method="phone", unit_people="李华", deputies=[deputy], summary="电话沟通。")
+        services.consultation_record(
+            suggestion=assigned,
+            by=clerk,
+            unit=co_unit,
+            held_on=timezone.localdate(),
+            method="phone",
+            unit_people="李华",
+            deputies=[deputy],
+            summary="电话沟通。",
+        )
 
     consultation = services.consultation_record(
-        suggestion=assigned, by=clerk, unit=unit, held_on=timezone.localdate(), method="phone", unit_people="李华",
-        deputies=[deputy], summary="电话沟通。")
+        suggestion=assigned,
+        by=clerk,
+        unit=unit,
+        held_on=timezone.localdate(),
+        method="phone",
+        unit_people="李华",
+        deputies=[deputy],
+        summary="电话沟通。",
+    )
 
     assert consultation.unit == unit

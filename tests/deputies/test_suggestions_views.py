@@ -2,6 +2,7 @@
 form, the detail page with its timeline and the forms of each step, the steps through the
 client with their permissions (403 for the wrong role, 404 for what the user may not see),
 the reception visit's "转为代表建议", the dashboard card and the deputy's record."""
+
 # ruff: noqa: F811  (fixtures imported from test_suggestions are named as test arguments)
 import os
 import shutil
@@ -66,26 +67,41 @@ def client_for(client):
 
 # --- the list ---------------------------------------------------------------------------------------
 
+
 def test_anonymous_visitors_are_sent_to_the_login_page(client, submitted):
     for target in (LIST, CREATE, url("detail", submitted)):
         response = client.get(target)
         assert response.status_code == 302 and response.url.startswith(reverse("login"))
 
 
-@pytest.mark.parametrize(("who", "expected"), [
-    ("clerk", {"mine", "unit", "other"}), ("auditor", {"mine", "unit", "other"}), ("county", {"mine", "unit", "other"}),
-    ("deputy", {"mine"}), ("handler", {"unit"}), ("other_township", set()),
-])
-def test_the_list_shows_what_each_role_may_see(who, expected, client_for, users, deputy_user, deputy, outsider, term,
-                                               clerk, unit, other_clerk):
+@pytest.mark.parametrize(
+    ("who", "expected"),
+    [
+        ("clerk", {"mine", "unit", "other"}),
+        ("auditor", {"mine", "unit", "other"}),
+        ("county", {"mine", "unit", "other"}),
+        ("deputy", {"mine"}),
+        ("handler", {"unit"}),
+        ("other_township", set()),
+    ],
+)
+def test_the_list_shows_what_each_role_may_see(
+    who, expected, client_for, users, deputy_user, deputy, outsider, term, clerk, unit, other_clerk
+):
     """A deputy sees the suggestions they signed, a unit handler those assigned to their unit,
     the office all of the township, another township none."""
     titles = {"mine": "张桂兰的建议", "unit": "交办自然资源所的建议", "other": "其他代表的建议"}
     submit(deputy_user, term, title=titles["mine"])
     assign(submit(outsider.user, term, title=titles["unit"]), clerk, unit)
     submit(outsider.user, term, title=titles["other"])
-    user = {"clerk": clerk, "auditor": users[Role.AUDITOR], "county": users[Role.COUNTY], "deputy": deputy_user,
-            "handler": users[Role.UNIT_HANDLER], "other_township": other_clerk}[who]
+    user = {
+        "clerk": clerk,
+        "auditor": users[Role.AUDITOR],
+        "county": users[Role.COUNTY],
+        "deputy": deputy_user,
+        "handler": users[Role.UNIT_HANDLER],
+        "other_township": other_clerk,
+    }[who]
 
     response = client_for(user).get(LIST)
 
@@ -110,14 +126,17 @@ def listed_titles(response):
     return {s.title for s in response.context["suggestions"]}
 
 
-@pytest.mark.parametrize(("params", "expected"), [
-    ({"q": "路灯"}, {"路灯安装"}),
-    ({"state": "registered"}, {"冷链仓储", "公共厕所"}),
-    ({"lead_unit": "unit"}, {"村道修缮"}),
-    ({"deputy": "deputy_b"}, {"村道修缮"}),
-    ({"is_hard": "on"}, {"路灯安装"}),
-    ({"year": "2001"}, set()),
-])
+@pytest.mark.parametrize(
+    ("params", "expected"),
+    [
+        ({"q": "路灯"}, {"路灯安装"}),
+        ({"state": "registered"}, {"冷链仓储", "公共厕所"}),
+        ({"lead_unit": "unit"}, {"村道修缮"}),
+        ({"deputy": "deputy_b"}, {"村道修缮"}),
+        ({"is_hard": "on"}, {"路灯安装"}),
+        ({"year": "2001"}, set()),
+    ],
+)
 def test_each_filter_narrows_the_list(params, expected, listed, client_for, clerk, unit, deputy_b):
     values = {"unit": unit.pk, "deputy_b": deputy_b.pk}
     query = {key: values.get(value, value) for key, value in params.items()}
@@ -135,8 +154,9 @@ def test_the_number_finds_a_suggestion(listed, client_for, clerk):
     assert "冷链仓储" in listed_titles(response)
 
 
-def test_the_list_query_count_does_not_grow_with_rows(client_for, clerk, deputy_user, deputy, deputy_b, term, unit,
-                                                      django_assert_max_num_queries):
+def test_the_list_query_count_does_not_grow_with_rows(
+    client_for, clerk, deputy_user, deputy, deputy_b, term, unit, django_assert_max_num_queries
+):
     from django.db import connection
     from django.test.utils import CaptureQueriesContext
 
@@ -171,6 +191,7 @@ def test_a_deputy_sees_which_answers_wait_for_their_rating(replied, client_for, 
 
 # --- the submit form --------------------------------------------------------------------------------
 
+
 def test_the_deputys_form_is_phone_ready(client_for, deputy_user, deputy, deputy_b, outsider):
     """One column, large inputs, co-signers by name (themself not among them), no lead field."""
     response = client_for(deputy_user).get(CREATE)
@@ -184,9 +205,16 @@ def test_the_deputys_form_is_phone_ready(client_for, deputy_user, deputy, deputy
 
 
 def test_a_deputy_submits_through_the_form(client_for, deputy_user, deputy, deputy_b):
-    response = client_for(deputy_user).post(CREATE, {
-        "title": TITLE, "content": CONTENT, "co_signers": [deputy_b.pk], "is_hard": "on", "session": "闭会期间",
-    })
+    response = client_for(deputy_user).post(
+        CREATE,
+        {
+            "title": TITLE,
+            "content": CONTENT,
+            "co_signers": [deputy_b.pk],
+            "is_hard": "on",
+            "session": "闭会期间",
+        },
+    )
 
     suggestion = Suggestion.objects.get()
     assert response.status_code == 302 and response.url == suggestion.get_absolute_url()
@@ -202,8 +230,9 @@ def test_errors_keep_what_was_typed(client_for, deputy_user, deputy):
 
 
 def test_the_office_names_the_lead_signer(client_for, clerk, deputy, deputy_c):
-    response = client_for(clerk).post(CREATE, {"lead": deputy_c.pk, "title": TITLE, "content": CONTENT,
-                                                "co_signers": [deputy.pk, deputy_c.pk]})
+    response = client_for(clerk).post(
+        CREATE, {"lead": deputy_c.pk, "title": TITLE, "content": CONTENT, "co_signers": [deputy.pk, deputy_c.pk]}
+    )
 
     suggestion = Suggestion.objects.get()
     assert response.status_code == 302
@@ -223,6 +252,7 @@ def test_roles_that_do_not_submit_get_403(role, client_for, users):
 
 # --- the detail page --------------------------------------------------------------------------------
 
+
 def test_the_detail_shows_the_whole_suggestion(replied, client_for, clerk, deputy_b):
     """Signers and ratings, assignments with their deadlines and basis, the consultation, the
     answer with its category label, supervision notices and the timeline."""
@@ -233,8 +263,22 @@ def test_the_detail_shows_the_whole_suggestion(replied, client_for, clerk, deput
 
     assert response.status_code == 200
     assert '<span class="badge text-bg-info" data-testid="state-badge">已答复待评价</span>' in html
-    for text in ("张桂兰", "李秀梅", "王建华", "领衔", "基本满意", "自然资源所", "财政所", "答复期限", "3 个月",
-                 "面商情况", "张明（所长）", "A类：已经解决或者基本解决", "已列入明年修缮计划。", "办理过程"):
+    for text in (
+        "张桂兰",
+        "李秀梅",
+        "王建华",
+        "领衔",
+        "基本满意",
+        "自然资源所",
+        "财政所",
+        "答复期限",
+        "3 个月",
+        "面商情况",
+        "张明（所长）",
+        "A类：已经解决或者基本解决",
+        "已列入明年修缮计划。",
+        "办理过程",
+    ):
         assert text in html, text
     actions = [e.action for e in response.context["page"].timeline]
     assert actions == ["submit", "assign", "consult", "reply", "rate"]
@@ -246,16 +290,49 @@ def test_the_detail_query_count_is_bounded(replied, client_for, clerk, django_as
         client.get(url("detail", replied))
 
 
-@pytest.mark.parametrize(("who", "status"), [
-    ("clerk", 200), ("chair", 200), ("auditor", 200), ("county", 200), ("signer", 200), ("co_signer", 200),
-    ("lead_handler", 200), ("co_handler", 200), ("non_signer", 404), ("other_handler", 404), ("other_township", 404),
-])
-def test_who_may_open_the_detail(who, status, assigned, client_for, users, deputy_user, deputy_b, outsider,
-                                 lead_handler, co_handler, other_handler, other_clerk):
-    user = {"clerk": users[Role.CLERK], "chair": users[Role.CHAIR], "auditor": users[Role.AUDITOR],
-            "county": users[Role.COUNTY], "signer": deputy_user, "co_signer": deputy_b.user,
-            "lead_handler": lead_handler, "co_handler": co_handler, "non_signer": outsider.user,
-            "other_handler": other_handler, "other_township": other_clerk}[who]
+@pytest.mark.parametrize(
+    ("who", "status"),
+    [
+        ("clerk", 200),
+        ("chair", 200),
+        ("auditor", 200),
+        ("county", 200),
+        ("signer", 200),
+        ("co_signer", 200),
+        ("lead_handler", 200),
+        ("co_handler", 200),
+        ("non_signer", 404),
+        ("other_handler", 404),
+        ("other_township", 404),
+    ],
+)
+def test_who_may_open_the_detail(
+    who,
+    status,
+    assigned,
+    client_for,
+    users,
+    deputy_user,
+    deputy_b,
+    outsider,
+    lead_handler,
+    co_handler,
+    other_handler,
+    other_clerk,
+):
+    user = {
+        "clerk": users[Role.CLERK],
+        "chair": users[Role.CHAIR],
+        "auditor": users[Role.AUDITOR],
+        "county": users[Role.COUNTY],
+        "signer": deputy_user,
+        "co_signer": deputy_b.user,
+        "lead_handler": lead_handler,
+        "co_handler": co_handler,
+        "non_signer": outsider.user,
+        "other_handler": other_handler,
+        "other_township": other_clerk,
+    }[who]
 
     assert client_for(user).get(url("detail", assigned)).status_code == status
 
@@ -264,18 +341,28 @@ def test_a_missing_suggestion_is_404(client_for, clerk):
     assert client_for(clerk).get(reverse("deputies:suggestion_detail", args=[999999])).status_code == 404
 
 
-@pytest.mark.parametrize(("who", "forms"), [
-    ("clerk", {"co_input", "consult", "reply", "extend", "supervise"}),
-    ("chair", {"extend", "supervise"}),
-    ("lead_handler", {"consult", "reply"}),
-    ("co_handler", {"co_input"}),
-    ("signer", set()),
-    ("auditor", set()),
-])
-def test_each_role_is_offered_the_forms_it_may_use(who, forms, assigned, client_for, users, deputy_user,
-                                                   lead_handler, co_handler):
-    user = {"clerk": users[Role.CLERK], "chair": users[Role.CHAIR], "lead_handler": lead_handler,
-            "co_handler": co_handler, "signer": deputy_user, "auditor": users[Role.AUDITOR]}[who]
+@pytest.mark.parametrize(
+    ("who", "forms"),
+    [
+        ("clerk", {"co_input", "consult", "reply", "extend", "supervise"}),
+        ("chair", {"extend", "supervise"}),
+        ("lead_handler", {"consult", "reply"}),
+        ("co_handler", {"co_input"}),
+        ("signer", set()),
+        ("auditor", set()),
+    ],
+)
+def test_each_role_is_offered_the_forms_it_may_use(
+    who, forms, assigned, client_for, users, deputy_user, lead_handler, co_handler
+):
+    user = {
+        "clerk": users[Role.CLERK],
+        "chair": users[Role.CHAIR],
+        "lead_handler": lead_handler,
+        "co_handler": co_handler,
+        "signer": deputy_user,
+        "auditor": users[Role.AUDITOR],
+    }[who]
 
     response = client_for(user).get(url("detail", assigned))
 
@@ -289,6 +376,7 @@ def test_the_reply_form_says_to_consult_first(assigned, client_for, lead_handler
 
 
 # --- the steps through the client -------------------------------------------------------------------
+
 
 def test_the_chair_assigns_and_a_deputy_cannot(submitted, client_for, chair, deputy_user, unit, co_unit):
     data = {"lead_unit": unit.pk, "co_units": [co_unit.pk], "note": "请按期办理。"}
@@ -306,10 +394,16 @@ def test_the_lead_unit_consults_then_answers(assigned, client_for, lead_handler,
     refused = client.post(url("reply", assigned), {"category": "B", "content": "正在解决。"})
     assert refused.status_code == 200 and "答复前须先与代表面商" in refused.content.decode()
 
-    client.post(url("consult", assigned), {
-        "held_on": timezone.localdate().isoformat(), "method": "site", "unit_people": "张明（所长）",
-        "deputies": [deputy.pk, deputy_b.pk], "summary": "现场察看了路段。",
-    })
+    client.post(
+        url("consult", assigned),
+        {
+            "held_on": timezone.localdate().isoformat(),
+            "method": "site",
+            "unit_people": "张明（所长）",
+            "deputies": [deputy.pk, deputy_b.pk],
+            "summary": "现场察看了路段。",
+        },
+    )
     response = client.post(url("reply", assigned), {"category": "B", "content": "正在解决。"})
 
     assigned.refresh_from_db()
@@ -382,8 +476,9 @@ def test_a_step_in_the_wrong_state_is_explained(replied, client_for, clerk, unit
 
 
 def test_an_extension_through_the_page_tells_the_signers(assigned, client_for, clerk, chair, deputy_user):
-    response = client_for(clerk).post(url("extend", assigned), {"approver": chair.pk, "extra": 1,
-                                                                  "reason": "需县交通局立项。"})
+    response = client_for(clerk).post(
+        url("extend", assigned), {"approver": chair.pk, "extra": 1, "reason": "需县交通局立项。"}
+    )
 
     assert response.status_code == 302
     assert Notification.objects.filter(recipient=deputy_user, title__startswith="办理期限延长").exists()
@@ -405,13 +500,16 @@ def test_the_auditor_and_the_county_only_read(name, assigned, client_for, users)
 
 # --- the reception visit ----------------------------------------------------------------------------
 
+
 @pytest.fixture
 def visit(township, district, deputy, deputy_b, clerk):
-    day = ReceptionDay.objects.create(township=township, district=district, date=date(2026, 10, 15),
-                                      place="东风村代表联络站")
+    day = ReceptionDay.objects.create(
+        township=township, district=district, date=date(2026, 10, 15), place="东风村代表联络站"
+    )
     day.deputies.set([deputy, deputy_b])
-    return ReceptionVisit.objects.create(reception_day=day, visitor="王大爷", recorded_by=clerk,
-                                         matter="村口路灯坏了三个月，晚上出行不便。")
+    return ReceptionVisit.objects.create(
+        reception_day=day, visitor="王大爷", recorded_by=clerk, matter="村口路灯坏了三个月，晚上出行不便。"
+    )
 
 
 def test_the_visit_log_turns_a_visit_into_a_suggestion(visit, client_for, clerk, deputy, deputy_b):
@@ -424,10 +522,16 @@ def test_the_visit_log_turns_a_visit_into_a_suggestion(visit, client_for, clerk,
     form = client.get(CREATE, {"visit": visit.pk}).context["form"]
     assert form.initial["lead"] == deputy.pk and form.initial["co_signers"] == [deputy_b.pk]
     assert "村口路灯坏了三个月" in form.initial["content"]
-    response = client.post(CREATE + f"?visit={visit.pk}", {
-        "visit": visit.pk, "lead": deputy.pk, "co_signers": [deputy_b.pk], "title": "关于修复东风村路灯的建议",
-        "content": form.initial["content"],
-    })
+    response = client.post(
+        CREATE + f"?visit={visit.pk}",
+        {
+            "visit": visit.pk,
+            "lead": deputy.pk,
+            "co_signers": [deputy_b.pk],
+            "title": "关于修复东风村路灯的建议",
+            "content": form.initial["content"],
+        },
+    )
 
     suggestion = Suggestion.objects.get()
     visit.refresh_from_db()
@@ -444,6 +548,7 @@ def test_the_visit_action_is_not_offered_to_another_township(visit, other_clerk)
 
 
 # --- the dashboard and the record -------------------------------------------------------------------
+
 
 def test_the_home_page_counts_what_waits(submitted, replied, client_for, clerk, deputy_user):
     clerk_cards = {c.title: c.value for c in client_for(clerk).get(reverse("core:home")).context["cards"]}
@@ -464,8 +569,14 @@ def test_the_deputys_record_shows_their_suggestions(replied, client_for, deputy_
 # --- screenshots at phone size ----------------------------------------------------------------------
 
 CHROMIUM = "/usr/bin/chromium"
-CHROMIUM_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-component-update",
-                 "--disable-sync", "--no-first-run"]
+CHROMIUM_ARGS = [
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+    "--no-first-run",
+]
 
 
 @pytest.mark.e2e
@@ -492,16 +603,26 @@ def test_phone_screenshots_of_the_form_and_the_rate_buttons(live_server, monkeyp
     suggestion = submit(user, term, co=others[:2])
     assign(suggestion, clerk, unit)
     consult(suggestion, clerk, [me])
-    services.suggestion_reply(suggestion=suggestion, by=clerk, category="B",
-                              content="该路段已列入2027年农村公路修缮计划，计划于明年3月开工，先行修补坑槽并增设警示标志。")
+    services.suggestion_reply(
+        suggestion=suggestion,
+        by=clerk,
+        category="B",
+        content="该路段已列入2027年农村公路修缮计划，计划于明年3月开工，先行修补坑槽并增设警示标志。",
+    )
     ARTIFACTS.mkdir(exist_ok=True)
     monkeypatch.setenv("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
     profile = tempfile.mkdtemp(prefix="pw-suggestions-")
     try:
         with sync_playwright() as p:
             browser = p.chromium.launch_persistent_context(
-                profile, executable_path=CHROMIUM, args=CHROMIUM_ARGS, headless=True,
-                viewport={"width": 375, "height": 812}, device_scale_factor=2, is_mobile=True, has_touch=True,
+                profile,
+                executable_path=CHROMIUM,
+                args=CHROMIUM_ARGS,
+                headless=True,
+                viewport={"width": 375, "height": 812},
+                device_scale_factor=2,
+                is_mobile=True,
+                has_touch=True,
                 locale="zh-CN",
             )
             page = browser.new_page()

@@ -7,6 +7,7 @@ pytest-django's live server.
 - Every request the pages make is recorded: the intranet has no internet, so a page that asks
   for anything outside the live server (a CDN font, a script, an analytics beacon) fails the test.
 """
+
 import os
 from dataclasses import dataclass, field
 from urllib.parse import urlsplit
@@ -16,8 +17,13 @@ from django.conf import settings
 
 CHROMIUM = "/usr/bin/chromium"
 CHROMIUM_ARGS = [
-    "--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-component-update",
-    "--disable-sync", "--no-first-run", "--disable-quic",
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+    "--no-first-run",
+    "--disable-quic",
 ]
 ARTIFACTS = settings.BASE_DIR / "test-artifacts" / "e2e"
 # What the pages load from node_modules (see STATICFILES_DIRS); `npm ci` installs them.
@@ -49,9 +55,10 @@ def playwright_instance(transactional_db):
     While Playwright's event loop runs in this thread, Django keeps its connections in
     context-local rather than thread-local storage (asgiref's thread-critical Local), i.e. the
     test body gets a connection of its own. The test database's setup and the flush after the
-    test (whose post_migrate restores the role groups, see congress_office.roles) must all happen on the ordinary thread-local connection, so the loop must not outlive
-    the test; and the connections opened under it are closed before it stops, or they would
-    keep the test database from being dropped at the end of the session.
+    test (whose post_migrate restores the role groups, see congress_office.roles) must all
+    happen on the ordinary thread-local connection, so the loop must not outlive the test; and
+    the connections opened under it are closed before it stops, or they would keep the test
+    database from being dropped at the end of the session.
     """
     if not os.access(CHROMIUM, os.X_OK):
         pytest.fail(f"{CHROMIUM} is missing: install Debian's chromium package", pytrace=False)

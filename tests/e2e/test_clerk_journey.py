@@ -1,5 +1,6 @@
 """A township clerk's day in a real browser: sign in, register a supervised item with a
 working-day limit, and export the deadline report as PDF — at desktop and at phone width."""
+
 import re
 
 import pytest

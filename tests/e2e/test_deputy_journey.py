@@ -1,5 +1,6 @@
 """A deputy's duty activity in a real browser, at phone width: the deputy logs an activity with a
 photo, the office's clerk confirms it, and the deputy's 履职档案 and its PDF show it."""
+
 import io
 import re
 
@@ -72,7 +73,9 @@ def journey(township):
     term = TermFactory(township=township)
     deputy_user = UserFactory(username="guilan", name=DEPUTY_NAME, township=township, roles=[Role.DEPUTY])
     deputy = DeputyFactory(
-        term=term, name=DEPUTY_NAME, user=deputy_user,
+        term=term,
+        name=DEPUTY_NAME,
+        user=deputy_user,
         district=DistrictFactory(term=term, name="东风村选区", seats=3),
         group=DeputyGroupFactory(term=term, name="东风片代表小组"),
     )
@@ -94,7 +97,11 @@ def photo(tmp_path):
 
 
 def test_deputy_logs_an_activity_the_clerk_confirms_it_and_the_record_pdf_shows_it(
-    live_server, browser, screenshot, journey, photo,
+    live_server,
+    browser,
+    screenshot,
+    journey,
+    photo,
 ):
     deputy = journey["deputy"]
     step = iter(range(1, 100))

@@ -12,6 +12,7 @@ accepts and assigns, the unit replies, the citizen rates with the query code"):
 The public pages are rate-limited per IP through the cache: the test clears it first and makes
 one submission and one query.
 """
+
 import re
 from datetime import timedelta
 
@@ -75,13 +76,23 @@ def journey(township, unit):
     subject("劳动社保")
     other_unit = UnitFactory(township=township, name="城建办")
     clerk = UserFactory(username="zhangli", name=CLERK_NAME, township=township, roles=[Role.CLERK])
-    handler = UserFactory(username="zhaojg", name=HANDLER_NAME, township=township, unit=unit,
-                          roles=[Role.UNIT_HANDLER])
+    handler = UserFactory(username="zhaojg", name=HANDLER_NAME, township=township, unit=unit, roles=[Role.UNIT_HANDLER])
     today = timezone.localdate()
-    letter = register_petition(township=township, by=clerk, received_on=today - timedelta(days=3),
-                               title="来信反映村道路灯损坏", subject_name="劳动社保")
-    elsewhere = register_petition(township=township, by=clerk, received_on=today - timedelta(days=6),
-                                  title="反映集镇排水沟堵塞", phone="13600001111", id_number="")
+    letter = register_petition(
+        township=township,
+        by=clerk,
+        received_on=today - timedelta(days=3),
+        title="来信反映村道路灯损坏",
+        subject_name="劳动社保",
+    )
+    elsewhere = register_petition(
+        township=township,
+        by=clerk,
+        received_on=today - timedelta(days=6),
+        title="反映集镇排水沟堵塞",
+        phone="13600001111",
+        id_number="",
+    )
     petition_accept(petition=elsewhere, by=clerk, on=today - timedelta(days=5))
     petition_assign(petition=elsewhere, lead_unit=other_unit, by=clerk)
     yield {"clerk": clerk, "handler": handler, "letter": letter, "elsewhere": elsewhere}
@@ -101,7 +112,12 @@ def photo(tmp_path):
 
 
 def test_a_citizen_petitions_online_the_office_assigns_the_unit_replies_and_the_citizen_rates(
-    live_server, browser, screenshot, journey, unit, photo,
+    live_server,
+    browser,
+    screenshot,
+    journey,
+    unit,
+    photo,
 ):
     started = timezone.now()
     step = iter(range(1, 100))
@@ -161,7 +177,10 @@ def test_a_citizen_petitions_online_the_office_assigns_the_unit_replies_and_the_
 
     petition = Petition.objects.get(title=TITLE)
     assert (petition.channel, petition.state, petition.registered_by_id) == (
-        Channel.ONLINE, PetitionState.REGISTERED, None)
+        Channel.ONLINE,
+        PetitionState.REGISTERED,
+        None,
+    )
     assert (petition.petitioner_name, petition.phone) == (CITIZEN, CITIZEN_PHONE)
     assert [(a.name, a.size) for a in petition.attachments.all()] == [("征地现场.png", photo.stat().st_size)]
     assert petition.repeat_of_id is None
@@ -322,7 +341,8 @@ def test_a_citizen_petitions_online_the_office_assigns_the_unit_replies_and_the_
     expect(citizen.get_by_test_id("rated")).to_contain_text("评价：满意")
     expect(citizen.get_by_test_id("rating-form")).to_have_count(0)
     expect(steps).to_have_text(
-        [re.compile(label + "$") for label in ("登记", "受理", "交办", "答复", "评价：满意", "办结")])
+        [re.compile(label + "$") for label in ("登记", "受理", "交办", "答复", "评价：满意", "办结")]
+    )
     for staff in (CLERK_NAME, HANDLER_NAME):
         expect(body).not_to_contain_text(staff)
     look(citizen, "public-progress-closed", width=375, public=True)

@@ -1,4 +1,5 @@
 """Fixtures and helpers of the handling tests (交办 … 回访); test modules import them by name."""
+
 from datetime import date
 
 import pytest
@@ -11,9 +12,9 @@ from ..factories import UnitFactory
 from .factories import register_petition
 
 # 2026: National Day 1–7 Oct (rest), 10 Oct a 调休 working Saturday
-ACCEPTED = date(2026, 8, 4)          # + 60 days = Sat 3 Oct, in the holiday → Thu 8 Oct
+ACCEPTED = date(2026, 8, 4)  # + 60 days = Sat 3 Oct, in the holiday → Thu 8 Oct
 HANDLING_DUE = date(2026, 10, 8)
-REPLIED = date(2026, 8, 10)          # Mon; + 30 days = Wed 9 Sep, a working day
+REPLIED = date(2026, 8, 10)  # Mon; + 30 days = Wed 9 Sep, a working day
 
 
 @pytest.fixture
@@ -73,8 +74,9 @@ def assigned(accepted, clerk, unit, co_unit, lead_handler, co_handler):
 @pytest.fixture
 def replied(assigned, lead_handler):
     """Replied by the lead unit on 10 Aug 2026 (支持)."""
-    petition_reply(petition=assigned, by=lead_handler, outcome="support", content="经核实，已补发补偿款2万元。",
-                   on=REPLIED)
+    petition_reply(
+        petition=assigned, by=lead_handler, outcome="support", content="经核实，已补发补偿款2万元。", on=REPLIED
+    )
     assigned.refresh_from_db()
     return assigned
 

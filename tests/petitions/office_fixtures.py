@@ -1,5 +1,6 @@
 """Fixtures and helpers of the registration, personal-data, public and office-page tests;
 test modules import them by name."""
+
 import io
 from datetime import date
 
@@ -47,9 +48,14 @@ def petition(township, clerk):
 
 @pytest.fixture
 def other_petition(other_township, other_clerk):
-    return register_petition(township=other_township, by=other_clerk, phone="13987654321",
-                             id_number=valid_id("11010519491231002"), title="白水乡的信访件",
-                             petitioner_name="白水乡信访人")
+    return register_petition(
+        township=other_township,
+        by=other_clerk,
+        phone="13987654321",
+        id_number=valid_id("11010519491231002"),
+        title="白水乡的信访件",
+        petitioner_name="白水乡信访人",
+    )
 
 
 def png_bytes():

@@ -1,4 +1,5 @@
 """The shared engine on a petition: a full happy path and an illegal transition."""
+
 from datetime import date
 
 import pytest

@@ -4,6 +4,7 @@ assignment, extension, supervision, reply, rating and reopening, co-handling, le
 instructions and ownership, the completion report, the return visit; who may take each step
 and in which state; reminders and escalation through the platform's deadline scan; what a
 unit handler sees."""
+
 from datetime import date, timedelta
 
 import pytest
@@ -124,7 +125,8 @@ def test_assign_opens_the_clock_and_records_lead_and_co_units(accepted, clerk, u
     assert accepted.state == PetitionState.ASSIGNED and accepted.lead_unit == unit
     rows = list(CaseAssignment.objects.filter(item_id=accepted.pk).order_by("role"))
     assert [(r.unit, r.role, r.round, r.mode) for r in rows] == [
-        (co_unit, AssignmentRole.CO, 1, "assign"), (unit, AssignmentRole.LEAD, 1, "assign"),
+        (co_unit, AssignmentRole.CO, 1, "assign"),
+        (unit, AssignmentRole.LEAD, 1, "assign"),
     ]
     lead = next(r for r in rows if r.role == AssignmentRole.LEAD)
     assert lead.deadline.due_date == HANDLING_DUE
@@ -177,14 +179,18 @@ def test_another_townships_clerk_cannot_assign(accepted, other_clerk, unit):
 def test_a_30_day_extension_approved_by_a_chair_is_recorded_and_the_petitioner_told(assigned, clerk, chair):
     """Extended once by 30 days (8 Oct + 30 = Sat 7 Nov → Mon 9 Nov); the timeline shows the
     extension and that the petitioner is told, with the notice to print."""
-    extension = petition_extend(petition=assigned, days=30, reason="涉及多个部门，需进一步调查", approver=chair,
-                                by=clerk)
+    extension = petition_extend(
+        petition=assigned, days=30, reason="涉及多个部门，需进一步调查", approver=chair, by=clerk
+    )
 
     assert (extension.previous_due_date, extension.new_due_date) == (HANDLING_DUE, date(2026, 11, 9))
     assert extension.new_due_date == compute_due_date(HANDLING_DUE, DeadlineRule.CALENDAR_DAYS, 30)
     deadline = handling_deadline(assigned)
     assert (deadline.due_date, deadline.state, deadline.original_due_date) == (
-        date(2026, 11, 9), DeadlineState.EXTENDED, HANDLING_DUE)
+        date(2026, 11, 9),
+        DeadlineState.EXTENDED,
+        HANDLING_DUE,
+    )
     timeline = case_timeline(assigned)
     assert [e.action for e in timeline][-2:] == ["extend", "notify_petitioner"]
     told = timeline[-1]
@@ -253,8 +259,9 @@ def test_a_replied_petition_cannot_be_extended(replied, clerk, chair):
 # --- supervision (督办) -------------------------------------------------------------------------
 
 
-def test_supervision_notices_are_numbered_per_township_and_year(township, clerk, chair, unit, other_township,
-                                                               other_clerk, django_capture_on_commit_callbacks):
+def test_supervision_notices_are_numbered_per_township_and_year(
+    township, clerk, chair, unit, other_township, other_clerk, django_capture_on_commit_callbacks
+):
     """督办〔year〕1号, 2号 … in one township; another township starts again at 1. Each notice
     queues its PDF for the one who issued it."""
     year = timezone.localdate().year
@@ -299,8 +306,9 @@ def test_supervision_needs_a_petition_in_handling(replied, clerk, chair):
 
 def test_a_reply_by_date_in_the_past_is_refused(assigned, chair):
     with pytest.raises(ValidationError, match="要求反馈日期不能早于今天"):
-        petition_supervise(petition=assigned, by=chair, content="请加快办理。",
-                           reply_by=timezone.localdate() - timedelta(days=1))
+        petition_supervise(
+            petition=assigned, by=chair, content="请加快办理。", reply_by=timezone.localdate() - timedelta(days=1)
+        )
 
 
 @pytest.mark.parametrize("role", [Role.UNIT_HANDLER, Role.DEPUTY, Role.AUDITOR, Role.COUNTY])
@@ -342,12 +350,16 @@ def test_the_office_records_a_co_opinion_sent_on_paper(assigned, clerk, co_unit,
 
 def test_the_lead_units_handler_replies_and_meets_the_handling_deadline(assigned, lead_handler):
     """The reply sets the outcome and date, moves to 已答复 and meets the 60-day clock."""
-    reply = petition_reply(petition=assigned, by=lead_handler, outcome="support", content="已补发补偿款。",
-                           on=date(2026, 9, 30))
+    reply = petition_reply(
+        petition=assigned, by=lead_handler, outcome="support", content="已补发补偿款。", on=date(2026, 9, 30)
+    )
 
     assigned.refresh_from_db()
     assert (assigned.state, assigned.outcome, assigned.replied_on) == (
-        PetitionState.REPLIED, "support", date(2026, 9, 30))
+        PetitionState.REPLIED,
+        "support",
+        date(2026, 9, 30),
+    )
     assert (reply.round, reply.unit, reply.result, reply.replied_by) == (1, assigned.lead_unit, "support", lead_handler)
     deadline = handling_deadline(assigned)
     assert deadline.state == DeadlineState.MET and deadline.met_at
@@ -388,8 +400,13 @@ def test_the_reply_needs_an_outcome_content_and_a_sensible_date(assigned, lead_h
     with pytest.raises(ValidationError, match="请填写答复内容"):
         petition_reply(petition=assigned, by=lead_handler, outcome="support", content="  ")
     with pytest.raises(ValidationError, match="答复日期不能晚于今天"):
-        petition_reply(petition=assigned, by=lead_handler, outcome="support", content="x",
-                       on=timezone.localdate() + timedelta(days=1))
+        petition_reply(
+            petition=assigned,
+            by=lead_handler,
+            outcome="support",
+            content="x",
+            on=timezone.localdate() + timedelta(days=1),
+        )
     with pytest.raises(ValidationError, match="不能早于受理日期"):
         petition_reply(petition=assigned, by=lead_handler, outcome="support", content="x", on=date(2026, 8, 1))
 
@@ -567,8 +584,14 @@ def test_others_cannot_file_the_report(replied, users, role):
 
 def test_a_clerk_records_a_return_visit_after_closure(replied, clerk):
     closed(replied, clerk)
-    visit = return_visit_record(petition=replied, by=clerk, visited_on=date(2026, 9, 1), method="上门",
-                                satisfaction=Satisfaction.SATISFIED, note="补偿款已到账，表示满意。")
+    visit = return_visit_record(
+        petition=replied,
+        by=clerk,
+        visited_on=date(2026, 9, 1),
+        method="上门",
+        satisfaction=Satisfaction.SATISFIED,
+        note="补偿款已到账，表示满意。",
+    )
 
     assert ReturnVisit.objects.get() == visit and visit.visited_by == clerk
     event = CaseEvent.objects.get(item_id=replied.pk, action="return_visit")
@@ -586,13 +609,15 @@ def test_no_return_visit_before_closure(replied, clerk):
 def test_a_return_visit_date_must_be_sensible(replied, clerk):
     closed(replied, clerk)
     with pytest.raises(ValidationError, match="回访日期不能晚于今天"):
-        return_visit_record(petition=replied, by=clerk, visited_on=timezone.localdate() + timedelta(days=1),
-                            satisfaction="satisfied")
+        return_visit_record(
+            petition=replied, by=clerk, visited_on=timezone.localdate() + timedelta(days=1), satisfaction="satisfied"
+        )
     with pytest.raises(ValidationError, match="不能早于答复日期"):
         return_visit_record(petition=replied, by=clerk, visited_on=date(2026, 8, 9), satisfaction="satisfied")
     with pytest.raises(ValidationError, match="请选择回访方式"):
-        return_visit_record(petition=replied, by=clerk, visited_on=date(2026, 9, 1), satisfaction="satisfied",
-                            method="飞鸽传书")
+        return_visit_record(
+            petition=replied, by=clerk, visited_on=date(2026, 9, 1), satisfaction="satisfied", method="飞鸽传书"
+        )
 
 
 @pytest.mark.parametrize("role", [Role.CHAIR, Role.UNIT_HANDLER, Role.DEPUTY, Role.AUDITOR, Role.COUNTY])
@@ -617,8 +642,20 @@ def test_the_timeline_shows_every_step_in_order(assigned, clerk, chair, lead_han
     return_visit_record(petition=assigned, by=clerk, visited_on=date(2026, 9, 1), satisfaction="satisfied")
 
     assert events(assigned) == [
-        "register", "accept", "assign", "instruct", "take_ownership", "co_input", "extend", "notify_petitioner",
-        "supervise", "reply", "rate", "close", "completion_report", "return_visit",
+        "register",
+        "accept",
+        "assign",
+        "instruct",
+        "take_ownership",
+        "co_input",
+        "extend",
+        "notify_petitioner",
+        "supervise",
+        "reply",
+        "rate",
+        "close",
+        "completion_report",
+        "return_visit",
     ]
 
 

@@ -3,6 +3,7 @@
 督办单 with its red head, the 处理意见书, the 办结报告 and the 延期办理告知书. Each carries the
 petition's number and its key words, with every font embedded; each reads through the job
 owner's visibility (another unit's or another township's petition is not found)."""
+
 import io
 import re
 import shutil
@@ -69,8 +70,11 @@ def save_artifact(name, data):
     path = ARTIFACTS / f"{name}.pdf"
     path.write_bytes(data)
     if shutil.which("pdftoppm"):
-        subprocess.run(["pdftoppm", "-png", "-r", "60", "-f", "1", "-l", "1", "-singlefile", str(path),
-                        str(ARTIFACTS / name)], check=True, timeout=60)
+        subprocess.run(
+            ["pdftoppm", "-png", "-r", "60", "-f", "1", "-l", "1", "-singlefile", str(path), str(ARTIFACTS / name)],
+            check=True,
+            timeout=60,
+        )
 
 
 def run_job(client, user, report, django_capture_on_commit_callbacks, **params):
@@ -102,8 +106,9 @@ def check_document(data, petition, *words):
 @pytest.fixture
 def supervised(assigned, chair, clerk):
     leader_take_ownership(petition=assigned, by=chair)
-    supervision, _job = petition_supervise(petition=assigned, by=chair,
-                                           content="该事项群众反映强烈，请于一周内报送办理进展。")
+    supervision, _job = petition_supervise(
+        petition=assigned, by=chair, content="该事项群众反映强烈，请于一周内报送办理进展。"
+    )
     return assigned, supervision
 
 
@@ -111,13 +116,23 @@ def test_the_supervision_notice(client, supervised, chair, django_capture_on_com
     """督办单: the red head of the presidium, the notice's number, the unit, the deadline and
     the supervision opinion; the leader in charge is named."""
     petition, supervision = supervised
-    job = run_job(client, chair, "petitions.supervision_notice", django_capture_on_commit_callbacks,
-                  supervision_id=supervision.pk)
+    job = run_job(
+        client, chair, "petitions.supervision_notice", django_capture_on_commit_callbacks, supervision_id=supervision.pk
+    )
 
     data = download(client, job)
 
-    text = check_document(data, petition, "督办单", "青山镇人大主席团", str(supervision.number), "青山镇自然资源所：",
-                          "2026年10月8日", "该事项群众反映强烈", "包案")
+    text = check_document(
+        data,
+        petition,
+        "督办单",
+        "青山镇人大主席团",
+        str(supervision.number),
+        "青山镇自然资源所：",
+        "2026年10月8日",
+        "该事项群众反映强烈",
+        "包案",
+    )
     assert "王大山" in text
     assert job.title == "信访事项督办单"
     save_artifact("petition_supervision_notice", data)
@@ -126,13 +141,25 @@ def test_the_supervision_notice(client, supervised, chair, django_capture_on_com
 def test_the_handling_opinion(client, replied, clerk, django_capture_on_commit_callbacks):
     """处理意见书: addressed to the petitioner, the reply's content, the outcome and the right to
     ask for a 复查 within 30 days; signed by the lead unit on the reply date."""
-    job = run_job(client, clerk, "petitions.handling_opinion", django_capture_on_commit_callbacks,
-                  petition_id=replied.pk)
+    job = run_job(
+        client, clerk, "petitions.handling_opinion", django_capture_on_commit_callbacks, petition_id=replied.pk
+    )
 
     data = download(client, job)
 
-    check_document(data, replied, "信访事项处理意见书", "王大山：", "经核实，已补发补偿款2万元。", "处理意见", "支持",
-                   "30日内", "复查", "青山镇自然资源所", "2026年8月10日")
+    check_document(
+        data,
+        replied,
+        "信访事项处理意见书",
+        "王大山：",
+        "经核实，已补发补偿款2万元。",
+        "处理意见",
+        "支持",
+        "30日内",
+        "复查",
+        "青山镇自然资源所",
+        "2026年8月10日",
+    )
     save_artifact("petition_handling_opinion", data)
 
 
@@ -140,15 +167,18 @@ def test_the_completion_report(client, replied, clerk, lead_handler, django_capt
     """办结报告: from the lead unit to the presidium, with the handling summary and whether it
     was closed on time."""
     petition_rate(petition=replied, by=clerk, satisfaction=Satisfaction.SATISFIED)
-    completion_report_file(petition=replied, by=lead_handler,
-                           content="经核实，补偿款已足额发放到位，信访人表示满意，息诉罢访。")
+    completion_report_file(
+        petition=replied, by=lead_handler, content="经核实，补偿款已足额发放到位，信访人表示满意，息诉罢访。"
+    )
 
-    job = run_job(client, lead_handler, "petitions.completion_report", django_capture_on_commit_callbacks,
-                  petition_id=replied.pk)
+    job = run_job(
+        client, lead_handler, "petitions.completion_report", django_capture_on_commit_callbacks, petition_id=replied.pk
+    )
     data = download(client, job)
 
-    text = check_document(data, replied, "办结情况的报告", "青山镇人大主席团：", "补偿款已足额发放到位", "特此报告",
-                          "按期办结", "满意")
+    text = check_document(
+        data, replied, "办结情况的报告", "青山镇人大主席团：", "补偿款已足额发放到位", "特此报告", "按期办结", "满意"
+    )
     assert "是" in text
     save_artifact("petition_completion_report", data)
 
@@ -157,41 +187,65 @@ def test_the_extension_notice(client, assigned, clerk, chair, django_capture_on_
     """延期办理告知书: the petitioner is told the reason and the new due date."""
     petition_extend(petition=assigned, days=30, reason="涉及征地历史遗留问题，需调取档案核实", approver=chair, by=clerk)
 
-    job = run_job(client, clerk, "petitions.extension_notice", django_capture_on_commit_callbacks,
-                  petition_id=assigned.pk)
+    job = run_job(
+        client, clerk, "petitions.extension_notice", django_capture_on_commit_callbacks, petition_id=assigned.pk
+    )
     data = download(client, job)
 
-    check_document(data, assigned, "延期办理告知书", "王大山：", "涉及征地历史遗留问题", "2026年11月9日",
-                   "2026年10月8日", "特此告知")
+    check_document(
+        data,
+        assigned,
+        "延期办理告知书",
+        "王大山：",
+        "涉及征地历史遗留问题",
+        "2026年11月9日",
+        "2026年10月8日",
+        "特此告知",
+    )
     save_artifact("petition_extension_notice", data)
 
 
-def test_a_document_not_yet_due_fails_with_a_chinese_message(client, assigned, clerk,
-                                                            django_capture_on_commit_callbacks):
-    job = run_job(client, clerk, "petitions.handling_opinion", django_capture_on_commit_callbacks,
-                  petition_id=assigned.pk)
+def test_a_document_not_yet_due_fails_with_a_chinese_message(
+    client, assigned, clerk, django_capture_on_commit_callbacks
+):
+    job = run_job(
+        client, clerk, "petitions.handling_opinion", django_capture_on_commit_callbacks, petition_id=assigned.pk
+    )
     assert job.status == PdfJobStatus.FAILED and "尚未答复，不能出具处理意见书" in job.message
 
 
 @pytest.mark.parametrize("who", ["third_handler", "other_clerk"])
-def test_another_unit_or_township_cannot_print_the_notice(request, client, supervised, who,
-                                                          django_capture_on_commit_callbacks):
+def test_another_unit_or_township_cannot_print_the_notice(
+    request, client, supervised, who, django_capture_on_commit_callbacks
+):
     _petition, supervision = supervised
-    job = run_job(client, request.getfixturevalue(who), "petitions.supervision_notice",
-                  django_capture_on_commit_callbacks, supervision_id=supervision.pk)
+    job = run_job(
+        client,
+        request.getfixturevalue(who),
+        "petitions.supervision_notice",
+        django_capture_on_commit_callbacks,
+        supervision_id=supervision.pk,
+    )
     assert job.status == PdfJobStatus.FAILED and "找不到该督办单" in job.message
 
 
-def test_the_lead_units_handler_prints_the_notice_of_their_unit(client, supervised, lead_handler,
-                                                                 django_capture_on_commit_callbacks):
+def test_the_lead_units_handler_prints_the_notice_of_their_unit(
+    client, supervised, lead_handler, django_capture_on_commit_callbacks
+):
     _petition, supervision = supervised
-    job = run_job(client, lead_handler, "petitions.supervision_notice", django_capture_on_commit_callbacks,
-                  supervision_id=supervision.pk)
+    job = run_job(
+        client,
+        lead_handler,
+        "petitions.supervision_notice",
+        django_capture_on_commit_callbacks,
+        supervision_id=supervision.pk,
+    )
     assert job.status == PdfJobStatus.DONE
 
 
 def test_garbage_parameters_fail_cleanly(client, clerk, django_capture_on_commit_callbacks):
-    job = run_job(client, clerk, "petitions.completion_report", django_capture_on_commit_callbacks,
-                  petition_id="1 OR 1=1")
+    job = run_job(
+        client, clerk, "petitions.completion_report", django_capture_on_commit_callbacks, petition_id="1 OR 1=1"
+    )
     assert job.status == PdfJobStatus.FAILED and "找不到该信访件" in job.message
     assert date.today()  # the job never raised into the request

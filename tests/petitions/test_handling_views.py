@@ -4,6 +4,7 @@ shows for the current state and user. Anonymous → login; a role without the pe
 403; another township's or another unit's petition → 404; a step the state does not allow →
 back to the petition with the reason; a service's refusal → on the form; irreversible steps
 ask for confirmation."""
+
 from datetime import date, timedelta
 
 import pytest
@@ -108,23 +109,39 @@ def test_the_buttons_link_to_the_form_pages(accepted, chair):
 # --- the panels ---------------------------------------------------------------------------
 
 
-def test_the_panels_show_every_handling_record_with_pdf_buttons(replied, clerk, chair, lead_handler,
-                                                                django_assert_max_num_queries):
+def test_the_panels_show_every_handling_record_with_pdf_buttons(
+    replied, clerk, chair, lead_handler, django_assert_max_num_queries
+):
     petition = replied
     leader_instruct(petition=petition, by=chair, content="请妥善处理。")
     leader_take_ownership(petition=petition, by=chair)
     petition_rate(petition=petition, by=clerk, satisfaction=Satisfaction.SATISFIED)
     completion_report_file(petition=petition, by=lead_handler, content="补偿款已足额发放。")
-    return_visit_record(petition=petition, by=clerk, visited_on=date(2026, 9, 1), satisfaction="satisfied",
-                        note="信访人表示满意。")
+    return_visit_record(
+        petition=petition, by=clerk, visited_on=date(2026, 9, 1), satisfaction="satisfied", note="信访人表示满意。"
+    )
     petition.refresh_from_db()
 
     with django_assert_max_num_queries(14):
         html = render_partial("petitions/handling/_panels.html", petition, clerk)
 
-    for text in ("交办与办理期限", "自然资源所", "城建办", "主办", "协办", "2026-10-08",
-                 "自 2026-08-04 起 60 日（自然日）", "请妥善处理。", "包案", "第 1 轮答复", "支持", "满意",
-                 "补偿款已足额发放。", "信访人表示满意。", "电话"):
+    for text in (
+        "交办与办理期限",
+        "自然资源所",
+        "城建办",
+        "主办",
+        "协办",
+        "2026-10-08",
+        "自 2026-08-04 起 60 日（自然日）",
+        "请妥善处理。",
+        "包案",
+        "第 1 轮答复",
+        "支持",
+        "满意",
+        "补偿款已足额发放。",
+        "信访人表示满意。",
+        "电话",
+    ):
         assert text in html, text
     for report in ("petitions.handling_opinion", "petitions.completion_report"):
         assert f'data-testid="pdf-{report}"' in html
@@ -208,8 +225,10 @@ def test_a_clerk_assigns_through_the_form(client, accepted, clerk, unit, co_unit
     page = client.get(url("petition_assign", accepted))
     assert "自受理之日起 60 日，至 2026-10-08（遇节假日顺延）" in page_text(page)
 
-    response = client.post(url("petition_assign", accepted),
-                           {"mode": "assign", "lead_unit": unit.pk, "co_units": [co_unit.pk], "note": "请依法处理"})
+    response = client.post(
+        url("petition_assign", accepted),
+        {"mode": "assign", "lead_unit": unit.pk, "co_units": [co_unit.pk], "note": "请依法处理"},
+    )
 
     assert response.status_code == 302 and response.url == accepted.get_absolute_url()
     accepted.refresh_from_db()
@@ -218,8 +237,9 @@ def test_a_clerk_assigns_through_the_form(client, accepted, clerk, unit, co_unit
 
 def test_the_lead_unit_cannot_also_be_a_co_unit(client, accepted, clerk, unit):
     client.force_login(clerk)
-    response = client.post(url("petition_assign", accepted), {"mode": "assign", "lead_unit": unit.pk,
-                                                              "co_units": [unit.pk]})
+    response = client.post(
+        url("petition_assign", accepted), {"mode": "assign", "lead_unit": unit.pk, "co_units": [unit.pk]}
+    )
     assert response.status_code == 200 and "主办单位不必再列为协办单位" in page_text(response)
 
 
@@ -242,8 +262,9 @@ def test_the_reply_asks_for_confirmation_and_records_the_outcome(client, assigne
 def test_a_co_units_handler_posting_a_reply_is_refused(client, assigned, co_handler):
     client.force_login(co_handler)
     assert client.get(url("petition_reply", assigned)).status_code == 403
-    response = client.post(url("petition_reply", assigned), {"outcome": "support", "content": "x", "on": "2026-09-30",
-                                                             "confirm": "on"})
+    response = client.post(
+        url("petition_reply", assigned), {"outcome": "support", "content": "x", "on": "2026-09-30", "confirm": "on"}
+    )
     assert response.status_code == 403
     assigned.refresh_from_db()
     assert assigned.state == PetitionState.ASSIGNED
@@ -277,8 +298,9 @@ def test_supervising_leads_to_the_notices_pdf(client, assigned, chair, django_ca
     assert not CaseSupervision.objects.exists()
 
     with django_capture_on_commit_callbacks(execute=True):
-        response = client.post(url("petition_supervise", assigned),
-                               {"content": "请于一周内报送进展。", "confirm": "on"})
+        response = client.post(
+            url("petition_supervise", assigned), {"content": "请于一周内报送进展。", "confirm": "on"}
+        )
 
     job = PdfJob.objects.get(owner=chair)
     assert response.status_code == 302 and response.url == job.get_absolute_url()
@@ -288,8 +310,11 @@ def test_supervising_leads_to_the_notices_pdf(client, assigned, chair, django_ca
 
 def test_rating_unsatisfied_through_the_form_reopens(client, replied, clerk):
     client.force_login(clerk)
-    response = client.post(url("petition_rate", replied), {"satisfaction": "unsatisfied", "comment": "金额不对",
-                                                           "confirm": "on"}, follow=True)
+    response = client.post(
+        url("petition_rate", replied),
+        {"satisfaction": "unsatisfied", "comment": "金额不对", "confirm": "on"},
+        follow=True,
+    )
     assert "已重新交主办单位办理（第 2 轮）" in page_text(response)
     replied.refresh_from_db()
     assert (replied.state, replied.round) == (PetitionState.REOPENED, 2)
@@ -300,13 +325,15 @@ def test_a_late_review_request_is_refused_on_the_form(client, replied, clerk):
     page = client.get(url("petition_review_request", replied, "review"))
     assert "至 2026-09-09" in page_text(page)
 
-    response = client.post(url("petition_review_request", replied, "review"),
-                           {"requested_on": "2026-09-10", "request": "不服处理意见"})
+    response = client.post(
+        url("petition_review_request", replied, "review"), {"requested_on": "2026-09-10", "request": "不服处理意见"}
+    )
 
     assert response.status_code == 200 and "已超过期限" in page_text(response)
     assert not Review.objects.exists()
-    ok = client.post(url("petition_review_request", replied, "review"),
-                     {"requested_on": "2026-09-09", "request": "不服"})
+    ok = client.post(
+        url("petition_review_request", replied, "review"), {"requested_on": "2026-09-09", "request": "不服"}
+    )
     assert ok.status_code == 302 and Review.objects.get().requested_on == date(2026, 9, 9)
 
 
@@ -314,9 +341,10 @@ def test_the_review_is_decided_through_the_form(client, replied, clerk, chair):
     petition_request_review(petition=replied, kind="review", requested_on=date(2026, 9, 1), request="不服", by=clerk)
     client.force_login(chair)
 
-    response = client.post(url("petition_review_decide", replied, "review"),
-                           {"outcome": "reject", "decision": "维持原处理意见。", "decided_on": "2026-09-20",
-                            "confirm": "on"})
+    response = client.post(
+        url("petition_review_decide", replied, "review"),
+        {"outcome": "reject", "decision": "维持原处理意见。", "decided_on": "2026-09-20", "confirm": "on"},
+    )
 
     assert response.status_code == 302
     assert Review.objects.get().decided_on == date(2026, 9, 20)
@@ -345,11 +373,14 @@ def test_the_completion_report_and_the_return_visit_through_the_forms(client, re
     assert client.get(url("petition_return_visit", replied), follow=True).redirect_chain  # not closed yet
     petition_rate(petition=replied, by=clerk, satisfaction=Satisfaction.SATISFIED)
     future = (timezone.localdate() + timedelta(days=1)).isoformat()
-    refused = client.post(url("petition_return_visit", replied), {"visited_on": future, "method": "电话",
-                                                                  "satisfaction": "satisfied"})
+    refused = client.post(
+        url("petition_return_visit", replied), {"visited_on": future, "method": "电话", "satisfaction": "satisfied"}
+    )
     assert "回访日期不能晚于今天" in page_text(refused)
-    ok = client.post(url("petition_return_visit", replied), {"visited_on": "2026-09-01", "method": "上门",
-                                                             "satisfaction": "basically", "note": "已落实"})
+    ok = client.post(
+        url("petition_return_visit", replied),
+        {"visited_on": "2026-09-01", "method": "上门", "satisfaction": "basically", "note": "已落实"},
+    )
     assert ok.status_code == 302 and ReturnVisit.objects.get().method == "上门"
 
 

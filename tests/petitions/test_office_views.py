@@ -13,6 +13,7 @@ Expected behaviour:
   who, when and what, and the deadlines with their basis;
 - clerks add subjects for their township, administrators shared ones; duplicates are refused.
 """
+
 import itertools
 from datetime import date, timedelta
 
@@ -126,8 +127,9 @@ def test_a_deputy_and_a_unit_handler_see_only_their_petitions(client_for, users,
     assert client_for(handler).get(petition.get_absolute_url()).status_code == 404
 
     deputy = DeputyFactory(term__township=township, user=deputy_user)
-    forwarded = register_petition(township=township, by=clerk, channel=Channel.DEPUTY, source_deputy=deputy,
-                                  phone="13600000000")
+    forwarded = register_petition(
+        township=township, by=clerk, channel=Channel.DEPUTY, source_deputy=deputy, phone="13600000000"
+    )
     petition_accept(petition=petition, by=clerk)
     case_assign(item=petition, lead_unit=unit, by=clerk)
     assert list(client_for(deputy_user).get(LIST).context["petitions"]) == [forwarded]
@@ -153,10 +155,16 @@ def add_rows(n, *, township, clerk, unit):
     subjects = list(Subject.objects.filter(township__isnull=True))
     for _i in range(n):
         i = next(_serial)
-        p = register_petition(township=township, by=clerk, subject_name=subjects[i % len(subjects)].name,
-                              phone=f"1390000{i % 3:04d}", id_number="", title=f"事项{i}",
-                              received_on=date(2026, 10, 1) + timedelta(days=i % 30),
-                              channel=Channel.values[i % 5])
+        p = register_petition(
+            township=township,
+            by=clerk,
+            subject_name=subjects[i % len(subjects)].name,
+            phone=f"1390000{i % 3:04d}",
+            id_number="",
+            title=f"事项{i}",
+            received_on=date(2026, 10, 1) + timedelta(days=i % 30),
+            channel=Channel.values[i % 5],
+        )
         if i % 3 == 1:
             petition_accept(petition=p, by=clerk)
             case_assign(item=p, lead_unit=unit, by=clerk)
@@ -198,6 +206,7 @@ def test_the_export_query_count_does_not_grow_with_rows(client_for, clerk, towns
 
 # --- filters ----------------------------------------------------------------------------------------
 
+
 def listed(client, **params):
     return set(client.get(LIST, params).context["petitions"])
 
@@ -205,14 +214,38 @@ def listed(client, **params):
 @pytest.fixture
 def three(township, clerk, unit):
     """Three petitions that differ in every filtered attribute."""
-    land = register_petition(township=township, by=clerk, title="征地补偿", received_on=date(2026, 9, 1),
-                             phone="13800000001", id_number=valid_id(), address="东风村3组")
-    water = register_petition(township=township, by=clerk, title="饮水安全", received_on=date(2026, 10, 1),
-                              channel=Channel.PHONE, category=Category.SUGGESTION, subject_name="村务",
-                              phone="13800000002", id_number="", petitioner_name="", organisation="石桥村合作社",
-                              address="青山镇石桥村")
-    repeat = register_petition(township=township, by=clerk, title="征地补偿再次反映", received_on=date(2026, 11, 1),
-                               channel=Channel.VISIT, phone="13800000001", id_number="")
+    land = register_petition(
+        township=township,
+        by=clerk,
+        title="征地补偿",
+        received_on=date(2026, 9, 1),
+        phone="13800000001",
+        id_number=valid_id(),
+        address="东风村3组",
+    )
+    water = register_petition(
+        township=township,
+        by=clerk,
+        title="饮水安全",
+        received_on=date(2026, 10, 1),
+        channel=Channel.PHONE,
+        category=Category.SUGGESTION,
+        subject_name="村务",
+        phone="13800000002",
+        id_number="",
+        petitioner_name="",
+        organisation="石桥村合作社",
+        address="青山镇石桥村",
+    )
+    repeat = register_petition(
+        township=township,
+        by=clerk,
+        title="征地补偿再次反映",
+        received_on=date(2026, 11, 1),
+        channel=Channel.VISIT,
+        phone="13800000001",
+        id_number="",
+    )
     petition_accept(petition=water, by=clerk, on=date(2026, 10, 2))
     return land, water, repeat
 
@@ -290,24 +323,56 @@ def test_the_list_marks_repeats_and_shows_next_due(client_for, clerk, three):
 
 # --- detail -------------------------------------------------------------------------------------------
 
+
 def test_the_detail_page_shows_everything_registered(client_for, clerk, township):
     petition, _code = petition_intake(
-        township=township, by=clerk, channel=Channel.VISIT, category=Category.APPEAL, subject=subject(),
-        title="集体反映安置面积", petitioner_name="周德贵", organisation="老街住户", address="青山镇老街",
-        phone="13800000009", id_number=valid_id(), request="按原面积安置", facts="附属用房未计入", reasons="居住三十年",
-        oral_record="15 人来访，情绪平稳", is_group=True, headcount=15, representatives=["周德贵", "王桂芝"],
-        received_on=date(2026, 11, 2), files=[png_upload(), pdf_upload()],
+        township=township,
+        by=clerk,
+        channel=Channel.VISIT,
+        category=Category.APPEAL,
+        subject=subject(),
+        title="集体反映安置面积",
+        petitioner_name="周德贵",
+        organisation="老街住户",
+        address="青山镇老街",
+        phone="13800000009",
+        id_number=valid_id(),
+        request="按原面积安置",
+        facts="附属用房未计入",
+        reasons="居住三十年",
+        oral_record="15 人来访，情绪平稳",
+        is_group=True,
+        headcount=15,
+        representatives=["周德贵", "王桂芝"],
+        received_on=date(2026, 11, 2),
+        files=[png_upload(), pdf_upload()],
     )
     response = client_for(clerk).get(petition.get_absolute_url())
 
     assert response.status_code == 200
-    for text in ("集体反映安置面积", "周德贵", "老街住户", "青山镇老街", "按原面积安置", "附属用房未计入", "居住三十年",
-                 "15 人来访，情绪平稳", "来访", "申诉求决类", "土地征收", "周德贵、王桂芝", "集体访 15 人",
-                 "2026-11-02",
-                 "现场照片.png", "材料.pdf", "待受理", "青信〔2026〕1号"):
+    for text in (
+        "集体反映安置面积",
+        "周德贵",
+        "老街住户",
+        "青山镇老街",
+        "按原面积安置",
+        "附属用房未计入",
+        "居住三十年",
+        "15 人来访，情绪平稳",
+        "来访",
+        "申诉求决类",
+        "土地征收",
+        "周德贵、王桂芝",
+        "集体访 15 人",
+        "2026-11-02",
+        "现场照片.png",
+        "材料.pdf",
+        "待受理",
+        "青信〔2026〕1号",
+    ):
         assert text in response.text, text
     assert "138****0009" in response.text and "13800000009" not in response.text
-    assert '{% include' not in response.text
+    assert "{% include" not in response.text
 
 
 def test_the_detail_page_links_the_earlier_case(client_for, clerk, township):
@@ -375,6 +440,7 @@ def test_decision_and_notice_buttons_follow_the_state(client_for, clerk, users, 
 
 # --- attachments ----------------------------------------------------------------------------------
 
+
 def test_an_attachment_is_downloaded_through_the_access_check(client_for, clerk, users, attachment, other_clerk):
     url = reverse("petitions:attachment_download", args=[attachment.pk])
 
@@ -399,8 +465,9 @@ def test_a_clerk_adds_a_subject_for_the_township(client_for, clerk, township, ot
     assert added.township == township
     assert "水库移民" in client_for(clerk).get(SUBJECTS).text
     assert "水库移民" not in client_for(other_clerk).get(SUBJECTS).text
-    assert added in client_for(clerk).get(reverse("petitions:petition_create")).context["form"].fields[
-        "subject"].queryset
+    assert (
+        added in client_for(clerk).get(reverse("petitions:petition_create")).context["form"].fields["subject"].queryset
+    )
 
 
 def test_a_duplicate_subject_is_refused(client_for, clerk):
@@ -421,6 +488,7 @@ def test_an_administrator_adds_a_shared_subject(client_for, users, other_townshi
 
 # --- demo data ------------------------------------------------------------------------------------------
 
+
 def test_the_demo_seeder_is_idempotent_and_reaches_every_state(client, township, users, clerk, chair):
     import io as _io
 
@@ -439,12 +507,21 @@ def test_the_demo_seeder_is_idempotent_and_reaches_every_state(client, township,
 
     assert count == len(demo.QINGSHAN) == Petition.objects.count()
     states = set(Petition.objects.values_list("state", flat=True))
-    assert states == {"registered", "accepted", "not_accepted", "transferred_out", "assigned", "replied", "reopened",
-                      "closed"}
+    assert states == {
+        "registered",
+        "accepted",
+        "not_accepted",
+        "transferred_out",
+        "assigned",
+        "replied",
+        "reopened",
+        "closed",
+    }
     assert Petition.objects.filter(repeat_of__isnull=False).count() == 2
     assert demo.DEMO_QUERY_CODE in out.getvalue()
-    progress = client.post(reverse("petitions:public_query"),
-                           {"code": demo.DEMO_QUERY_CODE, "phone": demo.DEMO_QUERY_PHONE})
+    progress = client.post(
+        reverse("petitions:public_query"), {"code": demo.DEMO_QUERY_CODE, "phone": demo.DEMO_QUERY_PHONE}
+    )
     assert 'data-testid="rating-form"' in progress.text
     # histories are dated over the last months, not all "now"
     first = Petition.objects.order_by("received_on").first()

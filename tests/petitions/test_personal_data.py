@@ -13,6 +13,7 @@ Expected behaviour:
   (every view one row); deputies, unit handlers, auditors and county users get no button and a
   403 on the POST, nothing logged; another township's clerk gets 404.
 """
+
 import io
 
 import pytest
@@ -58,6 +59,7 @@ def all_tables():
 
 # --- at rest ----------------------------------------------------------------------------------------
 
+
 def test_raw_id_number_and_phone_appear_nowhere_in_the_petition_tables(township, clerk):
     petition = register_petition(township=township, by=clerk, phone=RAW_PHONE, id_number=RAW_ID)
     petition.title = "改了标题"  # one more history row
@@ -86,11 +88,22 @@ def test_raw_personal_data_appears_in_no_table_at_all(client, township, clerk, u
     client.get(reverse("petitions:petition_export"))
     client.logout()
     online_phone, online_id = "13955556666", valid_id("44030419850721002")
-    client.post(reverse("petitions:public_create"), {
-        "township": township.pk, "petitioner_name": "网上信访人", "phone": online_phone, "id_number": online_id,
-        "address": "青山镇", "category": "appeal", "subject": Subject.objects.get(name="村务", township=None).pk,
-        "title": "网上反映", "request": "诉求", "facts": "事实", "reasons": "理由",
-    })
+    client.post(
+        reverse("petitions:public_create"),
+        {
+            "township": township.pk,
+            "petitioner_name": "网上信访人",
+            "phone": online_phone,
+            "id_number": online_id,
+            "address": "青山镇",
+            "category": "appeal",
+            "subject": Subject.objects.get(name="村务", township=None).pk,
+            "title": "网上反映",
+            "request": "诉求",
+            "facts": "事实",
+            "reasons": "理由",
+        },
+    )
     assert Petition.objects.count() == 2
 
     for table in all_tables():
@@ -111,6 +124,7 @@ def test_same_value_encrypts_differently_but_hashes_equally(township, clerk):
 
 
 # --- masked in lists and exports ---------------------------------------------------------------------
+
 
 def test_the_list_shows_masked_values(client_for, clerk, petition):
     response = client_for(clerk).get(reverse("petitions:petition_list"))
@@ -143,6 +157,7 @@ def test_a_formula_in_a_title_is_exported_as_text(client_for, clerk, township):
 
 
 # --- full view ------------------------------------------------------------------------------------
+
 
 def reveal_url(petition):
     return reverse("petitions:petition_reveal", args=[petition.pk])

@@ -16,6 +16,7 @@ Expected behaviour:
 - a replied petition is rated through a signed, short-lived token: 满意 closes it, 不满意
   reopens it; a forged or stale token rates nothing.
 """
+
 import re
 
 import pytest
@@ -57,11 +58,19 @@ PHONE = "13700001234"
 
 def form_data(township, **overrides):
     data = {
-        "township": township.pk, "petitioner_name": "李秀梅", "organisation": "", "phone": PHONE, "id_number": "",
-        "address": "青山镇河口社区5组", "category": "appeal",
+        "township": township.pk,
+        "petitioner_name": "李秀梅",
+        "organisation": "",
+        "phone": PHONE,
+        "id_number": "",
+        "address": "青山镇河口社区5组",
+        "category": "appeal",
         "subject": Subject.objects.get(name="环境污染", township=None).pk,
-        "title": "河道垃圾长期无人清理", "request": "请求清理河道垃圾", "facts": "河口社区段河道垃圾堆积两个月。",
-        "reasons": "影响环境卫生和居民健康。", "website": "",
+        "title": "河道垃圾长期无人清理",
+        "request": "请求清理河道垃圾",
+        "facts": "河口社区段河道垃圾堆积两个月。",
+        "reasons": "影响环境卫生和居民健康。",
+        "website": "",
     }
     data.update(overrides)
     return data
@@ -80,6 +89,7 @@ def query_code_of(response):
 
 
 # --- the form ---------------------------------------------------------------------------------------
+
 
 def test_the_form_opens_without_an_account(client, township):
     response = client.get(CREATE)
@@ -128,8 +138,9 @@ def test_a_phone_typed_with_spaces_and_country_code_is_normalised(client, townsh
     assert 'data-testid="progress"' in progress.text
 
 
-@pytest.mark.parametrize("field", ["township", "phone", "address", "category", "subject", "title", "request", "facts",
-                                   "reasons"])
+@pytest.mark.parametrize(
+    "field", ["township", "phone", "address", "category", "subject", "title", "request", "facts", "reasons"]
+)
 def test_a_missing_field_stores_nothing(client, township, field):
     response = client.post(CREATE, {**form_data(township), field: ""})
 
@@ -153,20 +164,27 @@ def test_a_bad_phone_number_is_refused(client, township, phone):
 def test_a_bad_id_number_is_refused(client, township):
     good = valid_id()
     wrong_check = good[:17] + ("0" if good[17] != "0" else "1")
-    cases = [(wrong_check, "身份证号码校验位不正确"), ("320102198013451234", "请输入正确的 18 位身份证号码"),
-             ("32010219800101", "请输入正确的 18 位身份证号码")]
+    cases = [
+        (wrong_check, "身份证号码校验位不正确"),
+        ("320102198013451234", "请输入正确的 18 位身份证号码"),
+        ("32010219800101", "请输入正确的 18 位身份证号码"),
+    ]
     for value, message in cases:
         response = submit(client, township, id_number=value)
         assert message in response.text, value
     assert not Petition.objects.exists()
 
 
-@pytest.mark.parametrize("upload, message", [
-    (lambda: big_upload(20), "单个文件不能超过 10 MB"),
-    (exe_upload, "不支持的文件类型“exe”"),
-    (fake_jpg_upload, "的内容不是图片"),
-    (lambda: pdf_upload("伪装.docx"), "的内容与扩展名不符"),
-], ids=["20mb", "exe", "fake-jpg", "pdf-as-docx"])
+@pytest.mark.parametrize(
+    "upload, message",
+    [
+        (lambda: big_upload(20), "单个文件不能超过 10 MB"),
+        (exe_upload, "不支持的文件类型“exe”"),
+        (fake_jpg_upload, "的内容不是图片"),
+        (lambda: pdf_upload("伪装.docx"), "的内容与扩展名不符"),
+    ],
+    ids=["20mb", "exe", "fake-jpg", "pdf-as-docx"],
+)
 def test_bad_files_store_nothing(client, township, upload, message):
     response = submit(client, township, files=[png_upload(), upload()])
 
@@ -201,8 +219,11 @@ def test_script_in_fields_is_stored_as_text_and_shown_escaped(client, township, 
     pages.append(client.post(QUERY, {"code": code, "phone": PHONE}))
     staff = Client()
     staff.force_login(clerk)
-    pages += [staff.get(reverse("petitions:petition_list")), staff.get(petition.get_absolute_url()),
-              staff.post(reverse("petitions:petition_reveal", args=[petition.pk]))]
+    pages += [
+        staff.get(reverse("petitions:petition_list")),
+        staff.get(petition.get_absolute_url()),
+        staff.post(reverse("petitions:petition_reveal", args=[petition.pk])),
+    ]
     for page in pages:
         assert page.status_code == 200
         assert SCRIPT not in page.text
@@ -242,6 +263,7 @@ def test_a_good_csrf_token_is_accepted(township):
 
 
 # --- rate limits --------------------------------------------------------------------------------------
+
 
 def test_the_sixth_submission_within_the_hour_is_refused(client, township, settings):
     settings.PETITION_PUBLIC_RATE_LIMIT = "5/h"
@@ -292,8 +314,10 @@ def test_a_direct_client_cannot_choose_its_address(rf):
     assert ratelimit.client_ip(proxied) == "192.0.2.11"
 
 
-@pytest.mark.parametrize("text, expected", [("5/h", (5, 3600)), ("10/m", (10, 60)), ("20/10m", (20, 600)),
-                                            ("3/day", (3, 86400)), (" 7 / 2h ", (7, 7200))])
+@pytest.mark.parametrize(
+    "text, expected",
+    [("5/h", (5, 3600)), ("10/m", (10, 60)), ("20/10m", (20, 600)), ("3/day", (3, 86400)), (" 7 / 2h ", (7, 7200))],
+)
 def test_rates_are_parsed(text, expected):
     rate = ratelimit.parse_rate(text)
     assert (rate.count, rate.seconds) == expected
@@ -306,6 +330,7 @@ def test_malformed_rates_are_refused(text):
 
 
 # --- the query ----------------------------------------------------------------------------------------
+
 
 @pytest.fixture
 def online(client, township):
@@ -321,8 +346,11 @@ def test_the_query_page_opens_without_an_account(client):
 def test_a_wrong_code_or_phone_gets_one_generic_message(client, online):
     petition, code = online
     wrong_code = ("A" if code[0] != "A" else "B") + code[1:]
-    for data in ({"code": wrong_code, "phone": PHONE}, {"code": code, "phone": "13700009999"},
-                 {"code": wrong_code, "phone": "13700009999"}):
+    for data in (
+        {"code": wrong_code, "phone": PHONE},
+        {"code": code, "phone": "13700009999"},
+        {"code": wrong_code, "phone": "13700009999"},
+    ):
         response = client.post(QUERY, data)
         assert response.status_code == 200
         assert "查询码或手机号码不正确，请核对后重试。" in response.text
@@ -339,11 +367,11 @@ def test_wrong_pairs_are_rate_limited(client, online):
     assert petition.title not in response.text
 
 
-def test_the_right_pair_shows_progress_without_staff_names_or_others_data(client, online, clerk, township, unit,
-                                                                          users):
+def test_the_right_pair_shows_progress_without_staff_names_or_others_data(client, online, clerk, township, unit, users):
     petition, code = online
-    other = register_petition(township=township, by=clerk, title="别人的信访件", petitioner_name="别人",
-                              phone="13911112222")
+    other = register_petition(
+        township=township, by=clerk, title="别人的信访件", petitioner_name="别人", phone="13911112222"
+    )
     petition_accept(petition=petition, by=clerk)
     case_assign(item=petition, lead_unit=unit, by=clerk, note="内部意见：请尽快核实")
 
@@ -352,8 +380,16 @@ def test_the_right_pair_shows_progress_without_staff_names_or_others_data(client
     assert response.status_code == 200 and 'data-testid="progress"' in response.text
     assert petition.title in response.text and "办理中" in response.text
     assert "登记" in response.text and "受理" in response.text and "交办" in response.text
-    for secret in (clerk.display_name, clerk.username, "内部意见", "请尽快核实",
-                   other.title, other.petitioner_name, "13911112222", PHONE):
+    for secret in (
+        clerk.display_name,
+        clerk.username,
+        "内部意见",
+        "请尽快核实",
+        other.title,
+        other.petitioner_name,
+        "13911112222",
+        PHONE,
+    ):
         assert secret not in response.text, secret
     assert not client.session.keys()
 
@@ -381,13 +417,15 @@ def test_a_declined_petition_shows_the_reason(client, online, clerk):
 
 # --- rating -------------------------------------------------------------------------------------------
 
+
 @pytest.fixture
 def replied(online, clerk, unit, users):
     petition, code = online
     petition_accept(petition=petition, by=clerk)
     case_assign(item=petition, lead_unit=unit, by=clerk)
-    case_reply(item=petition, by=users[Role.UNIT_HANDLER], content="河道已清理完毕，建立了每周保洁制度。",
-               result="support")
+    case_reply(
+        item=petition, by=users[Role.UNIT_HANDLER], content="河道已清理完毕，建立了每周保洁制度。", result="support"
+    )
     petition.refresh_from_db()
     return petition, code
 
@@ -403,8 +441,9 @@ def test_rating_satisfied_closes_a_replied_petition(client, replied, users):
     assert 'data-testid="rating-form"' in progress.text
     assert users[Role.UNIT_HANDLER].display_name not in progress.text
 
-    response = client.post(RATE, {"token": rating_token_in(progress), "satisfaction": Satisfaction.SATISFIED,
-                                  "comment": SCRIPT})
+    response = client.post(
+        RATE, {"token": rating_token_in(progress), "satisfaction": Satisfaction.SATISFIED, "comment": SCRIPT}
+    )
 
     petition.refresh_from_db()
     assert response.status_code == 200 and "感谢您的评价" in response.text
@@ -419,8 +458,9 @@ def test_rating_unsatisfied_reopens(client, replied):
     petition, code = replied
     progress = client.post(QUERY, {"code": code, "phone": PHONE})
 
-    client.post(RATE, {"token": rating_token_in(progress), "satisfaction": Satisfaction.UNSATISFIED,
-                       "comment": "只清理了一半"})
+    client.post(
+        RATE, {"token": rating_token_in(progress), "satisfaction": Satisfaction.UNSATISFIED, "comment": "只清理了一半"}
+    )
 
     petition.refresh_from_db()
     assert petition.state == PetitionState.REOPENED and petition.round == 2

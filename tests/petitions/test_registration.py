@@ -16,6 +16,7 @@ Expected behaviour:
   becomes a petition;
 - the notice letter PDF is built only through the owner's visibility.
 """
+
 from datetime import date
 
 import pytest
@@ -66,6 +67,7 @@ def acceptance_deadline(petition):
 
 # --- registration ---------------------------------------------------------------------------------
 
+
 @pytest.mark.parametrize("channel", Channel.values)
 def test_every_channel_registers(channel, township, clerk, deputy):
     extra = {"source_deputy": deputy} if channel == Channel.DEPUTY else {}
@@ -100,13 +102,15 @@ def test_forwarded_by_deputy_needs_a_deputy_of_the_township(township, other_town
 def test_group_visit_with_six_representatives_is_refused_in_chinese(township, clerk):
     six = ["甲", "乙", "丙", "丁", "戊", "己"]
     with pytest.raises(ValidationError) as refused:
-        register_petition(township=township, by=clerk, channel=Channel.VISIT, is_group=True, headcount=30,
-                          representatives=six)
+        register_petition(
+            township=township, by=clerk, channel=Channel.VISIT, is_group=True, headcount=30, representatives=six
+        )
     assert refused.value.message_dict["representatives"] == ["集体访推选的代表不得超过 5 人。"]
     assert not Petition.objects.exists()
 
-    petition = register_petition(township=township, by=clerk, channel=Channel.VISIT, is_group=True, headcount=30,
-                                 representatives=six[:5])
+    petition = register_petition(
+        township=township, by=clerk, channel=Channel.VISIT, is_group=True, headcount=30, representatives=six[:5]
+    )
     assert petition.representatives == six[:5] and petition.headcount == 30
 
 
@@ -138,6 +142,7 @@ def test_received_in_the_future_is_refused(township, clerk):
 
 
 # --- the acceptance clock and decision --------------------------------------------------------------
+
 
 def test_acceptance_is_due_fifteen_days_after_receipt(township, clerk):
     petition = register_petition(township=township, by=clerk, received_on=RECEIVED)  # Mon 2 Nov 2026
@@ -227,6 +232,7 @@ def test_only_the_townships_deciders_may_decide(township, clerk, users, other_cl
 
 # --- repeat petitions -----------------------------------------------------------------------------
 
+
 def test_repeat_detected_by_id_number(township, clerk):
     earlier = register_petition(township=township, by=clerk, phone="13800000001", id_number=valid_id())
     later = register_petition(township=township, by=clerk, phone="13800000002", id_number=valid_id().lower())
@@ -281,12 +287,25 @@ def test_no_repeat_for_another_person_or_without_identity(township, clerk):
 
 # --- the register page ----------------------------------------------------------------------------
 
+
 def form_data(**overrides):
     data = {
-        "channel": Channel.LETTER, "received_on": "2026-11-02", "petitioner_name": "王大山", "organisation": "",
-        "address": "青山镇东风村3组", "phone": "138 1234 5678", "id_number": "", "category": "appeal",
-        "subject": subject().pk, "title": "土地补偿款未足额发放", "request": "请求足额发放", "facts": "少发2万元",
-        "reasons": "有协议为证", "oral_record": "", "headcount": "", "representatives": "",
+        "channel": Channel.LETTER,
+        "received_on": "2026-11-02",
+        "petitioner_name": "王大山",
+        "organisation": "",
+        "address": "青山镇东风村3组",
+        "phone": "138 1234 5678",
+        "id_number": "",
+        "category": "appeal",
+        "subject": subject().pk,
+        "title": "土地补偿款未足额发放",
+        "request": "请求足额发放",
+        "facts": "少发2万元",
+        "reasons": "有协议为证",
+        "oral_record": "",
+        "headcount": "",
+        "representatives": "",
     }
     data.update(overrides)
     return data
@@ -308,13 +327,15 @@ def test_clerk_registers_through_the_form_with_attachments(client_for, clerk):
 
 def test_the_form_registers_a_group_visit_and_refuses_six_representatives(client_for, clerk):
     six = "\n".join(["甲", "乙", "丙", "丁", "戊", "己"])
-    refused = client_for(clerk).post(CREATE, form_data(channel="visit", is_group="on", headcount="20",
-                                                       representatives=six))
+    refused = client_for(clerk).post(
+        CREATE, form_data(channel="visit", is_group="on", headcount="20", representatives=six)
+    )
     assert refused.status_code == 200 and "集体访推选的代表不得超过 5 人。" in refused.text
     assert not Petition.objects.exists()
 
-    client_for(clerk).post(CREATE, form_data(channel="visit", is_group="on", headcount="20",
-                                             representatives="甲\n乙\n\n丙"))
+    client_for(clerk).post(
+        CREATE, form_data(channel="visit", is_group="on", headcount="20", representatives="甲\n乙\n\n丙")
+    )
     petition = Petition.objects.get()
     assert petition.is_group and petition.headcount == 20 and petition.representatives == ["甲", "乙", "丙"]
 
@@ -352,6 +373,7 @@ def test_the_form_shows_the_repeat_in_its_message(client_for, clerk, township):
 
 # --- the reception visit hook ---------------------------------------------------------------------
 
+
 @pytest.fixture
 def visit(township, clerk):
     from deputies.models import ReceptionDay
@@ -360,8 +382,9 @@ def visit(township, clerk):
 
     district = DistrictFactory(term__township=township, name="东风村选区")
     day = ReceptionDay.objects.create(township=township, district=district, date=date(2026, 11, 10), place="村委会")
-    return reception_visit_record(reception_day=day, by=clerk, visitor="陈阿姨", visitor_contact="",
-                                  matter="村口路灯不亮\n已经坏了两个月")
+    return reception_visit_record(
+        reception_day=day, by=clerk, visitor="陈阿姨", visitor_contact="", matter="村口路灯不亮\n已经坏了两个月"
+    )
 
 
 def test_a_reception_visit_offers_to_become_a_petition(visit, clerk, users, other_clerk):
@@ -381,8 +404,15 @@ def test_registering_from_a_visit_prefills_and_marks_the_visit(client_for, clerk
     assert form.initial["request"] == visit.matter and form.initial["facts"] == visit.matter
     assert form.initial["title"] == "村口路灯不亮"
 
-    data = form_data(channel="visit", petitioner_name="陈阿姨", title="村口路灯不亮", request=visit.matter,
-                     facts=visit.matter, oral_record=visit.matter, received_on="2026-11-10")
+    data = form_data(
+        channel="visit",
+        petitioner_name="陈阿姨",
+        title="村口路灯不亮",
+        request=visit.matter,
+        facts=visit.matter,
+        oral_record=visit.matter,
+        received_on="2026-11-10",
+    )
     response = client_for(clerk).post(f"{CREATE}?visit={visit.pk}", data)
 
     petition = Petition.objects.get()
@@ -398,6 +428,7 @@ def test_another_townships_visit_is_not_found(client_for, other_clerk, visit):
 
 
 # --- the decision page ----------------------------------------------------------------------------
+
 
 def decide_url(petition):
     return reverse("petitions:petition_decide", args=[petition.pk])
@@ -441,6 +472,7 @@ def test_a_second_decision_shows_the_engines_chinese_refusal(client_for, clerk, 
 
 # --- the notice letter ----------------------------------------------------------------------------
 
+
 class Job:
     def __init__(self, owner, petition_id):
         self.owner, self.params = owner, {"petition_id": str(petition_id)}
@@ -450,11 +482,14 @@ def notice_context(owner, petition):
     return pdf_reports["petitions.acceptance_notice"].build_context(Job(owner, petition.pk), lambda *a: None)
 
 
-@pytest.mark.parametrize("decision, heading, phrase", [
-    ("accept", "受理告知书", "予以受理"),
-    ("decline", "不予受理告知书", "已进入诉讼程序"),
-    ("transfer", "转送告知书", "转送示范县市场监督管理局处理"),
-])
+@pytest.mark.parametrize(
+    "decision, heading, phrase",
+    [
+        ("accept", "受理告知书", "予以受理"),
+        ("decline", "不予受理告知书", "已进入诉讼程序"),
+        ("transfer", "转送告知书", "转送示范县市场监督管理局处理"),
+    ],
+)
 def test_the_notice_letter_follows_the_decision(clerk, petition, decision, heading, phrase):
     if decision == "accept":
         petition_accept(petition=petition, by=clerk, on=date(2026, 11, 4))

@@ -2,6 +2,7 @@
 """复查 and 复核 (信访工作条例 Art.35): a 复查 request within 30 days of the reply, a 复核
 request within 30 days of the 复查 decision, each decided within 30 days on a clock of the
 deadline engine; after a 复核 the same request is not accepted again."""
+
 from datetime import date, timedelta
 
 import pytest
@@ -89,8 +90,9 @@ def test_a_review_requested_on_day_31_is_refused(replied, clerk):
 
 def test_the_request_window_ending_in_a_holiday_runs_to_the_next_working_day(assigned, lead_handler, clerk):
     """Replied 1 Sep: day 30 is 1 Oct (National Day), so the window runs to 8 Oct; 9 Oct is late."""
-    petition_reply(petition=assigned, by=lead_handler, outcome="reject", content="不符合补偿条件。",
-                   on=date(2026, 9, 1))
+    petition_reply(
+        petition=assigned, by=lead_handler, outcome="reject", content="不符合补偿条件。", on=date(2026, 9, 1)
+    )
     assigned.refresh_from_db()
     assert review_window(assigned, REVIEW) == (date(2026, 9, 1), date(2026, 10, 8))
 

@@ -7,6 +7,7 @@ assign / reply / rate). The engine stamps `met_at`, `rated_at` and due dates wit
 and calendar, so the tests then fix those dates on the rows directly (`settle`, `rated_on`):
 that is how "on time" and "late" and the months are controlled.
 """
+
 from datetime import date, datetime, time, timedelta
 from decimal import Decimal
 
@@ -42,8 +43,11 @@ def at(day, hour=10):
 
 
 def deadline(petition, clock):
-    return Deadline.objects.get(subject_type=ContentType.objects.get_for_model(Petition), subject_id=petition.pk,
-                                kind=f"petitions.petition.{clock}")
+    return Deadline.objects.get(
+        subject_type=ContentType.objects.get_for_model(Petition),
+        subject_id=petition.pk,
+        kind=f"petitions.petition.{clock}",
+    )
 
 
 def settle(petition, clock, *, due, met=None):
@@ -99,10 +103,24 @@ def build_known_set(township, other_township, users, unit, second_unit, other_un
     """
     clerk, handler = users[Role.CLERK], users[Role.UNIT_HANDLER]
     p1 = new_petition(township, clerk, 1, date(2026, 3, 2), phone="13911112222", id_number="320102197503081234")
-    p2 = new_petition(township, clerk, 2, date(2026, 3, 10), phone="13911112222", id_number="320102197503081234",
-                      channel=Channel.VISIT)
-    p3 = new_petition(township, clerk, 3, date(2026, 3, 20), channel=Channel.PHONE, subject_name="劳资纠纷",
-                      category=Category.SUGGESTION)
+    p2 = new_petition(
+        township,
+        clerk,
+        2,
+        date(2026, 3, 10),
+        phone="13911112222",
+        id_number="320102197503081234",
+        channel=Channel.VISIT,
+    )
+    p3 = new_petition(
+        township,
+        clerk,
+        3,
+        date(2026, 3, 20),
+        channel=Channel.PHONE,
+        subject_name="劳资纠纷",
+        category=Category.SUGGESTION,
+    )
     p4 = new_petition(township, clerk, 4, date(2026, 4, 5), channel=Channel.ONLINE, subject_name="环境污染")
     p5 = new_petition(township, clerk, 5, date(2026, 4, 10), subject_name="劳资纠纷")
     p6 = new_petition(township, clerk, 6, date(2026, 4, 15), channel=Channel.VISIT)
@@ -140,10 +158,12 @@ def build_known_set(township, other_township, users, unit, second_unit, other_un
     rated_on(p2, Satisfaction.BASICALLY, date(2026, 6, 10))
     rated_on(p6, Satisfaction.UNSATISFIED, date(2026, 5, 12))
     rated_on(p6, Satisfaction.SATISFIED, date(2026, 7, 2))
-    ReturnVisit.objects.create(petition=p1, visited_on=date(2026, 5, 5), satisfaction=Satisfaction.SATISFIED,
-                               visited_by=clerk)
-    ReturnVisit.objects.create(petition=p6, visited_on=date(2026, 7, 20), satisfaction=Satisfaction.UNSATISFIED,
-                               visited_by=clerk)
+    ReturnVisit.objects.create(
+        petition=p1, visited_on=date(2026, 5, 5), satisfaction=Satisfaction.SATISFIED, visited_by=clerk
+    )
+    ReturnVisit.objects.create(
+        petition=p6, visited_on=date(2026, 7, 20), satisfaction=Satisfaction.UNSATISFIED, visited_by=clerk
+    )
 
     # 白水乡: one petition, accepted, assigned and overdue
     other_clerk = make_user(Role.CLERK, other_township, username="baishui_clerk")
@@ -181,7 +201,11 @@ def test_periods_are_whole_calendar_months():
     assert Period.for_year(2026) == Period(date(2026, 1, 1), date(2026, 12, 31))
     assert Period.for_month(2024, 2).end == date(2024, 2, 29)
     assert Period.for_months(date(2025, 11, 17), date(2026, 2, 3)).months == [
-        date(2025, 11, 1), date(2025, 12, 1), date(2026, 1, 1), date(2026, 2, 1)]
+        date(2025, 11, 1),
+        date(2025, 12, 1),
+        date(2026, 1, 1),
+        date(2026, 2, 1),
+    ]
     assert Period.for_year(2026).label == "2026年" and Period.for_month(2026, 3).label == "2026年3月"
     assert Period.for_months(date(2026, 4, 1), date(2026, 5, 1)).label == "2026年4月至2026年5月"
 
@@ -252,7 +276,13 @@ def test_the_breakdowns_by_channel_category_subject_and_unit(known, clerk):
     channels = by_label(result.by_channel)
     assert list(channels) == ["来信", "来访", "来电", "网上", "传真", "代表转交"]  # every channel, in order
     assert {k: v.received for k, v in channels.items()} == {
-        "来信": 2, "来访": 2, "来电": 1, "网上": 1, "传真": 0, "代表转交": 0}
+        "来信": 2,
+        "来访": 2,
+        "来电": 1,
+        "网上": 1,
+        "传真": 0,
+        "代表转交": 0,
+    }
     visit = channels["来访"]  # p2 and p6
     assert (visit.repeats, visit.accepted_on_time, visit.decided) == (1, 1, 2)
     assert (visit.closed_on_time, visit.closure_due, visit.satisfied, visit.ratings) == (2, 3, 2, 3)
@@ -282,7 +312,8 @@ def test_the_breakdowns_by_channel_category_subject_and_unit(known, clerk):
         for row in rows:
             summed.add(row)
         assert [getattr(summed, n) for n in stats.Figures.COUNTS] == [
-            getattr(result.totals, n) for n in stats.Figures.COUNTS]
+            getattr(result.totals, n) for n in stats.Figures.COUNTS
+        ]
 
 
 def test_overdue_units_today_and_at_the_end_of_a_past_period(known, clerk):
@@ -321,7 +352,11 @@ def test_county_sees_every_township_and_names_the_township_of_each_unit(known, u
     everything = stats.petition_stats(visible(county), YEAR, today=TODAY, several_townships=True)
     assert (everything.totals.received, everything.totals.closure_due) == (7, 6)
     assert {u.label for u in everything.by_unit} == {
-        "青山镇·自然资源所", "青山镇·劳动保障所", "白水乡·财政所", "（未交办）"}
+        "青山镇·自然资源所",
+        "青山镇·劳动保障所",
+        "白水乡·财政所",
+        "（未交办）",
+    }
     assert [(u.unit, u.township) for u in everything.overdue_units] == [("财政所", "白水乡"), ("自然资源所", "青山镇")]
 
     one = stats.petition_stats(visible(county).filter(township=other_township), YEAR, today=TODAY)
@@ -342,9 +377,14 @@ def test_a_unit_handlers_visibility_is_grouped_without_duplicates(known, users):
 def make_batch(township, clerk, unit, handler, n, start):
     """`n` petitions: accepted, assigned, replied and rated, each through the services."""
     for i in range(n):
-        p = new_petition(township, clerk, start + i, date(2026, 3, 1) + timedelta(days=i % 20),
-                         subject_name=["土地征收", "村务", "环境污染"][i % 3],
-                         channel=[Channel.LETTER, Channel.VISIT][i % 2])
+        p = new_petition(
+            township,
+            clerk,
+            start + i,
+            date(2026, 3, 1) + timedelta(days=i % 20),
+            subject_name=["土地征收", "村务", "环境污染"][i % 3],
+            channel=[Channel.LETTER, Channel.VISIT][i % 2],
+        )
         petition_accept(petition=p, by=clerk, on=p.received_on)
         case_assign(item=p, lead_unit=unit, by=clerk, start=p.received_on)
         reply(p, handler)
@@ -399,13 +439,18 @@ def test_the_monthly_report_compares_with_last_month_and_last_year(known, clerk)
     assert (data["current"].received, data["previous"].received, data["last_year"].received) == (3, 3, 0)
     assert str(data["month_on_month"]) == "持平" and str(data["year_on_year"]) == "增加3件"
     assert [row.label for row, _bar in data["trend"]] == [f"2025年{m}月" for m in (11, 12)] + [
-        f"2026年{m}月" for m in (1, 2, 3, 4)]
+        f"2026年{m}月" for m in (1, 2, 3, 4)
+    ]
     assert [bar for _row, bar in data["trend"]] == [0, 0, 0, 0, 100, 100]
     assert data["channel_text"] == "来信1件、来访1件、网上1件"
     assert data["category_text"] == "申诉求决类3件"
     t = data["stats"].totals
     assert (str(t.acceptance_rate), str(t.closure_rate), str(t.reply_rate), str(t.satisfaction_rate)) == (
-        "100.0%", "100.0%", "50.0%", "100.0%")
+        "100.0%",
+        "100.0%",
+        "50.0%",
+        "100.0%",
+    )
 
 
 def test_a_change_in_words():
@@ -427,8 +472,9 @@ def test_the_report_month_must_have_begun(year, month):
 # --- the home page cards ------------------------------------------------------------------------------
 
 
-def test_the_home_cards_count_this_months_petitions_and_the_overdue_ones(known, township, clerk, users,
-                                                                        django_assert_num_queries):
+def test_the_home_cards_count_this_months_petitions_and_the_overdue_ones(
+    known, township, clerk, users, django_assert_num_queries
+):
     from petitions.views.stats import month_card, overdue_card
 
     today = timezone.localdate()

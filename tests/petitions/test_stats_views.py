@@ -1,6 +1,7 @@
 """The statistics page, its .xlsx export, the monthly analysis report (PDF through the job path,
 Celery eager) and the home page cards: access, township scoping, figures and query counts.
 The known set of petitions is the one of test_stats.py."""
+
 import io
 from urllib.parse import unquote
 
@@ -83,14 +84,28 @@ def test_the_clerk_sees_the_figures_the_chart_and_the_definitions(client, known,
     kpis = response.context["stats"].totals
 
     assert (kpis.received, str(kpis.acceptance_rate), str(kpis.closure_rate)) == (6, "80.0%", "60.0%")
-    for testid, text in [("kpi-received", ">6<"), ("kpi-acceptance", "80.0%"), ("kpi-closure", "60.0%"),
-                         ("kpi-reply", "75.0%"), ("kpi-satisfaction", "75.0%"), ("kpi-repeat", "16.7%")]:
+    for testid, text in [
+        ("kpi-received", ">6<"),
+        ("kpi-acceptance", "80.0%"),
+        ("kpi-closure", "60.0%"),
+        ("kpi-reply", "75.0%"),
+        ("kpi-satisfaction", "75.0%"),
+        ("kpi-repeat", "16.7%"),
+    ]:
         start = html.index(f'data-testid="{testid}"')
-        assert text in html[start:start + 700], testid
+        assert text in html[start : start + 700], testid
     assert "回访满意率 50.0%" in html
     assert "青山镇 · 2026年（2026-01-01 至 2026-12-31）" in html
-    for testid in ("breakdown-month", "breakdown-channel", "breakdown-category", "breakdown-subject",
-                   "breakdown-unit", "top-subjects", "overdue-units", "definitions"):
+    for testid in (
+        "breakdown-month",
+        "breakdown-channel",
+        "breakdown-category",
+        "breakdown-subject",
+        "breakdown-unit",
+        "top-subjects",
+        "overdue-units",
+        "definitions",
+    ):
         assert f'data-testid="{testid}"' in html, testid
     assert "自然资源所" in html and "土地征收" in html and "应办结件次中按期办结的比例" in html
     assert 'id="petition-trend-data"' in html
@@ -145,11 +160,14 @@ def test_a_range_of_months(client, known, clerk):
     assert [row.label for row in response.context["stats"].by_month] == ["2026年4月", "2026年5月"]
 
 
-@pytest.mark.parametrize("params, error", [
-    ({"start": "2026-05", "end": "2026-04"}, "截止月份不能早于起始月份"),
-    ({"start": "五月", "end": "2026-06"}, "请按“年-月”填写"),
-    ({"start": "2010-01", "end": "2026-06"}, "统计期最长 120 个月"),
-])
+@pytest.mark.parametrize(
+    "params, error",
+    [
+        ({"start": "2026-05", "end": "2026-04"}, "截止月份不能早于起始月份"),
+        ({"start": "五月", "end": "2026-06"}, "请按“年-月”填写"),
+        ({"start": "2010-01", "end": "2026-06"}, "统计期最长 120 个月"),
+    ],
+)
 def test_a_wrong_range_is_explained_and_the_year_shown(client, clerk, params, error):
     response = page(client, clerk, params)
     assert response.status_code == 200
@@ -187,7 +205,15 @@ def test_the_export_has_a_sheet_per_breakdown_with_chinese_headers_and_numbers(c
     assert "青山镇信访统计（2026年）.xlsx" in unquote(response["Content-Disposition"])
     book = workbook(response)
     assert book.sheetnames == [
-        "总体情况", "按月份", "按信访方式", "按信访类别", "按事项分类", "按主办单位", "逾期单位", "口径说明"]
+        "总体情况",
+        "按月份",
+        "按信访方式",
+        "按信访类别",
+        "按事项分类",
+        "按主办单位",
+        "逾期单位",
+        "口径说明",
+    ]
 
     summary = {row[0]: tuple(row[1:]) for row in sheet_rows(book["总体情况"])[4:]}
     assert summary["收件数"][0] == 6
@@ -200,9 +226,23 @@ def test_the_export_has_a_sheet_per_breakdown_with_chinese_headers_and_numbers(c
 
     channels = sheet_rows(book["按信访方式"])
     assert channels[0] == [
-        "信访方式", "收件数", "重复信访件数", "重复信访率", "已作受理决定件数", "按期受理件数", "按期受理率",
-        "受理件数", "已答复件数", "答复率", "应办结件次", "按期办结件次", "按期办结率", "评价人次",
-        "满意人次（含基本满意）", "满意率"]
+        "信访方式",
+        "收件数",
+        "重复信访件数",
+        "重复信访率",
+        "已作受理决定件数",
+        "按期受理件数",
+        "按期受理率",
+        "受理件数",
+        "已答复件数",
+        "答复率",
+        "应办结件次",
+        "按期办结件次",
+        "按期办结率",
+        "评价人次",
+        "满意人次（含基本满意）",
+        "满意率",
+    ]
     visit = next(row for row in channels if row[0] == "来访")
     assert visit[1:] == [2, 1, 0.5, 2, 1, 0.5, 2, 2, 1.0, 3, 2, pytest.approx(2 / 3), 3, 2, pytest.approx(2 / 3)]
     fax = next(row for row in channels if row[0] == "传真")
@@ -270,8 +310,9 @@ def test_the_monthly_report_is_rendered_through_the_job(client, known, clerk, dj
 
 
 def test_another_townships_report_holds_only_its_petitions(client, known, django_capture_on_commit_callbacks):
-    _response, job = start_report(client, known["other_clerk"], {"year": "2026", "month": "3"},
-                                  django_capture_on_commit_callbacks)
+    _response, job = start_report(
+        client, known["other_clerk"], {"year": "2026", "month": "3"}, django_capture_on_commit_callbacks
+    )
     assert job.status == PdfJobStatus.DONE
     text = squash(pdf_text(job.file.read()))
     assert "白水乡2026年3月信访工作情况分析" in text and "拆迁补偿" in text and "财政所" in text
@@ -280,8 +321,9 @@ def test_another_townships_report_holds_only_its_petitions(client, known, django
 
 def test_the_county_report_covers_a_township_it_picks(client, known, users, django_capture_on_commit_callbacks):
     county = users[Role.COUNTY]
-    _response, job = start_report(client, county, {"year": "2026", "month": "3", "township": "baishui"},
-                                  django_capture_on_commit_callbacks)
+    _response, job = start_report(
+        client, county, {"year": "2026", "month": "3", "township": "baishui"}, django_capture_on_commit_callbacks
+    )
     assert job.status == PdfJobStatus.DONE
     text = squash(pdf_text(job.file.read()))
     assert "白水乡2026年3月信访工作情况分析" in text and "土地征收" not in text
@@ -296,8 +338,9 @@ def test_the_county_report_covers_a_township_it_picks(client, known, users, djan
 def test_a_wrong_month_fails_the_job_with_a_chinese_message(client, clerk, data, django_capture_on_commit_callbacks):
     _response, job = start_report(client, clerk, data, django_capture_on_commit_callbacks)
     assert job.status == PdfJobStatus.FAILED
-    assert job.message.startswith("生成失败：") and ("请选择要分析的年份和月份" in job.message
-                                                 or "只能分析已经开始的月份" in job.message)
+    assert job.message.startswith("生成失败：") and (
+        "请选择要分析的年份和月份" in job.message or "只能分析已经开始的月份" in job.message
+    )
 
 
 # --- the home page -------------------------------------------------------------------------------------
@@ -334,4 +377,3 @@ def test_the_report_form_offers_last_month_or_the_periods_last():
     assert report_default_month(Period.for_year(2025), today) == (2025, 12)
     assert report_default_month(Period.for_month(2026, 11), today) == (2026, 11)
     assert report_default_month(Period.for_year(2026), date(2026, 1, 9)) == (2026, 1)
-

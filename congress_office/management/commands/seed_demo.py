@@ -1,5 +1,6 @@
 """Demo data: two townships (the second shows isolation), users of every role, handling units
 and deadlines in every state. Running it again changes nothing that exists already."""
+
 from datetime import timedelta
 
 from django.core.management.base import BaseCommand
@@ -15,15 +16,37 @@ from congress_office.services.users import user_upsert
 DEMO_PASSWORD = "Demo@2026"
 
 TOWNSHIPS = [
-    {"code": "qingshan", "name": "青山镇", "county": "示范县", "agency_code": "青人", "population": 38600, "prefix": "qs"},
-    {"code": "baishui", "name": "白水乡", "county": "示范县", "agency_code": "白人", "population": 16200, "prefix": "bs"},
+    {
+        "code": "qingshan",
+        "name": "青山镇",
+        "county": "示范县",
+        "agency_code": "青人",
+        "population": 38600,
+        "prefix": "qs",
+    },
+    {
+        "code": "baishui",
+        "name": "白水乡",
+        "county": "示范县",
+        "agency_code": "白人",
+        "population": 16200,
+        "prefix": "bs",
+    },
 ]
 
 UNITS = [
-    ("党政办公室", UnitKind.OFFICE), ("财政所", UnitKind.STATION), ("自然资源所", UnitKind.STATION),
-    ("农业农村办公室", UnitKind.OFFICE), ("司法所", UnitKind.STATION), ("派出所", UnitKind.STATION),
-    ("社会事务办公室", UnitKind.OFFICE), ("生态环境办公室", UnitKind.OFFICE), ("中心小学", UnitKind.OTHER),
-    ("东风村村民委员会", UnitKind.VILLAGE), ("石桥村村民委员会", UnitKind.VILLAGE), ("河口社区居民委员会", UnitKind.VILLAGE),
+    ("党政办公室", UnitKind.OFFICE),
+    ("财政所", UnitKind.STATION),
+    ("自然资源所", UnitKind.STATION),
+    ("农业农村办公室", UnitKind.OFFICE),
+    ("司法所", UnitKind.STATION),
+    ("派出所", UnitKind.STATION),
+    ("社会事务办公室", UnitKind.OFFICE),
+    ("生态环境办公室", UnitKind.OFFICE),
+    ("中心小学", UnitKind.OTHER),
+    ("东风村村民委员会", UnitKind.VILLAGE),
+    ("石桥村村民委员会", UnitKind.VILLAGE),
+    ("河口社区居民委员会", UnitKind.VILLAGE),
 ]
 
 PEOPLE = {
@@ -67,15 +90,22 @@ class Command(BaseCommand):
         today = timezone.localdate()
         created = {"townships": 0, "units": 0, "users": 0, "deadlines": 0}
         admin, was_created = user_upsert(
-            username="admin", password=DEMO_PASSWORD, roles=[Role.ADMIN], name="系统管理员",
-            email="admin@example.invalid", must_change_password=False,
+            username="admin",
+            password=DEMO_PASSWORD,
+            roles=[Role.ADMIN],
+            name="系统管理员",
+            email="admin@example.invalid",
+            must_change_password=False,
         )
         if not admin.is_superuser:
             admin.is_superuser = True
             admin.save(update_fields=["is_superuser"])
         created["users"] += was_created
         _county, was_created = user_upsert(
-            username="county", password=DEMO_PASSWORD, roles=[Role.COUNTY], name="县人大常委会联络室",
+            username="county",
+            password=DEMO_PASSWORD,
+            roles=[Role.COUNTY],
+            name="县人大常委会联络室",
             must_change_password=False,
         )
         created["users"] += was_created
@@ -95,8 +125,13 @@ class Command(BaseCommand):
             users = {}
             for suffix, name, roles, unit_name in PEOPLE[prefix]:
                 users[suffix], was_created = user_upsert(
-                    username=f"{prefix}_{suffix}", password=DEMO_PASSWORD, roles=roles, name=name,
-                    township=township, unit=units.get(unit_name), email=f"{prefix}_{suffix}@example.invalid",
+                    username=f"{prefix}_{suffix}",
+                    password=DEMO_PASSWORD,
+                    roles=roles,
+                    name=name,
+                    township=township,
+                    unit=units.get(unit_name),
+                    email=f"{prefix}_{suffix}@example.invalid",
                     must_change_password=False,
                 )
                 created["users"] += was_created
@@ -105,21 +140,33 @@ class Command(BaseCommand):
                 if Deadline.objects.filter(township=township, title=title).exists():
                     continue
                 deadline = deadline_open(
-                    township=township, kind="core.general", title=title, start_date=today - timedelta(days=days_ago),
-                    rule=rule, limit=limit, responsible_unit=units[unit_name], by=users["clerk"],
+                    township=township,
+                    kind="core.general",
+                    title=title,
+                    start_date=today - timedelta(days=days_ago),
+                    rule=rule,
+                    limit=limit,
+                    responsible_unit=units[unit_name],
+                    by=users["clerk"],
                 )
                 created["deadlines"] += 1
                 if fate == "met":
                     deadline_meet(deadline=deadline, by=users["clerk"])
                 elif fate == "extend":
                     deadline_extend(
-                        deadline=deadline, reason="涉及多部门协调，需县生态环境局现场检测。", approver=users["chair"],
-                        by=users["clerk"], extra=30,
+                        deadline=deadline,
+                        reason="涉及多部门协调，需县生态环境局现场检测。",
+                        approver=users["chair"],
+                        by=users["clerk"],
+                        extra=30,
                     )
             for seeder in demo_seeders.values():
                 seeder(township=township, users=users, today=today, stdout=self.stdout)
         scan = deadlines_scan(today=today)
-        self.stdout.write(self.style.SUCCESS(
-            "演示数据已就绪：新建乡镇 {townships} 个、单位 {units} 个、用户 {users} 个、期限事项 {deadlines} 件".format(**created)
-            + f"；本次提醒 {scan.reminders_sent} 条。所有演示账号的密码：{DEMO_PASSWORD}"
-        ))
+        self.stdout.write(
+            self.style.SUCCESS(
+                "演示数据已就绪：新建乡镇 {townships} 个、单位 {units} 个、"
+                "用户 {users} 个、期限事项 {deadlines} 件".format(**created)
+                + f"；本次提醒 {scan.reminders_sent} 条。所有演示账号的密码：{DEMO_PASSWORD}"
+            )
+        )
