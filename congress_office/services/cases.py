@@ -8,7 +8,6 @@ timeline (CaseEvent), open and meet deadlines through the deadline engine, and n
 from django.contrib.contenttypes.models import ContentType
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
-from django.db.models import Max
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -29,6 +28,7 @@ from ..registries import case_types
 from ..roles import Role
 from .deadlines import deadline_extend, deadline_meet, deadline_open
 from .notifications import notify
+from .numbering import next_sequence
 
 
 def case_type_of(item):
@@ -79,6 +79,16 @@ def case_check(*, item, action, by):
     _check_actor(item, by, transition.permission)
     _refuse_state(spec, transition, item.state)
     return transition
+
+
+def passes(check, *args):
+    """Whether `check(*args)` accepts (it raises PermissionDenied or ValidationError to refuse):
+    pages use it to offer only the actions that would succeed."""
+    try:
+        check(*args)
+    except (PermissionDenied, ValidationError):
+        return False
+    return True
 
 
 def case_event(*, item, action, label, by=None, actor_label="", note="", data=None, from_state="", to_state=""):
@@ -332,15 +342,10 @@ def case_supervise(*, item, by, content, reply_by=None):
     if not (content or "").strip():
         raise ValidationError({"content": _("请填写督办意见。")})
     year = timezone.localdate().year
-    # the township row serialises numbering: gapless and unique under concurrent notices
-    type(item.township).objects.select_for_update().get(pk=item.township_id)
-    last = (
-        CaseSupervision.objects.filter(township_id=item.township_id, year=year).aggregate(n=Max("sequence"))["n"] or 0
-    )
     supervision = CaseSupervision.objects.create(
         **_item_rows(item),
         year=year,
-        sequence=last + 1,
+        sequence=next_sequence(queryset=CaseSupervision.objects, township_id=item.township_id, year=year),
         unit=item.lead_unit,
         content=content.strip(),
         reply_by=reply_by,

@@ -13,6 +13,7 @@ from django.utils.translation import gettext_lazy
 from congress_office.models import AssignmentRole, CaseAssignment, CaseRating
 from congress_office.registries import case_types
 from congress_office.roles import Role
+from congress_office.services.cases import passes
 
 from .models import Suggestion, SuggestionState
 
@@ -219,7 +220,7 @@ def raters_for(user, suggestion):
     return [
         s.deputy
         for s in suggestion.signers.select_related("deputy")
-        if rater_key(s.deputy) not in rated and _allowed(_check_rates_for, user, s.deputy)
+        if rater_key(s.deputy) not in rated and passes(_check_rates_for, user, s.deputy)
     ]
 
 
@@ -232,19 +233,11 @@ CHECKS = {
 }
 
 
-def _allowed(check, *args):
-    try:
-        check(*args)
-    except (PermissionDenied, ValidationError):
-        return False
-    return True
-
-
 def allowed_actions(user, suggestion):
     """The actions `user` may take on `suggestion` now: {action: detail}. For "co_input" the
     detail is the list of units the user may send an opinion for; for "rate" the signers the
     user may rate for."""
-    allowed = {name: True for name, check in CHECKS.items() if _allowed(check, user, suggestion)}
+    allowed = {name: True for name, check in CHECKS.items() if passes(check, user, suggestion)}
     if suggestion.state in HANDLING and user.township_id == suggestion.township_id:
         units = pending_co_units(suggestion)
         if not is_office(user):

@@ -10,12 +10,11 @@ from datetime import date
 from django.conf import settings
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
-from django.db.models import Max
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from congress_office.cases import Satisfaction
-from congress_office.models import Township, User
+from congress_office.models import User
 from congress_office.roles import Role
 from congress_office.services.cases import (
     case_assign,
@@ -29,6 +28,7 @@ from congress_office.services.cases import (
 )
 from congress_office.services.deadlines import deadline_meet
 from congress_office.services.notifications import notify
+from congress_office.services.numbering import next_sequence
 
 from ..choices import DeputyStatus
 from . import access
@@ -62,13 +62,6 @@ def _text(value, field, message):
 
 def _clerks(township_id):
     return User.objects.with_role(Role.CLERK).filter(township_id=township_id)
-
-
-def _next_sequence(township_id, year):
-    # the township row serialises numbering: gapless and unique under concurrent submissions
-    Township.objects.select_for_update().filter(pk=township_id).values_list("pk", flat=True).get()
-    last = Suggestion.objects.filter(township_id=township_id, year=year).aggregate(n=Max("sequence"))["n"]
-    return (last or 0) + 1
 
 
 def _signers(*, by, lead, co_signers, term):
@@ -130,7 +123,7 @@ def suggestion_submit(
         township_id=term.township_id,
         term=term,
         year=year,
-        sequence=_next_sequence(term.township_id, year),
+        sequence=next_sequence(queryset=Suggestion.objects, township_id=term.township_id, year=year),
         session=(session or "").strip(),
         title=title,
         content=content,

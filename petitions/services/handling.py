@@ -48,6 +48,7 @@ from congress_office.services.cases import (
     case_reply,
     case_supervise,
     case_transition,
+    passes,
 )
 from congress_office.services.deadlines import deadline_meet
 from congress_office.services.notifications import notify
@@ -660,14 +661,6 @@ class Action:
     tone: str = "outline-primary"
 
 
-def _allowed(check, *args):
-    try:
-        check(*args)
-    except (PermissionDenied, ValidationError):
-        return False
-    return True
-
-
 def petition_actions(petition, user):
     """The handling actions `user` may take on `petition` in its current state, each with the
     URL of its form page: the same checks the services run, so a button never leads to a
@@ -758,11 +751,11 @@ def petition_actions(petition, user):
     actions = []
     for key, label, name, url_args, icon, tone, check, extra in candidates:
         if key == "request_review" or key == "request_recheck":
-            allowed = _allowed(check, petition, *extra, user) and not petition.reviews.filter(kind=extra[0]).exists()
+            allowed = passes(check, petition, *extra, user) and not petition.reviews.filter(kind=extra[0]).exists()
         elif key in ("decide_review", "decide_recheck"):
-            allowed = _allowed(check, petition, *extra, user)
+            allowed = passes(check, petition, *extra, user)
         else:
-            allowed = _allowed(check, petition, user)
+            allowed = passes(check, petition, user)
         if allowed:
             actions.append(Action(key, label, url(name, *url_args), icon, tone))
     return actions

@@ -5,14 +5,13 @@ import secrets
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
-from django.db.models import Max
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from congress_office.crypto import keyed_hash
-from congress_office.models import Township
 from congress_office.services.cases import case_event, case_open_clock, case_pending_deadlines, case_transition
 from congress_office.services.deadlines import deadline_meet
+from congress_office.services.numbering import next_sequence
 
 from ..choices import Channel, PetitionState
 from ..models import Petition
@@ -26,13 +25,6 @@ def new_query_code():
 
 def query_code_hash(code):
     return keyed_hash(f"query-code:{code}")
-
-
-def _next_sequence(township, year):
-    # the township row serialises numbering: gapless and unique under concurrent registrations
-    Township.objects.select_for_update().get(pk=township.pk)
-    last = Petition.objects.filter(township=township, year=year).aggregate(n=Max("sequence"))["n"] or 0
-    return last + 1
 
 
 def find_earlier_case(petition):
@@ -108,7 +100,7 @@ def petition_register(
         township=township,
         state=PetitionState.REGISTERED,
         year=year,
-        sequence=_next_sequence(township, year),
+        sequence=next_sequence(queryset=Petition.objects, township_id=township.pk, year=year),
         channel=channel,
         category=category,
         subject=subject,
