@@ -3,7 +3,7 @@
 from datetime import date
 
 from django.conf import settings
-from django.core.validators import MaxValueValidator, MinValueValidator
+from django.core.exceptions import ValidationError
 from django.db import models
 from django.db.models import Q
 from django.urls import reverse
@@ -44,14 +44,28 @@ class Term(models.Model):
         return self.start_date <= day <= self.end_date
 
 
+def district_seats_default():
+    return settings.DISTRICT_SEATS_MIN
+
+
+def validate_district_seats(value):
+    """A district elects DISTRICT_SEATS_MIN to DISTRICT_SEATS_MAX deputies (选举法: 1–3), read
+    when validating so that a province's numbers apply without a migration."""
+    low, high = settings.DISTRICT_SEATS_MIN, settings.DISTRICT_SEATS_MAX
+    if value is not None and not low <= value <= high:
+        raise ValidationError(
+            _("每个选区选出 %(lo)s–%(hi)s 名代表。"), code="district_seats", params={"lo": low, "hi": high}
+        )
+
+
 class District(models.Model):
-    """An electoral district (选区): elects one to three deputies."""
+    """An electoral district (选区): elects DISTRICT_SEATS_MIN to DISTRICT_SEATS_MAX deputies."""
 
     township = models.ForeignKey(Township, on_delete=models.PROTECT, related_name="districts", verbose_name=_("乡镇"))
     term = models.ForeignKey(Term, on_delete=models.PROTECT, related_name="districts", verbose_name=_("届次"))
     name = models.CharField(_("选区名称"), max_length=60)
     seats = models.PositiveSmallIntegerField(
-        _("应选代表名额"), default=1, validators=[MinValueValidator(1), MaxValueValidator(3)]
+        _("应选代表名额"), default=district_seats_default, validators=[validate_district_seats]
     )
     area = models.CharField(_("所辖范围"), max_length=200, blank=True)
 
@@ -64,7 +78,8 @@ class District(models.Model):
         ordering = ["term", "name"]
         constraints = [
             models.UniqueConstraint(fields=["term", "name"], name="district_unique_name"),
-            models.CheckConstraint(condition=Q(seats__gte=1, seats__lte=3), name="district_seats_1_to_3"),
+            # the statutory range is the validator's (a setting); the database only refuses nonsense
+            models.CheckConstraint(condition=Q(seats__gte=1), name="district_seats_positive"),
         ]
 
     def __str__(self):
@@ -72,7 +87,8 @@ class District(models.Model):
 
 
 class DeputyGroup(models.Model):
-    """A deputy group (代表小组): at least three deputies, one of them the leader."""
+    """A deputy group (代表小组): at least DEPUTY_GROUP_MIN_MEMBERS deputies (a warning, since a
+    group is filled one deputy at a time), one of them the leader."""
 
     township = models.ForeignKey(
         Township, on_delete=models.PROTECT, related_name="deputy_groups", verbose_name=_("乡镇")
@@ -183,6 +199,12 @@ class Deputy(models.Model):
 
     def get_absolute_url(self):
         return reverse("deputies:deputy_detail", args=[self.pk])
+
+    def clean(self):
+        # a rule within the row, so the single-deputy form and every imported row apply it
+        if self.position and not self.is_presidium:
+            error = ValidationError(_("主席、副主席须为主席团成员。"), code="position_needs_presidium")
+            raise ValidationError({"position": error})
 
     @property
     def age(self):

@@ -18,7 +18,6 @@ from congress_office.roles import Role
 
 from ..choices import DeputyStatus
 from ..models import Deputy, DeputyGroup, District, Term
-from ..services.register_io import read_table
 
 PHONE_RE = re.compile(r"^[0-9][0-9\- ]{4,18}[0-9]$")
 
@@ -53,6 +52,9 @@ class _TermLabelMixin:
 
 
 class DeputyForm(_TermLabelMixin, forms.ModelForm):
+    """The single-deputy form. Its rules (and the model's) also check every row of an imported
+    register, through DeputyImportRowForm."""
+
     class Meta:
         model = Deputy
         fields = [
@@ -76,15 +78,37 @@ class DeputyForm(_TermLabelMixin, forms.ModelForm):
         help_texts = {
             "position": _("主席、副主席须为主席团成员。"),
             "user": _("代表本人登录系统所用的账号（角色为人大代表），可不填。"),
+        }
+
+    def __init__(self, *args, user=None, **kwargs):
+        super().__init__(*args, **kwargs)
+        if self.instance.township_id is None:  # a new deputy joins the clerk's township
+            self.instance.township_id = user.township_id
+        # the statutory numbers are read now, not when the module was imported
+        help_texts = {
             "photo": _("JPG、PNG 等图片，不超过 %(n)s MB。") % {"n": settings.DEPUTY_UPLOAD_MAX_MB},
             "district": _("每个选区应选 %(lo)s–%(hi)s 名代表，满额的选区不能再增加。")
             % {"lo": settings.DISTRICT_SEATS_MIN, "hi": settings.DISTRICT_SEATS_MAX},
         }
+        for name, text in help_texts.items():
+            if name in self.fields:
+                self.fields[name].help_text = text
+        if "term" in self.fields:  # the page's form (an imported row comes with its term, district and group)
+            self._limit_choices()
+            self.helper = FormHelper()
+            self.helper.form_tag = False
+            self.helper.layout = _two_columns(
+                ("name", "gender"),
+                ("ethnicity", "birth_date"),
+                ("affiliation", "phone"),
+                ("occupation", "work_unit"),
+                ("term", "district"),
+                ("group", "user"),
+                ("is_presidium", "position"),
+                ("photo",),
+            )
 
-    def __init__(self, *args, user, **kwargs):
-        super().__init__(*args, **kwargs)
-        if not self.instance.pk:
-            self.instance.township_id = user.township_id
+    def _limit_choices(self):
         township_id = self.instance.township_id
         terms = Term.objects.filter(township_id=township_id)
         self.fields["term"].queryset = terms
@@ -97,30 +121,34 @@ class DeputyForm(_TermLabelMixin, forms.ModelForm):
         free = Q(deputy__isnull=True) | Q(deputy__pk=self.instance.pk) if self.instance.pk else Q(deputy__isnull=True)
         self.fields["user"].queryset = User.objects.with_role(Role.DEPUTY).filter(free, township_id=township_id)
         self.fields["user"].label_from_instance = lambda u: f"{u.display_name}（{u.username}）"
-        self.helper = FormHelper()
-        self.helper.form_tag = False
-        self.helper.layout = _two_columns(
-            ("name", "gender"),
-            ("ethnicity", "birth_date"),
-            ("affiliation", "phone"),
-            ("occupation", "work_unit"),
-            ("term", "district"),
-            ("group", "user"),
-            ("is_presidium", "position"),
-            ("photo",),
-        )
 
     def clean_phone(self):
         phone = self.cleaned_data["phone"].strip()
         if phone and not PHONE_RE.match(phone):
-            raise ValidationError(_("请填写正确的电话号码，如 13800000000 或 0571-88886666。"))
+            raise ValidationError(_("请填写正确的电话号码，如 13800000000 或 0571-88886666。"), code="phone")
         return phone
 
     def clean_birth_date(self):
         birth_date = self.cleaned_data["birth_date"]
         if birth_date and birth_date > timezone.localdate():
-            raise ValidationError(_("出生日期不能晚于今天。"))
+            raise ValidationError(_("出生日期不能晚于今天。"), code="future")
         return birth_date
+
+
+# the columns of an imported register that the single-deputy form checks; the term is chosen
+# on upload, the district and group are matched by name (with suggestions), and a file carries
+# no login account or photo
+IMPORT_ROW_FIELDS = [f for f in DeputyForm.Meta.fields if f not in ("term", "district", "group", "user", "photo")]
+
+
+class DeputyImportRowForm(DeputyForm):
+    """One row of an imported register, checked by the single-deputy form's fields, clean_*
+    methods and the model's validation: `DeputyImportRowForm(data, instance=deputy)`, the
+    instance already in its township and term. Builds no querysets, so a preview of 2,000
+    rows stays a few queries."""
+
+    class Meta(DeputyForm.Meta):
+        fields = IMPORT_ROW_FIELDS
 
 
 class DeputyStatusForm(forms.Form):
@@ -158,14 +186,11 @@ class DeputyStatusForm(forms.Form):
 
 class TermForm(forms.Form):
     number = forms.IntegerField(label=_("届次"), min_value=1, max_value=99, help_text=_("如第十九届填 19。"))
-    start_date = forms.DateField(
-        label=_("选举日期"),
-        widget=DateInput(),
-        help_text=_("届满日期按每届 %(n)s 年自动计算。") % {"n": settings.DEPUTY_TERM_YEARS},
-    )
+    start_date = forms.DateField(label=_("选举日期"), widget=DateInput())
 
     def __init__(self, *args, township_id, term=None, **kwargs):
         super().__init__(*args, **kwargs)
+        self.fields["start_date"].help_text = _("届满日期按每届 %(n)s 年自动计算。") % {"n": settings.DEPUTY_TERM_YEARS}
         self.township_id, self.term = township_id, term
 
     def clean_number(self):
@@ -182,17 +207,15 @@ class DistrictForm(forms.ModelForm):
     class Meta:
         model = District
         fields = ["term", "name", "seats", "area"]
-        help_texts = {
-            "seats": _("每个选区选出 %(lo)s–%(hi)s 名代表。")
-            % {"lo": settings.DISTRICT_SEATS_MIN, "hi": settings.DISTRICT_SEATS_MAX}
-        }
 
     def __init__(self, *args, user, **kwargs):
         super().__init__(*args, **kwargs)
         if not self.instance.pk:
             self.instance.township_id = user.township_id
         self.fields["term"].queryset = Term.objects.filter(township_id=self.instance.township_id)
-        self.fields["seats"].widget.attrs.update(min=settings.DISTRICT_SEATS_MIN, max=settings.DISTRICT_SEATS_MAX)
+        low, high = settings.DISTRICT_SEATS_MIN, settings.DISTRICT_SEATS_MAX
+        self.fields["seats"].help_text = _("每个选区选出 %(lo)s–%(hi)s 名代表。") % {"lo": low, "hi": high}
+        self.fields["seats"].widget.attrs.update(min=low, max=high)
 
     def clean(self):
         cleaned = super().clean()
@@ -258,6 +281,8 @@ class DeputyImportForm(forms.Form):
         self.rows = []
 
     def clean_file(self):
+        from ..services.register_io import read_table  # which checks each row with DeputyImportRowForm
+
         upload = self.cleaned_data["file"]
         self.rows = read_table(upload)  # a ValidationError here is the file's message, in Chinese
         return upload

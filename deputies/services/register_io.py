@@ -1,11 +1,17 @@
 """Import of the register from .xlsx / .csv with Chinese headers (preview, row-by-row errors,
 all or nothing), and export of any list to .xlsx with the same headers (so an export can be
-edited and imported again)."""
+edited and imported again).
+
+Each row is checked by the single-deputy form (forms.register.DeputyImportRowForm) and saved
+through services.register.deputy_save, so a file cannot hold what the form refuses. A district
+or group the term does not have is an error suggesting the closest existing names; it is
+created only when the clerk ticks 新建 for it in the preview."""
 
 import csv
 import io
 from dataclasses import dataclass, field
 from datetime import date, datetime
+from difflib import get_close_matches
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
@@ -15,7 +21,9 @@ from django.utils import translation
 from django.utils.translation import gettext as _
 
 from ..choices import Affiliation, DeputyStatus, Gender, Position
+from ..forms.register import DeputyImportRowForm
 from ..models import Deputy, DeputyGroup, District
+from .register import deputy_save
 
 # header → (field, required)
 COLUMNS = {
@@ -35,19 +43,14 @@ COLUMNS = {
 EXPORT_EXTRA = ["状态", "状态变更原因", "状态变更日期"]
 MAX_ROWS = 2000
 YES = {"是", "Y", "y", "yes", "1", "√", "TRUE", "True", "true"}
+# how alike a district or group name must be to be suggested for an unknown one. Above
+# difflib's 0.6, because the names share their endings: 金山村选区 is not a misspelt
+# 东风村选区 (0.6), 东峰村选区 probably is (0.8)
+NAME_CUTOFF = 0.75
 # where a row came from in the spreadsheet (blank rows and a title row are skipped, so the
 # position in the list is not the row number); not a column
 LINE_KEY = "_line"
 HEADER_SEARCH_ROWS = 5
-# spellings seen in registers kept by hand
-AFFILIATION_ALIASES = {
-    "党员": Affiliation.CPC,
-    "中国共产党党员": Affiliation.CPC,
-    "共产党员": Affiliation.CPC,
-    "预备党员": Affiliation.CPC_PROBATIONARY,
-    "团员": Affiliation.CYL,
-    "无党派": Affiliation.NONE,
-}
 
 
 def _labels(choices):
@@ -62,14 +65,29 @@ class ImportRow:
     raw: dict
     values: dict = field(default_factory=dict)
     errors: list = field(default_factory=list)
+    # the district / group names of this row not found in the term and not ticked 新建
+    unresolved: list = field(default_factory=list)
+    deputy: Deputy | None = None  # built and checked by the single-deputy form
+
+
+@dataclass
+class UnknownName:
+    """A district or group named in the file that the term does not have: an error unless
+    the clerk ticks 新建 for it in the preview."""
+
+    name: str
+    lines: list = field(default_factory=list)
+    suggestions: list = field(default_factory=list)  # the closest existing names
+    create: bool = False
 
 
 @dataclass
 class ImportPreview:
     rows: list = field(default_factory=list)
     file_errors: list = field(default_factory=list)
-    new_districts: list = field(default_factory=list)
-    new_groups: list = field(default_factory=list)
+    unknown_districts: list = field(default_factory=list)
+    unknown_groups: list = field(default_factory=list)
+    warnings: list = field(default_factory=list)
 
     @property
     def ok(self):
@@ -78,6 +96,19 @@ class ImportPreview:
     @property
     def error_count(self):
         return len(self.file_errors) + sum(len(r.errors) for r in self.rows)
+
+    @property
+    def can_confirm(self):
+        """True when every remaining error is an unknown name the clerk may still tick 新建 for."""
+        return not self.file_errors and bool(self.rows) and all(len(r.errors) == len(r.unresolved) for r in self.rows)
+
+    @property
+    def new_districts(self):
+        return [u.name for u in self.unknown_districts if u.create]
+
+    @property
+    def new_groups(self):
+        return [u.name for u in self.unknown_groups if u.create]
 
 
 def read_table(upload):
@@ -147,6 +178,8 @@ def _read_csv(data):
             return list(csv.reader(io.StringIO(data.decode(encoding))))
         except UnicodeDecodeError:
             continue
+        except csv.Error:  # e.g. a cell longer than the csv module's limit (128 KB)
+            raise ValidationError(_("无法读取该 CSV 文件，请确认是逗号分隔的名册表格。")) from None
     raise ValidationError(_("无法识别文件编码，请另存为 UTF-8 或 GBK 编码的 CSV。"))
 
 
@@ -159,12 +192,82 @@ def _parse_date(text):
     raise ValueError
 
 
-def register_preview(*, rows, township, term) -> ImportPreview:
-    """Validate every row; nothing is written. Row numbers are the spreadsheet's (header = 1).
-    Four queries whatever the number of rows."""
-    preview = ImportPreview()
+def _form_data(raw):
+    """A row's cells as the single-deputy form's data. Chinese labels become the choices'
+    values; a cell that is no label is passed as it is, so that the form refuses it."""
     genders, affiliations, positions = _labels(Gender.choices), _labels(Affiliation.choices), _labels(Position.choices)
-    affiliations = {**{k: v.value for k, v in AFFILIATION_ALIASES.items()}, **affiliations}
+    gender, affiliation, position = raw.get("性别", ""), raw.get("政治面貌", "") or "群众", raw.get("职务", "")
+    return {
+        "name": raw.get("姓名", ""),
+        "gender": genders.get(gender, gender),
+        "ethnicity": raw.get("民族", "") or "汉族",
+        "affiliation": affiliations.get(affiliation, affiliation),
+        "phone": raw.get("联系电话", ""),
+        "occupation": raw.get("职业", ""),
+        "work_unit": raw.get("工作单位及职务", ""),
+        "is_presidium": raw.get("主席团成员", "") in YES,
+        "position": positions.get(position, position),
+    }
+
+
+def _choice_message(name, value):
+    if name == "gender":
+        return _("性别应为“男”或“女”，而不是“%(v)s”") % {"v": value}
+    if name == "position":
+        return _("职务只能填“主席”或“副主席”")
+    labels = list(_labels(Affiliation.choices))
+    message = _("政治面貌“%(v)s”无法识别，可填：%(ok)s") % {"v": value, "ok": "、".join(labels)}
+    return message + _hint(_closest(value, labels))
+
+
+def _closest(value, names, cutoff=0.6):
+    return get_close_matches(value, names, n=3, cutoff=cutoff)
+
+
+def _hint(close):
+    """“(did you mean …?)” naming the close matches, or nothing."""
+    return _("（是否为%(s)s？）") % {"s": "、".join(f"“{n}”" for n in close)} if close else ""
+
+
+def _form_errors(form, raw):
+    """The form's errors as one Chinese sentence each, named by the file's column."""
+    headers = {f: h for h, (f, _required) in COLUMNS.items()}
+    messages = []
+    for name, errors in form.errors.as_data().items():
+        header = headers.get(name)
+        value = raw.get(header, "") if header else ""
+        for error in errors:
+            text = " ".join(error.messages)
+            if header is None:
+                messages.append(text)
+            elif error.code == "required":
+                messages.append(_("%(h)s不能为空") % {"h": header})
+            elif error.code == "max_length":
+                messages.append(_("%(h)s过长") % {"h": header})
+            elif error.code == "invalid_choice":
+                messages.append(_choice_message(name, value))
+            elif value:
+                messages.append(_("%(h)s“%(v)s”：%(e)s") % {"h": header, "v": value, "e": text})
+            else:
+                messages.append(_("%(h)s：%(e)s") % {"h": header, "e": text})
+    return messages
+
+
+def _unknown_message(kind, name, hint):
+    return _("本届没有%(kind)s“%(name)s”%(hint)s。请改正文件，或确为新%(kind)s的，在上方勾选“新建”。") % {
+        "kind": kind,
+        "name": name,
+        "hint": hint,
+    }
+
+
+def register_preview(*, rows, township, term, create_districts=(), create_groups=()) -> ImportPreview:
+    """Check every row with the single-deputy form (DeputyImportRowForm) and the register's
+    rules across rows; nothing is written. A district or group the term does not have is an
+    error naming the closest existing ones, unless its name is in `create_districts` /
+    `create_groups` (the clerk ticked 新建). Row numbers are the spreadsheet's (header = 1).
+    Three queries whatever the number of rows."""
+    preview = ImportPreview()
     districts = {
         d.name: d
         for d in District.objects.filter(term=term).annotate(
@@ -174,119 +277,118 @@ def register_preview(*, rows, township, term) -> ImportPreview:
     groups = {g.name: g for g in DeputyGroup.objects.filter(term=term)}
     existing = set(Deputy.objects.filter(term=term).values_list("name", "birth_date"))
     seats_taken = {name: d.serving for name, d in districts.items()}
+    unknown = {"district": {}, "group": {}}
+    ticked = {"district": set(create_districts), "group": set(create_groups)}
+    known = {"district": districts, "group": groups}
+    kinds = {"district": _("选区"), "group": _("代表小组")}
+
+    def unknown_name(row, kind, name):
+        """The entry of a name the term does not have; an error on the row unless ticked."""
+        entry = unknown[kind].get(name)
+        if entry is None:
+            close = _closest(name, list(known[kind]), cutoff=NAME_CUTOFF)
+            entry = unknown[kind][name] = UnknownName(name=name, suggestions=close, create=name in ticked[kind])
+        entry.lines.append(row.line)
+        if not entry.create:
+            message = _unknown_message(kinds[kind], name, _hint(entry.suggestions))
+            row.errors.append(message)
+            row.unresolved.append(message)
+        return entry
+
     seen = set()
-    new_districts, new_groups = {}, set()
     for index, raw in enumerate(rows, start=2):
         row = ImportRow(line=raw.get(LINE_KEY, index), raw=raw)
-        v = row.values
-        v["name"] = raw.get("姓名", "")
-        if not v["name"]:
-            row.errors.append(_("姓名不能为空"))
-        elif len(v["name"]) > 30:
-            row.errors.append(_("姓名过长"))
-        gender = raw.get("性别", "")
-        if gender not in genders:
-            row.errors.append(_("性别应为“男”或“女”，而不是“%(v)s”") % {"v": gender})
-        v["gender"] = genders.get(gender)
-        v["ethnicity"] = raw.get("民族") or "汉族"
-        v["birth_date"] = None
+        data = _form_data(raw)
+        birth_date = None
         if raw.get("出生日期"):
             try:
-                v["birth_date"] = _parse_date(raw["出生日期"])
+                birth_date = _parse_date(raw["出生日期"])
             except ValueError:
                 row.errors.append(_("出生日期“%(v)s”无法识别，请写成 1975-03-08") % {"v": raw["出生日期"]})
-        affiliation = raw.get("政治面貌") or "群众"
-        if affiliation not in affiliations:
-            row.errors.append(
-                _("政治面貌“%(v)s”无法识别，可填：%(ok)s")
-                % {"v": affiliation, "ok": "、".join(_labels(Affiliation.choices))}
-            )
-        v["affiliation"] = affiliations.get(affiliation)
-        for header, name, limit in (
-            ("民族", "ethnicity", 20),
-            ("职业", "occupation", 60),
-            ("工作单位及职务", "work_unit", 120),
-            ("联系电话", "phone", 20),
-        ):
-            v[name] = raw.get(header, "") or v.get(name, "")
-            if len(v[name]) > limit:
-                row.errors.append(_("%(h)s过长") % {"h": header})
-        district = raw.get("选区", "")
+        data["birth_date"] = birth_date.isoformat() if birth_date else ""
+        deputy = Deputy(township=township, term=term, status=DeputyStatus.ACTIVE)
+        form = DeputyImportRowForm(data, instance=deputy)
+        if form.is_valid():
+            row.deputy = deputy
+        row.errors.extend(_form_errors(form, raw))
+        row.values = {**form.cleaned_data, "district": raw.get("选区", ""), "group": raw.get("代表小组", "")}
+
+        district = row.values["district"]
         if not district:
             row.errors.append(_("选区不能为空"))
-        else:
-            if len(district) > District._meta.get_field("name").max_length:
-                row.errors.append(_("选区名称过长"))
-            elif district not in districts:
-                new_districts[district] = new_districts.get(district, 0) + 1
-                if new_districts[district] > settings.DISTRICT_SEATS_MAX:
-                    row.errors.append(
-                        _("选区“%(d)s”最多选出 %(n)s 名代表") % {"d": district, "n": settings.DISTRICT_SEATS_MAX}
-                    )
-            else:
-                seats_taken[district] = seats_taken.get(district, 0) + 1
-                if seats_taken[district] > districts[district].seats:
-                    row.errors.append(
-                        _("选区“%(d)s”应选 %(n)s 名，已超额") % {"d": district, "n": districts[district].seats}
-                    )
-        v["district"] = district
-        group = raw.get("代表小组", "")
+        elif len(district) > District._meta.get_field("name").max_length:
+            row.errors.append(_("选区名称过长"))
+        elif district in districts:
+            seats_taken[district] = seats_taken.get(district, 0) + 1
+            if seats_taken[district] > districts[district].seats:
+                row.errors.append(
+                    _("选区“%(d)s”应选 %(n)s 名，已超额") % {"d": district, "n": districts[district].seats}
+                )
+        elif len(unknown_name(row, "district", district).lines) > settings.DISTRICT_SEATS_MAX:
+            row.errors.append(_("选区“%(d)s”最多选出 %(n)s 名代表") % {"d": district, "n": settings.DISTRICT_SEATS_MAX})
+        group = row.values["group"]
         if len(group) > DeputyGroup._meta.get_field("name").max_length:
             row.errors.append(_("代表小组名称过长"))
         elif group and group not in groups:
-            new_groups.add(group)
-        v["group"] = group
-        v["is_presidium"] = raw.get("主席团成员", "") in YES
-        position = raw.get("职务", "")
-        if position and position not in positions:
-            row.errors.append(_("职务只能填“主席”或“副主席”"))
-        v["position"] = positions.get(position, "") if position else ""
-        if v["position"] and not v["is_presidium"]:
-            row.errors.append(_("主席、副主席须为主席团成员"))
-        key = (v["name"], v["birth_date"])
+            unknown_name(row, "group", group)
+
+        key = (row.values.get("name", data["name"]), birth_date)
         if key in existing:
-            row.errors.append(_("“%(n)s”已在本届名册中") % {"n": v["name"]})
+            row.errors.append(_("“%(n)s”已在本届名册中") % {"n": key[0]})
         if key in seen:
             row.errors.append(_("与前面的行重复"))
         seen.add(key)
         preview.rows.append(row)
-    preview.new_districts = sorted(new_districts)
-    preview.new_groups = sorted(new_groups)
+
+    preview.unknown_districts = sorted(unknown["district"].values(), key=lambda u: u.name)
+    preview.unknown_groups = sorted(unknown["group"].values(), key=lambda u: u.name)
+    minimum = settings.DEPUTY_GROUP_MIN_MEMBERS
+    preview.warnings = [
+        _("代表小组“%(g)s”在本届尚无，文件中只有 %(n)s 名代表，代表小组至少应有 %(m)s 名代表。")
+        % {"g": u.name, "n": len(u.lines), "m": minimum}
+        for u in preview.unknown_groups
+        if len(u.lines) < minimum
+    ]
     return preview
 
 
 @transaction.atomic
-def register_import(*, rows, township, term, by=None) -> int:
-    """Import all rows or none: re-validates, then creates missing districts and groups and
-    every deputy in one transaction."""
+def register_import(*, rows, township, term, create_districts=(), create_groups=(), by=None) -> int:
+    """Import all rows or none: checks again, creates the districts and groups the clerk
+    ticked 新建 for, then saves every deputy through deputy_save (the single-deputy form's
+    service), in one transaction."""
     if term.township_id != township.pk:
         raise ValidationError(_("届次必须属于本乡镇。"))
-    preview = register_preview(rows=rows, township=township, term=term)
+    preview = register_preview(
+        rows=rows, township=township, term=term, create_districts=create_districts, create_groups=create_groups
+    )
     if not preview.ok:
         raise ValidationError(_("文件中有 %(n)s 处错误，未导入任何数据。") % {"n": preview.error_count})
     districts = {d.name: d for d in District.objects.filter(term=term)}
     groups = {g.name: g for g in DeputyGroup.objects.filter(term=term)}
-    per_district = {}
+    for unknown in preview.unknown_districts:
+        seats = max(len(unknown.lines), settings.DISTRICT_SEATS_MIN)
+        districts[unknown.name] = _create(District(township=township, term=term, name=unknown.name, seats=seats))
+    for unknown in preview.unknown_groups:
+        groups[unknown.name] = _create(DeputyGroup(township=township, term=term, name=unknown.name))
     for row in preview.rows:
-        per_district[row.values["district"]] = per_district.get(row.values["district"], 0) + 1
-    for name in preview.new_districts:
-        districts[name] = District.objects.create(township=township, term=term, name=name, seats=per_district[name])
-    for name in preview.new_groups:
-        groups[name] = DeputyGroup.objects.create(township=township, term=term, name=name)
-    for row in preview.rows:
-        values = dict(row.values)
-        values["district"] = districts[values["district"]]
-        values["group"] = groups.get(values["group"]) if values["group"] else None
-        deputy = Deputy(township=township, term=term, status=DeputyStatus.ACTIVE, **values)
+        deputy = row.deputy
+        deputy.district = districts[row.values["district"]]
+        deputy.group = groups[row.values["group"]] if row.values["group"] else None
         try:
-            deputy.full_clean()
+            deputy_save(deputy=deputy)
         except ValidationError as error:  # a rule the preview does not know yet: still name the row
             raise ValidationError(
                 _("第 %(line)s 行：%(errors)s（未导入任何数据）")
                 % {"line": row.line, "errors": "；".join(error.messages)}
             ) from None
-        deputy.save()
     return len(preview.rows)
+
+
+def _create(obj):
+    obj.full_clean()
+    obj.save()
+    return obj
 
 
 def deputies_export_xlsx(deputies) -> bytes:
@@ -359,9 +461,10 @@ def import_template_xlsx() -> bytes:
             "性别": "、".join(_labels(Gender.choices)),
             "出生日期": "如 1975-03-08",
             "政治面貌": "、".join(_labels(Affiliation.choices)) + "（不填为群众）",
-            "选区": "不存在的选区将自动新建，"
+            "选区": "本届尚无的选区须在导入预览中勾选“新建”，"
             f"每个选区 {settings.DISTRICT_SEATS_MIN}–{settings.DISTRICT_SEATS_MAX} 名代表",
-            "代表小组": "不存在的代表小组将自动新建",
+            "代表小组": "本届尚无的代表小组须在导入预览中勾选“新建”，"
+            f"每个小组至少 {settings.DEPUTY_GROUP_MIN_MEMBERS} 名代表",
             "主席团成员": "填“是”或留空",
             "职务": "主席、副主席（须为主席团成员），其他留空",
         }

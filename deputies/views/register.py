@@ -520,6 +520,11 @@ class DeputyImportView(ImportMixin, FormView):
         return redirect("deputies:deputy_import_preview")
 
 
+def _ticked(data):
+    """The names the clerk ticked 新建 for at the last confirmation (none at first)."""
+    return {"create_districts": data.get("create_districts", []), "create_groups": data.get("create_groups", [])}
+
+
 class DeputyImportPreviewView(ImportMixin, TemplateView):
     template_name = "deputies/register/import_preview.html"
 
@@ -528,20 +533,27 @@ class DeputyImportPreviewView(ImportMixin, TemplateView):
         if data is None:
             messages.info(request, _("请先上传名册文件。"))
             return redirect("deputies:deputy_import")
-        preview = register_preview(rows=data["rows"], township=request.user.township, term=term)
+        preview = register_preview(rows=data["rows"], township=request.user.township, term=term, **_ticked(data))
         return self.render_to_response(self.get_context_data(preview=preview, term=term, filename=data["filename"]))
 
 
 class DeputyImportConfirmView(ImportMixin, View):
-    """POST only: import everything or nothing (register_import validates again)."""
+    """POST only, with a 新建 checkbox per district or group the term does not have: import
+    everything or nothing (register_import validates again). The ticks are kept, so that a
+    refused confirmation comes back to the preview as the clerk left it."""
 
     def post(self, request):
         data, term = self.pending()
         if data is None:
             messages.info(request, _("请先上传名册文件。"))
             return redirect("deputies:deputy_import")
+        data["create_districts"] = request.POST.getlist("create_district")
+        data["create_groups"] = request.POST.getlist("create_group")
+        request.session[IMPORT_SESSION_KEY] = data
         try:
-            count = register_import(rows=data["rows"], township=request.user.township, term=term, by=request.user)
+            count = register_import(
+                rows=data["rows"], township=request.user.township, term=term, by=request.user, **_ticked(data)
+            )
         except ValidationError as error:
             messages.error(request, " ".join(error.messages))
             return redirect("deputies:deputy_import_preview")

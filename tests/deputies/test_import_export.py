@@ -2,17 +2,18 @@
 export of a filtered list to .xlsx, through the services and through the pages."""
 
 import io
-from datetime import date
+from datetime import date, timedelta
 
 import pytest
 from django.core.exceptions import ValidationError
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
-from django.utils import translation
+from django.utils import timezone, translation
 from openpyxl import Workbook, load_workbook
 
 from congress_office.roles import Role
 from deputies.choices import Affiliation, DeputyStatus, Gender, Position
+from deputies.forms.register import DeputyForm
 from deputies.models import Deputy, DeputyGroup, District
 from deputies.services.register_io import (
     COLUMNS,
@@ -102,6 +103,10 @@ def csv_upload(rows, header=HEADER, encoding="gbk", name="名册.csv"):
     return SimpleUploadedFile(name, ("\r\n".join(lines) + "\r\n").encode(encoding), content_type="text/csv")
 
 
+# the names in ROWS the term does not have, ticked 新建 by the clerk
+NEW = {"create_districts": ["东风村选区", "西山村选区"], "create_groups": ["东风片代表小组", "西山片代表小组"]}
+
+
 def imported(term):
     return {d.name: d for d in Deputy.objects.filter(term=term).select_related("district", "group")}
 
@@ -111,11 +116,11 @@ def imported(term):
 
 def test_a_valid_xlsx_imports_every_row(township, term):
     rows = read_table(xlsx_upload(ROWS))
-    preview = register_preview(rows=rows, township=township, term=term)
+    preview = register_preview(rows=rows, township=township, term=term, **NEW)
     assert preview.ok, [r.errors for r in preview.rows]
     assert preview.new_districts == ["东风村选区", "西山村选区"]
     assert preview.new_groups == ["东风片代表小组", "西山片代表小组"]
-    assert register_import(rows=rows, township=township, term=term) == 3
+    assert register_import(rows=rows, township=township, term=term, **NEW) == 3
     deputies = imported(term)
     assert set(deputies) == {"李春华", "陈立", "周敏"}
     li = deputies["李春华"]
@@ -134,7 +139,7 @@ def test_a_valid_xlsx_imports_every_row(township, term):
 def test_a_gbk_csv_imports_every_row(township, term):
     """Excel on Chinese Windows saves CSV as GBK: it is read as such."""
     rows = read_table(csv_upload([[str(v) if isinstance(v, date) else v for v in row] for row in ROWS]))
-    assert register_import(rows=rows, township=township, term=term) == 3
+    assert register_import(rows=rows, township=township, term=term, **NEW) == 3
     assert set(imported(term)) == {"李春华", "陈立", "周敏"}
 
 
@@ -146,11 +151,11 @@ def test_a_utf8_csv_with_bom_is_read_too(township, term):
 def test_one_bad_row_saves_nothing_and_names_the_row(township, term):
     bad = [*ROWS[:2], ["赵六", "未知", "", "1980-01-01", "", "", "", "", "东风村选区", "", "", ""]]
     rows = read_table(xlsx_upload(bad))
-    preview = register_preview(rows=rows, township=township, term=term)
+    preview = register_preview(rows=rows, township=township, term=term, **NEW)
     assert not preview.ok
     assert [(r.line, r.errors) for r in preview.rows if r.errors] == [(4, ["性别应为“男”或“女”，而不是“未知”"])]
     with pytest.raises(ValidationError, match="未导入任何数据"):
-        register_import(rows=rows, township=township, term=term)
+        register_import(rows=rows, township=township, term=term, **NEW)
     assert not Deputy.objects.exists() and not District.objects.exists() and not DeputyGroup.objects.exists()
 
 
@@ -161,7 +166,7 @@ def test_row_numbers_are_the_spreadsheets_despite_a_title_and_blank_rows(townshi
             title="青山镇第十九届人大代表名册",
         )
     )
-    preview = register_preview(rows=rows, township=township, term=term)
+    preview = register_preview(rows=rows, township=township, term=term, **NEW)
     assert [(r.line, r.errors) for r in preview.rows] == [(3, []), (5, ["姓名不能为空"])]
 
 
@@ -197,7 +202,8 @@ def test_a_district_over_its_seats_and_duplicates_are_errors(township, term):
             ]
         )
     )
-    errors = {r.line: r.errors for r in register_preview(rows=rows, township=township, term=term).rows}
+    preview = register_preview(rows=rows, township=township, term=term, create_districts=["新村选区"])
+    errors = {r.line: r.errors for r in preview.rows}
     assert errors[2] == ["选区“东风村选区”应选 1 名，已超额"]
     assert errors[3] == ["“已在册”已在本届名册中"]
     assert errors[5] == ["与前面的行重复"]
@@ -206,8 +212,145 @@ def test_a_district_over_its_seats_and_duplicates_are_errors(township, term):
 
 def test_the_preview_reads_chinese_values_whatever_the_page_language(township, term):
     with translation.override("en"):
-        preview = register_preview(rows=read_table(xlsx_upload([ROWS[0]])), township=township, term=term)
+        preview = register_preview(rows=read_table(xlsx_upload([ROWS[0]])), township=township, term=term, **NEW)
     assert preview.ok
+
+
+# --- the same rules as the single-deputy form ---------------------------------------------------
+
+
+def one_row(**cells):
+    """A valid row of the import (columns as HEADER) with some cells replaced."""
+    row = dict(zip(HEADER, ["王五", "男", "", "", "", "", "", "", "东风村选区", "", "", ""], strict=True))
+    row.update(cells)
+    return [row[h] for h in HEADER]
+
+
+def single_form_errors(clerk, term, district, **data):
+    """The single-deputy form's errors for a deputy with the given fields."""
+    values = {"name": "王五", "gender": "M", "ethnicity": "汉族", "affiliation": "mass", "term": term.pk}
+    values["district"] = district.pk
+    return DeputyForm({**values, **data}, user=clerk).errors
+
+
+FUTURE = (timezone.localdate() + timedelta(days=1)).isoformat()
+
+
+@pytest.mark.parametrize(
+    ("cells", "field", "data", "message"),
+    [
+        ({"出生日期": FUTURE}, "birth_date", {"birth_date": FUTURE}, f"出生日期“{FUTURE}”：出生日期不能晚于今天。"),
+        (
+            {"政治面貌": "党员"},
+            "affiliation",
+            {"affiliation": "党员"},
+            "政治面貌“党员”无法识别，可填：中共党员、中共预备党员、共青团员、民主党派、群众（是否为“中共党员”？）",
+        ),
+        (
+            {"联系电话": "12345"},
+            "phone",
+            {"phone": "12345"},
+            "联系电话“12345”：请填写正确的电话号码，如 13800000000 或 0571-88886666。",
+        ),
+        (
+            {"主席团成员": "", "职务": "主席"},
+            "position",
+            {"position": "chair"},
+            "职务“主席”：主席、副主席须为主席团成员。",
+        ),
+    ],
+)
+def test_a_row_is_refused_exactly_when_the_single_deputy_form_refuses_it(
+    township, term, district, clerk, cells, field, data, message
+):
+    """The import checks each row with the single-deputy form: what the form refuses, the
+    preview refuses, with a Chinese message naming the column and the value."""
+    assert field in single_form_errors(clerk, term, district, **data)
+    preview = register_preview(rows=read_table(xlsx_upload([one_row(**cells)])), township=township, term=term)
+    assert preview.rows[0].errors == [message]
+    with pytest.raises(ValidationError, match="未导入任何数据"):
+        register_import(rows=read_table(xlsx_upload([one_row(**cells)])), township=township, term=term)
+    assert not Deputy.objects.exists()
+
+
+def test_the_valid_row_passes_both_the_single_form_and_the_import(township, term, district, clerk):
+    assert not single_form_errors(clerk, term, district)
+    preview = register_preview(rows=read_table(xlsx_upload([one_row()])), township=township, term=term)
+    assert preview.ok, preview.rows[0].errors
+
+
+@pytest.mark.parametrize(
+    ("cells", "kind", "suggestion"),
+    [
+        ({"选区": "东风村选去"}, "选区", "东风村选区"),
+        ({"代表小组": "东风片代表小祖"}, "代表小组", "东风片代表小组"),
+    ],
+)
+def test_a_misspelt_district_or_group_is_an_error_suggesting_the_existing_name(
+    township, term, district, group, cells, kind, suggestion
+):
+    rows = read_table(xlsx_upload([one_row(**cells)]))
+    preview = register_preview(rows=rows, township=township, term=term)
+    typo = next(iter(cells.values()))
+    assert preview.rows[0].errors == [
+        f"本届没有{kind}“{typo}”（是否为“{suggestion}”？）。请改正文件，或确为新{kind}的，在上方勾选“新建”。"
+    ]
+    unknown = [*preview.unknown_districts, *preview.unknown_groups]
+    assert [(u.name, u.lines, u.suggestions, u.create) for u in unknown] == [(typo, [2], [suggestion], False)]
+    assert preview.new_districts == [] and preview.new_groups == []
+    assert preview.can_confirm and not preview.ok
+    with pytest.raises(ValidationError, match="文件中有 1 处错误，未导入任何数据。"):
+        register_import(rows=rows, township=township, term=term)
+    assert not Deputy.objects.exists()
+    assert set(District.objects.values_list("name", flat=True)) == {district.name}
+    assert set(DeputyGroup.objects.values_list("name", flat=True)) == {group.name}
+
+
+def test_an_unknown_name_without_a_close_one_says_so_without_a_suggestion(township, term, district):
+    preview = register_preview(rows=read_table(xlsx_upload([one_row(选区="金山村选区")])), township=township, term=term)
+    assert preview.rows[0].errors == ["本届没有选区“金山村选区”。请改正文件，或确为新选区的，在上方勾选“新建”。"]
+    assert preview.unknown_districts[0].suggestions == []
+
+
+def test_only_the_ticked_names_are_created_and_one_unticked_saves_nothing(township, term):
+    rows = read_table(xlsx_upload(ROWS))
+    half = {"create_districts": NEW["create_districts"], "create_groups": ["东风片代表小组"]}
+    preview = register_preview(rows=rows, township=township, term=term, **half)
+    assert [r.line for r in preview.rows if r.errors] == [4]  # 周敏's group 西山片代表小组 is not ticked
+    assert preview.new_districts == NEW["create_districts"] and preview.new_groups == ["东风片代表小组"]
+    with pytest.raises(ValidationError, match="未导入任何数据"):
+        register_import(rows=rows, township=township, term=term, **half)
+    assert not Deputy.objects.exists() and not District.objects.exists() and not DeputyGroup.objects.exists()
+    assert register_import(rows=rows, township=township, term=term, **NEW) == 3
+    assert set(District.objects.values_list("name", flat=True)) == set(NEW["create_districts"])
+
+
+def test_ticking_a_name_the_term_has_or_the_file_lacks_creates_nothing(township, term, district):
+    rows = read_table(xlsx_upload([one_row()]))
+    ticks = {"create_districts": [district.name, "不存在的选区"], "create_groups": ["不相干的小组"]}
+    assert register_import(rows=rows, township=township, term=term, **ticks) == 1
+    assert list(District.objects.values_list("name", flat=True)) == [district.name]
+    assert not DeputyGroup.objects.exists()
+
+
+def test_a_new_group_smaller_than_the_minimum_is_a_warning_not_an_error(township, term):
+    preview = register_preview(rows=read_table(xlsx_upload(ROWS)), township=township, term=term, **NEW)
+    assert preview.ok
+    assert preview.warnings == [
+        "代表小组“东风片代表小组”在本届尚无，文件中只有 2 名代表，代表小组至少应有 3 名代表。",
+        "代表小组“西山片代表小组”在本届尚无，文件中只有 1 名代表，代表小组至少应有 3 名代表。",
+    ]
+
+
+def test_the_preview_takes_a_few_queries_whatever_the_number_of_rows(
+    township, term, district, group, django_assert_max_num_queries
+):
+    rows = read_table(
+        xlsx_upload([one_row(姓名=f"代表{i}", 选区=f"选区{i // 3}", 代表小组=group.name) for i in range(60)])
+    )
+    with django_assert_max_num_queries(3):
+        preview = register_preview(rows=rows, township=township, term=term)
+    assert len(preview.unknown_districts) == 20
 
 
 @pytest.mark.parametrize(
@@ -219,6 +362,7 @@ def test_the_preview_reads_chinese_values_whatever_the_page_language(township, t
         (csv_upload([], header=["姓名", "性别"]), "缺少必填列：选区。"),
         (csv_upload([], header=["姓名", "性别", "选区", "身份证号"]), "无法识别的列：身份证号。"),
         (csv_upload([]), "文件只有表头，没有代表数据。"),
+        (SimpleUploadedFile("名册.csv", ("姓名,性别,选区\r\n" + "长" * 200_000).encode()), "无法读取该 CSV 文件"),
     ],
 )
 def test_a_wrong_file_gives_a_clear_message(upload, message):
@@ -235,7 +379,8 @@ def test_an_export_can_be_imported_again(township, term, district, group):
     content = deputies_export_xlsx(Deputy.objects.filter(term=term))
     elsewhere = TermFactory(township=TownshipFactory(), number=1)
     rows = read_table(SimpleUploadedFile("导出.xlsx", content))
-    assert register_import(rows=rows, township=elsewhere.township, term=elsewhere) == 1
+    new = {"create_districts": [district.name], "create_groups": [group.name]}
+    assert register_import(rows=rows, township=elsewhere.township, term=elsewhere, **new) == 1
     copy = Deputy.objects.get(term=elsewhere)
     assert (copy.name, copy.position, copy.group.name, copy.district.name) == (
         "往返",
@@ -257,12 +402,18 @@ def test_upload_preview_confirm_imports_everything(client, clerk, term):
     response = upload(client, xlsx_upload(ROWS), term)
     assert response.status_code == 302 and response["Location"] == reverse("deputies:deputy_import_preview")
     response = client.get(reverse("deputies:deputy_import_preview"))
-    assert response.context["preview"].ok
+    preview = response.context["preview"]
+    assert not preview.ok and preview.can_confirm  # only the names to create wait for the clerk
     text = response.text
-    assert "全部检查通过" in text and "东风村选区、西山村选区" in text and "东风片代表小组、西山片代表小组" in text
+    for name in ("东风村选区", "西山村选区", "东风片代表小组", "西山片代表小组"):
+        assert f'value="{name}"' in text  # a 新建 checkbox each, not ticked
+    assert " checked" not in text
     assert all(name in text for name in ("李春华", "陈立", "周敏"))
     assert not Deputy.objects.exists()  # the preview saves nothing
-    response = client.post(reverse("deputies:deputy_import_confirm"))
+    response = client.post(
+        reverse("deputies:deputy_import_confirm"),
+        {"create_district": NEW["create_districts"], "create_group": NEW["create_groups"]},
+    )
     assert response.status_code == 302
     assert set(imported(term)) == {"李春华", "陈立", "周敏"}
     assert IMPORT_SESSION_KEY not in client.session
@@ -272,11 +423,18 @@ def test_upload_preview_confirm_imports_everything(client, clerk, term):
 def test_a_gbk_csv_through_the_pages(client, clerk, term):
     client.force_login(clerk)
     upload(client, csv_upload([[str(v) if isinstance(v, date) else v for v in row] for row in ROWS]), term)
-    client.post(reverse("deputies:deputy_import_confirm"))
+    client.post(
+        reverse("deputies:deputy_import_confirm"),
+        {"create_district": NEW["create_districts"], "create_group": NEW["create_groups"]},
+    )
     assert len(imported(term)) == 3
 
 
 def test_the_preview_shows_the_bad_rows_chinese_error_and_nothing_is_saved(client, clerk, term):
+    for name in NEW["create_districts"]:
+        DistrictFactory(term=term, name=name)
+    for name in NEW["create_groups"]:
+        DeputyGroupFactory(term=term, name=name)
     client.force_login(clerk)
     bad = [ROWS[0], ["赵六", "男", "", "1980-02-30", "", "", "", "", "东风村选区", "", "", ""], ROWS[2]]
     upload(client, xlsx_upload(bad), term)
@@ -288,7 +446,46 @@ def test_the_preview_shows_the_bad_rows_chinese_error_and_nothing_is_saved(clien
     response = client.post(reverse("deputies:deputy_import_confirm"))  # forced anyway: refused
     assert response["Location"] == reverse("deputies:deputy_import_preview")
     assert "文件中有 1 处错误，未导入任何数据。" in client.get(response["Location"]).text
-    assert not Deputy.objects.exists() and not District.objects.exists()
+    assert not Deputy.objects.exists() and District.objects.count() == 2
+
+
+def test_confirming_without_ticking_the_unknown_names_is_refused_and_the_ticks_are_kept(client, clerk, term):
+    client.force_login(clerk)
+    upload(client, xlsx_upload(ROWS), term)
+    partly = {"create_district": NEW["create_districts"], "create_group": ["东风片代表小组"]}
+    response = client.post(reverse("deputies:deputy_import_confirm"), partly)
+    assert response["Location"] == reverse("deputies:deputy_import_preview")
+    assert not Deputy.objects.exists() and not District.objects.exists() and not DeputyGroup.objects.exists()
+    response = client.get(response["Location"])
+    assert "文件中有 1 处错误，未导入任何数据。" in response.text
+    preview = response.context["preview"]
+    assert preview.new_districts == NEW["create_districts"] and preview.new_groups == ["东风片代表小组"]
+    assert response.text.count(" checked") == 3  # as the clerk left them
+    assert "本届没有代表小组“西山片代表小组”" in response.text
+    client.post(
+        reverse("deputies:deputy_import_confirm"),
+        {"create_district": NEW["create_districts"], "create_group": NEW["create_groups"]},
+    )
+    assert set(imported(term)) == {"李春华", "陈立", "周敏"}
+
+
+def test_the_preview_page_suggests_the_existing_district_for_a_misspelt_one(client, clerk, term, district):
+    client.force_login(clerk)
+    upload(client, xlsx_upload([one_row(选区="东风村选去")]), term)
+    text = client.get(reverse("deputies:deputy_import_preview")).text
+    assert 'name="create_district" value="东风村选去"' in text and "是否为：东风村选区？" in text
+    assert "本届没有选区“东风村选去”（是否为“东风村选区”？）" in text
+    client.post(reverse("deputies:deputy_import_confirm"))
+    assert not Deputy.objects.exists() and District.objects.count() == 1
+
+
+def test_the_preview_page_refuses_what_the_single_form_refuses(client, clerk, term, district):
+    client.force_login(clerk)
+    rows = [one_row(出生日期=FUTURE), one_row(姓名="赵六", 政治面貌="党员"), one_row(姓名="钱七", 联系电话="12345")]
+    upload(client, xlsx_upload(rows), term)
+    text = client.get(reverse("deputies:deputy_import_preview")).text
+    assert "发现 3 处错误" in text and 'data-testid="confirm-import"' not in text
+    assert "出生日期不能晚于今天。" in text and "政治面貌“党员”无法识别" in text and "请填写正确的电话号码" in text
 
 
 @pytest.mark.parametrize(
