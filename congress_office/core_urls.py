@@ -1,6 +1,6 @@
 from django.urls import path
 
-from .views import deadlines, holidays, home, notifications, pdf, units
+from .views import deadlines, extensions, holidays, home, notifications, pdf, units
 
 app_name = "core"
 
@@ -14,6 +14,7 @@ urlpatterns = [
     path("deadlines/<int:pk>/", deadlines.DeadlineDetailView.as_view(), name="deadline_detail"),
     path("deadlines/<int:pk>/extend/", deadlines.DeadlineExtendView.as_view(), name="deadline_extend"),
     path("deadlines/<int:pk>/meet/", deadlines.DeadlineMeetView.as_view(), name="deadline_meet"),
+    path("extension-requests/", extensions.ExtensionQueueView.as_view(), name="extension_queue"),
     path("units/", units.UnitListView.as_view(), name="unit_list"),
     path("units/new/", units.UnitCreateView.as_view(), name="unit_create"),
     path("units/<int:pk>/", units.UnitDetailView.as_view(), name="unit_detail"),

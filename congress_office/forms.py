@@ -13,6 +13,33 @@ class DateInput(forms.DateInput):
         super().__init__(format="%Y-%m-%d", **kwargs)
 
 
+class ExtensionDecisionForm(forms.Form):
+    """A chair's decision on a case's pending extension request (any case type)."""
+
+    APPROVE, REFUSE = "approve", "refuse"
+    decision = forms.ChoiceField(
+        label=_("审批意见"),
+        choices=[(APPROVE, _("批准延期")), (REFUSE, _("不予批准"))],
+        widget=forms.RadioSelect,
+    )
+    note = forms.CharField(
+        label=_("意见"),
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 3}),
+        help_text=_("不予批准时必须填写理由，申请人将收到通知。"),
+    )
+
+    def clean(self):
+        cleaned = super().clean()
+        if cleaned.get("decision") == self.REFUSE and not (cleaned.get("note") or "").strip():
+            self.add_error("note", _("请填写不予批准的理由。"))
+        return cleaned
+
+    @property
+    def approves(self):
+        return self.cleaned_data.get("decision") == self.APPROVE
+
+
 class UnitForm(forms.ModelForm):
     class Meta:
         model = Unit

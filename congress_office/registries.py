@@ -23,6 +23,9 @@ class Registry:
         self._items[key] = item
         return item
 
+    def unregister(self, key):
+        self._items.pop(key, None)
+
     def get(self, key):
         return self._items.get(key)
 
@@ -88,10 +91,28 @@ nav_items = Registry("navigation")  # congress_office.navigation.NavItem entries
 reception_visit_actions = Registry("reception visit actions")
 
 
+def register_case_type(spec):
+    """Register a case type (congress_office.cases.CaseType) and a deadline kind for each of its
+    clocks, so the daily scan reminds and escalates them like any other deadline."""
+    case_types.register(spec.key, spec)
+    for clock_name, clock in spec.clocks.items():
+        deadline_kinds.register(spec.deadline_kind(clock_name), DeadlineKind(label=clock.label))
+    return spec
+
+
+def unregister_case_type(spec):
+    case_types.unregister(spec.key)
+    for clock_name in spec.clocks:
+        deadline_kinds.unregister(spec.deadline_kind(clock_name))
+
+
 def register_core():
     from . import reports
     from .roles import CORE_ROLE_PERMISSIONS
 
     role_tables.register("core", CORE_ROLE_PERMISSIONS)
+    from .views.extensions import extension_card
+
     deadline_kinds.register("core.general", DeadlineKind(label=_("督办事项")))
+    dashboard_cards.register("core.extension_requests", extension_card)
     reports.register()

@@ -43,13 +43,22 @@ def send_notification_email(notification_id):
 
 @shared_task
 def scan_deadlines(today=None):
-    """The daily beat task: overdue marking and reminders (see services.deadlines.deadlines_scan)."""
+    """The daily beat task: feedback windows that ended close their cases (so nobody is reminded
+    of them), then overdue marking and reminders (see services.deadlines.deadlines_scan)."""
     from datetime import date
 
+    from .services.cases import case_lapse_feedback
     from .services.deadlines import deadlines_scan
 
-    result = deadlines_scan(today=date.fromisoformat(today) if today else None)
-    return {"scanned": result.scanned, "marked_overdue": result.marked_overdue, "reminders_sent": result.reminders_sent}
+    day = date.fromisoformat(today) if today else None
+    lapsed = case_lapse_feedback(today=day)
+    result = deadlines_scan(today=day)
+    return {
+        "lapsed": lapsed,
+        "scanned": result.scanned,
+        "marked_overdue": result.marked_overdue,
+        "reminders_sent": result.reminders_sent,
+    }
 
 
 @shared_task(bind=True)

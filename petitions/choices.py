@@ -23,6 +23,7 @@ class PetitionState(models.TextChoices):
     REGISTERED = CaseState.REGISTERED.value, _("待受理")
     ACCEPTED = "accepted", _("已受理待交办")
     NOT_ACCEPTED = "not_accepted", _("不予受理")
+    OUTSIDE_REMIT = "outside_remit", _("不属本机关职权待转送")
     TRANSFERRED_OUT = "transferred_out", _("已转送有权机关")
     ASSIGNED = CaseState.ASSIGNED.value, _("办理中")
     REPLIED = CaseState.REPLIED.value, _("已答复")

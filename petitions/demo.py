@@ -3,8 +3,9 @@
 
 青山镇: about thirty petitions received over the last months, from every channel, in every
 state the registration services and the handling engine reach: waiting for acceptance (one
-of them past its 15 days), accepted, not accepted, transferred out, assigned (one supervised,
-one extended, one overdue), replied, reopened after an unsatisfied rating, closed; two repeat
+of them past its acceptance days), accepted, not accepted, found outside the remit (its objection
+clock running), transferred out, assigned (one supervised, one extended, one overdue), replied,
+rated 不满意 and under 复查 the petitioner asked for online, closed; two repeat
 petitions (same phone / same ID number and subject); a group visit; a deputy's forwarding; a
 reception visit turned into a petition; and one online petition with a fixed query code,
 already replied, so that the public page can be tried (the code is printed). 白水乡 gets five.
@@ -21,12 +22,24 @@ from django.utils import timezone
 
 from congress_office.cases import Satisfaction
 from congress_office.models import CaseAssignment, CaseEvent, CaseRating, CaseReply, CaseSupervision, Deadline, Unit
-from congress_office.services.cases import case_assign, case_extend, case_rate, case_reply, case_supervise
+from congress_office.services.cases import (
+    case_approve_extension,
+    case_assign,
+    case_rate,
+    case_request_extension,
+    case_supervise,
+)
 
 from .choices import Category, Channel
 from .models import Petition, Subject
+from .services.handling import petition_reply, petition_request_review
 from .services.intake import petition_intake
-from .services.registration import petition_accept, petition_decline, petition_transfer_out
+from .services.registration import (
+    petition_accept,
+    petition_decline,
+    petition_mark_outside_remit,
+    petition_transfer_out,
+)
 from .validators import id_check_char
 
 DEMO_QUERY_CODE = "QSDEMAXF26"
@@ -53,8 +66,8 @@ class Spec:
     reasons: str = ""
     phone: str = ""
     id_number: str = ""
-    fate: str = "registered"  # accepted, not_accepted, transferred, assigned, supervised, extended, replied,
-    #                            closed, basically, reopened
+    fate: str = "registered"  # accepted, not_accepted, outside_remit, transferred, assigned, supervised,
+    #                            extended, replied, closed, basically, review (不满意, then 复查 asked online)
     unit: str = ""
     co_units: tuple = ()
     organisation: str = ""
@@ -65,6 +78,20 @@ REPEAT_PHONE = "13900001111"
 REPEAT_ID = demo_id("36042419680512003")
 
 QINGSHAN = [
+    Spec(
+        2,
+        L,
+        APP,
+        "其他",
+        "县城小区物业公司乱收停车费",
+        "周建华",
+        "示范县城关镇锦绣花园小区",
+        "请求查处物业公司违规收取停车费",
+        "本人住示范县城关镇锦绣花园小区，物业公司今年起对业主车位每月加收停车管理费200元。",
+        phone="13900000124",
+        fate="outside_remit",
+        extra={"reason": "所反映小区位于县城城关镇，物业服务收费监管属县住房和城乡建设局、县市场监督管理局职权。"},
+    ),
     Spec(
         3,
         L,
@@ -242,7 +269,7 @@ QINGSHAN = [
         "2026年6月东风村3组林地被光伏项目占用，未与本人签订任何协议。",
         "林地承包经营权证在本人名下。",
         phone="13900000111",
-        fate="assigned",
+        fate="extension_requested",
         unit="自然资源所",
     ),
     Spec(
@@ -347,7 +374,7 @@ QINGSHAN = [
         extra={"reply": "已完成12盏路灯的维修，并建立路灯巡查制度。"},
     ),
     Spec(
-        110,
+        40,
         P,
         ACC,
         "环境污染",
@@ -357,7 +384,7 @@ QINGSHAN = [
         "请求整治砖厂粉尘",
         "石桥村8组砖厂生产时粉尘大，周边农田作物叶面覆盖灰尘。",
         phone="13900000117",
-        fate="reopened",
+        fate="review",
         unit="生态环境办公室",
         extra={"reply": "已责令砖厂安装喷淋降尘设施。", "comment": "喷淋设施只装了一半，粉尘依旧，希望再去现场看看。"},
     ),
@@ -651,10 +678,15 @@ class _Seeder:
         received = petition.received_on
         decided = min(received + timedelta(days=3), self.today)
         if fate == "not_accepted":
-            petition_decline(petition=petition, by=self.clerk, reason=extra["reason"])
+            petition_decline(petition=petition, by=self.clerk, reason=extra["reason"], on=decided)
+            return
+        if fate == "outside_remit":
+            petition_mark_outside_remit(petition=petition, by=self.clerk, reason=extra["reason"], on=decided)
             return
         if fate == "transferred":
-            petition_transfer_out(petition=petition, by=self.clerk, to=extra["to"], reason=extra.get("reason", ""))
+            petition_transfer_out(
+                petition=petition, by=self.clerk, to=extra["to"], reason=extra.get("reason", ""), on=decided
+            )
             return
         petition_accept(petition=petition, by=self.clerk, on=decided)
         if fate == "accepted":
@@ -676,24 +708,28 @@ class _Seeder:
                 reply_by=self.today + timedelta(days=7),
             )
         elif fate == "extended" and self.chair is not None:
-            case_extend(
-                item=petition,
-                reason="需委托第三方进行伤残鉴定，鉴定周期较长。",
-                approver=self.chair,
-                by=self.clerk,
-                extra=30,
+            case_request_extension(
+                item=petition, reason="需委托第三方进行伤残鉴定，鉴定周期较长。", by=self.clerk, extra=30
             )
-        if fate in ("assigned", "supervised", "extended"):
+            case_approve_extension(item=petition, by=self.chair, note="同意延期，请告知信访人。")
+        elif fate == "extension_requested":  # waits in the chairs' queue
+            case_request_extension(
+                item=petition, reason="林地权属需县林业局核实，预计需延长20日。", by=self.replier(petition), extra=20
+            )
+        if fate in ("assigned", "supervised", "extended", "extension_requested"):
             return
-        case_reply(
-            item=petition, by=self.replier(petition), content=extra.get("reply", "已办理，详见答复。"), result="support"
+        petition_reply(
+            petition=petition,
+            by=self.replier(petition),
+            outcome="support",
+            content=extra.get("reply", "已办理，详见答复。"),
         )
         if fate == "replied":
             return
         satisfaction = {
             "closed": Satisfaction.SATISFIED,
             "basically": Satisfaction.BASICALLY,
-            "reopened": Satisfaction.UNSATISFIED,
+            "review": Satisfaction.UNSATISFIED,
         }[fate]
         case_rate(
             item=petition,
@@ -702,6 +738,15 @@ class _Seeder:
             rater_label=petition.petitioner,
             comment=extra.get("comment", ""),
         )
+        if fate == "review":  # 不满意 closes it; the petitioner asks for 复查 online
+            petition.refresh_from_db()
+            petition_request_review(
+                petition=petition,
+                kind="review",
+                requested_on=self.today,
+                request=extra.get("comment", "对处理意见不服，请求复查。"),
+                by=None,
+            )
 
     def backdate(self, petition):
         """The services stamp every step "now"; demo petitions received weeks ago get a
@@ -737,6 +782,9 @@ class _Seeder:
         rows = {"item_type": ContentType.objects.get_for_model(Petition), "item_id": petition.pk}
         if "reply" in stamps:
             CaseReply.objects.filter(**rows).update(replied_at=stamps["reply"])
+            Petition.objects.filter(pk=petition.pk, replied_on__isnull=False).update(
+                replied_on=timezone.localtime(stamps["reply"]).date()
+            )
         if "rate" in stamps:
             CaseRating.objects.filter(**rows).update(rated_at=stamps["rate"])
         if "assign" in stamps:
@@ -747,8 +795,10 @@ class _Seeder:
             fields = {"created_at": start if deadline.kind.endswith(".acceptance") else decided}
             if deadline.met_at and deadline.kind.endswith(".acceptance"):
                 fields["met_at"] = decided
+                fields["met_on"] = timezone.localtime(decided).date()
             elif deadline.met_at and "reply" in stamps:
                 fields["met_at"] = stamps["reply"]
+                fields["met_on"] = timezone.localtime(stamps["reply"]).date()
             Deadline.objects.filter(pk=deadline.pk).update(**fields)
 
     def visit_to_petition(self):

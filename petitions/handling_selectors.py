@@ -9,7 +9,16 @@ from itertools import groupby
 from django.contrib.contenttypes.models import ContentType
 from django.utils import timezone
 
-from congress_office.models import AssignmentRole, CaseAssignment, CaseReply, CaseSupervision, Deadline
+from congress_office.models import (
+    AssignmentRole,
+    CaseAssignment,
+    CaseReply,
+    CaseSupervision,
+    Deadline,
+    ExtensionRequest,
+    ExtensionRequestState,
+)
+from congress_office.services.cases import case_may
 
 from .choices import ReviewKind
 from .models import CompletionReport, Petition
@@ -38,6 +47,13 @@ def petition_handling(*, petition, user):
     reviews = list(petition.reviews.select_related("recorded_by").order_by("requested_on", "pk"))
     for review in reviews:
         review.deadline = review_deadlines.get(review.kind)
+    requests = list(
+        _rows(ExtensionRequest, petition)
+        .exclude(state=ExtensionRequestState.APPROVED)  # an approved one shows as its extension
+        .select_related("requested_by", "decided_by", "deadline")
+        .order_by("requested_at", "pk")
+    )
+    pending = next((r for r in requests if r.is_pending), None)
     return {
         "rounds": rounds,
         "supervisions": list(
@@ -50,6 +66,10 @@ def petition_handling(*, petition, user):
             .order_by("round")
         ),
         "extensions": list(handling_extensions(petition).select_related("approver", "requested_by", "deadline")),
+        # the request waiting for a chair, and the ones refused (with the chair's reason)
+        "pending_extension": pending,
+        "refused_extensions": [r for r in requests if not r.is_pending],
+        "can_decide_extension": pending is not None and case_may(item=petition, action="approve_extension", by=user),
         "instructions": list(petition.instructions.select_related("leader").order_by("created_at")),
         "reviews": reviews,
         "completion_report": CompletionReport.objects.filter(petition=petition).select_related("filed_by").first(),

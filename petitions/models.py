@@ -13,7 +13,7 @@ from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
-from congress_office.cases import Satisfaction
+from congress_office.cases import RATING_CHOICES
 from congress_office.crypto import EncryptedCharField, mask_id_number, mask_phone
 from congress_office.models import Case, CaseQuerySet, Township
 
@@ -270,7 +270,7 @@ class ReturnVisit(models.Model):
     petition = models.ForeignKey(Petition, on_delete=models.CASCADE, related_name="return_visits")
     visited_on = models.DateField(_("回访日期"))
     method = models.CharField(_("回访方式"), max_length=20, default="电话")
-    satisfaction = models.CharField(_("满意度"), max_length=12, choices=Satisfaction.choices)
+    satisfaction = models.CharField(_("满意度"), max_length=12, choices=RATING_CHOICES)
     note = models.TextField(_("回访情况"), blank=True)
     visited_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
 

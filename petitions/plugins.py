@@ -3,7 +3,11 @@
 from django.utils.translation import gettext_lazy as _
 
 from congress_office.navigation import NavItem
-from congress_office.registries import DeadlineKind, case_types, deadline_kinds, nav_items, role_tables
+from congress_office.registries import (
+    nav_items,
+    register_case_type,
+    role_tables,
+)
 
 from .case_type import petition_case_type
 
@@ -12,9 +16,7 @@ def register():
     from .permissions import PETITIONS_ROLE_PERMISSIONS
 
     role_tables.register("petitions", PETITIONS_ROLE_PERMISSIONS)
-    spec = case_types.register("petitions.petition", petition_case_type())
-    for clock_name, clock in spec.clocks.items():
-        deadline_kinds.register(f"petitions.petition.{clock_name}", DeadlineKind(label=clock.label))
+    register_case_type(petition_case_type())
     nav_items.register(
         "petitions",
         NavItem(_("信访"), "petitions:petition_list", "bi-envelope-paper", permission="petitions.view_petition"),
@@ -30,6 +32,8 @@ def register():
 def acceptance_notice_context(job, progress):
     """受理告知书 / 不予受理告知书 / 转送告知书 of one petition, read through the job owner's
     visibility (another township's petition is "not found")."""
+    from datetime import date
+
     from django.conf import settings
     from django.core.exceptions import ValidationError
     from django.utils import timezone
@@ -48,7 +52,7 @@ def acceptance_notice_context(job, progress):
         )
     if petition is None:
         raise ValidationError(_("找不到该信访件，或您无权查看。"))
-    if petition.state == PetitionState.REGISTERED:
+    if petition.state in (PetitionState.REGISTERED, PetitionState.OUTSIDE_REMIT):
         raise ValidationError(_("该信访件尚未作出受理决定。"))
     progress(30, _("正在填写告知书"))
     if petition.state == PetitionState.NOT_ACCEPTED:
@@ -58,12 +62,17 @@ def acceptance_notice_context(job, progress):
     else:
         kind, heading = "accepted", _("受理告知书")
     decided = petition.events.filter(action__in=["accept", "not_accept", "transfer_out"]).order_by("-at").first()
+    decided_on = petition.accepted_on
+    if decided_on is None and decided is not None:
+        # the decision date the clerk entered (older events carry only the moment of entry)
+        on = (decided.data or {}).get("on")
+        decided_on = date.fromisoformat(on) if on else timezone.localtime(decided.at).date()
     return {
         "petition": petition,
         "kind": kind,
         "heading": heading,
         "owner": job.owner,
-        "decided_on": petition.accepted_on or (timezone.localtime(decided.at).date() if decided else None),
+        "decided_on": decided_on,
         "handling_days": settings.PETITION_HANDLING_DAYS,
         "today": timezone.localdate(),
     }

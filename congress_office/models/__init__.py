@@ -1,6 +1,7 @@
 from .cases import (
     AssignmentMode,
     AssignmentRole,
+    BaseCase,
     Case,
     CaseAssignment,
     CaseEvent,
@@ -8,6 +9,8 @@ from .cases import (
     CaseRating,
     CaseReply,
     CaseSupervision,
+    ExtensionRequest,
+    ExtensionRequestState,
 )
 from .deadlines import Deadline, DeadlineExtension, DeadlineRule, DeadlineState, Holiday, Reminder
 from .notifications import Notification
@@ -18,6 +21,7 @@ from .users import User
 __all__ = [
     "AssignmentMode",
     "AssignmentRole",
+    "BaseCase",
     "Case",
     "CaseAssignment",
     "CaseEvent",
@@ -29,6 +33,8 @@ __all__ = [
     "DeadlineExtension",
     "DeadlineRule",
     "DeadlineState",
+    "ExtensionRequest",
+    "ExtensionRequestState",
     "Holiday",
     "Notification",
     "PdfJob",

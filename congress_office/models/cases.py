@@ -43,24 +43,35 @@ def _generic(related_model):
     return GenericRelation(related_model, content_type_field="item_type", object_id_field="item_id")
 
 
-class Case(models.Model):
-    """Abstract base of every handled item."""
+class BaseCase(models.Model):
+    """Abstract base of every handled item: a township and a state. The engine needs nothing
+    else; the fields of `Case` are used when a model has them."""
 
     township = models.ForeignKey(Township, on_delete=models.PROTECT, related_name="+", verbose_name=_("乡镇"))
     state = models.CharField(_("状态"), max_length=20, db_index=True)
-    lead_unit = models.ForeignKey(
-        Unit, on_delete=models.PROTECT, null=True, blank=True, related_name="+", verbose_name=_("主办单位")
-    )
-    round = models.PositiveSmallIntegerField(_("办理轮次"), default=1)
-    closed_at = models.DateTimeField(_("办结时间"), null=True, blank=True)
 
     events = _generic("core.CaseEvent")
     assignments = _generic("core.CaseAssignment")
     replies = _generic("core.CaseReply")
     ratings = _generic("core.CaseRating")
     supervisions = _generic("core.CaseSupervision")
+    extension_requests = _generic("core.ExtensionRequest")
 
     case_type_key = None  # "petitions.petition": the CaseType registered for this model
+
+    class Meta:
+        abstract = True
+
+
+class Case(BaseCase):
+    """A case that remembers its lead unit, its handling round (a reopened case is round 2 …)
+    and when it closed, as petitions and suggestions do."""
+
+    lead_unit = models.ForeignKey(
+        Unit, on_delete=models.PROTECT, null=True, blank=True, related_name="+", verbose_name=_("主办单位")
+    )
+    round = models.PositiveSmallIntegerField(_("办理轮次"), default=1)
+    closed_at = models.DateTimeField(_("办结时间"), null=True, blank=True)
 
     class Meta:
         abstract = True
@@ -211,3 +222,56 @@ class CaseRating(CaseRowMixin):
 
     def __str__(self):
         return f"{self.rater_label} {self.get_satisfaction_display()}"
+
+
+class ExtensionRequestState(models.TextChoices):
+    PENDING = "pending", _("待审批")
+    APPROVED = "approved", _("已批准")
+    REFUSED = "refused", _("未批准")
+    WITHDRAWN = "withdrawn", _("已失效")  # the case was answered before a chair decided
+
+
+class ExtensionRequest(CaseRowMixin):
+    """A request to extend a case's handling clock: made by the office or the handling unit,
+    decided by a chair (approved or refused), who acts as themself."""
+
+    deadline = models.ForeignKey(Deadline, on_delete=models.PROTECT, related_name="extension_requests")
+    reason = models.TextField(_("延期理由"))
+    extra = models.PositiveIntegerField(_("延长期限"), null=True, blank=True)
+    extra_rule = models.CharField(_("计算方式"), max_length=20, blank=True)
+    new_due_date = models.DateField(_("申请延期至"))
+    requested_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    requested_at = models.DateTimeField(_("申请时间"), auto_now_add=True)
+    state = models.CharField(
+        _("审批状态"), max_length=10, choices=ExtensionRequestState.choices, default=ExtensionRequestState.PENDING
+    )
+    decided_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
+    decided_at = models.DateTimeField(_("审批时间"), null=True, blank=True)
+    decision_note = models.TextField(_("审批意见"), blank=True)
+    extension = models.OneToOneField(
+        "core.DeadlineExtension", on_delete=models.PROTECT, null=True, blank=True, related_name="request"
+    )
+
+    class Meta:
+        verbose_name = _("延期申请")
+        verbose_name_plural = _("延期申请")
+        ordering = ["-requested_at", "-pk"]
+        indexes = [
+            models.Index(fields=["township", "state", "requested_at"], name="extreq_queue_idx"),
+            models.Index(fields=["item_type", "item_id"], name="extreq_item_idx"),
+        ]
+        constraints = [
+            # one open request per clock: a second one waits for the chair's decision
+            models.UniqueConstraint(
+                fields=["deadline"], condition=models.Q(state="pending"), name="extreq_one_pending_per_deadline"
+            ),
+        ]
+
+    def __str__(self):
+        return f"{self.item} → {self.new_due_date}"
+
+    @property
+    def is_pending(self):
+        return self.state == ExtensionRequestState.PENDING

@@ -22,6 +22,7 @@ class DeadlineState(models.TextChoices):
     EXTENDED = "extended", _("已延期")
     OVERDUE = "overdue", _("已逾期")
     MET = "met", _("已办结")
+    LAPSED = "lapsed", _("已届满")  # a window that ended with nothing left to do (e.g. feedback not given)
 
 
 PENDING_STATES = (DeadlineState.OPEN, DeadlineState.EXTENDED, DeadlineState.OVERDUE)
@@ -78,7 +79,9 @@ class Deadline(models.Model):
     original_due_date = models.DateField(_("法定到期日"))
     due_date = models.DateField(_("到期日"))
     state = models.CharField(_("状态"), max_length=20, choices=DeadlineState.choices, default=DeadlineState.OPEN)
-    met_at = models.DateTimeField(_("办结时间"), null=True, blank=True)
+    met_at = models.DateTimeField(_("办结时间"), null=True, blank=True)  # when it was entered
+    # the date the decision was taken, as the clerk enters it: on time means met_on <= due_date
+    met_on = models.DateField(_("办结日期"), null=True, blank=True)
     note = models.TextField(_("说明"), blank=True)
     created_by = models.ForeignKey(
         settings.AUTH_USER_MODEL,
@@ -123,6 +126,13 @@ class Deadline(models.Model):
     @property
     def is_pending(self):
         return self.state in PENDING_STATES
+
+    @property
+    def met_in_time(self):
+        """Met on or before its due date, by the decision date (None while pending)."""
+        if self.state != DeadlineState.MET or self.met_on is None:
+            return None
+        return self.met_on <= self.due_date
 
     def days_left(self, today):
         return (self.due_date - today).days

@@ -1,17 +1,21 @@
-"""The shared handling engine: every transition of a petition or a suggestion goes through here.
+"""The shared handling engine: every step of every case type goes through here.
 
 A case type (congress_office.cases.CaseType, registered in registries.case_types) declares its
-states, transitions with permissions, clocks and hooks; these services enforce them, keep the
-timeline (CaseEvent), open and meet deadlines through the deadline engine, and notify.
+states, its transitions with who may take them, its clocks and the features it switches on
+(co-handling, extension, rating). `case_check` is the one place that decides whether a user may
+take a step now; `case_transition` runs the same check again under the row lock and records the
+step. The services below build the shared steps on those two: assign, co-handlers' input,
+extension requests and their approval, supervision, reply, rating, the lapse of a feedback
+window. An app's own services call them and add only their own fields and preconditions.
 """
 
 from django.contrib.contenttypes.models import ContentType
-from django.core.exceptions import PermissionDenied, ValidationError
-from django.db import transaction
+from django.core.exceptions import FieldDoesNotExist, PermissionDenied, ValidationError
+from django.db import IntegrityError, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from ..cases import CaseState, Satisfaction
+from ..cases import Satisfaction, UnitRule, setting_value
 from ..models import (
     AssignmentMode,
     AssignmentRole,
@@ -21,12 +25,19 @@ from ..models import (
     CaseReply,
     CaseSupervision,
     Deadline,
+    DeadlineExtension,
+    DeadlineRule,
+    DeadlineState,
+    ExtensionRequest,
+    ExtensionRequestState,
+    Unit,
     User,
 )
 from ..models.deadlines import PENDING_STATES
 from ..registries import case_types
 from ..roles import Role
-from .deadlines import deadline_extend, deadline_meet, deadline_open
+from ..workdays import compute_due_date
+from .deadlines import chairs_of, deadline_extend, deadline_meet, deadline_open
 from .notifications import notify
 from .numbering import next_sequence
 
@@ -35,60 +46,146 @@ def case_type_of(item):
     return case_types[item.case_type_key]
 
 
+def _has_field(item, name):
+    try:
+        type(item)._meta.get_field(name)
+    except FieldDoesNotExist:
+        return False
+    return True
+
+
+def case_round(item):
+    return item.round if _has_field(item, "round") else 1
+
+
+def _item_key(item):
+    return {"item_type": ContentType.objects.get_for_model(item), "item_id": item.pk}
+
+
 def _item_rows(item):
-    return {"item_type": ContentType.objects.get_for_model(item), "item_id": item.pk, "township_id": item.township_id}
+    return {**_item_key(item), "township_id": item.township_id}
 
 
-def _check_actor(item, by, permission):
-    if by is None:  # a citizen through the public pages: the view has checked the query code
-        return
-    if permission and not by.has_perm(permission):
-        raise PermissionDenied(_("您没有执行此操作的权限。"))
-    if not by.is_county_wide and by.township_id != item.township_id:
-        raise PermissionDenied(_("不能办理其他乡镇的事项。"))
+def lead_unit_id(item):
+    """The lead unit of the current round: the model's field when it has one, else the latest
+    lead assignment."""
+    if _has_field(item, "lead_unit"):
+        return item.lead_unit_id
+    row = CaseAssignment.objects.filter(**_item_key(item), role=AssignmentRole.LEAD).order_by("-pk").first()
+    return row.unit_id if row else None
 
 
-def case_check_actor(*, item, by, permission=""):
-    """Raise PermissionDenied unless `by` holds `permission` and belongs to the item's township
-    (`by=None` is a citizen through the public pages, checked by the view)."""
-    _check_actor(item, by, permission)
+def is_office(user):
+    """The office's own roles (clerks and chairs) are not bound by the unit rule."""
+    return user.has_role(Role.CLERK, Role.CHAIR)
 
 
-def _refuse_state(spec, transition, current):
-    if current not in transition.sources:
-        raise ValidationError(
-            _("该事项当前为“%(state)s”，不能“%(action)s”。")
-            % {"state": spec.state_label(current), "action": transition.label}
-        )
+def is_unit_handler_only(user):
+    return user.has_role(Role.UNIT_HANDLER) and not is_office(user)
+
+
+def pending_co_units(item):
+    """The co-handling units of the current round that have not yet sent their opinion."""
+    rows = CaseAssignment.objects.filter(
+        **_item_key(item), round=case_round(item), role=AssignmentRole.CO, input_at__isnull=True
+    ).select_related("unit")
+    return [row.unit for row in rows]
+
+
+def unit_handlers(unit_ids):
+    return list(User.objects.with_role(Role.UNIT_HANDLER).filter(unit_id__in=unit_ids))
+
+
+# --- who may take a step now --------------------------------------------------------------------
 
 
 def _transition_of(spec, action):
     transition = spec.transitions.get(action)
     if transition is None:
-        raise ValidationError(_("未知的操作：%(a)s") % {"a": action})
+        raise ValidationError(_("该事项不能“%(a)s”。") % {"a": action})
     return transition
 
 
-def case_check(*, item, action, by):
-    """Whether `by` may take `action` on `item` now, without changing anything: the same
-    permission, township and state checks as case_transition (which repeats them under a row
-    lock). Raises PermissionDenied or ValidationError (Chinese); returns the Transition.
-    Pages use it to offer only the actions that would succeed."""
+def _check_actor(item, by, transition):
+    if by is None:
+        if not transition.public:
+            raise PermissionDenied(_("请先登录。"))
+        return  # a citizen through the public pages: the view has checked the query code
+    if by.is_county_wide:
+        raise PermissionDenied(_("县级账号和系统管理员只能查看，不能办理事项。"))
+    if by.township_id != item.township_id:
+        raise PermissionDenied(_("不能办理其他乡镇的事项。"))
+    needed = transition.permissions
+    if needed and not any(by.has_perm(p) for p in needed):
+        raise PermissionDenied(_("您没有“%(action)s”的权限。") % {"action": transition.label})
+    if transition.unit != UnitRule.ANY and is_unit_handler_only(by):
+        if transition.unit == UnitRule.LEAD and (by.unit_id is None or by.unit_id != lead_unit_id(item)):
+            raise PermissionDenied(_("只有主办单位可以“%(action)s”。") % {"action": transition.label})
+        if transition.unit == UnitRule.CO and by.unit_id not in {u.pk for u in pending_co_units(item)}:
+            raise PermissionDenied(_("只有尚未提交意见的协办单位可以“%(action)s”。") % {"action": transition.label})
+
+
+def _check_state(spec, transition, state):
+    if state not in transition.sources:
+        raise ValidationError(
+            _("该事项当前为“%(state)s”，不能“%(action)s”。")
+            % {"state": spec.state_label(state), "action": transition.label}
+        )
+
+
+def _check_feature(spec, item, action):
+    """The engine's own preconditions of the shared steps."""
+    if action == "co_input" and not pending_co_units(item):
+        raise ValidationError(_("没有待提交意见的协办单位。"))
+    if action == "request_extension":
+        _extension_clock(spec, item)
+        if ExtensionRequest.objects.filter(**_item_key(item), state=ExtensionRequestState.PENDING).exists():
+            raise ValidationError(_("已有一项延期申请正在等待审批，请等主席团负责人审批后再申请。"))
+    if action in ("approve_extension", "refuse_extension") and not (
+        ExtensionRequest.objects.filter(**_item_key(item), state=ExtensionRequestState.PENDING).exists()
+    ):
+        raise ValidationError(_("没有待审批的延期申请。"))
+    if action == "supervise" and lead_unit_id(item) is None:
+        raise ValidationError(_("该事项尚未交办，不能督办。"))
+
+
+def case_check(*, item, action, by, **context):
+    """Whether `by` may take `action` on `item` now, without changing anything: the township
+    (county-wide accounts and superusers only read), the transition's permission and unit rule,
+    the current state, the engine's own preconditions, then the type's. Raises PermissionDenied
+    or ValidationError (Chinese); returns the Transition. `by=None` is a citizen."""
     spec = case_type_of(item)
     transition = _transition_of(spec, action)
-    _check_actor(item, by, transition.permission)
-    _refuse_state(spec, transition, item.state)
+    _check_actor(item, by, transition)
+    _check_state(spec, transition, item.state)
+    _check_feature(spec, item, action)
+    hook = spec.preconditions.get(action)
+    if hook is not None:
+        hook(item, by, **context)
     return transition
+
+
+def case_may(*, item, action, by, **context):
+    """case_check as a yes or no, for pages that offer only the steps that would succeed."""
+    return passes(lambda: case_check(item=item, action=action, by=by, **context))
 
 
 def passes(check, *args):
-    """Whether `check(*args)` accepts (it raises PermissionDenied or ValidationError to refuse):
-    pages use it to offer only the actions that would succeed."""
+    """Whether `check(*args)` accepts (it raises PermissionDenied or ValidationError to refuse)."""
     try:
         check(*args)
     except (PermissionDenied, ValidationError):
         return False
     return True
+
+
+def case_lock(item):
+    """Lock the case's row for this transaction and refresh its state (and round)."""
+    fields = ["state"] + (["round"] if _has_field(item, "round") else [])
+    row = type(item).objects.select_for_update().filter(pk=item.pk).values(*fields).get()
+    for name, value in row.items():
+        setattr(item, name, value)
+    return item
 
 
 def case_event(*, item, action, label, by=None, actor_label="", note="", data=None, from_state="", to_state=""):
@@ -105,22 +202,19 @@ def case_event(*, item, action, label, by=None, actor_label="", note="", data=No
     )
 
 
-def case_transition(*, item, action, by=None, actor_label="", note="", data=None, save_fields=()):
-    """Move `item` along `action` of its case type: checks the acting user's permission and
-    township and the current state; a refused transition raises ValidationError in Chinese."""
-    spec = case_type_of(item)
-    transition = _transition_of(spec, action)
-    _check_actor(item, by, transition.permission)
-    # lock the row so two clerks cannot both move the same case
-    current = type(item).objects.select_for_update().only("state").get(pk=item.pk).state
-    _refuse_state(spec, transition, current)
-    item.state = transition.target
-    if transition.target == CaseState.CLOSED:
-        item.closed_at = timezone.now()
-        save_fields = (*save_fields, "closed_at")
-    if by is not None:
-        item._history_user = by
-    item.save(update_fields=["state", *save_fields])
+def _move(item, spec, action, *, by, actor_label="", note="", data=None, save_fields=()):
+    transition = spec.transitions[action]
+    current = item.state
+    if transition.target is not None and transition.target != current:
+        item.state = transition.target
+        save_fields = ("state", *save_fields)
+        if transition.target in spec.closed_states and _has_field(item, "closed_at"):
+            item.closed_at = timezone.now()
+            save_fields = (*save_fields, "closed_at")
+    if save_fields:
+        if by is not None:
+            item._history_user = by
+        item.save(update_fields=list(dict.fromkeys(save_fields)))
     return case_event(
         item=item,
         action=action,
@@ -130,12 +224,23 @@ def case_transition(*, item, action, by=None, actor_label="", note="", data=None
         note=note,
         data=data,
         from_state=current,
-        to_state=transition.target,
+        to_state=item.state,
     )
 
 
-def _deadline_kind(item, clock_name):
-    return f"{item.case_type_key}.{clock_name}"
+@transaction.atomic
+def case_transition(*, item, action, by=None, actor_label="", note="", data=None, save_fields=(), **context):
+    """Take `action` on `item`: lock the row, run case_check on the current state, move to the
+    transition's target (a step without one leaves the state) and record it in the timeline."""
+    spec = case_type_of(item)
+    if _transition_of(spec, action).internal:
+        raise PermissionDenied(_("该操作由系统自动完成。"))
+    case_lock(item)
+    case_check(item=item, action=action, by=by, **context)
+    return _move(item, spec, action, by=by, actor_label=actor_label, note=note, data=data, save_fields=save_fields)
+
+
+# --- clocks -------------------------------------------------------------------------------------
 
 
 def case_open_clock(*, item, clock_name, start, unit=None, user=None, by=None, title=None):
@@ -143,11 +248,11 @@ def case_open_clock(*, item, clock_name, start, unit=None, user=None, by=None, t
     clock = spec.clocks[clock_name]
     return deadline_open(
         township=item.township,
-        kind=_deadline_kind(item, clock_name),
+        kind=spec.deadline_kind(clock_name),
         title=title or f"{clock.label}：{item}",
         start_date=start,
         rule=clock.rule,
-        limit=clock.limit,
+        limit=clock.current_limit,
         responsible_unit=unit,
         responsible_user=user,
         subject=item,
@@ -155,82 +260,94 @@ def case_open_clock(*, item, clock_name, start, unit=None, user=None, by=None, t
     )
 
 
-def case_pending_deadlines(item, clock_names=None):
-    qs = Deadline.objects.filter(
-        subject_type=ContentType.objects.get_for_model(item), subject_id=item.pk, state__in=PENDING_STATES
-    )
-    if clock_names:
-        qs = qs.filter(kind__in=[_deadline_kind(item, c) for c in clock_names])
+def case_deadlines(item, clock_names=None):
+    qs = Deadline.objects.filter(subject_type=ContentType.objects.get_for_model(item), subject_id=item.pk)
+    if clock_names is not None:
+        spec = case_type_of(item)
+        qs = qs.filter(kind__in=[spec.deadline_kind(c) for c in clock_names])
     return qs
 
 
-def handling_clocks(spec):
-    """The clocks that run while a unit handles the case ("handling", "handling_hard" …, "reopened")."""
-    return [name for name in spec.clocks if name.startswith("handling")] + ["reopened"]
+def case_pending_deadlines(item, clock_names=None):
+    return case_deadlines(item, clock_names).filter(state__in=PENDING_STATES)
 
 
-def _meet(item, clock_names, by):
+def case_meet_clocks(item, clock_names, *, by, on=None):
+    """Meet the pending clocks named, on the decision date `on` (default today)."""
     for deadline in case_pending_deadlines(item, clock_names):
-        deadline_meet(deadline=deadline, by=by)
+        deadline_meet(deadline=deadline, by=by, on=on)
 
 
-def unit_handlers(unit_ids):
-    return list(User.objects.with_role(Role.UNIT_HANDLER).filter(unit_id__in=unit_ids))
+def case_handling_deadline(item):
+    """The handling clock now running, or None."""
+    spec = case_type_of(item)
+    return case_pending_deadlines(item, spec.handling_clocks).order_by("-pk").first()
+
+
+def check_decision_date(on, *, earliest, earliest_label, field="on", label=None):
+    """A decision date the clerk enters: not in the future, not before the event it answers."""
+    label = label or _("决定日期")
+    if on > timezone.localdate():
+        raise ValidationError({field: _("%(label)s不能晚于今天。") % {"label": label}})
+    if earliest is not None and on < earliest:
+        raise ValidationError(
+            {
+                field: _("%(label)s不能早于%(what)s（%(d)s）。")
+                % {"label": label, "what": earliest_label, "d": earliest.isoformat()}
+            }
+        )
+    return on
+
+
+# --- assignment and co-handlers' input ------------------------------------------------------------
 
 
 @transaction.atomic
 def case_assign(
-    *, item, lead_unit, by, co_units=(), mode=AssignmentMode.ASSIGN, start=None, clock="handling", action=None, note=""
+    *, item, lead_unit, by, co_units=(), mode=AssignmentMode.ASSIGN, start=None, clock=None, action=None, note=""
 ):
     """Assign (交办) or transfer (转办) a case to a lead unit, optionally with co-handling units.
 
-    Opens the handling clock for the lead unit and, when the type has one, the co-handlers'
-    input clock (their opinion is due to the lead unit)."""
+    Opens the handling clock (`clock`, default the type's first handling clock) for the lead unit
+    and, when the type has co-handling with a clock, the co-handlers' input clock."""
     spec = case_type_of(item)
+    action = action or ("transfer" if mode == AssignmentMode.TRANSFER else "assign")
+    case_check(item=item, action=action, by=by)
     co_units = [u for u in co_units if u.pk != lead_unit.pk]
+    if co_units and spec.co_handling is None:
+        raise ValidationError({"co_units": _("该类事项没有协办单位。")})
     for unit in [lead_unit, *co_units]:
         if unit.township_id != item.township_id or not unit.is_active:
             raise ValidationError({"lead_unit": _("承办单位必须是本乡镇在用的单位。")})
     start = start or timezone.localdate()
     event = case_transition(
         item=item,
-        action=action or ("transfer" if mode == AssignmentMode.TRANSFER else "assign"),
+        action=action,
         by=by,
         note=note,
         data={"lead_unit": lead_unit.name, "co_units": [u.name for u in co_units]},
     )
-    item.lead_unit = lead_unit
-    item.save(update_fields=["lead_unit"])
-    deadline = case_open_clock(item=item, clock_name=clock, start=start, unit=lead_unit, by=by)
-    CaseAssignment.objects.create(
-        **_item_rows(item),
-        unit=lead_unit,
-        role=AssignmentRole.LEAD,
-        mode=mode,
-        round=item.round,
-        deadline=deadline,
-        assigned_by=by,
+    if _has_field(item, "lead_unit"):
+        item.lead_unit = lead_unit
+        item.save(update_fields=["lead_unit"])
+    deadline = case_open_clock(
+        item=item, clock_name=clock or spec.handling_clocks[0], start=start, unit=lead_unit, by=by
     )
+    rows = dict(**_item_rows(item), mode=mode, round=case_round(item), assigned_by=by)
+    CaseAssignment.objects.create(**rows, unit=lead_unit, role=AssignmentRole.LEAD, deadline=deadline)
+    co_clock = spec.co_handling.clock if spec.co_handling else None
     for unit in co_units:
         co_deadline = None
-        if "co_input" in spec.clocks:
+        if co_clock:
             co_deadline = case_open_clock(
                 item=item,
-                clock_name="co_input",
+                clock_name=co_clock,
                 start=start,
                 unit=unit,
                 by=by,
                 title=_("协办意见：%(item)s") % {"item": item},
             )
-        CaseAssignment.objects.create(
-            **_item_rows(item),
-            unit=unit,
-            role=AssignmentRole.CO,
-            mode=mode,
-            round=item.round,
-            deadline=co_deadline,
-            assigned_by=by,
-        )
+        CaseAssignment.objects.create(**rows, unit=unit, role=AssignmentRole.CO, deadline=co_deadline)
     notify(
         recipients=unit_handlers([lead_unit.pk, *[u.pk for u in co_units]]),
         title=_("新%(mode)s事项：%(item)s") % {"mode": AssignmentMode(mode).label, "item": item},
@@ -242,125 +359,297 @@ def case_assign(
 
 
 @transaction.atomic
-def case_co_input(*, item, unit, by, note):
-    """A co-handling unit sends its opinion to the lead unit (its own handler, or the office
-    recording it for the unit)."""
-    _check_actor(item, by, "")
-    if by is not None and by.has_role(Role.UNIT_HANDLER) and not by.has_role(Role.CLERK) and by.unit_id != unit.pk:
-        raise PermissionDenied(_("只能提交本单位的协办意见。"))
+def case_co_input(*, item, by, note, unit=None):
+    """A co-handling unit sends its opinion to the lead unit: its own handler (their unit), or
+    the office recording it for a unit that sent it on paper (`unit` it names)."""
+    case_check(item=item, action="co_input", by=by)
+    if is_unit_handler_only(by):
+        if unit is not None and unit.pk != by.unit_id:
+            raise PermissionDenied(_("只能提交本单位的协办意见。"))
+        unit = by.unit
+    if unit is None:
+        raise ValidationError({"unit": _("请选择协办单位。")})
+    if not (note or "").strip():
+        raise ValidationError({"note": _("请填写协办意见。")})
+    case_lock(item)
     assignment = (
         CaseAssignment.objects.select_for_update()
-        .filter(
-            **{k: v for k, v in _item_rows(item).items() if k != "township_id"},
-            unit=unit,
-            role=AssignmentRole.CO,
-            round=item.round,
-        )
+        .filter(**_item_key(item), unit=unit, role=AssignmentRole.CO, round=case_round(item))
         .first()
     )
     if assignment is None:
-        raise ValidationError(_("该单位不是本事项的协办单位。"))
+        raise ValidationError({"unit": _("该单位不是本事项的协办单位。")})
     if assignment.input_at:
-        raise ValidationError(_("协办意见已提交。"))
-    if not (note or "").strip():
-        raise ValidationError({"note": _("请填写协办意见。")})
+        raise ValidationError({"unit": _("该单位的协办意见已提交。")})
+    event = case_transition(item=item, action="co_input", by=by, note=note.strip(), data={"unit": unit.name})
     assignment.input_note, assignment.input_at = note.strip(), timezone.now()
     assignment.save(update_fields=["input_note", "input_at"])
     if assignment.deadline_id and assignment.deadline.is_pending:
         deadline_meet(deadline=assignment.deadline, by=by)
-    return case_event(item=item, action="co_input", label=_("协办意见"), by=by, note=note, data={"unit": unit.name})
-
-
-@transaction.atomic
-def case_extend(*, item, reason, approver, by, extra=None, new_due_date=None):
-    """Extend the current handling clock (reason, approver; the person concerned is told)."""
-    spec = case_type_of(item)
-    # who and in which state first: a user without the right learns nothing about the clock
-    if "extend" in spec.transitions:
-        case_check(item=item, action="extend", by=by)
-    deadline = case_pending_deadlines(item, handling_clocks(spec)).order_by("-pk").first()
-    if deadline is None:
-        raise ValidationError(_("该事项没有正在计时的办理期限。"))
-    if spec.max_extension_days and deadline.extensions.exists():
-        raise ValidationError(_("该事项已延期过一次，不能再次延期。"))
-    if spec.max_extension_days:
-        from datetime import timedelta
-
-        limit = deadline.due_date + timedelta(days=spec.max_extension_days)
-        if extra and extra > spec.max_extension_days:
-            raise ValidationError({"extra": _("延期不得超过 %(n)s 日。") % {"n": spec.max_extension_days}})
-        if new_due_date and new_due_date > limit:
-            raise ValidationError(
-                {
-                    "new_due_date": _("延期不得超过 %(n)s 日（最迟 %(d)s）。")
-                    % {"n": spec.max_extension_days, "d": limit}
-                }
-            )
-    if "extend" not in spec.transitions:
-        _check_actor(item, by, "")
-    extension = deadline_extend(
-        deadline=deadline,
-        reason=reason,
-        approver=approver,
-        by=by,
-        extra=extra,
-        new_due_date=new_due_date,
-    )
-    case_event(
-        item=item,
-        action="extend",
-        label=_("延期"),
-        by=by,
-        note=reason,
-        data={"from": str(extension.previous_due_date), "to": str(extension.new_due_date), "approver": str(approver)},
-    )
-    if spec.concerned_users:
+    lead = lead_unit_id(item)
+    if lead:
         notify(
-            recipients=spec.concerned_users(item),
-            title=_("办理期限延长：%(item)s") % {"item": item},
-            body=_("延期至 %(d)s。理由：%(r)s") % {"d": extension.new_due_date, "r": reason},
+            recipients=unit_handlers([lead]),
+            title=_("协办意见已送达：%(item)s") % {"item": item},
+            body=note.strip()[:200],
             url=item.get_absolute_url(),
             township=item.township,
         )
-    return extension
+    return event
+
+
+# --- extension: requested, then approved or refused by a chair ------------------------------------
+
+
+def _extension_clock(spec, item):
+    if spec.extension is None:
+        raise ValidationError(_("该类事项的办理期限不能延长。"))
+    deadline = case_handling_deadline(item)
+    if deadline is None:
+        raise ValidationError(_("该事项没有正在计时的办理期限。"))
+    max_count = setting_value(spec.extension.max_count)
+    if max_count is not None:
+        done = DeadlineExtension.objects.filter(deadline__in=case_deadlines(item, spec.handling_clocks)).count()
+        if done >= max_count:
+            if max_count == 1:
+                raise ValidationError(_("办理期限已延长过一次，不能再次延期。"))
+            raise ValidationError(_("办理期限已延长 %(n)s 次，不能再次延期。") % {"n": done})
+    return deadline
+
+
+def extension_latest(item, deadline):
+    """(latest due date an extension may reach, text naming the limit) or (None, "")."""
+    ext = case_type_of(item).extension
+    candidates = []
+    max_extra = setting_value(ext.max_extra)
+    if max_extra:
+        rule = ext.extra_rule or deadline.rule
+        unit = DeadlineRule(rule).label
+        latest = compute_due_date(deadline.due_date, rule, max_extra)
+        candidates.append((latest, _("每次延期不得超过 %(n)s %(unit)s") % {"n": max_extra, "unit": unit}))
+    if ext.outer_limit is not None:
+        outer = ext.outer_limit(item, deadline)
+        if outer is not None:
+            candidates.append(outer)
+    if not candidates:
+        return None, ""
+    return min(candidates, key=lambda c: c[0])
+
+
+def _extension_due_date(item, deadline, extra, new_due_date):
+    ext = case_type_of(item).extension
+    if new_due_date is None:
+        if not extra or extra < 1:
+            raise ValidationError({"extra": _("请填写延长期限或延期后的到期日。")})
+        new_due_date = compute_due_date(deadline.due_date, ext.extra_rule or deadline.rule, extra)
+    if new_due_date <= deadline.due_date:
+        field = "new_due_date" if extra is None else "extra"
+        raise ValidationError(
+            {field: _("延期后的到期日必须晚于当前到期日（%(due)s）。") % {"due": deadline.due_date.isoformat()}}
+        )
+    latest, why = extension_latest(item, deadline)
+    max_extra = setting_value(ext.max_extra)
+    too_long = extra is not None and max_extra and extra > max_extra
+    if latest is not None and (too_long or new_due_date > latest):
+        field = "new_due_date" if extra is None else "extra"
+        raise ValidationError(
+            {field: _("%(why)s，最迟只能延至 %(latest)s。") % {"why": why, "latest": latest.isoformat()}}
+        )
+    return new_due_date
+
+
+@transaction.atomic
+def case_request_extension(*, item, by, reason, extra=None, new_due_date=None):
+    """The office or the lead unit asks to extend the handling clock (reason, and a length in
+    the type's unit or a date); the chairs find it in their queue."""
+    if case_type_of(item).extension is None:
+        raise ValidationError(_("该类事项的办理期限不能延长。"))
+    case_check(item=item, action="request_extension", by=by)
+    if not (reason or "").strip():
+        raise ValidationError({"reason": _("请填写延期理由。")})
+    case_lock(item)
+    case_check(item=item, action="request_extension", by=by)
+    deadline = case_handling_deadline(item)
+    new_due_date = _extension_due_date(item, deadline, extra, new_due_date)
+    spec = case_type_of(item)
+    try:
+        with transaction.atomic():
+            request = ExtensionRequest.objects.create(
+                **_item_rows(item),
+                deadline=deadline,
+                reason=reason.strip(),
+                extra=extra,
+                extra_rule=(spec.extension.extra_rule or deadline.rule) if extra else "",
+                new_due_date=new_due_date,
+                requested_by=by,
+            )
+    except IntegrityError:
+        raise ValidationError(_("已有一项延期申请正在等待审批，请等主席团负责人审批后再申请。")) from None
+    _move(
+        item,
+        spec,
+        "request_extension",
+        by=by,
+        note=request.reason,
+        data={"request_id": request.pk, "from": deadline.due_date.isoformat(), "to": new_due_date.isoformat()},
+    )
+    notify(
+        recipients=[chair for chair in chairs_of(item.township_id) if chair.pk != by.pk],
+        title=_("延期申请待审批：%(item)s") % {"item": item},
+        body=_("申请延期至 %(d)s。理由：%(r)s") % {"d": new_due_date.isoformat(), "r": request.reason},
+        url=item.get_absolute_url(),
+        township=item.township,
+    )
+    return request
+
+
+def _pending_request(item, request_id=None):
+    qs = ExtensionRequest.objects.select_for_update().filter(**_item_key(item), state=ExtensionRequestState.PENDING)
+    if request_id is not None:
+        qs = qs.filter(pk=request_id)
+    request = qs.select_related("deadline").first()
+    if request is None:
+        raise ValidationError(_("没有待审批的延期申请。"))
+    return request
+
+
+def pending_extension_request(item):
+    return (
+        ExtensionRequest.objects.filter(**_item_key(item), state=ExtensionRequestState.PENDING)
+        .select_related("deadline", "requested_by")
+        .first()
+    )
+
+
+def _withdraw_extension_requests(item, note):
+    """A request still pending when its clock stops (the reply came first) lapses, so it leaves
+    the chairs' queue."""
+    ExtensionRequest.objects.filter(**_item_key(item), state=ExtensionRequestState.PENDING).update(
+        state=ExtensionRequestState.WITHDRAWN, decided_at=timezone.now(), decision_note=note
+    )
+
+
+def _decide_extension(item, action, by, note):
+    case_check(item=item, action=action, by=by)
+    case_lock(item)
+    case_check(item=item, action=action, by=by)
+    request = _pending_request(item)
+    request.decided_by, request.decided_at, request.decision_note = by, timezone.now(), (note or "").strip()
+    return request
+
+
+@transaction.atomic
+def case_approve_extension(*, item, by, note=""):
+    """A chair approves the pending request as themself: the clock moves, the requester and the
+    people the case concerns are told, and the type's own consequence follows (a notice …)."""
+    spec = case_type_of(item)
+    request = _decide_extension(item, "approve_extension", by, note)
+    deadline = _extension_clock(spec, item)
+    if deadline.pk != request.deadline_id:
+        raise ValidationError(_("申请延期的期限已不在计时，请重新申请。"))
+    # the limits again: another extension, or the outer limit, may have changed since
+    _extension_due_date(item, deadline, None, request.new_due_date)
+    extension = deadline_extend(
+        deadline=deadline,
+        reason=request.reason,
+        approver=by,
+        by=request.requested_by,
+        new_due_date=request.new_due_date,
+    )
+    request.state, request.extension = ExtensionRequestState.APPROVED, extension
+    request.save(update_fields=["state", "extension", "decided_by", "decided_at", "decision_note"])
+    _move(
+        item,
+        spec,
+        "approve_extension",
+        by=by,
+        note=request.decision_note or request.reason,
+        data={
+            "request_id": request.pk,
+            "from": str(extension.previous_due_date),
+            "to": str(extension.new_due_date),
+            "approver": by.display_name,
+        },
+    )
+    recipients = [request.requested_by] + (list(spec.concerned_users(item)) if spec.concerned_users else [])
+    notify(
+        recipients=recipients,
+        title=_("延期申请已批准：%(item)s") % {"item": item},
+        body=_("办理期限延至 %(d)s。理由：%(r)s") % {"d": extension.new_due_date.isoformat(), "r": request.reason},
+        url=item.get_absolute_url(),
+        township=item.township,
+    )
+    if spec.extension.on_approved is not None:
+        spec.extension.on_approved(item, extension, by)
+    return request
+
+
+@transaction.atomic
+def case_refuse_extension(*, item, by, note):
+    """A chair refuses the pending request, with a reason the requester is told."""
+    if not (note or "").strip():
+        raise ValidationError({"note": _("请填写不予批准的理由。")})
+    request = _decide_extension(item, "refuse_extension", by, note)
+    request.state = ExtensionRequestState.REFUSED
+    request.save(update_fields=["state", "decided_by", "decided_at", "decision_note"])
+    _move(
+        item, case_type_of(item), "refuse_extension", by=by, note=request.decision_note, data={"request_id": request.pk}
+    )
+    notify(
+        recipients=[request.requested_by],
+        title=_("延期申请未获批准：%(item)s") % {"item": item},
+        body=_("理由：%(r)s") % {"r": request.decision_note},
+        url=item.get_absolute_url(),
+        township=item.township,
+    )
+    return request
+
+
+def extension_queue(user):
+    """Pending extension requests a chair may decide: their township's, oldest first."""
+    if not user.has_perm("core.approve_extension") or user.is_county_wide or not user.township_id:
+        return ExtensionRequest.objects.none()
+    return (
+        ExtensionRequest.objects.filter(township_id=user.township_id, state=ExtensionRequestState.PENDING)
+        .select_related("deadline", "requested_by", "item_type")
+        .order_by("requested_at", "pk")
+    )
+
+
+# --- supervision, reply ---------------------------------------------------------------------------
 
 
 @transaction.atomic
 def case_supervise(*, item, by, content, reply_by=None):
     """Issue a supervision notice (督办单) to the lead unit, numbered per township and year."""
-    spec = case_type_of(item)
-    if "supervise" in spec.transitions:
-        # the type says in which states a case may be supervised (a replied case is no longer
-        # the unit's to hurry); the row lock keeps a concurrent reply from slipping past
-        transition = case_check(item=item, action="supervise", by=by)
-        item.state = type(item).objects.select_for_update().only("state").get(pk=item.pk).state
-        _refuse_state(spec, transition, item.state)
-    else:
-        _check_actor(item, by, "")
-    if item.state in (CaseState.CLOSED, CaseState.REGISTERED) or item.lead_unit_id is None:
-        raise ValidationError(_("只能对正在办理的事项督办。"))
+    case_check(item=item, action="supervise", by=by)
     if not (content or "").strip():
         raise ValidationError({"content": _("请填写督办意见。")})
+    if reply_by is not None and reply_by < timezone.localdate():
+        raise ValidationError({"reply_by": _("要求反馈日期不能早于今天。")})
+    case_lock(item)
+    case_check(item=item, action="supervise", by=by)
     year = timezone.localdate().year
+    unit_id = lead_unit_id(item)
     supervision = CaseSupervision.objects.create(
         **_item_rows(item),
         year=year,
         sequence=next_sequence(queryset=CaseSupervision.objects, township_id=item.township_id, year=year),
-        unit=item.lead_unit,
+        unit_id=unit_id,
         content=content.strip(),
         reply_by=reply_by,
         issued_by=by,
     )
-    case_event(
-        item=item,
-        action="supervise",
-        label=_("督办"),
+    _move(
+        item,
+        case_type_of(item),
+        "supervise",
         by=by,
         note=content,
         data={"number": str(supervision.number), "supervision_id": supervision.pk},
     )
     notify(
-        recipients=unit_handlers([item.lead_unit_id]),
+        recipients=unit_handlers([unit_id]),
         title=_("督办通知：%(item)s") % {"item": item},
         body=content,
         url=item.get_absolute_url(),
@@ -370,37 +659,37 @@ def case_supervise(*, item, by, content, reply_by=None):
 
 
 @transaction.atomic
-def case_reply(*, item, by, content, result="", unit=None):
-    """Record the lead unit's reply: meets the handling clock, opens the rating window."""
+def case_reply(*, item, by, content, result="", unit=None, on=None, data=None):
+    """Record the lead unit's reply: meets the handling clock on the reply date `on` (default
+    today), closes co-handlers' clocks still open, opens the feedback window when the type rates."""
     spec = case_type_of(item)
-    # who and when first, then the type's own precondition (e.g. 面商 before a suggestion's answer)
     case_check(item=item, action="reply", by=by)
-    if (
-        by is not None
-        and by.has_role(Role.UNIT_HANDLER)
-        and not by.has_role(Role.CLERK)
-        and by.unit_id != item.lead_unit_id
-    ):
-        raise PermissionDenied(_("只有主办单位可以答复。"))
-    if spec.before_reply:
-        spec.before_reply(item)
     if not (content or "").strip():
         raise ValidationError({"content": _("请填写答复内容。")})
-    event = case_transition(item=item, action="reply", by=by, note=content, data={"result": result})
+    on = on or timezone.localdate()
+    running = case_handling_deadline(item)
+    check_decision_date(
+        on, earliest=running.start_date if running else None, earliest_label=_("本轮办理起算日"), label=_("答复日期")
+    )
+    event = case_transition(item=item, action="reply", by=by, note=content, data={"result": result, **(data or {})})
     reply = CaseReply.objects.create(
         **_item_rows(item),
-        round=item.round,
-        unit=unit or item.lead_unit,
+        round=case_round(item),
+        unit_id=unit.pk if unit else lead_unit_id(item),
         content=content.strip(),
         result=result,
         replied_by=by,
     )
-    _meet(item, handling_clocks(spec), by)
-    if "feedback" in spec.clocks:
+    case_meet_clocks(item, spec.handling_clocks, by=by, on=on)
+    _withdraw_extension_requests(item, _("事项已答复，延期申请自动失效。"))
+    if spec.co_handling and spec.co_handling.clock:
+        # once the lead unit has answered, a co-handler's opinion is no longer awaited
+        case_meet_clocks(item, [spec.co_handling.clock], by=by, on=on)
+    if spec.rating and spec.rating.feedback_clock:
         case_open_clock(
             item=item,
-            clock_name="feedback",
-            start=timezone.localdate(),
+            clock_name=spec.rating.feedback_clock,
+            start=on,
             by=by,
             title=_("满意度反馈：%(item)s") % {"item": item},
         )
@@ -415,22 +704,52 @@ def case_reply(*, item, by, content, result="", unit=None):
     return reply, event
 
 
-@transaction.atomic
-def case_rate(*, item, satisfaction, rater_key, rater_label, by=None, comment=""):
-    """One person rates the current reply. 不满意 reopens the case on the shorter 'reopened'
-    clock; when every rater is satisfied or basically satisfied, the case closes."""
+# --- rating, reopening and the lapse of the feedback window ----------------------------------------
+
+
+def current_reply(item):
+    return CaseReply.objects.filter(**_item_key(item), round=case_round(item)).first()
+
+
+def rated_keys(item):
+    reply = current_reply(item)
+    if reply is None:
+        return set()
+    return set(CaseRating.objects.filter(reply=reply).values_list("rater_key", flat=True))
+
+
+def feedback_window(item):
+    """The feedback clock of the current reply still open, or None."""
     spec = case_type_of(item)
-    if satisfaction not in Satisfaction.values:
+    if not (spec.rating and spec.rating.feedback_clock):
+        return None
+    return case_pending_deadlines(item, [spec.rating.feedback_clock]).order_by("-pk").first()
+
+
+@transaction.atomic
+def case_rate(*, item, satisfaction, rater_key, rater_label, by=None, comment="", **context):
+    """One person rates the current reply. 不满意 reopens the case on the type's reopen clock
+    when the type says so; when every rater has rated without 不满意 (or 不满意 does not
+    reopen), the case closes."""
+    spec = case_type_of(item)
+    if spec.rating is None:
+        raise ValidationError(_("该类事项不评价。"))
+    case_check(item=item, action="rate", by=by, **context)
+    if satisfaction not in Satisfaction.values or satisfaction == Satisfaction.UNRATED:
         raise ValidationError({"satisfaction": _("请选择满意度。")})
-    if item.state != CaseState.REPLIED:
-        raise ValidationError(_("该事项当前为“%(s)s”，不能评价。") % {"s": spec.state_label(item.state)})
-    reply = CaseReply.objects.filter(
-        **{k: v for k, v in _item_rows(item).items() if k != "township_id"}, round=item.round
-    ).first()
+    case_lock(item)
+    case_check(item=item, action="rate", by=by, **context)
+    reply = current_reply(item)
     if reply is None:
         raise ValidationError(_("尚未答复，不能评价。"))
+    window = feedback_window(item)
+    if window is not None and timezone.localdate() > window.due_date:
+        raise ValidationError(
+            _("反馈期限已于 %(d)s 届满，不能再评价；如对答复有意见，请联系人大办。")
+            % {"d": window.due_date.isoformat()}
+        )
     if CaseRating.objects.filter(reply=reply, rater_key=rater_key).exists():
-        raise ValidationError(_("您已经评价过本次答复。"))
+        raise ValidationError(_("%(name)s 已经评价过本次答复。") % {"name": rater_label})
     rating = CaseRating.objects.create(
         **_item_rows(item),
         reply=reply,
@@ -447,39 +766,102 @@ def case_rate(*, item, satisfaction, rater_key, rater_label, by=None, comment=""
         actor_label=rater_label,
         note=comment,
     )
-    if satisfaction == Satisfaction.UNSATISFIED:
-        _meet(item, ["feedback"], by)
-        item.round += 1
-        item.save(update_fields=["round"])
-        case_transition(item=item, action="reopen", by=by, actor_label=rater_label, note=comment)
-        deadline = case_open_clock(
-            item=item, clock_name="reopened", start=timezone.localdate(), unit=item.lead_unit, by=by
-        )
-        CaseAssignment.objects.create(
-            **_item_rows(item),
-            unit=item.lead_unit,
-            role=AssignmentRole.LEAD,
-            round=item.round,
-            deadline=deadline,
-            assigned_by=by or reply.replied_by,
-        )
-        notify(
-            recipients=unit_handlers([item.lead_unit_id]),
-            title=_("评价不满意，重新办理：%(item)s") % {"item": item},
-            body=comment,
-            url=item.get_absolute_url(),
-            township=item.township,
-        )
-    elif spec.all_rated is None or spec.all_rated(item):
-        _meet(item, ["feedback"], by)
-        case_transition(item=item, action="close", by=by, actor_label=rater_label)
+    feedback = [spec.rating.feedback_clock] if spec.rating.feedback_clock else []
+    if satisfaction == Satisfaction.UNSATISFIED and spec.rating.reopen_clock and spec.rating.reopens(item):
+        case_meet_clocks(item, feedback, by=by)
+        _reopen(item, spec, by=by, actor_label=rater_label, note=comment, replied_by=reply.replied_by)
+    elif satisfaction == Satisfaction.UNSATISFIED or rated_keys(item) >= {k for k, _label in spec.rating.raters(item)}:
+        case_meet_clocks(item, feedback, by=by)
+        _move(item, spec, "close", by=by, actor_label=rater_label)
     return rating
+
+
+def _reopen(item, spec, *, by, actor_label, note, replied_by):
+    item.round += 1
+    item.save(update_fields=["round"])
+    _move(item, spec, "reopen", by=by, actor_label=actor_label, note=note)
+    unit_id = lead_unit_id(item)
+    deadline = case_open_clock(
+        item=item,
+        clock_name=spec.rating.reopen_clock,
+        start=timezone.localdate(),
+        unit=Unit.objects.filter(pk=unit_id).first(),
+        by=by,
+    )
+    CaseAssignment.objects.create(
+        **_item_rows(item),
+        unit_id=unit_id,
+        role=AssignmentRole.LEAD,
+        round=item.round,
+        deadline=deadline,
+        assigned_by=by or replied_by,
+    )
+    notify(
+        recipients=unit_handlers([unit_id]),
+        title=_("评价不满意，重新办理：%(item)s") % {"item": item},
+        body=note,
+        url=item.get_absolute_url(),
+        township=item.township,
+    )
+
+
+def case_lapse_feedback(*, today=None):
+    """The daily scan's part of the engine: every feedback window that ended before `today`
+    records 未评价 for the raters who did not rate, closes its case and leaves the window
+    lapsed, so nobody is reminded of it again. Idempotent: a second run finds nothing."""
+    today = today or timezone.localdate()
+    lapsed = 0
+    for spec in case_types.values():
+        if not (spec.rating and spec.rating.feedback_clock):
+            continue
+        kind = spec.deadline_kind(spec.rating.feedback_clock)
+        for deadline_id in Deadline.objects.filter(kind=kind, state__in=PENDING_STATES, due_date__lt=today).values_list(
+            "pk", flat=True
+        ):
+            lapsed += _lapse_one(spec, deadline_id, today)
+    return lapsed
+
+
+@transaction.atomic
+def _lapse_one(spec, deadline_id, today):
+    deadline = (
+        Deadline.objects.select_for_update(of=("self",))
+        .filter(pk=deadline_id, state__in=PENDING_STATES, due_date__lt=today)
+        .select_related("subject_type")
+        .first()
+    )
+    if deadline is None:
+        return 0
+    item = deadline.subject_type.model_class().objects.get(pk=deadline.subject_id)
+    case_lock(item)
+    deadline.state = DeadlineState.LAPSED
+    deadline.save(update_fields=["state"])
+    reply = current_reply(item)
+    if reply is None or item.state not in spec.transitions["close"].sources:
+        return 1
+    done = rated_keys(item)
+    missing = [(key, label) for key, label in spec.rating.raters(item) if key not in done]
+    CaseRating.objects.bulk_create(
+        [
+            CaseRating(
+                **_item_rows(item), reply=reply, rater_key=key, rater_label=label, satisfaction=Satisfaction.UNRATED
+            )
+            for key, label in missing
+        ]
+    )
+    _move(
+        item,
+        spec,
+        "close",
+        by=None,
+        actor_label=_("系统"),
+        note=_("反馈期限（%(d)s）届满，未评价的视为“未评价”：%(names)s")
+        % {"d": deadline.due_date.isoformat(), "names": "、".join(label for _k, label in missing) or "—"},
+        data={"lapsed": True, "unrated": [label for _k, label in missing]},
+    )
+    return 1
 
 
 def case_timeline(item):
     """The whole history of a case, oldest first (one query)."""
-    return list(
-        CaseEvent.objects.filter(item_type=ContentType.objects.get_for_model(item), item_id=item.pk).select_related(
-            "actor"
-        )
-    )
+    return list(CaseEvent.objects.filter(**_item_key(item)).select_related("actor"))

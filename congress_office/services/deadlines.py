@@ -126,15 +126,26 @@ def deadline_extend(*, deadline, reason, approver, by, new_due_date=None, extra=
 
 
 @transaction.atomic
-def deadline_meet(*, deadline, by=None):
-    """Mark a deadline met (办结). Meeting a met deadline again is refused."""
+def deadline_meet(*, deadline, by=None, on=None):
+    """Mark a deadline met (办结) on the decision date `on` (default today; the entry time is
+    kept in met_at). Meeting a met deadline again is refused, and so is a date before the
+    deadline started or in the future."""
     deadline = Deadline.objects.select_for_update().get(pk=deadline.pk)
     if not deadline.is_pending:
         raise ValidationError(_("该事项已办结。"))
+    today = timezone.localdate()
+    on = on or today
+    if on > today:
+        raise ValidationError({"on": _("办结日期不能晚于今天。")})
+    if on < deadline.start_date:
+        raise ValidationError(
+            {"on": _("办结日期不能早于期限起算日（%(d)s）。") % {"d": deadline.start_date.isoformat()}}
+        )
     deadline.state = DeadlineState.MET
     deadline.met_at = timezone.now()
+    deadline.met_on = on
     _record_history_user(deadline, by)
-    deadline.save(update_fields=["state", "met_at"])
+    deadline.save(update_fields=["state", "met_at", "met_on"])
     return deadline
 
 
@@ -153,7 +164,8 @@ def responsible_people(deadline):
 
 
 def chairs_of(township_id):
-    return list(User.objects.with_role(Role.CHAIR).filter(township_id=township_id))
+    """The chairs of a township (人大主席团负责人): they approve extensions and receive escalations."""
+    return User.objects.with_role(Role.CHAIR).filter(township_id=township_id).order_by("name", "username")
 
 
 def reminder_stage(deadline, today, work_calendar):
@@ -191,7 +203,7 @@ def deadline_send_reminder(*, deadline, stage, today):
             recipients = responsible_people(deadline)
             if overdue:
                 title = _("【逾期】%(title)s 已于 %(due)s 到期") % {"title": deadline.title, "due": deadline.due_date}
-                recipients += chairs_of(deadline.township_id)
+                recipients += list(chairs_of(deadline.township_id))
             else:
                 title = _("【提醒】%(title)s 将于 %(due)s 到期（还剩 %(days)s 天）") % {
                     "title": deadline.title,

@@ -224,6 +224,10 @@ PETITION_MAX_EXTENSION_DAYS = 30
 PETITION_REOPEN_DAYS = 30
 PETITION_REVIEW_REQUEST_DAYS = 30
 PETITION_REVIEW_DECISION_DAYS = 30
+# an item outside the office's remit: object to it (or pass it on) within this many working days
+PETITION_OBJECTION_WORKING_DAYS = 5
+# whether 不满意 with a reply also makes the office re-handle it; the statutory path is 复查
+PETITION_REHANDLE_ON_UNSATISFIED = env.bool("PETITION_REHANDLE_ON_UNSATISFIED", default=False)
 PETITION_GROUP_MAX_REPRESENTATIVES = 5
 PETITION_PUBLIC_RATE_LIMIT = env("PETITION_PUBLIC_RATE_LIMIT", default="5/h")
 # the reverse proxies whose X-Forwarded-For is believed (the public pages rate-limit per client IP)
@@ -235,6 +239,8 @@ SUGGESTION_HARD_ANSWER_MONTHS = 6
 SUGGESTION_CO_INPUT_MONTHS = 1
 SUGGESTION_FEEDBACK_WORKING_DAYS = 20
 SUGGESTION_REOPEN_MONTHS = 1
+# the categories counted as 解决 in 解决率 (A 已经解决或者基本解决 by default)
+SUGGESTION_RESOLVED_CATEGORIES = ["A"]
 SUGGESTION_CATEGORIES = {
     "A": "已经解决或者基本解决",
     "B": "正在解决或者列入规划逐步解决",

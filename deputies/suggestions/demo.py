@@ -278,13 +278,13 @@ class Seeder:
                 note=f"{name}意见：同意主办单位的办理思路，本单位将在职责范围内做好配合。",
             )
         if item.fate == "extended":
-            services.suggestion_extend(
+            services.suggestion_request_extension(
                 suggestion=suggestion,
                 by=self.clerk,
-                approver=self.chair,
                 extra=1,
                 reason="需协调村集体资产处置程序，申请延长一个月。",
             )
+            services.suggestion_decide_extension(suggestion=suggestion, by=self.chair, approve=True, note="同意。")
         if item.fate == "supervised":
             services.suggestion_supervise(
                 suggestion=suggestion,

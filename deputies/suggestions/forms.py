@@ -1,12 +1,13 @@
 """Forms of suggestions: input validation only (the rules live in .services and .access)."""
 
 from django import forms
+from django.conf import settings
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from congress_office.cases import Satisfaction
-from congress_office.forms import DateInput
-from congress_office.models import Unit, User
+from congress_office.cases import RATING_CHOICES, Satisfaction
+from congress_office.forms import DateInput, ExtensionDecisionForm  # noqa: F401 (the pages' form)
+from congress_office.models import Unit
 from congress_office.roles import Role
 
 from ..choices import DeputyStatus
@@ -59,9 +60,7 @@ class SuggestionForm(forms.Form):
         widget=Checkboxes,
         help_text=_("选填：与您一起提出这条建议的代表。"),
     )
-    is_hard = forms.BooleanField(
-        label=_("涉及面广、办理难度大"), required=False, help_text=_("勾选后答复期限为 6 个月（一般为 3 个月）。")
-    )
+    is_hard = forms.BooleanField(label=_("涉及面广、办理难度大"), required=False)
     session = forms.CharField(
         label=_("提出时间"),
         max_length=60,
@@ -84,6 +83,10 @@ class SuggestionForm(forms.Form):
                 candidates = candidates.filter(term_id=own_deputy.term_id).exclude(pk=own_deputy.pk)
         self.fields["co_signers"].queryset = candidates
         self.fields["co_signers"].label_from_instance = _signer_label
+        self.fields["is_hard"].help_text = _("勾选后答复期限为 %(hard)s 个月（一般为 %(normal)s 个月）。") % {
+            "hard": settings.SUGGESTION_HARD_ANSWER_MONTHS,
+            "normal": settings.SUGGESTION_ANSWER_MONTHS,
+        }
         self.session_hints = SESSION_HINTS
 
     def clean(self):
@@ -101,12 +104,14 @@ class AssignForm(forms.Form):
         queryset=Unit.objects.none(),
         required=False,
         widget=Checkboxes,
-        help_text=_("协办单位应在 1 个月内向主办单位提出协办意见。"),
     )
     note = forms.CharField(label=_("交办意见"), required=False, widget=forms.Textarea(attrs={"rows": 2}))
 
     def __init__(self, *args, suggestion, **kwargs):
         super().__init__(*args, **kwargs)
+        self.fields["co_units"].help_text = _("协办单位应在 %(n)s 个月内向主办单位提出协办意见。") % {
+            "n": settings.SUGGESTION_CO_INPUT_MONTHS
+        }
         units = Unit.objects.filter(township_id=suggestion.township_id, is_active=True).order_by("kind", "name")
         self.fields["lead_unit"].queryset = units
         self.fields["co_units"].queryset = units
@@ -162,20 +167,21 @@ class ReplyForm(forms.Form):
 
 
 class ExtendForm(forms.Form):
-    approver = forms.ModelChoiceField(label=_("批准人"), queryset=User.objects.none())
-    extra = forms.IntegerField(label=_("延长（月）"), min_value=1, max_value=6, required=False, initial=1)
+    """The request of an extension; a chair of the township approves or refuses it."""
+
+    extra = forms.IntegerField(label=_("延长（月）"), min_value=1, required=False, initial=1)
     new_due_date = forms.DateField(label=_("或：延期至"), required=False, widget=DateInput())
     reason = forms.CharField(
-        label=_("延期理由"), widget=forms.Textarea(attrs={"rows": 2}), help_text=_("提出建议的代表将收到延期通知。")
+        label=_("延期理由"),
+        widget=forms.Textarea(attrs={"rows": 2}),
+        help_text=_("经主席团负责人批准后生效，提出建议的代表将收到延期通知。"),
     )
 
     def __init__(self, *args, suggestion, user, **kwargs):
         super().__init__(*args, **kwargs)
-        chairs = User.objects.with_role(Role.CHAIR).filter(township_id=suggestion.township_id).order_by("username")
-        self.fields["approver"].queryset = chairs
-        self.fields["approver"].label_from_instance = lambda u: u.display_name
-        if user.has_role(Role.CHAIR):
-            self.initial.setdefault("approver", user.pk)
+        months = settings.SUGGESTION_HARD_ANSWER_MONTHS
+        self.fields["extra"].widget.attrs["max"] = months
+        self.fields["extra"].help_text = _("自交办之日起连同延期最长 %(n)s 个月。") % {"n": months}
 
     def clean(self):
         cleaned = super().clean()
@@ -195,7 +201,7 @@ class RateForm(forms.Form):
     """Big buttons on a phone: each submits its satisfaction; a comment is asked for 不满意."""
 
     deputy = forms.ModelChoiceField(label=_("评价代表"), queryset=Deputy.objects.none())
-    satisfaction = forms.ChoiceField(label=_("满意度"), choices=Satisfaction.choices)
+    satisfaction = forms.ChoiceField(label=_("满意度"), choices=RATING_CHOICES)
     comment = forms.CharField(
         label=_("意见"),
         required=False,

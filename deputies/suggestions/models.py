@@ -49,7 +49,9 @@ class Suggestion(Case):
     )
     title = models.CharField(_("标题"), max_length=120)
     content = models.TextField(_("内容"))
-    is_hard = models.BooleanField(_("涉及面广、办理难度大"), default=False, help_text=_("答复期限 6 个月"))
+    # the answer limits it implies come from the settings; the forms say them (no help_text here,
+    # so changing a setting never changes a migration)
+    is_hard = models.BooleanField(_("涉及面广、办理难度大"), default=False)
     submitted_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+", verbose_name=_("提交人")
     )

@@ -7,17 +7,15 @@ from django.utils.translation import gettext_lazy as _
 from congress_office.navigation import NavItem
 from congress_office.registries import (
     Card,
-    DeadlineKind,
     PdfReport,
     RecordSection,
-    case_types,
     dashboard_cards,
-    deadline_kinds,
     demo_seeders,
     deputy_record_sections,
     nav_items,
     pdf_reports,
     reception_visit_actions,
+    register_case_type,
     role_tables,
 )
 from congress_office.roles import Role
@@ -103,9 +101,7 @@ def register():
     from .permissions import SUGGESTIONS_ROLE_PERMISSIONS
 
     role_tables.register("deputies.suggestions", SUGGESTIONS_ROLE_PERMISSIONS)
-    spec = case_types.register("deputies.suggestion", suggestion_case_type())
-    for clock_name, clock in spec.clocks.items():
-        deadline_kinds.register(f"deputies.suggestion.{clock_name}", DeadlineKind(label=clock.label))
+    register_case_type(suggestion_case_type())
     nav_items.register(
         "deputies.suggestions",
         NavItem(_("代表建议"), "deputies:suggestion_list", "bi-lightbulb", permission="deputies.view_suggestion"),

@@ -4,6 +4,7 @@ record section. Fixed query counts whatever the number of rows."""
 from dataclasses import dataclass, field
 from decimal import ROUND_HALF_UP, Decimal
 
+from django.conf import settings
 from django.contrib.contenttypes.models import ContentType
 from django.db.models import (
     Case,
@@ -31,9 +32,10 @@ from congress_office.models import (
     CaseSupervision,
     Deadline,
     DeadlineExtension,
+    ExtensionRequest,
 )
 from congress_office.models.deadlines import PENDING_STATES
-from congress_office.services.cases import case_timeline
+from congress_office.services.cases import case_timeline, pending_extension_request
 
 from . import access
 from .models import Consultation, Suggestion, SuggestionSigner, SuggestionState
@@ -135,6 +137,7 @@ class SuggestionPage:
     timeline: list
     feedback: Deadline | None
     pending: list = field(default_factory=list)  # open deadlines (answer, co-input, feedback)
+    extension_request: ExtensionRequest | None = None  # the request waiting for a chair
 
     @property
     def current_consultations(self):
@@ -159,7 +162,9 @@ def _event_detail(event):
         if data.get("co_units"):
             text += _("；协办：%(u)s") % {"u": "、".join(data["co_units"])}
         return text
-    if event.action == "extend":
+    if event.action == "request_extension":
+        return _("申请期限 %(a)s → %(b)s") % {"a": data.get("from"), "b": data.get("to")}
+    if event.action in ("approve_extension", "extend"):  # "extend": a step recorded before requests
         return _("期限 %(a)s → %(b)s，批准人：%(who)s") % {
             "a": data.get("from"),
             "b": data.get("to"),
@@ -186,7 +191,7 @@ def _event_detail(event):
     return ""
 
 
-EVENT_TONES = {"reopen": "danger", "close": "success"}
+EVENT_TONES = {"reopen": "danger", "close": "success", "refuse_extension": "danger"}
 
 
 def suggestion_page(*, suggestion) -> SuggestionPage:
@@ -230,6 +235,9 @@ def suggestion_page(*, suggestion) -> SuggestionPage:
         supervisions=list(CaseSupervision.objects.filter(**rows).select_related("unit", "issued_by")),
         timeline=timeline,
         feedback=feedback_deadline(suggestion) if suggestion.state == SuggestionState.REPLIED else None,
+        # the request waiting for a chair, while the suggestion is being handled (a refused one
+        # is in the timeline, with the reason)
+        extension_request=pending_extension_request(suggestion) if suggestion.state in access.HANDLING else None,
     )
 
 
@@ -247,10 +255,17 @@ class YearReport:
     answered: int = 0
     consulted: int = 0
     solved: int = 0
-    ratings: int = 0
+    ratings: int = 0  # ratings given (满意, 基本满意, 不满意): the denominator of 满意率
     satisfied: int = 0
+    unrated: int = 0  # 未评价: the feedback window ended without a rating; not in the denominator
+    resolved_categories: list = field(default_factory=list)  # the codes counted as 解决
     by_state: list = field(default_factory=list)  # [(label, count)]
     by_category: list = field(default_factory=list)  # [(label, count)]
+
+    @property
+    def resolved_label(self):
+        """The categories counted as 解决, in words: “A类” or “A类、B类”."""
+        return "、".join(_("%(code)s类") % {"code": code} for code in self.resolved_categories)
 
     @property
     def consultation_rate(self):
@@ -259,16 +274,20 @@ class YearReport:
 
     @property
     def solved_rate(self):
-        """解决率: answered suggestions whose latest answer is in category A."""
+        """解决率: answered suggestions whose latest answer is in a category counted as solved
+        (settings.SUGGESTION_RESOLVED_CATEGORIES, A by default)."""
         return _percent(self.solved, self.answered)
 
     @property
     def satisfaction_rate(self):
-        """满意率: ratings that are 满意 or 基本满意, of all ratings given."""
+        """满意率: ratings that are 满意 or 基本满意, of the ratings given. 未评价 (recorded when a
+        feedback window lapsed) is counted apart and is not in the denominator."""
         return _percent(self.satisfied, self.ratings)
 
 
-SOLVED_CATEGORY = "A"
+def resolved_categories():
+    """The answer categories counted as 解决 in 解决率, read when used."""
+    return [str(code) for code in settings.SUGGESTION_RESOLVED_CATEGORIES]
 
 
 def suggestion_year_report(*, user, year) -> YearReport:
@@ -289,22 +308,25 @@ def suggestion_year_report(*, user, year) -> YearReport:
         .annotate(first_replied_at=Subquery(first_reply.values("replied_at")[:1]))
         .annotate(
             consulted_before=Exists(consulted_before),
-            rating_count=_count(ratings),
+            rating_count=_count(ratings.exclude(satisfaction=Satisfaction.UNRATED)),
             satisfied_count=_count(ratings.filter(satisfaction__in=SATISFIED)),
             unsatisfied_count=_count(ratings.filter(satisfaction=Satisfaction.UNSATISFIED)),
+            unrated_count=_count(ratings.filter(satisfaction=Satisfaction.UNRATED)),
         )
         .prefetch_related(Prefetch("signers", queryset=SuggestionSigner.objects.select_related("deputy")))
         .order_by("township__code", "sequence")
     )
-    report = YearReport(year=year, rows=rows, total=len(rows))
+    resolved = resolved_categories()
+    report = YearReport(year=year, rows=rows, total=len(rows), resolved_categories=resolved)
     for row in rows:
         if row.first_replied_at is None:
             continue
         report.answered += 1
         report.consulted += row.consulted_before
-        report.solved += row.category == SOLVED_CATEGORY
+        report.solved += row.category in resolved
     report.ratings = sum(r.rating_count for r in rows)
     report.satisfied = sum(r.satisfied_count for r in rows)
+    report.unrated = sum(r.unrated_count for r in rows)
     states = {value: 0 for value in SuggestionState.values}
     cats = {code: 0 for code in categories()}
     for row in rows:

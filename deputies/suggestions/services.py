@@ -1,8 +1,8 @@
 """Writes of deputies' suggestions (代表建议、批评和意见), each one transaction.
 
 Submission and numbering live here; every later step runs on the core's handling engine
-(congress_office.services.cases), which keeps the timeline, opens and meets the clocks and
-notifies. Who may act, and in which state, is checked by .access before anything is written.
+(congress_office.services.cases), which checks who may take it and in which state (as the case
+type declares), keeps the timeline, opens and meets the clocks and notifies.
 """
 
 from datetime import date
@@ -17,22 +17,27 @@ from congress_office.cases import Satisfaction
 from congress_office.models import User
 from congress_office.roles import Role
 from congress_office.services.cases import (
+    case_approve_extension,
     case_assign,
+    case_check,
     case_co_input,
     case_event,
-    case_extend,
-    case_pending_deadlines,
+    case_handling_deadline,
     case_rate,
+    case_refuse_extension,
     case_reply,
+    case_request_extension,
     case_supervise,
+    case_transition,
+    check_decision_date,
+    feedback_window,
 )
-from congress_office.services.deadlines import deadline_meet
 from congress_office.services.notifications import notify
 from congress_office.services.numbering import next_sequence
 
 from ..choices import DeputyStatus
 from . import access
-from .case_type import signer_users
+from .case_type import rater_key, signer_users
 from .models import Consultation, ConsultationMethod, Suggestion, SuggestionSigner, SuggestionState
 
 
@@ -41,16 +46,20 @@ def categories():
     return dict(settings.SUGGESTION_CATEGORIES)
 
 
+def limits():
+    """The statutory numbers the pages spell out, from the settings (provinces vary)."""
+    return {
+        "answer_months": settings.SUGGESTION_ANSWER_MONTHS,
+        "hard_answer_months": settings.SUGGESTION_HARD_ANSWER_MONTHS,
+        "co_input_months": settings.SUGGESTION_CO_INPUT_MONTHS,
+        "feedback_working_days": settings.SUGGESTION_FEEDBACK_WORKING_DAYS,
+        "reopen_months": settings.SUGGESTION_REOPEN_MONTHS,
+    }
+
+
 def category_label(code):
     label = categories().get(code)
     return _("%(code)s类：%(label)s") % {"code": code, "label": label} if label else (code or "")
-
-
-def _lock(suggestion):
-    """Lock the row for this transaction and reload it, so state checks see the latest state."""
-    Suggestion.objects.select_for_update().filter(pk=suggestion.pk).values_list("pk", flat=True).get()
-    suggestion.refresh_from_db()
-    return suggestion
 
 
 def _text(value, field, message):
@@ -170,10 +179,9 @@ def suggestion_submit(
 
 @transaction.atomic
 def suggestion_assign(*, suggestion, lead_unit, by, co_units=(), start=None, note=""):
-    """交办 to a lead unit, optionally with co-handling units. The answer is due in 3 calendar
-    months (6 for a suggestion marked hard); co-handlers' input to the lead unit in 1 month."""
-    _lock(suggestion)
-    access.check_assign(by, suggestion)
+    """交办 to a lead unit, optionally with co-handling units. The answer is due in
+    SUGGESTION_ANSWER_MONTHS calendar months (SUGGESTION_HARD_ANSWER_MONTHS for a suggestion
+    marked hard); co-handlers' input to the lead unit in SUGGESTION_CO_INPUT_MONTHS."""
     event = case_assign(
         item=suggestion,
         lead_unit=lead_unit,
@@ -193,30 +201,13 @@ def suggestion_assign(*, suggestion, lead_unit, by, co_units=(), start=None, not
     return event
 
 
-@transaction.atomic
 def suggestion_co_input(*, suggestion, by, note, unit=None):
-    """A co-handling unit sends its opinion to the lead unit (meets its 1-month clock)."""
-    _lock(suggestion)
-    unit = access.check_co_input(by, suggestion, unit)
-    if unit is None:
-        raise ValidationError({"unit": _("请选择协办单位。")})
-    _text(note, "note", _("请填写协办意见。"))
-    event = case_co_input(item=suggestion, unit=unit, by=by, note=note.strip())
-    if suggestion.lead_unit_id:
-        from congress_office.services.cases import unit_handlers
-
-        notify(
-            recipients=unit_handlers([suggestion.lead_unit_id]),
-            title=_("协办意见已送达：%(s)s") % {"s": suggestion},
-            body=note.strip()[:200],
-            url=suggestion.get_absolute_url(),
-            township=suggestion.township,
-        )
-    return event
+    """A co-handling unit sends its opinion to the lead unit (meets its clock)."""
+    return case_co_input(item=suggestion, unit=unit, by=by, note=note)
 
 
 def _current_round_start(suggestion):
-    deadline = case_pending_deadlines(suggestion, ["handling", "handling_hard", "reopened"]).order_by("-pk").first()
+    deadline = case_handling_deadline(suggestion)
     return deadline.start_date if deadline else None
 
 
@@ -225,8 +216,7 @@ def consultation_record(*, suggestion, by, held_on, method, unit_people, deputie
     """Record the lead unit's face-to-face consultation (面商) with the deputies in this round:
     who (unit people and deputies), when and how. Required before the unit may answer.
     `unit`, when given, must be the lead unit (the one that answers)."""
-    _lock(suggestion)
-    access.check_consult(by, suggestion)
+    case_check(item=suggestion, action="consult", by=by)
     if unit is not None and unit.pk != suggestion.lead_unit_id:
         raise ValidationError({"unit": _("面商应由主办单位（%(u)s）进行。") % {"u": suggestion.lead_unit}})
     if method not in ConsultationMethod.values:
@@ -235,11 +225,13 @@ def consultation_record(*, suggestion, by, held_on, method, unit_people, deputie
     summary = _text(summary, "summary", _("请填写面商情况。"))
     if not isinstance(held_on, date):
         raise ValidationError({"held_on": _("请填写面商日期。")})
-    if held_on > timezone.localdate():
-        raise ValidationError({"held_on": _("面商日期不能晚于今天。")})
-    started = _current_round_start(suggestion)
-    if started and held_on < started:
-        raise ValidationError({"held_on": _("面商日期不能早于本轮交办日期（%(d)s）。") % {"d": started.isoformat()}})
+    check_decision_date(
+        held_on,
+        earliest=_current_round_start(suggestion),
+        earliest_label=_("本轮交办日期"),
+        field="held_on",
+        label=_("面商日期"),
+    )
     deputies = list(deputies or [])
     signer_ids = set(suggestion.signers.values_list("deputy_id", flat=True))
     if not deputies:
@@ -257,13 +249,9 @@ def consultation_record(*, suggestion, by, held_on, method, unit_people, deputie
         recorded_by=by,
     )
     consultation.full_clean()
-    consultation._history_user = by
-    consultation.save()
-    consultation.deputies.set(deputies)
-    case_event(
+    case_transition(
         item=suggestion,
         action="consult",
-        label=_("面商"),
         by=by,
         note=summary,
         data={
@@ -274,81 +262,64 @@ def consultation_record(*, suggestion, by, held_on, method, unit_people, deputie
             "round": suggestion.round,
         },
     )
+    consultation._history_user = by
+    consultation.save()
+    consultation.deputies.set(deputies)
     return consultation
 
 
 @transaction.atomic
-def suggestion_reply(*, suggestion, by, category, content):
+def suggestion_reply(*, suggestion, by, category, content, on=None):
     """The lead unit answers with a category (A–D, labels configurable). Refused until the
-    unit has recorded a consultation in this round; opens the signers' feedback window."""
-    _lock(suggestion)
-    access.check_reply(by, suggestion)
+    unit has recorded a consultation in this round (the type's precondition); opens the
+    signers' feedback window."""
+    case_check(item=suggestion, action="reply", by=by)
     if category not in categories():
         raise ValidationError({"category": _("请选择办理结果类别。")})
-    result = case_reply(item=suggestion, by=by, content=content, result=category)
-    # once the lead unit has answered, a co-handler's opinion is no longer awaited: close its
-    # clock so the daily scan stops reminding the co-handler
-    for deadline in case_pending_deadlines(suggestion, ["co_input"]):
-        deadline_meet(deadline=deadline, by=by)
-    return result
+    if on is not None:
+        check_decision_date(
+            on, earliest=_current_round_start(suggestion), earliest_label=_("本轮交办日期"), label=_("答复日期")
+        )
+    return case_reply(item=suggestion, by=by, content=content, result=category, on=on)
 
 
 def feedback_deadline(suggestion):
-    return case_pending_deadlines(suggestion, ["feedback"]).order_by("-pk").first()
+    return feedback_window(suggestion)
 
 
 @transaction.atomic
 def suggestion_rate(*, suggestion, deputy, satisfaction, by, comment=""):
     """A signing deputy rates the current answer, once per round, within the feedback window
-    (20 working days by default). 不满意 reopens it on a 1-month clock (round + 1); when every
-    signer is satisfied or basically satisfied, it is closed."""
-    _lock(suggestion)
-    access.check_rate(by, suggestion, deputy)
-    if satisfaction not in Satisfaction.values:
-        raise ValidationError({"satisfaction": _("请选择满意度。")})
-    if access.has_rated(suggestion, deputy):
-        raise ValidationError(_("%(name)s 已经评价过本次答复。") % {"name": deputy.name})
-    window = feedback_deadline(suggestion)
-    today = timezone.localdate()
-    if window is not None and today > window.due_date:
-        raise ValidationError(
-            _("反馈期限已于 %(d)s 届满，不能再评价；如对答复有意见，请联系人大办。")
-            % {"d": window.due_date.isoformat()}
-        )
+    (SUGGESTION_FEEDBACK_WORKING_DAYS). 不满意 reopens it on the SUGGESTION_REOPEN_MONTHS
+    clock (round + 1); when every signer is satisfied or basically satisfied, it is closed."""
     comment = (comment or "").strip()
+    case_check(item=suggestion, action="rate", by=by, deputy=deputy)
     if satisfaction == Satisfaction.UNSATISFIED and not comment:
         raise ValidationError({"comment": _("请说明不满意的理由，承办单位将据此重新办理。")})
     return case_rate(
         item=suggestion,
         satisfaction=satisfaction,
-        rater_key=access.rater_key(deputy),
+        rater_key=rater_key(deputy),
         rater_label=deputy.name,
         by=by,
         comment=comment,
+        deputy=deputy,
     )
 
 
-@transaction.atomic
-def suggestion_extend(*, suggestion, by, reason, approver, extra=None, new_due_date=None):
-    """Extend the current answer clock: a reason and an approving chair; the signers are told."""
-    _lock(suggestion)
-    access.check_extend(by, suggestion)
-    chair = approver is not None and approver.has_perm("core.approve_extension")
-    if not chair or approver.township_id != suggestion.township_id:
-        raise ValidationError({"approver": _("批准人须为本乡镇人大主席团成员。")})
-    _text(reason, "reason", _("请填写延期理由。"))
-    if not extra and not new_due_date:
-        raise ValidationError({"extra": _("请填写延长月数或延期后的到期日。")})
-    return case_extend(
-        item=suggestion, reason=reason.strip(), approver=approver, by=by, extra=extra, new_due_date=new_due_date
-    )
+def suggestion_request_extension(*, suggestion, by, reason, extra=None, new_due_date=None):
+    """The office or the lead unit asks to extend the answer clock (months or a date), within
+    SUGGESTION_HARD_ANSWER_MONTHS of the assignment in all; a chair approves or refuses it."""
+    return case_request_extension(item=suggestion, by=by, reason=reason, extra=extra, new_due_date=new_due_date)
 
 
-@transaction.atomic
+def suggestion_decide_extension(*, suggestion, by, approve, note=""):
+    """A chair approves or refuses the pending extension request, as themself."""
+    if approve:
+        return case_approve_extension(item=suggestion, by=by, note=note)
+    return case_refuse_extension(item=suggestion, by=by, note=note)
+
+
 def suggestion_supervise(*, suggestion, by, content, reply_by=None):
     """Issue a supervision notice (督办单, numbered 督办〔year〕n号 per township) to the lead unit."""
-    _lock(suggestion)
-    access.check_supervise(by, suggestion)
-    if reply_by is not None and reply_by < timezone.localdate():
-        raise ValidationError({"reply_by": _("要求反馈日期不能早于今天。")})
     return case_supervise(item=suggestion, by=by, content=content, reply_by=reply_by)

@@ -12,6 +12,11 @@ urlpatterns = [
     path("suggestions/<int:pk>/consult/", views.ConsultView.as_view(), name="suggestion_consult"),
     path("suggestions/<int:pk>/reply/", views.ReplyView.as_view(), name="suggestion_reply"),
     path("suggestions/<int:pk>/extend/", views.ExtendView.as_view(), name="suggestion_extend"),
+    path(
+        "suggestions/<int:pk>/decide_extension/",
+        views.ExtensionDecideView.as_view(),
+        name="suggestion_decide_extension",
+    ),
     path("suggestions/<int:pk>/supervise/", views.SuperviseView.as_view(), name="suggestion_supervise"),
     path("suggestions/<int:pk>/rate/", views.RateView.as_view(), name="suggestion_rate"),
 ]

@@ -18,6 +18,7 @@ from django.views import View
 from django.views.generic import FormView, ListView, TemplateView
 
 from congress_office.access import RoleRequiredMixin, TownshipMemberMixin
+from congress_office.services.cases import case_handling_deadline, extension_latest
 from congress_office.views.mixins import ServiceFormMixin, apply_validation_error
 
 from ..models import ReceptionDay, ReceptionVisit
@@ -28,6 +29,7 @@ from .forms import (
     CoInputForm,
     ConsultationForm,
     ExtendForm,
+    ExtensionDecisionForm,
     RateForm,
     ReplyForm,
     SuggestionForm,
@@ -135,6 +137,7 @@ class SuggestionCreateView(TownshipMemberMixin, RoleRequiredMixin, ServiceFormMi
             office=self.office,
             unlinked=not self.office and self.own_deputy is None,
             visit=self.visit,
+            limits=services.limits(),
             **kwargs,
         )
 
@@ -189,6 +192,7 @@ FORMS = {
     "consult": (ConsultationForm, lambda user, s, allowed: {"suggestion": s}),
     "reply": (ReplyForm, lambda user, s, allowed: {}),
     "extend": (ExtendForm, lambda user, s, allowed: {"suggestion": s, "user": user}),
+    "decide_extension": (ExtensionDecisionForm, lambda user, s, allowed: {}),
     "supervise": (SuperviseForm, lambda user, s, allowed: {}),
     "rate": (RateForm, lambda user, s, allowed: {"raters": allowed.get("rate") or []}),
 }
@@ -199,7 +203,8 @@ ACTION_LABELS = {
     "co_input": (_("提交协办意见"), "bi-people"),
     "consult": (_("登记面商情况"), "bi-chat-dots"),
     "reply": (_("答复"), "bi-reply"),
-    "extend": (_("延长办理期限"), "bi-hourglass-split"),
+    "extend": (_("申请延期"), "bi-hourglass-split"),
+    "decide_extension": (_("审批延期申请"), "bi-calendar-check"),
     "supervise": (_("督办"), "bi-flag"),
     "rate": (_("评价答复"), "bi-hand-thumbs-up"),
 }
@@ -242,14 +247,26 @@ class SuggestionDetailView(SuggestionObjectMixin, TemplateView):
             forms=forms,
             actions=actions,
             consulted=consulted,
+            extension_limit=_extension_limit(suggestion) if "extend" in forms else None,
+            limits=services.limits(),
             today=timezone.localdate(),
             **kwargs,
         )
 
 
+def _extension_limit(suggestion):
+    """What the request form tells: the current due date, and the latest date an extension may
+    reach with the rule that sets it (the engine's, from the case type's outer limit)."""
+    deadline = case_handling_deadline(suggestion)
+    if deadline is None:
+        return None
+    latest, why = extension_latest(suggestion, deadline)
+    return {"due_date": deadline.due_date, "latest": latest, "why": why}
+
+
 def _default_open(suggestion, forms, consulted):
     """The form shown unfolded: the step the suggestion waits for."""
-    for action in ("rate", "assign", "co_input"):
+    for action in ("rate", "assign", "decide_extension", "co_input"):
         if action in forms:
             return action
     if "reply" in forms and consulted:
@@ -268,7 +285,7 @@ class SuggestionActionView(SuggestionObjectMixin, View):
     success_message = ""
 
     def precheck(self, user, suggestion):
-        access.CHECKS[self.action](user, suggestion)
+        access.check(user, suggestion, self.action)
         return {self.action: True}
 
     def perform(self, form):
@@ -316,10 +333,8 @@ class CoInputView(SuggestionActionView):
     success_message = _("协办意见已送主办单位。")
 
     def precheck(self, user, suggestion):
-        if access.is_office(user):
-            access.check_co_input(user, suggestion)  # the office names the unit on the form
-            return {"co_input": access.pending_co_units(suggestion)}
-        return {"co_input": [access.check_co_input(user, suggestion)]}
+        access.check(user, suggestion, "co_input")
+        return {"co_input": access.co_units_for(user, suggestion)}
 
     def perform(self, form):
         return services.suggestion_co_input(
@@ -348,17 +363,30 @@ class ReplyView(SuggestionActionView):
 
 class ExtendView(SuggestionActionView):
     action = "extend"
-    success_message = _("办理期限已延长，提出代表将收到通知。")
+    success_message = _("延期申请已提交，等待主席团负责人审批；审批结果会通知您。")
 
     def perform(self, form):
         data = form.cleaned_data
-        return services.suggestion_extend(
+        return services.suggestion_request_extension(
             suggestion=self.suggestion,
             by=self.request.user,
             reason=data["reason"],
-            approver=data["approver"],
             extra=data.get("extra"),
             new_due_date=data.get("new_due_date"),
+        )
+
+
+class ExtensionDecideView(SuggestionActionView):
+    action = "decide_extension"
+
+    def perform(self, form):
+        data = form.cleaned_data
+        approve = form.approves
+        self.success_message = (
+            _("已批准延期，申请人和提出代表已收到通知。") if approve else _("已不予批准，申请人已收到通知。")
+        )
+        return services.suggestion_decide_extension(
+            suggestion=self.suggestion, by=self.request.user, approve=approve, note=data.get("note", "")
         )
 
 
@@ -375,15 +403,13 @@ class RateView(SuggestionActionView):
     success_message = _("感谢您的评价。")
 
     def precheck(self, user, suggestion):
-        own = access.own_deputy(user)
-        if own is not None and access.is_signer(suggestion, own):
-            access.check_rate(user, suggestion, own)
-            return {"rate": [own]}
-        if access.is_office(user):
-            signer = suggestion.signers.select_related("deputy").first()
-            access.check_rate(user, suggestion, signer.deputy if signer else None)
-            return {"rate": access.raters_for(user, suggestion)}
-        raise PermissionDenied(_("只有提出该建议的代表可以评价。"))
+        raters = access.raters_for(user, suggestion)
+        if not raters:
+            # the engine says why: the wrong person (403) or the wrong state / a closed window
+            own = access.own_deputy(user)
+            access.check(user, suggestion, "rate", deputy=own)
+            raise ValidationError(_("没有待评价的答复。"))
+        return {"rate": raters}
 
     def perform(self, form):
         data = form.cleaned_data

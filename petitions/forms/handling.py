@@ -6,13 +6,13 @@ from django.conf import settings
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from congress_office.cases import Satisfaction
-from congress_office.forms import DateInput
+from congress_office.cases import RATING_CHOICES
+from congress_office.forms import DateInput, ExtensionDecisionForm  # noqa: F401 (the pages' form)
 from congress_office.models import AssignmentMode, Unit
 from congress_office.roles import Role
 
 from ..choices import Outcome
-from ..services.handling import RETURN_VISIT_METHODS, chairs_of, pending_co_units
+from ..services.handling import RETURN_VISIT_METHODS, pending_co_units
 
 TEXTAREA = {"rows": 5}
 
@@ -59,28 +59,23 @@ class AssignForm(forms.Form):
         return cleaned
 
 
-class ExtendForm(ConfirmForm):
+class ExtendForm(forms.Form):
+    """The request of an extension; a chair of the township approves or refuses it."""
+
     days = forms.IntegerField(label=_("延长天数"), min_value=1)
     reason = forms.CharField(
         label=_("延期理由"),
         widget=forms.Textarea(attrs={"rows": 3}),
-        help_text=_("将写入《延期办理告知书》告知信访人。"),
+        help_text=_("批准后写入《延期办理告知书》告知信访人。"),
     )
-    approver = forms.ModelChoiceField(label=_("批准人"), queryset=None, empty_label=_("请选择本乡镇主席、副主席"))
 
     def __init__(self, *args, petition, **kwargs):
         super().__init__(*args, **kwargs)
         limit = settings.PETITION_MAX_EXTENSION_DAYS
         self.fields["days"].widget.attrs["max"] = limit
-        self.fields["days"].help_text = _("自当前到期日起按日计算，最多 %(n)s 日，只能延期一次。") % {"n": limit}
-        self.fields["approver"].queryset = chairs_of(petition.township_id)
-
-    def clean_days(self):
-        days = self.cleaned_data["days"]
-        limit = settings.PETITION_MAX_EXTENSION_DAYS
-        if days > limit:
-            raise forms.ValidationError(_("延长期限不得超过 %(n)s 日。") % {"n": limit})
-        return days
+        self.fields["days"].help_text = _(
+            "自当前到期日起按日计算，最多 %(n)s 日，只能延期一次；经本乡镇人大主席团负责人批准后生效。"
+        ) % {"n": limit}
 
 
 class SuperviseForm(ConfirmForm):
@@ -110,17 +105,24 @@ class ReplyForm(ConfirmForm):
         widget=forms.Textarea(attrs={"rows": 8}),
         help_text=_("写明查明的事实、处理依据和处理结果，将印入《信访事项处理意见书》。"),
     )
-    on = forms.DateField(label=_("答复日期"), widget=DateInput(), initial=timezone.localdate)
+    on = forms.DateField(
+        label=_("答复日期"),
+        widget=DateInput(),
+        initial=timezone.localdate,
+        help_text=_("作出答复的日期，可以早于录入之日：按期办结率按此日期计算。不能早于受理日期，也不能晚于今天。"),
+    )
 
 
 class RateForm(ConfirmForm):
-    satisfaction = forms.ChoiceField(label=_("信访人评价"), choices=Satisfaction.choices, widget=forms.RadioSelect)
-    comment = forms.CharField(
-        label=_("信访人意见"),
-        required=False,
-        widget=forms.Textarea(attrs={"rows": 3}),
-        help_text=_("选“不满意”时必填：承办单位将据此重新办理。"),
-    )
+    satisfaction = forms.ChoiceField(label=_("信访人评价"), choices=RATING_CHOICES, widget=forms.RadioSelect)
+    comment = forms.CharField(label=_("信访人意见"), required=False, widget=forms.Textarea(attrs={"rows": 3}))
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        if settings.PETITION_REHANDLE_ON_UNSATISFIED:
+            self.fields["comment"].help_text = _("选“不满意”时必填：承办单位将据此重新办理。")
+        else:
+            self.fields["comment"].help_text = _("选“不满意”时必填：事项办结，信访人可以申请复查。")
 
 
 class ReviewRequestForm(forms.Form):
@@ -153,5 +155,5 @@ class CompletionReportForm(ConfirmForm):
 class ReturnVisitForm(forms.Form):
     visited_on = forms.DateField(label=_("回访日期"), widget=DateInput(), initial=timezone.localdate)
     method = forms.ChoiceField(label=_("回访方式"), choices=RETURN_VISIT_METHODS, initial="电话")
-    satisfaction = forms.ChoiceField(label=_("满意度"), choices=Satisfaction.choices, widget=forms.RadioSelect)
+    satisfaction = forms.ChoiceField(label=_("满意度"), choices=RATING_CHOICES, widget=forms.RadioSelect)
     note = forms.CharField(label=_("回访情况"), required=False, widget=forms.Textarea(attrs={"rows": 4}))

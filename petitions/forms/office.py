@@ -146,19 +146,14 @@ class PetitionRegisterForm(PersonalDataMixin, forms.Form):
 
 
 class PetitionDecisionForm(forms.Form):
-    """The acceptance decision within 15 days of receipt (信访工作条例)."""
+    """The acceptance decision within PETITION_ACCEPTANCE_DAYS of receipt (信访工作条例): accept,
+    decline, find the item outside the remit (the objection clock opens), or transfer it to the
+    competent body. Only the decisions the petition's state and the user allow are offered."""
 
-    ACCEPT, DECLINE, TRANSFER = "accept", "not_accept", "transfer_out"
-    DECISIONS = [
-        (ACCEPT, _("受理")),
-        (DECLINE, _("不予受理")),
-        (TRANSFER, _("不属于本机关职权范围，转送有权处理的机关")),
-    ]
+    ACCEPT, DECLINE, OUTSIDE_REMIT, TRANSFER = "accept", "not_accept", "mark_outside_remit", "transfer_out"
 
-    decision = forms.ChoiceField(label=_("受理决定"), choices=DECISIONS, widget=forms.RadioSelect)
-    on = forms.DateField(
-        label=_("受理日期"), widget=DateInput(), required=False, help_text=_("受理时填写，默认为今天。")
-    )
+    decision = forms.ChoiceField(label=_("受理决定"), choices=(), widget=forms.RadioSelect)
+    on = forms.DateField(label=_("决定日期"), widget=DateInput(), required=False)
     to = forms.CharField(
         label=_("转送机关"), max_length=100, required=False, help_text=_("转送时填写有权处理的机关名称。")
     )
@@ -166,12 +161,29 @@ class PetitionDecisionForm(forms.Form):
         label=_("理由"),
         required=False,
         widget=forms.Textarea(attrs={"rows": 3}),
-        help_text=_("不予受理时必填，将写入告知书。"),
+        help_text=_("不予受理或不属本机关职权时必填，将写入告知书。"),
     )
 
-    def __init__(self, *args, petition, **kwargs):
+    def __init__(self, *args, petition, actions=None, **kwargs):
         super().__init__(*args, **kwargs)
         self.petition = petition
+        labels = {
+            self.ACCEPT: _("受理"),
+            self.DECLINE: _("不予受理"),
+            self.OUTSIDE_REMIT: _("不属本机关职权（%(n)s 个工作日内提出异议或转送有权机关）")
+            % {"n": settings.PETITION_OBJECTION_WORKING_DAYS},
+            self.TRANSFER: _("不属于本机关职权范围，转送有权处理的机关"),
+        }
+        offered = [key for key in labels if actions is None or key in actions]
+        # every decision is a valid value (the engine refuses one the state does not allow, in its
+        # words); the page offers only those it would accept
+        self.fields["decision"].choices = list(labels.items())
+        self.fields["decision"].widget.choices = [(key, labels[key]) for key in offered]
+        if len(offered) == 1:
+            self.initial.setdefault("decision", offered[0])
+        self.fields["on"].help_text = _(
+            "作出决定的日期（默认为今天），可以早于录入之日：按期受理率按此日期计算。不能早于收到日期，也不能晚于今天。"
+        )
         self.initial.setdefault("on", timezone.localdate())
 
     def clean(self):
@@ -179,6 +191,8 @@ class PetitionDecisionForm(forms.Form):
         decision = cleaned.get("decision")
         if decision == self.DECLINE and not cleaned.get("reason", "").strip():
             self.add_error("reason", _("请填写不予受理的理由。"))
+        if decision == self.OUTSIDE_REMIT and not cleaned.get("reason", "").strip():
+            self.add_error("reason", _("请说明不属于本机关职权范围的理由。"))
         if decision == self.TRANSFER and not cleaned.get("to", "").strip():
             self.add_error("to", _("请填写转送的机关。"))
         return cleaned

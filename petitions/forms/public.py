@@ -4,7 +4,7 @@ rating of a reply."""
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
-from congress_office.cases import Satisfaction
+from congress_office.cases import RATING_CHOICES
 from congress_office.models import Township
 
 from ..choices import Category
@@ -98,7 +98,20 @@ class PublicQueryForm(PersonalDataMixin, forms.Form):
 
 class PublicRatingForm(forms.Form):
     token = forms.CharField(widget=forms.HiddenInput)
-    satisfaction = forms.ChoiceField(label=_("您对答复的评价"), choices=Satisfaction.choices, widget=forms.RadioSelect)
+    satisfaction = forms.ChoiceField(label=_("您对答复的评价"), choices=RATING_CHOICES, widget=forms.RadioSelect)
     comment = forms.CharField(
         label=_("意见（选填）"), max_length=1000, required=False, widget=forms.Textarea(attrs={"rows": 3})
+    )
+
+
+class PublicReviewRequestForm(forms.Form):
+    """The petitioner's request for 复查, online: the signed token of the progress page says
+    which petition; the request date is the day it is sent."""
+
+    token = forms.CharField(widget=forms.HiddenInput)
+    request = forms.CharField(
+        label=_("申请理由"),
+        max_length=TEXT_MAX_LENGTH,
+        widget=forms.Textarea(attrs={"rows": 4}),
+        help_text=_("写明对处理意见的哪些内容不服，以及理由和依据。"),
     )

@@ -18,7 +18,7 @@ from dataclasses import dataclass
 
 from django.conf import settings
 from django.contrib.contenttypes.models import ContentType
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
 from django.urls import reverse
 from django.utils import timezone
@@ -26,44 +26,34 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from congress_office.cases import Satisfaction
-from congress_office.models import (
-    AssignmentMode,
-    AssignmentRole,
-    CaseAssignment,
-    DeadlineExtension,
-    DeadlineRule,
-    User,
-)
+from congress_office.models import AssignmentMode, DeadlineExtension, DeadlineRule, User
 from congress_office.roles import Role
 from congress_office.services.cases import (
+    case_approve_extension,
     case_assign,
     case_check,
-    case_check_actor,
     case_co_input,
     case_event,
-    case_extend,
+    case_lock,
+    case_meet_clocks,
     case_open_clock,
-    case_pending_deadlines,
     case_rate,
+    case_refuse_extension,
     case_reply,
+    case_request_extension,
     case_supervise,
     case_transition,
+    check_decision_date,
     passes,
+    pending_co_units,
 )
-from congress_office.services.deadlines import deadline_meet
 from congress_office.services.notifications import notify
 from congress_office.services.pdf import pdf_job_start
 from congress_office.workdays import compute_due_date
 
+from ..case_type import HANDLING as HANDLING_STATES
 from ..choices import Outcome, ReviewKind
-from ..choices import PetitionState as S
 from ..models import CompletionReport, LeaderInstruction, Petition, ReturnVisit, Review
-
-HANDLING_STATES = (S.ASSIGNED, S.REOPENED)
-# a leader may instruct on, or take ownership of, a petition until it is finished
-LEADER_STATES = (S.REGISTERED, S.ACCEPTED, S.ASSIGNED, S.REPLIED, S.REOPENED, S.REVIEWING, S.RECHECKING)
-COMPLETION_STATES = (S.REPLIED, S.CLOSED, S.FINAL)
-RETURN_VISIT_STATES = (S.CLOSED, S.FINAL)
 
 REVIEW_ACTIONS = {
     ReviewKind.REVIEW: ("request_review", "decide_review"),
@@ -83,29 +73,9 @@ def _today():
     return timezone.localdate()
 
 
-def _state_label(petition):
-    return S(petition.state).label if petition.state in S.values else petition.state
-
-
-def _refuse_state(petition, action_label):
-    raise ValidationError(
-        _("该事项当前为“%(state)s”，不能“%(action)s”。") % {"state": _state_label(petition), "action": action_label}
-    )
-
-
 def _not_in_future(value, field, label):
     if value > _today():
         raise ValidationError({field: _("%(label)s不能晚于今天。") % {"label": label}})
-
-
-def _is_unit_handler_only(user):
-    return user.has_role(Role.UNIT_HANDLER) and not user.has_role(Role.CLERK)
-
-
-def _lock(petition):
-    """Lock the petition's row and refresh its state: two people acting at once queue here."""
-    petition.state = Petition.objects.select_for_update().only("state").get(pk=petition.pk).state
-    return petition
 
 
 def _clerks_and_chairs(petition):
@@ -122,24 +92,37 @@ def _lead_handlers(petition):
     return list(User.objects.with_role(Role.UNIT_HANDLER).filter(unit_id=petition.lead_unit_id))
 
 
-def _item_filter(petition):
-    return {"item_type": ContentType.objects.get_for_model(Petition), "item_id": petition.pk}
+def _check(action):
+    """check_<action>(petition, by): the engine's check of one step, for views and buttons."""
+
+    def check(petition, by, **context):
+        case_check(item=petition, action=action, by=by, **context)
+
+    check.__name__ = f"check_{action}"
+    return check
+
+
+check_assign = _check("assign")
+check_co_input = _check("co_input")
+check_request_extension = _check("request_extension")
+check_approve_extension = _check("approve_extension")
+check_supervise = _check("supervise")
+check_reply = _check("reply")
+check_rate = _check("rate")
+check_instruct = _check("instruct")
+check_return_visit = _check("return_visit")
 
 
 # --- assignment (交办 / 转办) -------------------------------------------------------------------
-
-
-def check_assign(petition, by):
-    case_check(item=petition, action="assign", by=by)
 
 
 @transaction.atomic
 def petition_assign(*, petition, lead_unit, by, co_units=(), mode=AssignmentMode.ASSIGN, note=""):
     """Assign (交办) or transfer (转办) an accepted petition to a lead unit, optionally with
     co-handling units. The 60-day handling clock runs from the acceptance date (Art.34)."""
-    check_assign(petition, by)
     if mode not in AssignmentMode.values:
         raise ValidationError({"mode": _("请选择交办或转办。")})
+    check_assign(petition, by)
     if petition.accepted_on is None:
         raise ValidationError(_("该事项尚未受理，不能交办。"))
     return case_assign(
@@ -153,86 +136,38 @@ def petition_assign(*, petition, lead_unit, by, co_units=(), mode=AssignmentMode
     )
 
 
-def check_co_input(petition, by, unit=None):
-    case_check_actor(item=petition, by=by, permission="petitions.reply_petition")
-    if petition.state not in HANDLING_STATES:
-        _refuse_state(petition, _("提交协办意见"))
-    pending = pending_co_units(petition)
-    if _is_unit_handler_only(by):
-        if by.unit_id not in {u.pk for u in pending}:
-            raise PermissionDenied(_("只有本事项的协办单位可以提交协办意见。"))
-    elif not pending:
-        raise ValidationError(_("没有待提交意见的协办单位。"))
-    if unit is not None and unit.pk not in {u.pk for u in pending}:
-        raise ValidationError({"unit": _("该单位不是本事项的协办单位，或已提交过意见。")})
-
-
-def pending_co_units(petition):
-    """The co-handling units of the current round that have not yet sent their opinion."""
-    rows = CaseAssignment.objects.filter(
-        **_item_filter(petition), round=petition.round, role=AssignmentRole.CO, input_at__isnull=True
-    ).select_related("unit")
-    return [row.unit for row in rows]
-
-
 @transaction.atomic
 def petition_co_input(*, petition, by, note, unit=None):
     """A co-handling unit sends its opinion to the lead unit (the office may record it for a
     unit that sent it on paper)."""
-    check_co_input(petition, by, unit)
-    if unit is None:
-        if not _is_unit_handler_only(by):
-            raise ValidationError({"unit": _("请选择协办单位。")})
-        unit = by.unit
     return case_co_input(item=petition, unit=unit, by=by, note=note)
 
 
-# --- extension (延期) ---------------------------------------------------------------------------
+# --- extension (延期): requested, approved by a chair ------------------------------------------
 
 
 def handling_extensions(petition):
     """Extensions granted on any handling clock of the petition (at most one, Art.34)."""
-    kinds = [f"{Petition.case_type_key}.{name}" for name in ("handling", "reopened")]
+    spec_kinds = [f"{Petition.case_type_key}.{name}" for name in ("handling", "reopened")]
     return DeadlineExtension.objects.filter(
         deadline__subject_type=ContentType.objects.get_for_model(Petition),
         deadline__subject_id=petition.pk,
-        deadline__kind__in=kinds,
+        deadline__kind__in=spec_kinds,
     )
 
 
-def check_extend(petition, by):
-    case_check(item=petition, action="extend", by=by)
-    if handling_extensions(petition).exists():
-        raise ValidationError(_("办理期限已延长过一次，不能再次延期。"))
-
-
-def chairs_of(township_id):
-    return User.objects.with_role(Role.CHAIR).filter(township_id=township_id).order_by("name", "username")
-
-
 @transaction.atomic
-def petition_extend(*, petition, days, reason, approver, by):
-    """Extend the handling clock once, by at most PETITION_MAX_EXTENSION_DAYS days, with the
-    approval of a chair of the township. The petitioner has no account: the notice of the
-    extension (延期办理告知书) is printed, and the timeline records that they are told."""
-    check_extend(petition, by)
-    limit = settings.PETITION_MAX_EXTENSION_DAYS
+def petition_request_extension(*, petition, days, reason, by):
+    """The office or the lead unit asks for the handling clock to be extended once, by at most
+    PETITION_MAX_EXTENSION_DAYS days; a chair of the township approves or refuses it."""
     if not isinstance(days, int) or days < 1:
-        raise ValidationError({"days": _("请填写延长的天数。")})
-    if days > limit:
-        raise ValidationError({"days": _("延长期限不得超过 %(n)s 日。") % {"n": limit}})
-    if not (reason or "").strip():
-        raise ValidationError({"reason": _("请填写延期理由。")})
-    if (
-        approver is None
-        or not approver.is_active
-        or not approver.has_role(Role.CHAIR)
-        or (approver.township_id != petition.township_id)
-    ):
-        raise ValidationError({"approver": _("延期须经本乡镇人大主席团负责人批准，请选择本乡镇的主席或副主席。")})
-    _lock(petition)
-    check_extend(petition, by)
-    extension = case_extend(item=petition, reason=reason.strip(), approver=approver, by=by, extra=days)
+        raise ValidationError({"extra": _("请填写延长的天数。")})
+    return case_request_extension(item=petition, by=by, reason=reason, extra=days)
+
+
+def petition_extension_approved(*, petition, extension, by):
+    """On approval (the engine's hook): the petitioner has no account, so the 延期办理告知书 is
+    printed; the timeline records that they are to be told."""
     case_event(
         item=petition,
         action="notify_petitioner",
@@ -242,14 +177,17 @@ def petition_extend(*, petition, days, reason, approver, by):
         % {"due": extension.new_due_date.isoformat(), "reason": extension.reason},
         data={"extension_id": extension.pk, "new_due_date": extension.new_due_date.isoformat()},
     )
-    return extension
+
+
+def petition_approve_extension(*, petition, by, note=""):
+    return case_approve_extension(item=petition, by=by, note=note)
+
+
+def petition_refuse_extension(*, petition, by, note):
+    return case_refuse_extension(item=petition, by=by, note=note)
 
 
 # --- supervision (督办) -------------------------------------------------------------------------
-
-
-def check_supervise(petition, by):
-    case_check(item=petition, action="supervise", by=by)
 
 
 SUPERVISION_REPORT = "petitions.supervision_notice"
@@ -259,9 +197,6 @@ SUPERVISION_REPORT = "petitions.supervision_notice"
 def petition_supervise(*, petition, by, content, reply_by=None):
     """Issue a supervision notice (督办单, numbered 督办〔year〕n号 per township) to the lead
     unit and queue its PDF for `by`. Returns (supervision, pdf_job)."""
-    check_supervise(petition, by)
-    if reply_by is not None and reply_by < _today():
-        raise ValidationError({"reply_by": _("要求反馈日期不能早于今天。")})
     supervision = case_supervise(item=petition, by=by, content=content, reply_by=reply_by)
     job = pdf_job_start(report=SUPERVISION_REPORT, user=by, params={"supervision_id": str(supervision.pk)})
     return supervision, job
@@ -270,48 +205,30 @@ def petition_supervise(*, petition, by, content, reply_by=None):
 # --- reply (答复) and the petitioner's rating ------------------------------------------------
 
 
-def check_reply(petition, by):
-    case_check(item=petition, action="reply", by=by)
-    if by is not None and _is_unit_handler_only(by) and by.unit_id != petition.lead_unit_id:
-        raise PermissionDenied(_("只有主办单位可以答复。"))
-
-
 @transaction.atomic
 def petition_reply(*, petition, by, outcome, content, on=None):
     """The lead unit's (or the office's) reply with its outcome: 支持, 解释说明 or 不予支持.
-    It meets the handling clock; the 处理意见书 is printed from it."""
+    It meets the handling clock on the reply date; the 处理意见书 is printed from it."""
     check_reply(petition, by)
     if outcome not in Outcome.values:
         raise ValidationError({"outcome": _("请选择处理意见：支持、解释说明或不予支持。")})
-    on = on or _today()
-    _not_in_future(on, "on", _("答复日期"))
-    if petition.accepted_on and on < petition.accepted_on:
-        raise ValidationError(
-            {"on": _("答复日期不能早于受理日期（%(d)s）。") % {"d": petition.accepted_on.isoformat()}}
-        )
-    reply, _event = case_reply(item=petition, by=by, content=content, result=outcome)
+    on = check_decision_date(
+        on or _today(), earliest=petition.accepted_on, earliest_label=_("受理日期"), label=_("答复日期")
+    )
+    reply, _event = case_reply(item=petition, by=by, content=content, result=outcome, on=on)
     petition.outcome, petition.replied_on = outcome, on
     petition.save(update_fields=["outcome", "replied_on"])
     return reply
 
 
-def check_rate(petition, by):
-    if by is not None:
-        case_check_actor(item=petition, by=by, permission="petitions.register_petition")
-    case_check(item=petition, action="close", by=None)
-
-
 @transaction.atomic
 def petition_rate(*, petition, satisfaction, comment="", by=None):
     """The petitioner rates the reply: online (`by=None`, the public page has checked the query
-    code) or told to the office, which records it. 不满意 reopens handling on the shorter
-    PETITION_REOPEN_DAYS clock (round 2); otherwise the petition is closed."""
-    check_rate(petition, by)
-    if satisfaction not in Satisfaction.values:
-        raise ValidationError({"satisfaction": _("请选择满意度。")})
+    code) or told to the office, which records it. The petition closes; 不满意 reopens
+    handling only when PETITION_REHANDLE_ON_UNSATISFIED is on. Either way the petitioner may
+    ask for 复查 within PETITION_REVIEW_REQUEST_DAYS of the reply."""
     if satisfaction == Satisfaction.UNSATISFIED and not (comment or "").strip():
-        raise ValidationError({"comment": _("不满意时请填写理由，承办单位据此重新办理。")})
-    _lock(petition)
+        raise ValidationError({"comment": _("不满意时请填写理由。")})
     return case_rate(
         item=petition,
         satisfaction=satisfaction,
@@ -345,15 +262,34 @@ def _duplicate_review_message(kind):
     return _("该信访事项已经申请过复查，不能重复申请；对复查意见不服的，可以申请复核。")
 
 
+def _review_refusal(petition, kind):
+    """Why a request of `kind` cannot be made, in the statute's words, or None: once per
+    petition (复核 is final), 复核 only after a 复查 decision, 复查 only after the reply."""
+    if petition.reviews.filter(kind=kind).exists():
+        return _duplicate_review_message(kind)
+    if kind == ReviewKind.RECHECK and review_window(petition, kind) is None:
+        return _("须先经复查并作出复查意见，方可申请复核。")
+    if kind == ReviewKind.REVIEW and petition.replied_on is None:
+        return _("该事项尚未答复，不能申请复查。")
+    return None
+
+
 def check_request_review(petition, kind, by):
-    """Permission and state only; the window depends on the request date (see the service)."""
+    """Permission and state only; the window depends on the request date (see the service).
+    A state the step does not start from is refused with the statute's reason when there is
+    one (“复核意见为终结意见…” says more than “当前为复核终结”)."""
     if kind not in REVIEW_ACTIONS:
         raise ValidationError({"kind": _("请选择复查或复核。")})
-    case_check(item=petition, action=REVIEW_ACTIONS[kind][0], by=by)
-    if kind == ReviewKind.RECHECK and review_window(petition, kind) is None:
-        raise ValidationError(_("须先经复查并作出复查意见，方可申请复核。"))
-    if kind == ReviewKind.REVIEW and petition.replied_on is None:
-        raise ValidationError(_("该事项尚未答复，不能申请复查。"))
+    try:
+        case_check(item=petition, action=REVIEW_ACTIONS[kind][0], by=by)
+    except ValidationError:
+        reason = _review_refusal(petition, kind)
+        if reason:
+            raise ValidationError(reason) from None
+        raise
+    reason = _review_refusal(petition, kind)
+    if reason:
+        raise ValidationError(reason)
 
 
 @transaction.atomic
@@ -365,13 +301,13 @@ def petition_request_review(*, petition, kind, requested_on, request, by):
     if kind not in REVIEW_ACTIONS:
         raise ValidationError({"kind": _("请选择复查或复核。")})
     request_action = REVIEW_ACTIONS[kind][0]
-    case_check_actor(item=petition, by=by, permission="petitions.register_petition")
+    check_request_review(petition, kind, by)
     if not (request or "").strip():
         raise ValidationError({"request": _("请填写申请理由。")})
     if requested_on is None:
         raise ValidationError({"requested_on": _("请填写申请日期。")})
     _not_in_future(requested_on, "requested_on", _("申请日期"))
-    _lock(petition)
+    case_lock(petition)
     try:
         with transaction.atomic():
             review = Review.objects.create(
@@ -412,6 +348,7 @@ def petition_request_review(*, petition, kind, requested_on, request, by):
         item=petition,
         action=request_action,
         by=by,
+        actor_label="" if by else petition.petitioner,  # the petitioner, online
         note=review.request,
         data={"kind": kind, "requested_on": requested_on.isoformat(), "review_id": review.pk},
     )
@@ -450,7 +387,7 @@ def petition_decide_review(*, petition, kind, by, decision, outcome, decided_on=
         raise ValidationError({"decision": _("请填写%(kind)s意见。") % {"kind": ReviewKind(kind).label}})
     decided_on = decided_on or _today()
     _not_in_future(decided_on, "decided_on", _("决定日期"))
-    _lock(petition)
+    case_lock(petition)
     review = Review.objects.select_for_update().filter(petition=petition, kind=kind, decided_on__isnull=True).first()
     if review is None:
         raise ValidationError(_("没有待决定的%(kind)s申请。") % {"kind": ReviewKind(kind).label})
@@ -468,24 +405,11 @@ def petition_decide_review(*, petition, kind, by, decision, outcome, decided_on=
         note=review.decision,
         data={"kind": kind, "outcome": outcome, "review_id": review.pk},
     )
-    for deadline in case_pending_deadlines(petition, [kind]):
-        deadline_meet(deadline=deadline, by=by)
+    case_meet_clocks(petition, [kind], by=by, on=decided_on)
     return review
 
 
 # --- leaders: instructions (批示) and ownership (包案) ------------------------------------------
-
-
-def _check_leader(petition, by, what):
-    if by is None or not by.has_perm("petitions.instruct_petition"):
-        raise PermissionDenied(_("只有人大主席团负责人可以%(what)s。") % {"what": what})
-    case_check_actor(item=petition, by=by)
-    if petition.state not in LEADER_STATES:
-        _refuse_state(petition, what)
-
-
-def check_instruct(petition, by):
-    _check_leader(petition, by, _("作领导批示"))
 
 
 @transaction.atomic
@@ -496,16 +420,11 @@ def leader_instruct(*, petition, by, content):
         raise ValidationError({"content": _("请填写批示内容。")})
     instruction = LeaderInstruction(petition=petition, leader=by, content=content.strip())
     instruction.full_clean()
+    event = case_transition(item=petition, action="instruct", by=by, note=instruction.content)
     instruction._history_user = by
     instruction.save()
-    case_event(
-        item=petition,
-        action="instruct",
-        label=_("领导批示"),
-        by=by,
-        note=instruction.content,
-        data={"instruction_id": instruction.pk},
-    )
+    event.data = {"instruction_id": instruction.pk}
+    event.save(update_fields=["data"])
     recipients = [u for u in _clerks_and_chairs(petition) if u.pk != by.pk] + _lead_handlers(petition)
     notify(
         recipients=recipients,
@@ -518,7 +437,7 @@ def leader_instruct(*, petition, by, content):
 
 
 def check_take_ownership(petition, by):
-    _check_leader(petition, by, _("包案"))
+    case_check(item=petition, action="take_ownership", by=by)
     if petition.leader_owner_id == by.pk:
         raise ValidationError(_("您已包案该事项。"))
     if petition.leader_owner_id:
@@ -529,20 +448,18 @@ def check_take_ownership(petition, by):
 def leader_take_ownership(*, petition, by):
     """A chair takes personal charge of the petition (领导包案) until it is finished."""
     check_take_ownership(petition, by)
-    _lock(petition)
+    case_lock(petition)
     owner = Petition.objects.filter(pk=petition.pk).values_list("leader_owner_id", flat=True).get()
     if owner:
         petition.leader_owner_id = owner
         check_take_ownership(petition, by)
     petition.leader_owner = by
-    petition._history_user = by
-    petition.save(update_fields=["leader_owner"])
-    case_event(
+    case_transition(
         item=petition,
         action="take_ownership",
-        label=_("领导包案"),
         by=by,
         note=_("%(leader)s包案") % {"leader": by.display_name},
+        save_fields=("leader_owner",),
     )
     notify(
         recipients=[u for u in _clerks_and_chairs(petition) if u.pk != by.pk] + _lead_handlers(petition),
@@ -558,13 +475,7 @@ def leader_take_ownership(*, petition, by):
 
 
 def check_completion_report(petition, by):
-    case_check_actor(item=petition, by=by, permission="petitions.reply_petition")
-    if _is_unit_handler_only(by) and by.unit_id != petition.lead_unit_id:
-        raise PermissionDenied(_("只有主办单位或人大办公室可以提交办结报告。"))
-    if petition.state not in COMPLETION_STATES:
-        raise ValidationError(
-            _("该事项当前为“%(state)s”，答复后方可提交办结报告。") % {"state": _state_label(petition)}
-        )
+    case_check(item=petition, action="completion_report", by=by)
     if CompletionReport.objects.filter(petition=petition).exists():
         raise ValidationError(_("该事项的办结报告已提交。"))
 
@@ -583,13 +494,8 @@ def completion_report_file(*, petition, by, content):
             report.save()
     except IntegrityError:
         raise ValidationError(_("该事项的办结报告已提交。")) from None
-    case_event(
-        item=petition,
-        action="completion_report",
-        label=_("办结报告"),
-        by=by,
-        note=report.content,
-        data={"report_id": report.pk},
+    case_transition(
+        item=petition, action="completion_report", by=by, note=report.content, data={"report_id": report.pk}
     )
     notify(
         recipients=[u for u in _clerks_and_chairs(petition) if u.pk != by.pk],
@@ -599,14 +505,6 @@ def completion_report_file(*, petition, by, content):
         township=petition.township,
     )
     return report
-
-
-def check_return_visit(petition, by):
-    if by is None or not by.has_perm("petitions.register_petition"):
-        raise PermissionDenied(_("只有人大办公室工作人员可以登记回访。"))
-    case_check_actor(item=petition, by=by)
-    if petition.state not in RETURN_VISIT_STATES:
-        raise ValidationError(_("该事项当前为“%(state)s”，办结后方可回访。") % {"state": _state_label(petition)})
 
 
 @transaction.atomic
@@ -633,10 +531,9 @@ def return_visit_record(*, petition, by, visited_on, satisfaction, method="电�
     visit.full_clean()
     visit._history_user = by
     visit.save()
-    case_event(
+    case_transition(
         item=petition,
         action="return_visit",
-        label=_("回访"),
         by=by,
         note=visit.note,
         data={
@@ -667,56 +564,68 @@ def petition_actions(petition, user):
     refusal (a concurrent change aside)."""
     if not user.is_authenticated:
         return []
-    pk = petition.pk
-    url = lambda name, *args: reverse(f"petitions:{name}", args=[pk, *args])  # noqa: E731
+    review, recheck = ReviewKind.REVIEW, ReviewKind.RECHECK
     candidates = [
-        ("assign", _("交办 / 转办"), "petition_assign", (), "bi-send", "primary", check_assign, ()),
-        ("co_input", _("提交协办意见"), "petition_co_input", (), "bi-people", "outline-primary", check_co_input, ()),
-        ("reply", _("答复"), "petition_reply", (), "bi-reply", "primary", check_reply, ()),
-        ("supervise", _("督办"), "petition_supervise", (), "bi-alarm", "outline-danger", check_supervise, ()),
-        ("extend", _("延期"), "petition_extend", (), "bi-calendar-plus", "outline-warning", check_extend, ()),
-        ("rate", _("登记评价"), "petition_rate", (), "bi-star", "outline-primary", check_rate, ()),
+        ("assign", _("交办 / 转办"), "petition_assign", (), "bi-send", "primary", check_assign),
+        ("co_input", _("提交协办意见"), "petition_co_input", (), "bi-people", "outline-primary", check_co_input),
+        ("reply", _("答复"), "petition_reply", (), "bi-reply", "primary", check_reply),
+        ("supervise", _("督办"), "petition_supervise", (), "bi-alarm", "outline-danger", check_supervise),
+        (
+            "request_extension",
+            _("申请延期"),
+            "petition_extend",
+            (),
+            "bi-calendar-plus",
+            "outline-warning",
+            check_request_extension,
+        ),
+        (
+            "approve_extension",
+            _("审批延期申请"),
+            "petition_extension_decide",
+            (),
+            "bi-calendar-check",
+            "warning",
+            check_approve_extension,
+        ),
+        ("rate", _("登记评价"), "petition_rate", (), "bi-star", "outline-primary", check_rate),
         (
             "request_review",
             _("登记复查申请"),
             "petition_review_request",
-            (ReviewKind.REVIEW,),
+            (review,),
             "bi-arrow-repeat",
             "outline-secondary",
-            check_request_review,
-            (ReviewKind.REVIEW,),
+            lambda p, u: check_request_review(p, review, u),
         ),
         (
             "decide_review",
             _("作出复查意见"),
             "petition_review_decide",
-            (ReviewKind.REVIEW,),
+            (review,),
             "bi-check2-square",
             "primary",
-            check_decide_review,
-            (ReviewKind.REVIEW,),
+            lambda p, u: check_decide_review(p, review, u),
         ),
         (
             "request_recheck",
             _("登记复核申请"),
             "petition_review_request",
-            (ReviewKind.RECHECK,),
+            (recheck,),
             "bi-arrow-repeat",
             "outline-secondary",
-            check_request_review,
-            (ReviewKind.RECHECK,),
+            lambda p, u: check_request_review(p, recheck, u),
         ),
         (
             "decide_recheck",
             _("作出复核意见"),
             "petition_review_decide",
-            (ReviewKind.RECHECK,),
+            (recheck,),
             "bi-check2-all",
             "primary",
-            check_decide_review,
-            (ReviewKind.RECHECK,),
+            lambda p, u: check_decide_review(p, recheck, u),
         ),
-        ("instruct", _("领导批示"), "petition_instruct", (), "bi-pen", "outline-danger", check_instruct, ()),
+        ("instruct", _("领导批示"), "petition_instruct", (), "bi-pen", "outline-danger", check_instruct),
         (
             "take_ownership",
             _("包案"),
@@ -725,7 +634,6 @@ def petition_actions(petition, user):
             "bi-person-badge",
             "outline-danger",
             check_take_ownership,
-            (),
         ),
         (
             "completion_report",
@@ -735,30 +643,14 @@ def petition_actions(petition, user):
             "bi-file-earmark-check",
             "outline-success",
             check_completion_report,
-            (),
         ),
-        (
-            "return_visit",
-            _("回访"),
-            "petition_return_visit",
-            (),
-            "bi-telephone",
-            "outline-success",
-            check_return_visit,
-            (),
-        ),
+        ("return_visit", _("回访"), "petition_return_visit", (), "bi-telephone", "outline-success", check_return_visit),
     ]
-    actions = []
-    for key, label, name, url_args, icon, tone, check, extra in candidates:
-        if key == "request_review" or key == "request_recheck":
-            allowed = passes(check, petition, *extra, user) and not petition.reviews.filter(kind=extra[0]).exists()
-        elif key in ("decide_review", "decide_recheck"):
-            allowed = passes(check, petition, *extra, user)
-        else:
-            allowed = passes(check, petition, user)
-        if allowed:
-            actions.append(Action(key, label, url(name, *url_args), icon, tone))
-    return actions
+    return [
+        Action(key, label, reverse(f"petitions:{name}", args=[petition.pk, *url_args]), icon, tone)
+        for key, label, name, url_args, icon, tone, check in candidates
+        if passes(check, petition, user)
+    ]
 
 
 __all__ = [
@@ -769,14 +661,14 @@ __all__ = [
     "check_co_input",
     "check_completion_report",
     "check_decide_review",
-    "check_extend",
+    "check_approve_extension",
+    "check_request_extension",
     "check_instruct",
     "check_reply",
     "check_request_review",
     "check_return_visit",
     "check_supervise",
     "check_take_ownership",
-    "chairs_of",
     "completion_report_file",
     "handling_extensions",
     "leader_instruct",
@@ -786,7 +678,10 @@ __all__ = [
     "petition_assign",
     "petition_co_input",
     "petition_decide_review",
-    "petition_extend",
+    "petition_approve_extension",
+    "petition_extension_approved",
+    "petition_refuse_extension",
+    "petition_request_extension",
     "petition_rate",
     "petition_reply",
     "petition_request_review",

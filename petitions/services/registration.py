@@ -9,8 +9,14 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from congress_office.crypto import keyed_hash
-from congress_office.services.cases import case_event, case_open_clock, case_pending_deadlines, case_transition
-from congress_office.services.deadlines import deadline_meet
+from congress_office.services.cases import (
+    case_event,
+    case_meet_clocks,
+    case_open_clock,
+    case_pending_deadlines,
+    case_transition,
+    check_decision_date,
+)
 from congress_office.services.numbering import next_sequence
 
 from ..choices import Channel, PetitionState
@@ -149,47 +155,74 @@ def petition_register(
     return petition, code
 
 
-def _meet_acceptance(petition, by):
-    for deadline in case_pending_deadlines(petition, ["acceptance"]):
-        deadline_meet(deadline=deadline, by=by)
+def _decision_date(petition, on):
+    """The decision date the clerk enters: not in the future, not before receipt — and, for an
+    item already found outside the remit, not before that finding (the objection clock's start)."""
+    earliest, label = petition.received_on, _("收到日期")
+    if petition.state == PetitionState.OUTSIDE_REMIT:
+        objection = case_pending_deadlines(petition, ["objection"]).order_by("-pk").first()
+        if objection is not None:
+            earliest, label = objection.start_date, _("认定不属本机关职权的日期")
+    return check_decision_date(on or timezone.localdate(), earliest=earliest, earliest_label=label, label=_("决定日期"))
 
 
 @transaction.atomic
 def petition_accept(*, petition, by, on=None):
-    """Accept (受理): the 60-day handling clock will run from this date once assigned."""
-    on = on or timezone.localdate()
-    if on < petition.received_on:
-        raise ValidationError({"on": _("受理日期不能早于收到日期。")})
-    if on > timezone.localdate():
-        raise ValidationError({"on": _("受理日期不能晚于今天。")})
-    case_transition(item=petition, action="accept", by=by)
+    """Accept (受理) on the decision date `on`: the acceptance clock is met on that date, and the
+    handling clock will run from it once assigned."""
+    on = _decision_date(petition, on)
+    case_transition(item=petition, action="accept", by=by, data={"on": on.isoformat()})
     petition.accepted_on = on
     petition.save(update_fields=["accepted_on"])
-    _meet_acceptance(petition, by)
+    case_meet_clocks(petition, ["acceptance"], by=by, on=on)
     return petition
 
 
 @transaction.atomic
-def petition_decline(*, petition, by, reason):
+def petition_decline(*, petition, by, reason, on=None):
     """Not accepted (不予受理), with the reason the notice letter gives the petitioner."""
     if not (reason or "").strip():
         raise ValidationError({"reason": _("请填写不予受理的理由。")})
-    case_transition(item=petition, action="not_accept", by=by, note=reason)
+    on = _decision_date(petition, on)
+    case_transition(item=petition, action="not_accept", by=by, note=reason, data={"on": on.isoformat()})
     petition.decision_reason = reason.strip()
     petition.save(update_fields=["decision_reason"])
-    _meet_acceptance(petition, by)
+    case_meet_clocks(petition, ["acceptance"], by=by, on=on)
     return petition
 
 
 @transaction.atomic
-def petition_transfer_out(*, petition, by, to, reason):
-    """Outside the office's remit: transferred to the competent body (转送有权处理的机关)."""
+def petition_mark_outside_remit(*, petition, by, reason, on=None):
+    """The item is outside the office's remit (不属于本机关职权范围): the objection clock opens —
+    within PETITION_OBJECTION_WORKING_DAYS working days the office objects to the sender or passes
+    it to the competent body (petition_transfer_out meets it), with reminders like any clock."""
+    if not (reason or "").strip():
+        raise ValidationError({"reason": _("请说明不属于本机关职权范围的理由。")})
+    on = _decision_date(petition, on)
+    case_transition(item=petition, action="mark_outside_remit", by=by, note=reason.strip(), data={"on": on.isoformat()})
+    petition.decision_reason = reason.strip()
+    petition.save(update_fields=["decision_reason"])
+    return case_open_clock(
+        item=petition,
+        clock_name="objection",
+        start=on,
+        by=by,
+        title=_("提出异议或转送：%(p)s") % {"p": petition},
+    )
+
+
+@transaction.atomic
+def petition_transfer_out(*, petition, by, to, reason, on=None):
+    """Outside the office's remit: transferred to the competent body (转送有权处理的机关); meets
+    the acceptance clock and, when the item was marked outside the remit, the objection clock."""
     if not (to or "").strip():
         raise ValidationError({"to": _("请填写转送的机关。")})
-    case_transition(item=petition, action="transfer_out", by=by, note=reason, data={"to": to})
-    petition.transferred_to, petition.decision_reason = to.strip(), (reason or "").strip()
+    on = _decision_date(petition, on)
+    case_transition(item=petition, action="transfer_out", by=by, note=reason, data={"to": to, "on": on.isoformat()})
+    petition.transferred_to = to.strip()
+    petition.decision_reason = (reason or "").strip() or petition.decision_reason
     petition.save(update_fields=["transferred_to", "decision_reason"])
-    _meet_acceptance(petition, by)
+    case_meet_clocks(petition, ["acceptance", "objection"], by=by, on=on)
     return petition
 
 

@@ -11,8 +11,9 @@ DEFINITIONS):
 - 收件数: petitions whose `received_on` falls in the period. 重复信访率 = petitions of those with
   `repeat_of` set ÷ 收件数.
 - 按期受理率 = decided on time ÷ decided, over the period's received petitions. The decision
-  (受理, 不予受理 or 转送) meets the petition's "acceptance" Deadline; it is on time when the
-  local date of its `met_at` is on or before the deadline's `due_date` (15 days from receipt).
+  (受理, 不予受理 or 转送) meets the petition's "acceptance" Deadline; it is on time when its
+  decision date `met_on` (the date the clerk enters, not the moment of entry) is on or before the
+  deadline's `due_date` (PETITION_ACCEPTANCE_DAYS from receipt).
   Petitions still awaiting a decision are not in the denominator.
 - 答复率 = replied ÷ accepted, over the period's received petitions: accepted = state 已受理待交办
   or any later state; replied = state 已答复 or later (重新办理, 已办结, 复查中, 复核中, 复核终结).
@@ -37,11 +38,13 @@ from dataclasses import dataclass, field
 from datetime import date, timedelta
 from decimal import ROUND_HALF_UP, Decimal
 
+from django.conf import settings
 from django.contrib.contenttypes.models import ContentType
 from django.core.exceptions import ValidationError
 from django.db.models import Case, Count, DateField, Exists, F, Min, OuterRef, Q, Subquery, When
 from django.db.models.functions import Coalesce, Least, TruncDate, TruncMonth
 from django.utils import timezone, translation
+from django.utils.functional import lazy
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
@@ -77,21 +80,30 @@ TOP_SUBJECTS = 5
 # a period longer than this is refused (the month breakdown lists every month)
 MAX_PERIOD_MONTHS = 120
 
+
+def _acceptance_definition():
+    return _(
+        "统计期内收到、已作出受理决定（受理、不予受理或转送）的信访件中，在受理告知期限（收到之日起%(n)s日）"
+        "到期日当日或之前作出决定的比例。尚未作出决定的不计入。"
+    ) % {"n": settings.PETITION_ACCEPTANCE_DAYS}
+
+
 DEFINITIONS = [
     (gettext_lazy("收件数"), gettext_lazy("统计期内收到（收到日期在统计期内）的信访件数。")),
-    (
-        gettext_lazy("按期受理率"),
-        gettext_lazy(
-            "统计期内收到、已作出受理决定（受理、不予受理或转送）的信访件中，在受理告知期限（收到之日起15日）"
-            "到期日当日或之前作出决定的比例。尚未作出决定的不计入。"
-        ),
-    ),
+    (gettext_lazy("按期受理率"), lazy(_acceptance_definition, str)()),
     (
         gettext_lazy("按期办结率"),
         gettext_lazy(
             "应办结件次中按期办结的比例。每个办理期限（含不满意后重新办理的期限，各计一次）归属其“应办结日”所在的"
             "统计期：按期办结的为实际办结日，逾期办结或逾期未办结的为到期日；尚未到期且未办结的不计入。按期指承办单位"
             "在到期日（含经批准的延期）当日或之前答复。"
+        ),
+    ),
+    (
+        gettext_lazy("决定日期"),
+        gettext_lazy(
+            "受理决定和答复均按办理人员填写的决定日期（答复日期）计算是否按期，而不是录入系统的时间："
+            "按期作出、事后补录的仍计为按期。"
         ),
     ),
     (
@@ -393,7 +405,7 @@ def cohort_rows(petitions, period, dimension="total"):
         kind=ACCEPTANCE_KIND,
         state=DeadlineState.MET,
     )
-    on_time = acceptance.filter(met_at__date__lte=F("due_date"))
+    on_time = acceptance.filter(met_on__lte=F("due_date"))
     qs = petitions.filter(received_on__gte=period.start, received_on__lte=period.end)
     return _grouped(
         qs,
@@ -409,9 +421,8 @@ def cohort_rows(petitions, period, dimension="total"):
 
 def closure_rows(petitions, period, today, dimension="total"):
     """应办结 and 按期办结 handling deadlines settled in the period (one query)."""
-    met_on = TruncDate("met_at")
     settled_on = Case(
-        When(state=DeadlineState.MET, then=Least(F("due_date"), Coalesce(met_on, F("due_date")))),
+        When(state=DeadlineState.MET, then=Least(F("due_date"), Coalesce(F("met_on"), F("due_date")))),
         default=F("due_date"),
         output_field=DateField(),
     )
@@ -431,7 +442,7 @@ def closure_rows(petitions, period, today, dimension="total"):
         qs,
         _closure_groups(dimension),
         closure_due=Count("pk"),
-        closed_on_time=Count("pk", filter=Q(state=DeadlineState.MET, met_at__date__lte=F("due_date"))),
+        closed_on_time=Count("pk", filter=Q(state=DeadlineState.MET, met_on__lte=F("due_date"))),
     )
 
 
@@ -483,7 +494,7 @@ def overdue_units(petitions, *, cutoff, today):
     if cutoff >= today:
         qs = qs.filter(state__in=PENDING_STATES)
     else:
-        qs = qs.filter(Q(state__in=PENDING_STATES) | Q(state=DeadlineState.MET, met_at__date__gte=cutoff))
+        qs = qs.filter(Q(state__in=PENDING_STATES) | Q(state=DeadlineState.MET, met_on__gte=cutoff))
     rows = (
         qs.values("responsible_unit_id", "responsible_unit__name", "township__name")
         .annotate(overdue=Count("pk"), oldest_due=Min("due_date"))

@@ -10,6 +10,7 @@ STATE_TONES = {
     "registered": "warning",
     "accepted": "info",
     "not_accepted": "secondary",
+    "outside_remit": "warning",
     "transferred_out": "secondary",
     "assigned": "primary",
     "replied": "info",

@@ -7,6 +7,7 @@ from ..views import handling as views
 urlpatterns = [
     path("<int:pk>/assign/", views.PetitionAssignView.as_view(), name="petition_assign"),
     path("<int:pk>/extend/", views.PetitionExtendView.as_view(), name="petition_extend"),
+    path("<int:pk>/extend/decide/", views.PetitionExtensionDecideView.as_view(), name="petition_extension_decide"),
     path("<int:pk>/supervise/", views.PetitionSuperviseView.as_view(), name="petition_supervise"),
     path("<int:pk>/co-input/", views.PetitionCoInputView.as_view(), name="petition_co_input"),
     path("<int:pk>/reply/", views.PetitionReplyView.as_view(), name="petition_reply"),

@@ -8,4 +8,5 @@ urlpatterns = [
     path("public/new/", views.PublicCreateView.as_view(), name="public_create"),
     path("public/query/", views.PublicQueryView.as_view(), name="public_query"),
     path("public/query/rate/", views.PublicRateView.as_view(), name="public_rate"),
+    path("public/query/review/", views.PublicReviewRequestView.as_view(), name="public_review_request"),
 ]

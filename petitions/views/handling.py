@@ -13,13 +13,20 @@ from django.contrib import messages
 from django.core.exceptions import ValidationError
 from django.http import Http404
 from django.shortcuts import redirect
+from django.utils import timezone
 from django.utils.functional import cached_property
 from django.utils.translation import gettext_lazy as _
 from django.views.generic import FormView
 
 from congress_office.access import RoleRequiredMixin, get_visible_or_404
+from congress_office.cases import Satisfaction
 from congress_office.models import DeadlineRule
-from congress_office.services.cases import case_pending_deadlines
+from congress_office.services.cases import (
+    case_handling_deadline,
+    case_pending_deadlines,
+    extension_latest,
+    pending_extension_request,
+)
 from congress_office.views.mixins import ServiceFormMixin
 from congress_office.workdays import compute_due_date
 
@@ -122,28 +129,70 @@ class PetitionAssignView(PetitionActionView):
 
 
 class PetitionExtendView(PetitionActionView):
-    permission_required = "petitions.extend_petition"
+    """The office or the lead unit requests an extension; who may is the engine's check."""
+
+    permission_required = "petitions.view_petition"
     form_class = forms.ExtendForm
-    heading = _("延长办理期限")
+    heading = _("申请延长办理期限")
     intro = _("情况复杂的，经本乡镇人大主席团负责人批准，可以适当延长办理期限，并告知信访人延期理由。")
-    submit_label = _("确认延期")
+    submit_label = _("提交延期申请")
     submit_tone = "warning"
-    confirm_message = _("延期只能一次，确认延长办理期限？")
+    success_message = _("延期申请已提交，等待主席团负责人审批；审批结果会通知您。")
 
     def check(self):
-        services.check_extend(self.petition, self.request.user)
+        services.check_request_extension(self.petition, self.request.user)
 
     def get_form_kwargs(self):
         return {**super().get_form_kwargs(), "petition": self.petition}
 
-    def perform(self, form):
-        return services.petition_extend(petition=self.petition, by=self.request.user, **self.values(form))
+    def info(self):
+        deadline = case_handling_deadline(self.petition)
+        if deadline is None:
+            return []
+        latest, why = extension_latest(self.petition, deadline)
+        rows = [(_("当前到期日"), deadline.due_date.isoformat())]
+        if latest is not None:
+            rows.append((_("最迟可延至"), _("%(d)s（%(why)s）") % {"d": latest.isoformat(), "why": why}))
+        return rows
 
-    def get_success_url(self):
-        self.success_message = _("已延期至 %(due)s。请在办理情况中打印《延期办理告知书》告知信访人。") % {
-            "due": self.result.new_due_date.isoformat()
-        }
-        return super().get_success_url()
+    def perform(self, form):
+        data = form.cleaned_data
+        return services.petition_request_extension(
+            petition=self.petition, by=self.request.user, days=data["days"], reason=data["reason"]
+        )
+
+
+class PetitionExtensionDecideView(PetitionActionView):
+    """A chair approves or refuses the pending extension request, as themself."""
+
+    permission_required = "core.approve_extension"
+    form_class = forms.ExtensionDecisionForm
+    heading = _("审批延期申请")
+    submit_label = _("提交审批意见")
+    submit_tone = "warning"
+
+    def check(self):
+        services.check_approve_extension(self.petition, self.request.user)
+
+    def info(self):
+        request = pending_extension_request(self.petition)
+        if request is None:
+            return []
+        return [
+            (_("申请人"), request.requested_by.display_name),
+            (_("申请时间"), timezone.localtime(request.requested_at).strftime("%Y-%m-%d %H:%M")),
+            (_("当前到期日"), request.deadline.due_date.isoformat()),
+            (_("申请延期至"), request.new_due_date.isoformat()),
+            (_("延期理由"), request.reason),
+        ]
+
+    def perform(self, form):
+        data = form.cleaned_data
+        if form.approves:
+            self.success_message = _("已批准延期，申请人已收到通知；请打印《延期办理告知书》送达信访人。")
+            return services.petition_approve_extension(petition=self.petition, by=self.request.user, note=data["note"])
+        self.success_message = _("已不予批准，申请人已收到通知。")
+        return services.petition_refuse_extension(petition=self.petition, by=self.request.user, note=data["note"])
 
 
 class PetitionSuperviseView(PetitionActionView):
@@ -200,13 +249,32 @@ class PetitionReplyView(PetitionActionView):
         return services.petition_reply(petition=self.petition, by=self.request.user, **self.values(form))
 
 
+def review_right_text(petition):
+    """What the office tells a dissatisfied petitioner: the right to ask for 复查, with the last day."""
+    window = services.review_window(petition, ReviewKind.REVIEW)
+    if window is None:
+        return ""
+    return _("请告知信访人：对处理意见不服的，可以自收到书面答复之日起 %(n)s 日内（最迟 %(last)s）请求复查。") % {
+        "n": settings.PETITION_REVIEW_REQUEST_DAYS,
+        "last": window[1].isoformat(),
+    }
+
+
 class PetitionRateView(PetitionActionView):
     permission_required = "petitions.register_petition"
     form_class = forms.RateForm
     heading = _("登记信访人评价")
-    intro = _("信访人通过电话、来访等方式对答复作出评价的，由办公室代为登记。评价“不满意”的，事项重新交主办单位办理。")
     submit_label = _("登记评价")
     confirm_message = _("确认登记信访人的评价？")
+
+    @property
+    def intro(self):
+        text = _("信访人通过电话、来访等方式对答复作出评价的，由办公室代为登记。")
+        if settings.PETITION_REHANDLE_ON_UNSATISFIED:
+            return text + _("评价“不满意”的，事项重新交主办单位办理。")
+        return text + _("评价“不满意”的，事项办结，并告知信访人可以自收到书面答复之日起 %(n)s 日内请求复查。") % {
+            "n": settings.PETITION_REVIEW_REQUEST_DAYS
+        }
 
     def check(self):
         services.check_rate(self.petition, self.request.user)
@@ -220,6 +288,8 @@ class PetitionRateView(PetitionActionView):
             self.success_message = _("已登记“不满意”，事项已重新交主办单位办理（第 %(n)s 轮）。") % {
                 "n": self.petition.round
             }
+        elif self.result.satisfaction == Satisfaction.UNSATISFIED:
+            self.success_message = _("已登记“不满意”，事项已办结。") + review_right_text(self.petition)
         else:
             self.success_message = _("已登记评价，事项已办结。")
         return super().get_success_url()
@@ -250,9 +320,12 @@ class PetitionReviewRequestView(ReviewKindMixin, PetitionActionView):
 
     @property
     def intro(self):
+        values = {"n": settings.PETITION_REVIEW_REQUEST_DAYS}
         if self.kind == ReviewKind.REVIEW:
-            return _("信访人对处理意见不服的，可以自收到书面答复之日起 30 日内请求复查。")
-        return _("信访人对复查意见不服的，可以自收到书面复查意见之日起 30 日内请求复核；复核意见为终结意见。")
+            return _("信访人对处理意见不服的，可以自收到书面答复之日起 %(n)s 日内请求复查。") % values
+        return (
+            _("信访人对复查意见不服的，可以自收到书面复查意见之日起 %(n)s 日内请求复核；复核意见为终结意见。") % values
+        )
 
     def check(self):
         services.check_request_review(self.petition, self.kind, self.request.user)
@@ -285,7 +358,9 @@ class PetitionReviewDecideView(ReviewKindMixin, PetitionActionView):
     def intro(self):
         if self.kind == ReviewKind.RECHECK:
             return _("复核意见为终结意见：信访人以同一事实和理由再提出的，不再受理。")
-        return _("复查意见作出后，信访人不服的可以在 30 日内申请复核。")
+        return _("复查意见作出后，信访人不服的可以在 %(n)s 日内申请复核。") % {
+            "n": settings.PETITION_REVIEW_REQUEST_DAYS
+        }
 
     @property
     def success_message(self):

@@ -8,6 +8,7 @@ Every read goes through `Petition.objects.visible_to(user)` (another township's 
 
 import mimetypes
 
+from django.conf import settings
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import FileResponse, Http404, HttpResponse
@@ -22,7 +23,7 @@ from django.views.generic import DetailView, FormView, ListView
 
 from congress_office.access import RoleRequiredMixin, TownshipMemberMixin
 from congress_office.selectors import history_of, kind_label
-from congress_office.services.cases import case_timeline, case_type_of
+from congress_office.services.cases import case_may, case_timeline, case_type_of
 from congress_office.views.mixins import ServiceFormMixin, apply_validation_error
 
 from .. import selectors
@@ -32,13 +33,22 @@ from ..models import Petition, PetitionAttachment
 from ..ratelimit import client_ip
 from ..services.intake import petition_intake
 from ..services.personal_data import can_view_personal_data, personal_data_accesses, personal_data_reveal
-from ..services.registration import petition_accept, petition_decline, petition_transfer_out
+from ..services.registration import (
+    petition_accept,
+    petition_decline,
+    petition_mark_outside_remit,
+    petition_transfer_out,
+)
 from ..services.subjects import subject_create
 
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 # the export is for reports, not a data dump: one sheet of at most this many rows
 EXPORT_MAX_ROWS = 5000
-DECIDED_STATES = tuple(s for s in PetitionState.values if s != PetitionState.REGISTERED)
+# a decision the petitioner is told of (受理告知书 …); an item found outside the remit waits for
+# its transfer (or the objection) before a notice is printed
+DECIDED_STATES = tuple(
+    s for s in PetitionState.values if s not in (PetitionState.REGISTERED, PetitionState.OUTSIDE_REMIT)
+)
 
 
 def state_label(petition):
@@ -132,11 +142,7 @@ class PetitionDetailView(PetitionObjectMixin, DetailView):
             and Petition.objects.visible_to(user).filter(pk=petition.repeat_of_id).exists(),
             revealed=revealed,
             can_reveal=can_reveal,
-            can_decide=(
-                petition.state == PetitionState.REGISTERED
-                and user.has_perm("petitions.decide_petition")
-                and user.township_id == petition.township_id
-            ),
+            can_decide=bool(decision_actions(petition, user)),
             can_print_notice=(
                 petition.state in DECIDED_STATES
                 and user.has_perm("petitions.decide_petition")
@@ -284,8 +290,22 @@ class PetitionCreateView(RoleRequiredMixin, TownshipMemberMixin, ServiceFormMixi
 # --- acceptance -----------------------------------------------------------------------------------
 
 
+DECISION_ACTIONS = (
+    PetitionDecisionForm.ACCEPT,
+    PetitionDecisionForm.DECLINE,
+    PetitionDecisionForm.OUTSIDE_REMIT,
+    PetitionDecisionForm.TRANSFER,
+)
+
+
+def decision_actions(petition, user):
+    """The acceptance decisions `user` may take on `petition` now (the engine's check)."""
+    return [action for action in DECISION_ACTIONS if case_may(item=petition, action=action, by=user)]
+
+
 class PetitionDecideView(PetitionObjectMixin, TownshipMemberMixin, ServiceFormMixin, FormView):
-    """受理决定: accept, decline with a reason, or transfer out to the competent body."""
+    """受理决定: accept, decline with a reason, find it outside the remit (the objection clock
+    opens), or transfer it to the competent body — each on the decision date the clerk enters."""
 
     permission_required = "petitions.decide_petition"
     form_class = PetitionDecisionForm
@@ -293,20 +313,27 @@ class PetitionDecideView(PetitionObjectMixin, TownshipMemberMixin, ServiceFormMi
 
     def dispatch(self, request, *args, **kwargs):
         if request.user.is_authenticated and self.has_permission() and request.method == "GET":
-            if self.petition.state != PetitionState.REGISTERED:
+            if self.petition.state not in (PetitionState.REGISTERED, PetitionState.OUTSIDE_REMIT):
                 messages.info(request, _("该信访件已作出受理决定（%(s)s）。") % {"s": state_label(self.petition)})
                 return redirect(self.petition.get_absolute_url())
         return super().dispatch(request, *args, **kwargs)
 
     def get_form_kwargs(self):
-        return {**super().get_form_kwargs(), "petition": self.petition}
+        return {
+            **super().get_form_kwargs(),
+            "petition": self.petition,
+            "actions": decision_actions(self.petition, self.request.user),
+        }
 
     def get_context_data(self, **kwargs):
-        deadline = next(
-            (d for d in selectors.petition_deadlines(self.petition) if d.kind.endswith(".acceptance")), None
-        )
+        deadlines = selectors.petition_deadlines(self.petition)
+        pending = [d for d in deadlines if d.is_pending]
         return super().get_context_data(
-            petition=self.petition, acceptance_deadline=deadline, today=timezone.localdate(), **kwargs
+            petition=self.petition,
+            acceptance_deadline=next((d for d in pending if d.kind.endswith(".acceptance")), None),
+            objection_deadline=next((d for d in pending if d.kind.endswith(".objection")), None),
+            today=timezone.localdate(),
+            **kwargs,
         )
 
     def form_valid(self, form):
@@ -318,17 +345,27 @@ class PetitionDecideView(PetitionObjectMixin, TownshipMemberMixin, ServiceFormMi
 
     def perform(self, form):
         data, petition, by = form.cleaned_data, self.petition, self.request.user
+        on = data.get("on")  # empty: today
         if data["decision"] == form.ACCEPT:
-            return petition_accept(petition=petition, by=by, on=data.get("on") or None)
+            return petition_accept(petition=petition, by=by, on=on)
         if data["decision"] == form.DECLINE:
-            return petition_decline(petition=petition, by=by, reason=data["reason"])
-        return petition_transfer_out(petition=petition, by=by, to=data["to"], reason=data.get("reason", ""))
+            return petition_decline(petition=petition, by=by, reason=data["reason"], on=on)
+        if data["decision"] == form.OUTSIDE_REMIT:
+            return petition_mark_outside_remit(petition=petition, by=by, reason=data["reason"], on=on)
+        return petition_transfer_out(petition=petition, by=by, to=data["to"], reason=data.get("reason", ""), on=on)
 
     def get_success_url(self):
-        messages.success(
-            self.request, _("已作出受理决定：%(s)s。可生成告知书交信访人。") % {"s": state_label(self.petition)}
-        )
-        return self.petition.get_absolute_url()
+        petition = self.petition
+        if petition.state == PetitionState.OUTSIDE_REMIT:
+            deadline = self.result
+            message = _("已认定不属本机关职权：请于 %(d)s 前提出异议或转送有权处理的机关（%(n)s 个工作日）。") % {
+                "d": deadline.due_date.isoformat(),
+                "n": settings.PETITION_OBJECTION_WORKING_DAYS,
+            }
+        else:
+            message = _("已作出受理决定：%(s)s。可生成告知书交信访人。") % {"s": state_label(petition)}
+        messages.success(self.request, message)
+        return petition.get_absolute_url()
 
 
 # --- subjects -------------------------------------------------------------------------------------

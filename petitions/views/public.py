@@ -1,8 +1,8 @@
 """The public pages (no account): submit a petition online, follow it with the query code and
-the phone number, rate the reply.
+the phone number, rate the reply and, when dissatisfied, ask for 复查.
 
 Nothing here reaches a petition except through the pair (query code, phone) or the signed,
-short-lived token the progress page puts in its rating form; the session is not used. Every
+short-lived tokens the progress page puts in its rating and 复查 forms; the session is not used. Every
 page shows only the citizen's own petition and, of its timeline, step names and dates: no
 staff names, no internal notes.
 """
@@ -12,26 +12,28 @@ from django.contrib.contenttypes.models import ContentType
 from django.core import signing
 from django.core.exceptions import ValidationError
 from django.shortcuts import render
+from django.utils import timezone
 from django.utils.cache import add_never_cache_headers
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views import View
 
-from congress_office.cases import CaseState
+from congress_office.cases import CaseState, Satisfaction
 from congress_office.models import CaseRating, CaseReply
-from congress_office.services.cases import case_timeline, case_type_of
+from congress_office.services.cases import case_deadlines, case_timeline, case_type_of, passes
 from congress_office.views.mixins import apply_validation_error
 
 from .. import ratelimit
-from ..choices import Outcome, PetitionState
-from ..forms.public import PublicPetitionForm, PublicQueryForm, PublicRatingForm
+from ..choices import Outcome, PetitionState, ReviewKind
+from ..forms.public import PublicPetitionForm, PublicQueryForm, PublicRatingForm, PublicReviewRequestForm
 from ..models import Petition
-from ..services.handling import petition_rate
+from ..services.handling import check_request_review, petition_rate, petition_request_review, review_window
 from ..services.intake import petition_submit_online
 from ..services.registration import petition_for_query
 
 RATING_TOKEN_SALT = "petitions.public.rating"
 RATING_TOKEN_MAX_AGE = 30 * 60  # seconds the progress page's rating form stays valid
+REVIEW_TOKEN_SALT = "petitions.public.review"  # the 复查 request form's token (same lifetime)
 # All POSTs to the form, valid or not, may be this many times the submission rate: typing
 # mistakes are forgiven, floods are not.
 ATTEMPTS_PER_SUBMISSION = 4
@@ -45,6 +47,7 @@ PUBLIC_STATE_LABELS = {
     PetitionState.REGISTERED: gettext_lazy("已收到，等待受理"),
     PetitionState.ACCEPTED: gettext_lazy("已受理"),
     PetitionState.NOT_ACCEPTED: gettext_lazy("不予受理"),
+    PetitionState.OUTSIDE_REMIT: gettext_lazy("不属本机关职权，正在转送有权处理的机关"),
     PetitionState.TRANSFERRED_OUT: gettext_lazy("已转送有权处理的机关"),
     PetitionState.ASSIGNED: gettext_lazy("办理中"),
     PetitionState.REOPENED: gettext_lazy("重新办理中"),
@@ -128,6 +131,48 @@ def petition_from_token(token):
     return petition
 
 
+def review_token(petition):
+    return signing.dumps({"p": petition.pk, "k": ReviewKind.REVIEW}, salt=REVIEW_TOKEN_SALT, compress=True)
+
+
+def petition_from_review_token(token):
+    try:
+        data = signing.loads(token, salt=REVIEW_TOKEN_SALT, max_age=RATING_TOKEN_MAX_AGE)
+    except signing.BadSignature:  # includes SignatureExpired
+        return None
+    if data.get("k") != ReviewKind.REVIEW:
+        return None
+    return Petition.objects.select_related("township", "subject").filter(pk=data.get("p")).first()
+
+
+def review_offer(petition, rating):
+    """After a 不满意 rating: the right to ask for 复查 within PETITION_REVIEW_REQUEST_DAYS of the
+    reply, with its last day, and whether it may still be asked for online today; None when
+    there is nothing to offer (another rating, re-handling, already requested)."""
+    if rating is None or rating.satisfaction != Satisfaction.UNSATISFIED:
+        return None
+    window = review_window(petition, ReviewKind.REVIEW)
+    if window is None or not passes(check_request_review, petition, ReviewKind.REVIEW, None):
+        return None
+    start, last = window
+    return {
+        "days": settings.PETITION_REVIEW_REQUEST_DAYS,
+        "start": start,
+        "last": last,
+        "open": timezone.localdate() <= last,
+    }
+
+
+def review_right_message(offer):
+    if not offer:
+        return ""
+    if not offer["open"]:
+        return _("复查申请期限已于 %(last)s 届满。") % {"last": offer["last"].isoformat()}
+    return _(
+        "您对处理意见不服的，可以自收到书面答复之日起 %(n)s 日内（最迟 %(last)s）申请复查，可以在本页下方在线提交。"
+    ) % {"n": offer["days"], "last": offer["last"].isoformat()}
+
+
 def public_progress(petition):
     """What the citizen may see of their petition: state, decision, timeline steps (label and
     date only), the reply and its outcome."""
@@ -141,6 +186,10 @@ def public_progress(petition):
     if not outcome and reply is not None and reply.result in Outcome.values:
         outcome = Outcome(reply.result).label
     rated = reply is not None and CaseRating.objects.filter(reply=reply, rater_key=RATER_KEY).first()
+    review = petition.reviews.filter(kind=ReviewKind.REVIEW).first()
+    if review is not None and review.decided_on is None:
+        clock = case_deadlines(petition, [ReviewKind.REVIEW]).order_by("-pk").first()
+        review.decision_due = clock.due_date if clock else None
     return {
         "petition": petition,
         "state_label": PUBLIC_STATE_LABELS.get(petition.state) or case_type_of(petition).state_label(petition.state),
@@ -149,6 +198,8 @@ def public_progress(petition):
         "outcome": outcome,
         "rating": rated or None,
         "can_rate": petition.state == CaseState.REPLIED and not rated,
+        "review": review,
+        "review_offer": review_offer(petition, rated or None),
     }
 
 
@@ -183,13 +234,33 @@ class PublicQueryView(View):
         return render_progress(request, petition)
 
 
-def render_progress(request, petition, *, rating_form=None, message="", status=200):
+def render_progress(
+    request, petition, *, rating_form=None, review_form=None, message="", with_review_right=False, status=200
+):
     context = public_progress(petition)
     if context["can_rate"]:
         context["rating_form"] = rating_form or PublicRatingForm(initial={"token": rating_token(petition)})
+    offer = context["review_offer"]
+    if offer and offer["open"]:
+        context["review_form"] = review_form or PublicReviewRequestForm(initial={"token": review_token(petition)})
+    context["review_right"] = review_right_message(offer)
+    if with_review_right and offer:
+        message = f"{message}{context['review_right']}"
     context["message"] = message
     context["token_minutes"] = RATING_TOKEN_MAX_AGE // 60
+    context["rehandle_on_unsatisfied"] = settings.PETITION_REHANDLE_ON_UNSATISFIED
     return _no_store(render(request, "petitions/public/progress.html", context, status=status))
+
+
+def _expired(request):
+    return _no_store(
+        render(
+            request,
+            PublicQueryView.template_name,
+            {"form": PublicQueryForm(), "page_error": _("页面已过期，请重新输入查询码和手机号码。")},
+            status=400,
+        )
+    )
 
 
 class PublicRateView(View):
@@ -200,21 +271,11 @@ class PublicRateView(View):
         form = PublicRatingForm(request.POST)
         petition = petition_from_token(request.POST.get("token", ""))
         if petition is None:
-            return _no_store(
-                render(
-                    request,
-                    PublicQueryView.template_name,
-                    {
-                        "form": PublicQueryForm(),
-                        "page_error": _("页面已过期，请重新输入查询码和手机号码。"),
-                    },
-                    status=400,
-                )
-            )
+            return _expired(request)
         if not form.is_valid():
             return render_progress(request, petition, rating_form=form)
         try:
-            # the same service the office uses: 不满意 needs a reason, the unit handles it again
+            # the same service the office uses: 不满意 needs a reason
             petition_rate(
                 petition=petition,
                 satisfaction=form.cleaned_data["satisfaction"],
@@ -227,4 +288,35 @@ class PublicRateView(View):
                 return render_progress(request, petition, rating_form=form, status=400)
             return render_progress(request, petition, message=" ".join(error.messages), status=400)
         petition.refresh_from_db()
-        return render_progress(request, petition, message=_("感谢您的评价！"))
+        # after 不满意, the confirmation tells of the right to ask for 复查 (and its last day)
+        return render_progress(request, petition, message=_("感谢您的评价！"), with_review_right=True)
+
+
+class PublicReviewRequestView(View):
+    """POST the petitioner's request for 复查 (信访工作条例: within PETITION_REVIEW_REQUEST_DAYS of
+    receiving the reply), dated today; the signed token from the progress page says which
+    petition, as for the rating. The service decides (window, once per petition); the office's
+    clerks and chairs are told and the petition is 复查中."""
+
+    def post(self, request):
+        petition = petition_from_review_token(request.POST.get("token", ""))
+        if petition is None:
+            return _expired(request)
+        form = PublicReviewRequestForm(request.POST)
+        if not form.is_valid():
+            return render_progress(request, petition, review_form=form, status=400)
+        try:
+            petition_request_review(
+                petition=petition,
+                kind=ReviewKind.REVIEW,
+                requested_on=timezone.localdate(),
+                request=form.cleaned_data["request"],
+                by=None,
+            )
+        except ValidationError as error:
+            return render_progress(request, petition, message=" ".join(error.messages), status=400)
+        petition.refresh_from_db()
+        message = _("您的复查申请已提交，将自申请之日起 %(n)s 日内作出复查意见。") % {
+            "n": settings.PETITION_REVIEW_DECISION_DAYS
+        }
+        return render_progress(request, petition, message=message)

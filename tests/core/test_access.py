@@ -117,6 +117,7 @@ PAGES = [
     Page("core:deadline_detail", target="deadline", permission="core.view_deadline"),
     Page("core:deadline_extend", target="deadline", permission="core.extend_deadline"),
     Page("core:deadline_meet", "post", target="deadline", permission="core.meet_deadline", ok=302),
+    Page("core:extension_queue", permission="core.approve_extension"),
     Page("core:unit_list", permission="core.view_unit"),
     Page("core:unit_create", permission="core.add_unit"),
     Page("core:unit_detail", target="unit", permission="core.view_unit"),

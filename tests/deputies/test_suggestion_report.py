@@ -17,6 +17,7 @@ from pypdf import PdfReader
 from congress_office.cases import Satisfaction
 from congress_office.models import CaseReply, PdfJob, PdfJobStatus
 from congress_office.roles import Role
+from congress_office.services.cases import case_lapse_feedback
 from deputies.suggestions import services
 from deputies.suggestions.models import Consultation
 from deputies.suggestions.selectors import suggestion_year_report
@@ -132,6 +133,43 @@ def test_the_report_page(known_set, client, clerk):
     assert "白水乡的建议" not in html and "去年的建议" not in html
 
 
+def test_the_resolved_categories_come_from_the_settings(known_set, clerk, client, settings):
+    """解决率 counts the categories settings.SUGGESTION_RESOLVED_CATEGORIES names, read when the
+    report is made: A by default (1 and 2 of 4 → 50.0%); with A and C, 4 counts too (75.0%)."""
+    client.force_login(clerk)
+    page = reverse("deputies:suggestion_report")
+    assert suggestion_year_report(user=clerk, year=2026).solved == 2
+    assert "最近一次答复为A类的件数 ÷ 已答复件数" in client.get(page, {"year": 2026}).content.decode()
+
+    settings.SUGGESTION_RESOLVED_CATEGORIES = ["A", "C"]
+    report = suggestion_year_report(user=clerk, year=2026)
+    html = client.get(page, {"year": 2026}).content.decode()
+
+    assert (report.solved, str(report.solved_rate), report.resolved_label) == (3, "75.0", "A类、C类")
+    assert 'data-testid="solved-rate">75.0%<' in html
+    assert 'data-testid="solved-basis">A类、C类 3 / 4 件<' in html
+    assert "最近一次答复为A类、C类的件数 ÷ 已答复件数" in html
+
+
+def test_unrated_is_counted_apart_and_not_in_the_denominator(known_set, clerk, client, on):
+    """公共厕所's window lapses with 张桂兰 not having rated: she is recorded 未评价, which the page
+    shows apart; 满意率 stays 5 of the 6 ratings given (83.3%), and the page states the rule."""
+    on(date(2026, 6, 1))
+    case_lapse_feedback(today=date(2026, 6, 1))
+    client.force_login(clerk)
+
+    report = suggestion_year_report(user=clerk, year=2026)
+    html = client.get(reverse("deputies:suggestion_report"), {"year": 2026}).content.decode()
+
+    assert (report.ratings, report.satisfied, report.unrated, str(report.satisfaction_rate)) == (6, 5, 1, "83.3")
+    assert [(r.title, r.unrated_count, r.rating_count) for r in report.rows if r.unrated_count] == [("公共厕所", 1, 0)]
+    assert dict(report.by_state)["已办结"] == 4
+    assert 'data-testid="satisfaction-rate">83.3%<' in html
+    assert 'data-testid="unrated-count">未评价 1 人次（不计入）<' in html
+    assert 'data-testid="row-unrated">未评价 1<' in html
+    assert "满意率 = (满意 + 基本满意) ÷ 已评价；反馈期限届满未评价的记为“未评价”，单列，不计入分母。" in html
+
+
 @pytest.mark.parametrize("role", [Role.DEPUTY, Role.UNIT_HANDLER])
 def test_deputies_and_units_do_not_get_the_report(role, client, users):
     client.force_login(users[role])
@@ -180,8 +218,9 @@ def run_job(client, report, data, capture):
 def test_the_report_pdf_is_rendered_by_the_task_with_fonts_embedded(
     known_set, client, clerk, django_capture_on_commit_callbacks
 ):
-    """The job runs through the Celery task path (eager in tests); the PDF's text has the rates
-    and the suggestions' titles, and every font it uses is embedded."""
+    """The job runs through the Celery task path (eager in tests); the PDF's text has the rates,
+    the rules they follow (未评价 apart, outside the denominator; the page's test has one) and
+    the suggestions' titles, and every font it uses is embedded."""
     client.force_login(clerk)
 
     data = run_job(client, REPORT, {"year": "2026"}, django_capture_on_commit_callbacks)
@@ -193,8 +232,12 @@ def test_the_report_pdf_is_rendered_by_the_task_with_fonts_embedded(
         "75.0%",
         "解决率",
         "50.0%",
+        "A类2件/已答复4件",
         "满意率",
         "83.3%",
+        "满意及基本满意5人次/已评价6人次；未评价0人次（不计入）",
+        "满意率=(满意+基本满意)÷已评价；反馈期限届满未评价的记为“未评价”，单列，不计入分母。",
+        "最近一次答复为A类的件数÷已答复件数",
         "村道修缮",
         "建议〔2026〕1号",
     ):

@@ -16,7 +16,12 @@ from congress_office.cases import Satisfaction
 from congress_office.models import CaseAssignment, CaseRating, Deadline, DeadlineState, Holiday, Notification
 from congress_office.registries import deputy_record_sections
 from congress_office.roles import Role
-from congress_office.services.cases import case_pending_deadlines, case_timeline
+from congress_office.services.cases import (
+    case_lapse_feedback,
+    case_pending_deadlines,
+    case_timeline,
+    pending_extension_request,
+)
 from congress_office.workdays import WorkCalendar
 from deputies.choices import DeputyStatus
 from deputies.models import ReceptionDay, ReceptionVisit
@@ -117,6 +122,23 @@ def consulted(assigned, lead_handler, deputy):
 def replied(consulted, lead_handler):
     services.suggestion_reply(suggestion=consulted, by=lead_handler, category="A", content="已列入明年修缮计划。")
     return consulted
+
+
+@pytest.fixture
+def answered_on(submitted, clerk, unit, co_unit, lead_handler, deputy, on):
+    """`submitted`, assigned (with 财政所 co-handling) and consulted on 1 Sep 2026, and answered
+    on the day given: the days run forward, as the engine requires (a reply, a rating or a
+    lapse is never dated before the step it follows)."""
+
+    def answer(day, category="A", content="已解决。"):
+        on(date(2026, 9, 1))
+        assign(submitted, clerk, unit, co_units=[co_unit])
+        consult(submitted, lead_handler, [deputy])
+        on(day)
+        services.suggestion_reply(suggestion=submitted, by=lead_handler, category=category, content=content)
+        return submitted
+
+    return answer
 
 
 def submit(by, term, *, co=(), lead=None, title=TITLE, **kwargs):
@@ -309,18 +331,13 @@ def test_a_limit_ending_in_the_national_day_holiday_moves_to_the_first_working_d
     assert clock(submitted, "handling").due_date == date(2026, 10, 8)
 
 
-def test_the_feedback_window_counts_working_days_across_national_day_and_its_make_up_days(
-    consulted,
-    lead_handler,
-    on,
-):
+def test_the_feedback_window_counts_working_days_across_national_day_and_its_make_up_days(answered_on):
     """Answered Friday 18 Sep 2026: 20 working days follow the official 2026 calendar — Sunday
     20 Sep and Saturday 10 Oct are make-up working days (调休), 25–27 Sep (Mid-Autumn) and 1–7 Oct
     (National Day) are rest days — so the window closes Thursday 22 Oct, not 16 Oct as counting
     plain weekdays would give."""
-    on(date(2026, 9, 18))
-    services.suggestion_reply(suggestion=consulted, by=lead_handler, category="B", content="正在解决。")
-    window = clock(consulted, "feedback")
+    suggestion = answered_on(date(2026, 9, 18), category="B", content="正在解决。")
+    window = clock(suggestion, "feedback")
     cal = WorkCalendar()
 
     assert (window.rule, window.limit, window.start_date) == ("working_days", 20, date(2026, 9, 18))
@@ -329,9 +346,10 @@ def test_the_feedback_window_counts_working_days_across_national_day_and_its_mak
     assert cal.working_days_between(date(2026, 9, 18), date(2026, 10, 22)) == 20
 
 
-def test_unsatisfied_reopens_on_a_one_month_clock(replied, deputy, on, unit):
-    """不满意 on Friday 9 Oct 2026 reopens it; the new answer is due 9 Nov 2026 (a Monday)."""
-    on(date(2026, 10, 9))
+def test_unsatisfied_reopens_on_a_one_month_clock(answered_on, deputy, unit):
+    """Answered and rated 不满意 on Friday 9 Oct 2026, it reopens; the new answer is due 9 Nov
+    2026 (a Monday)."""
+    replied = answered_on(date(2026, 10, 9))
     rate(replied, deputy, Satisfaction.UNSATISFIED, comment="没有明确完工时间。")
     replied.refresh_from_db()
     reopened = clock(replied, "reopened")
@@ -347,17 +365,22 @@ def test_unsatisfied_reopens_on_a_one_month_clock(replied, deputy, on, unit):
 # --- co-handling ------------------------------------------------------------------------------------
 
 
-def test_a_co_handler_sends_its_opinion_once_and_meets_its_clock(assigned, co_handler, lead_handler):
+def test_a_co_handler_sends_its_opinion_once_and_meets_its_clock(assigned, co_handler, lead_handler, clerk, co_unit):
+    """Once sent, the unit is no longer a co-handler still to send one: its handler is refused,
+    and the office finds no unit left to record an opinion for."""
     services.suggestion_co_input(suggestion=assigned, by=co_handler, note="同意，财政所将安排资金。")
 
     assert clock(assigned, "co_input").state == DeadlineState.MET
     assert Notification.objects.filter(recipient=lead_handler, title__contains="协办意见").exists()
-    with pytest.raises(ValidationError, match="已提交"):
+    with pytest.raises(PermissionDenied, match="只有尚未提交意见的协办单位可以“协办意见”"):
         services.suggestion_co_input(suggestion=assigned, by=co_handler, note="再说一次")
+    with pytest.raises(ValidationError, match="没有待提交意见的协办单位"):
+        services.suggestion_co_input(suggestion=assigned, by=clerk, unit=co_unit, note="再记一次")
+    assert CaseAssignment.objects.get(item_id=assigned.pk, unit=co_unit).input_note == "同意，财政所将安排资金。"
 
 
 def test_the_lead_unit_cannot_send_a_co_handlers_opinion(assigned, lead_handler):
-    with pytest.raises(PermissionDenied, match="不是该建议的协办单位"):
+    with pytest.raises(PermissionDenied, match="只有尚未提交意见的协办单位可以“协办意见”"):
         services.suggestion_co_input(suggestion=assigned, by=lead_handler, note="意见")
 
 
@@ -389,7 +412,7 @@ def test_the_answer_is_refused_until_the_deputies_were_consulted(assigned, lead_
 
 
 def test_a_co_handler_cannot_answer(consulted, co_handler):
-    with pytest.raises(PermissionDenied, match="只有主办单位可以答复"):
+    with pytest.raises(PermissionDenied, match="只有主办单位可以“答复”"):
         services.suggestion_reply(suggestion=consulted, by=co_handler, category="A", content="已解决。")
 
 
@@ -461,9 +484,8 @@ def test_a_signer_cannot_rate_for_another_signer(replied, deputy, deputy_b):
         rate(replied, deputy_b, by=deputy.user)
 
 
-def test_ratings_after_the_feedback_window_are_refused(consulted, lead_handler, deputy, on):
-    on(date(2026, 9, 18))
-    services.suggestion_reply(suggestion=consulted, by=lead_handler, category="A", content="已解决。")
+def test_ratings_after_the_feedback_window_are_refused(answered_on, deputy, on):
+    consulted = answered_on(date(2026, 9, 18))
     on(date(2026, 10, 22))  # the window's last day: still accepted
     rate(consulted, deputy, Satisfaction.SATISFIED)
 
@@ -477,31 +499,295 @@ def test_unsatisfied_needs_a_reason(replied, deputy):
         rate(replied, deputy, Satisfaction.UNSATISFIED)
 
 
+# --- the lapse of the feedback window -------------------------------------------------------------
+
+
+def state_of(suggestion):
+    """Everything a lapse could change, to compare two runs."""
+    suggestion.refresh_from_db()
+    return (
+        suggestion.state,
+        suggestion.closed_at,
+        sorted(CaseRating.objects.filter(item_id=suggestion.pk).values_list("rater_label", "satisfaction")),
+        sorted(Deadline.objects.filter(subject_id=suggestion.pk).values_list("kind", "state")),
+        len(case_timeline(suggestion)),
+        Notification.objects.count(),
+    )
+
+
+def test_a_lapsed_feedback_window_records_unrated_and_closes_the_suggestion_once(
+    answered_on, deputy, deputy_b, deputy_c, on
+):
+    """Answered 18 Sep 2026, the window ends 22 Oct. 张桂兰 rated in time; on 23 Oct the engine
+    records 未评价 for the two who did not, closes the suggestion and marks the window lapsed.
+    On the window's last day nothing lapses, and a second run changes nothing."""
+    suggestion = answered_on(date(2026, 9, 18))
+    on(date(2026, 10, 20))
+    rate(suggestion, deputy, Satisfaction.SATISFIED)
+    on(date(2026, 10, 22))
+    assert case_lapse_feedback(today=date(2026, 10, 22)) == 0
+    assert state_of(suggestion)[0] == SuggestionState.REPLIED
+    on(date(2026, 10, 23))
+
+    assert case_lapse_feedback(today=date(2026, 10, 23)) == 1
+
+    first = state_of(suggestion)
+    assert first[0] == SuggestionState.CLOSED and first[1] is not None
+    assert first[2] == sorted(
+        [("张桂兰", Satisfaction.SATISFIED), ("李秀梅", Satisfaction.UNRATED), ("王建华", Satisfaction.UNRATED)]
+    )
+    assert clock(suggestion, "feedback").state == DeadlineState.LAPSED
+    closing = case_timeline(suggestion)[-1]
+    assert (closing.action, closing.actor, closing.data) == (
+        "close",
+        None,
+        {"lapsed": True, "unrated": ["李秀梅", "王建华"]},
+    )
+    assert "2026-10-22" in closing.note
+    assert case_lapse_feedback(today=date(2026, 10, 23)) == 0
+    assert case_lapse_feedback(today=date(2026, 11, 30)) == 0
+    assert state_of(suggestion) == first
+    with pytest.raises(ValidationError, match="该事项当前为“已办结”，不能“评价”"):
+        rate(suggestion, deputy_b, Satisfaction.SATISFIED)
+
+
+def test_the_daily_task_lapses_the_window_and_nobody_is_reminded_of_it_again(answered_on, clerk, chair, on):
+    """The daily task reminds of the open window before it ends (7 days before: 15 Oct); the
+    morning after it ends it records 未评价 for all three and closes the suggestion; run again,
+    and on the days after, it neither lapses nor reminds nor escalates that window."""
+    from congress_office.models import Reminder
+    from congress_office.services.deadlines import deadlines_scan
+    from congress_office.tasks import scan_deadlines
+
+    suggestion = answered_on(date(2026, 9, 18))
+    window = clock(suggestion, "feedback")
+    on(date(2026, 10, 15))
+    assert scan_deadlines(today="2026-10-15")["lapsed"] == 0
+    assert list(Reminder.objects.filter(deadline=window).values_list("stage", flat=True)) == ["before:7:2026-10-22"]
+    on(date(2026, 10, 23))
+
+    first = scan_deadlines(today="2026-10-23")
+    after_first = (state_of(suggestion), list(Reminder.objects.filter(deadline=window).values_list("pk", flat=True)))
+    second = scan_deadlines(today="2026-10-23")
+
+    assert (first["lapsed"], second["lapsed"]) == (1, 0)
+    assert (state_of(suggestion), list(Reminder.objects.filter(deadline=window).values_list("pk", flat=True))) == (
+        after_first
+    )
+    assert after_first[0][0] == SuggestionState.CLOSED
+    assert {label for label, satisfaction in after_first[0][2] if satisfaction == Satisfaction.UNRATED} == {
+        "张桂兰",
+        "李秀梅",
+        "王建华",
+    }
+    for day in (date(2026, 10, 26), date(2026, 10, 27), date(2026, 11, 2)):
+        on(day)
+        deadlines_scan(today=day)
+        scan_deadlines(today=day.isoformat())
+    window.refresh_from_db()
+    assert window.state == DeadlineState.LAPSED
+    assert list(Reminder.objects.filter(deadline=window).values_list("stage", flat=True)) == ["before:7:2026-10-22"]
+    assert not Notification.objects.filter(title__startswith="【逾期】", title__contains=window.title).exists()
+    assert not Notification.objects.filter(recipient=chair, title__contains="满意度反馈").exists()
+
+
+def test_the_page_shows_unrated_for_a_signer_who_did_not_rate(answered_on, deputy, on, client, clerk):
+    suggestion = answered_on(date(2026, 9, 18))
+    on(date(2026, 10, 20))
+    rate(suggestion, deputy, Satisfaction.BASICALLY)
+    on(date(2026, 10, 23))
+    case_lapse_feedback(today=date(2026, 10, 23))
+    client.force_login(clerk)
+
+    html = client.get(suggestion.get_absolute_url()).content.decode()
+
+    signers = {
+        name: row
+        for row in html.split('data-testid="signer"')[1:]
+        for name in ("张桂兰", "李秀梅", "王建华")
+        if f'data-testid="signer-name">{name}' in row
+    }
+    assert 'data-satisfaction="basically">基本满意<' in signers["张桂兰"]
+    for name in ("李秀梅", "王建华"):
+        assert 'data-satisfaction="unrated">未评价<' in signers[name], name
+    assert 'data-testid="rate-buttons"' not in html
+    assert '<span class="badge text-bg-success" data-testid="state-badge">已办结</span>' in html
+
+
 # --- extension and supervision ----------------------------------------------------------------------
 
 
-def test_an_extension_has_a_reason_and_an_approver_and_tells_the_signers(assigned, clerk, chair, deputy_user, deputy_b):
-    answer = clock(assigned, "handling")
+def request_extension(suggestion, by, *, extra=None, new_due_date=None, reason="需县级部门立项。"):
+    return services.suggestion_request_extension(
+        suggestion=suggestion, by=by, reason=reason, extra=extra, new_due_date=new_due_date
+    )
 
-    services.suggestion_extend(suggestion=assigned, by=clerk, approver=chair, extra=1, reason="需县级部门立项。")
+
+def decide(suggestion, by, *, approve=True, note=""):
+    return services.suggestion_decide_extension(suggestion=suggestion, by=by, approve=approve, note=note)
+
+
+def test_an_extension_is_requested_then_approved_by_a_chair_as_themself(
+    assigned, clerk, chair, deputy_user, deputy_b, make_user, township
+):
+    """The office asks (a reason and a length); the request waits for a chair, who is told, and
+    the clock does not move until a chair approves it as themself; then the requester and every
+    signer with an account are told."""
+    other_chair = make_user(Role.CHAIR, township, username="chair2")
+    answer = clock(assigned, "handling")
+    due = answer.due_date
+
+    request = request_extension(assigned, clerk, extra=1)
+
+    assert pending_extension_request(assigned) == request
+    assert (request.requested_by, request.deadline, request.extra) == (clerk, answer, 1)
+    assert request.reason == "需县级部门立项。"
+    assert request.new_due_date > due
+    answer.refresh_from_db()
+    assert (answer.due_date, answer.state, answer.extensions.count()) == (due, DeadlineState.OPEN, 0)
+    for person in (chair, other_chair):
+        assert Notification.objects.filter(recipient=person, title__startswith="延期申请待审批").exists()
+    with pytest.raises(ValidationError, match="已有一项延期申请正在等待审批"):
+        request_extension(assigned, clerk, extra=2)
+
+    decide(assigned, chair, note="同意延期。")
 
     answer.refresh_from_db()
+    request.refresh_from_db()
     extension = answer.extensions.get()
-    assert (extension.previous_due_date, extension.approver, extension.reason) == (
-        answer.original_due_date,
+    assert (answer.state, answer.due_date) == (DeadlineState.EXTENDED, request.new_due_date)
+    assert (extension.previous_due_date, extension.new_due_date) == (due, request.new_due_date)
+    assert (extension.approver, extension.requested_by, extension.reason) == (chair, clerk, "需县级部门立项。")
+    assert (request.state, request.decided_by, request.decision_note, request.extension) == (
+        "approved",
         chair,
-        "需县级部门立项。",
+        "同意延期。",
+        extension,
     )
-    assert answer.state == DeadlineState.EXTENDED and answer.due_date > answer.original_due_date
-    for user in (deputy_user, deputy_b.user):
-        assert Notification.objects.filter(recipient=user, title__startswith="办理期限延长").exists()
-    assert case_timeline(assigned)[-1].action == "extend"
+    assert pending_extension_request(assigned) is None
+    for person in (clerk, deputy_user, deputy_b.user):
+        assert Notification.objects.filter(recipient=person, title__startswith="延期申请已批准").exists(), person
+    approved = case_timeline(assigned)[-1]
+    assert [e.action for e in case_timeline(assigned)][-2:] == ["request_extension", "approve_extension"]
+    assert (approved.actor, approved.data["approver"], approved.data["to"]) == (
+        chair,
+        chair.display_name,
+        request.new_due_date.isoformat(),
+    )
 
 
-def test_only_a_chair_approves_an_extension(assigned, clerk, make_user, township):
-    another_clerk = make_user(Role.CLERK, township, username="clerk2")
-    with pytest.raises(ValidationError, match="批准人须为本乡镇人大主席团成员"):
-        services.suggestion_extend(suggestion=assigned, by=clerk, approver=another_clerk, extra=1, reason="理由")
+def test_the_lead_units_handler_requests_and_a_refusal_needs_a_reason(
+    assigned, lead_handler, co_handler, chair, deputy_user
+):
+    """The lead unit's own handler may ask (here for a date), a co-handler may not. A chair who
+    refuses must say why; the requester is told the reason, nothing moves, and a new request
+    may follow."""
+    answer = clock(assigned, "handling")
+    due = answer.due_date
+    wanted = due + timedelta(days=20)
+    with pytest.raises(PermissionDenied, match="只有主办单位可以“申请延期”"):
+        request_extension(assigned, co_handler, new_due_date=wanted)
+    request = request_extension(assigned, lead_handler, new_due_date=wanted, reason="需等待县交通局批复。")
+    assert (request.requested_by, request.new_due_date, request.extra) == (lead_handler, wanted, None)
+
+    with pytest.raises(ValidationError) as error:
+        decide(assigned, chair, approve=False, note="  ")
+    assert error.value.message_dict == {"note": ["请填写不予批准的理由。"]}
+    request.refresh_from_db()
+    assert request.state == "pending"
+
+    decide(assigned, chair, approve=False, note="理由不充分，请按期答复。")
+
+    request.refresh_from_db()
+    answer.refresh_from_db()
+    assert (request.state, request.decided_by, request.decision_note) == ("refused", chair, "理由不充分，请按期答复。")
+    assert (answer.due_date, answer.state, answer.extensions.count()) == (due, DeadlineState.OPEN, 0)
+    refusal = Notification.objects.get(recipient=lead_handler, title__startswith="延期申请未获批准")
+    assert "理由不充分" in refusal.body
+    assert not Notification.objects.filter(recipient=deputy_user, title__startswith="延期申请已批准").exists()
+    assert case_timeline(assigned)[-1].action == "refuse_extension"
+    assert request_extension(assigned, lead_handler, extra=1, reason="补充理由后再次申请。").state == "pending"
+
+
+def test_only_a_chair_of_the_township_decides(assigned, clerk, lead_handler, users, other_township, make_user):
+    """The office and the units ask, they do not decide; a chair of another township and the
+    county only read. Nothing changes on a refused decision."""
+    other_chair = make_user(Role.CHAIR, other_township, username="bs_chair")
+    with pytest.raises(ValidationError, match="没有待审批的延期申请"):
+        decide(assigned, users[Role.CHAIR])
+    request = request_extension(assigned, clerk, extra=1)
+    refusals = [
+        (clerk, "您没有“%s”的权限。"),
+        (lead_handler, "您没有“%s”的权限。"),
+        (other_chair, "不能办理其他乡镇的事项。"),
+        (users[Role.COUNTY], "县级账号和系统管理员只能查看，不能办理事项。"),
+    ]
+
+    for person, message in refusals:
+        for approve, label in ((True, "批准延期"), (False, "不批准延期")):
+            with pytest.raises(PermissionDenied) as error:
+                decide(assigned, person, approve=approve, note="意见")
+            assert str(error.value) == (message % label if "%s" in message else message)
+
+    request.refresh_from_db()
+    assert request.state == "pending" and clock(assigned, "handling").extensions.count() == 0
+    assert case_timeline(assigned)[-1].action == "request_extension"
+
+
+def test_extensions_stop_at_the_hard_limit_after_assignment(submitted, clerk, chair, unit, on):
+    """Assigned Tuesday 1 Dec 2026, due Monday 1 Mar 2027 (3 months). +2 months → 1 May 2027, a
+    Saturday → Monday 3 May (2027 has no calendar data: weekdays are working days). Another +2
+    would pass SUGGESTION_HARD_ANSWER_MONTHS (6) after the assignment, 1 Jun 2027, and so would
+    2035: both are refused naming the limit and the latest date, and nothing changes. Up to
+    1 Jun itself is allowed; after that there is no room left."""
+    on(date(2026, 12, 1))
+    assign(submitted, clerk, unit)
+    answer = clock(submitted, "handling")
+    assert answer.due_date == date(2027, 3, 1)
+    request_extension(submitted, clerk, extra=2)
+    decide(submitted, chair)
+    answer.refresh_from_db()
+    assert answer.due_date == date(2027, 5, 3)
+    message = "建议自交办之日起最长 6 个月内答复（含延期），最迟只能延至 2027-06-01。"
+    before = (len(case_timeline(submitted)), Notification.objects.count())
+
+    with pytest.raises(ValidationError) as by_months:
+        request_extension(submitted, clerk, extra=2)
+    with pytest.raises(ValidationError) as to_2035:
+        request_extension(submitted, clerk, new_due_date=date(2035, 1, 1))
+
+    assert by_months.value.message_dict == {"extra": [message]}
+    assert to_2035.value.message_dict == {"new_due_date": [message]}
+    answer.refresh_from_db()
+    assert (answer.due_date, answer.extensions.count()) == (date(2027, 5, 3), 1)
+    assert pending_extension_request(submitted) is None
+    assert (len(case_timeline(submitted)), Notification.objects.count()) == before
+
+    request_extension(submitted, clerk, new_due_date=date(2027, 6, 1))
+    decide(submitted, chair)
+    answer.refresh_from_db()
+    assert (answer.due_date, answer.extensions.count()) == (date(2027, 6, 1), 2)
+    with pytest.raises(ValidationError, match="最迟只能延至 2027-06-01"):
+        request_extension(submitted, clerk, new_due_date=date(2027, 6, 2))
+
+
+def test_the_hard_limit_is_read_from_the_settings_when_used(submitted, clerk, chair, unit, on, settings):
+    """The limit is the setting's value at the time of the request, and again at the decision:
+    a request made under 6 months that passes a limit lowered to 5 is not approved."""
+    on(date(2026, 12, 1))
+    assign(submitted, clerk, unit)
+    request_extension(submitted, clerk, new_due_date=date(2027, 6, 1))
+    settings.SUGGESTION_HARD_ANSWER_MONTHS = 5  # 1 May 2027 is a Saturday → Monday 3 May
+
+    with pytest.raises(ValidationError, match=r"最长 5 个月内答复（含延期），最迟只能延至 2027-05-03"):
+        decide(submitted, chair)
+    assert pending_extension_request(submitted).new_due_date == date(2027, 6, 1)
+    assert clock(submitted, "handling").due_date == date(2027, 3, 1)
+
+    decide(submitted, chair, approve=False, note="超过法定期限。")
+    with pytest.raises(ValidationError, match=r"最长 5 个月.*2027-05-03"):
+        request_extension(submitted, clerk, extra=3)
+    assert request_extension(submitted, clerk, new_due_date=date(2027, 5, 3)).new_due_date == date(2027, 5, 3)
 
 
 def test_supervision_notices_are_numbered_per_township_and_year(assigned, chair, clerk, lead_handler, on):
@@ -528,20 +814,25 @@ def test_a_supervision_cannot_ask_for_feedback_in_the_past(assigned, chair):
 # --- states -----------------------------------------------------------------------------------------
 
 
-def test_illegal_transitions_are_refused_in_chinese(submitted, clerk, unit, deputy, lead_handler):
-    with pytest.raises(ValidationError, match="该建议当前为“待交办”，不能“答复”"):
+def test_illegal_transitions_are_refused_in_chinese(submitted, clerk, chair, unit, deputy, lead_handler):
+    with pytest.raises(ValidationError, match="该事项当前为“待交办”，不能“答复”。"):
         services.suggestion_reply(suggestion=submitted, by=clerk, category="A", content="…")
-    with pytest.raises(ValidationError, match="该建议当前为“待交办”，不能“评价”"):
+    with pytest.raises(ValidationError, match="该事项当前为“待交办”，不能“评价”。"):
         rate(submitted, deputy)
+    with pytest.raises(ValidationError, match="该事项当前为“待交办”，不能“申请延期”。"):
+        request_extension(submitted, clerk, extra=1)
     assign(submitted, clerk, unit)
-    with pytest.raises(ValidationError, match="该建议当前为“办理中”，不能“交办”"):
+    with pytest.raises(ValidationError, match="该事项当前为“办理中”，不能“交办”。"):
         assign(submitted, clerk, unit)
+    request_extension(submitted, clerk, extra=1)
     consult(submitted, lead_handler, [deputy])
     services.suggestion_reply(suggestion=submitted, by=lead_handler, category="A", content="已解决。")
-    with pytest.raises(ValidationError, match="不能“督办”"):
+    with pytest.raises(ValidationError, match="该事项当前为“已答复待评价”，不能“督办”。"):
         services.suggestion_supervise(suggestion=submitted, by=clerk, content="督办")
-    with pytest.raises(ValidationError, match="不能“延期”"):
-        services.suggestion_extend(suggestion=submitted, by=clerk, approver=clerk, extra=1, reason="理由")
+    with pytest.raises(ValidationError, match="该事项当前为“已答复待评价”，不能“申请延期”。"):
+        request_extension(submitted, clerk, extra=1)
+    with pytest.raises(ValidationError, match="该事项当前为“已答复待评价”，不能“批准延期”。"):
+        decide(submitted, chair)
 
 
 def test_the_timeline_holds_every_step(replied, deputy, deputy_b, deputy_c, clerk):
@@ -582,7 +873,9 @@ ALLOWED = {
     "co_input": {"clerk", "co_handler"},
     "consult": {"clerk", "lead_handler"},
     "reply": {"clerk", "lead_handler"},
-    "extend": {"clerk", "chair"},
+    # the request of an extension: the office, a chair, or the lead unit's handler
+    "extend": {"clerk", "chair", "lead_handler"},
+    "decide_extension": {"chair"},  # approving it (a refusal is checked alike)
     "supervise": {"clerk", "chair"},
     "rate": {"clerk", "signer"},  # the office records a signer's paper rating
 }
@@ -616,6 +909,9 @@ def ready_for(deputy_user, deputy, term, clerk, unit, co_unit, lead_handler, cha
         assign(suggestion, clerk, unit, co_units=[co_unit])
         if action in ("co_input", "consult", "extend", "supervise"):
             return suggestion
+        if action == "decide_extension":
+            request_extension(suggestion, clerk, extra=1)
+            return suggestion
         consult(suggestion, lead_handler, [deputy])
         if action == "reply":
             return suggestion
@@ -637,7 +933,9 @@ def perform(action, suggestion, by, *, chair, unit, co_unit, deputy):
     if action == "reply":
         return services.suggestion_reply(suggestion=suggestion, by=by, category="A", content="已解决。")
     if action == "extend":
-        return services.suggestion_extend(suggestion=suggestion, by=by, approver=chair, extra=1, reason="需要协调。")
+        return request_extension(suggestion, by, extra=1, reason="需要协调。")
+    if action == "decide_extension":
+        return decide(suggestion, by, note="同意。")
     if action == "supervise":
         return services.suggestion_supervise(suggestion=suggestion, by=by, content="请加快办理。")
     return services.suggestion_rate(suggestion=suggestion, deputy=deputy, satisfaction=Satisfaction.SATISFIED, by=by)
@@ -645,7 +943,8 @@ def perform(action, suggestion, by, *, chair, unit, co_unit, deputy):
 
 @pytest.mark.parametrize(("action", "actor", "allowed"), MATRIX, ids=[f"{a}-{b}" for a, b, _ in MATRIX])
 def test_who_may_take_each_step(action, actor, allowed, actors, ready_for, chair, unit, co_unit, deputy):
-    """Each step by each kind of user: the office and the presidium assign, extend and supervise;
+    """Each step by each kind of user: the office and the presidium assign and supervise; the
+    office, the presidium or the lead unit asks for an extension, and only a chair decides it;
     the lead unit (or the office) consults and answers; a co-handler sends its opinion; a signer
     rates. Everyone else — a deputy who did not sign, another unit, the auditor, the county, another
     township — is refused with PermissionDenied and nothing changes."""

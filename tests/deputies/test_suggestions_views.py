@@ -17,6 +17,7 @@ from django.utils import timezone
 from congress_office.cases import Satisfaction
 from congress_office.models import Notification
 from congress_office.roles import Role
+from congress_office.services.cases import pending_extension_request
 from deputies.models import ReceptionDay, ReceptionVisit
 from deputies.suggestions import services
 from deputies.suggestions.models import Suggestion, SuggestionState
@@ -26,6 +27,7 @@ from .factories import DeputyFactory
 from .test_suggestions import (  # noqa: F401  (fixtures)
     CONTENT,
     TITLE,
+    answered_on,
     assign,
     assigned,
     co_handler,
@@ -40,6 +42,7 @@ from .test_suggestions import (  # noqa: F401  (fixtures)
     outsider,
     rate,
     replied,
+    request_extension,
     submit,
     submitted,
     third_unit,
@@ -286,7 +289,7 @@ def test_the_detail_shows_the_whole_suggestion(replied, client_for, clerk, deput
 
 def test_the_detail_query_count_is_bounded(replied, client_for, clerk, django_assert_max_num_queries):
     client = client_for(clerk)
-    with django_assert_max_num_queries(25):  # 21 today: no query per signer, rating or event
+    with django_assert_max_num_queries(25):  # 23 today: no query per signer, rating or event
         client.get(url("detail", replied))
 
 
@@ -342,19 +345,33 @@ def test_a_missing_suggestion_is_404(client_for, clerk):
 
 
 @pytest.mark.parametrize(
-    ("who", "forms"),
+    ("who", "stage", "forms"),
     [
-        ("clerk", {"co_input", "consult", "reply", "extend", "supervise"}),
-        ("chair", {"extend", "supervise"}),
-        ("lead_handler", {"consult", "reply"}),
-        ("co_handler", {"co_input"}),
-        ("signer", set()),
-        ("auditor", set()),
+        ("clerk", "assigned", {"co_input", "consult", "extend", "supervise"}),
+        ("clerk", "consulted", {"co_input", "consult", "reply", "extend", "supervise"}),
+        ("clerk", "extension_asked", {"co_input", "consult", "supervise"}),
+        ("chair", "assigned", {"extend", "supervise"}),
+        ("chair", "extension_asked", {"decide_extension", "supervise"}),
+        ("lead_handler", "assigned", {"consult", "extend"}),
+        ("lead_handler", "consulted", {"consult", "reply", "extend"}),
+        ("lead_handler", "extension_asked", {"consult"}),
+        ("co_handler", "assigned", {"co_input"}),
+        ("signer", "assigned", set()),
+        ("signer", "extension_asked", set()),
+        ("auditor", "assigned", set()),
+        ("auditor", "extension_asked", set()),
     ],
 )
 def test_each_role_is_offered_the_forms_it_may_use(
-    who, forms, assigned, client_for, users, deputy_user, lead_handler, co_handler
+    who, stage, forms, assigned, client_for, users, deputy_user, deputy, lead_handler, co_handler
 ):
+    """The page offers exactly the steps the engine would accept now: the answer only once the
+    deputies were consulted, no second extension request while one waits, and the decision on
+    it to a chair alone."""
+    if stage == "consulted":
+        consult(assigned, lead_handler, [deputy])
+    if stage == "extension_asked":
+        request_extension(assigned, users[Role.CLERK], extra=1)
     user = {
         "clerk": users[Role.CLERK],
         "chair": users[Role.CHAIR],
@@ -369,10 +386,45 @@ def test_each_role_is_offered_the_forms_it_may_use(
     assert set(response.context["forms"]) == forms
 
 
-def test_the_reply_form_says_to_consult_first(assigned, client_for, lead_handler):
-    html = client_for(lead_handler).get(url("detail", assigned)).content.decode()
+def test_the_page_says_to_consult_before_answering(assigned, client_for, lead_handler, deputy):
+    response = client_for(lead_handler).get(url("detail", assigned))
 
-    assert 'data-testid="consult-first"' in html
+    assert 'data-testid="consult-first"' in response.content.decode() and "reply" not in response.context["forms"]
+    consult(assigned, lead_handler, [deputy])
+    response = client_for(lead_handler).get(url("detail", assigned))
+    assert 'data-testid="consult-first"' not in response.content.decode() and "reply" in response.context["forms"]
+
+
+def test_the_pages_take_the_statutory_numbers_from_the_settings(
+    submitted, client_for, clerk, deputy_user, deputy, lead_handler, unit, settings
+):
+    """A province with other limits changes the settings, and every text follows; nothing
+    says the defaults any more. The model's field carries no such text (it would be frozen
+    into a migration)."""
+    settings.SUGGESTION_ANSWER_MONTHS = 2
+    settings.SUGGESTION_HARD_ANSWER_MONTHS = 5
+    settings.SUGGESTION_CO_INPUT_MONTHS = 2
+    settings.SUGGESTION_FEEDBACK_WORKING_DAYS = 15
+    settings.SUGGESTION_REOPEN_MONTHS = 2
+
+    form_html = client_for(deputy_user).get(CREATE).content.decode()
+    assign_html = client_for(clerk).get(url("detail", submitted)).content.decode()
+    assign(submitted, clerk, unit)
+    extend_html = client_for(clerk).get(url("detail", submitted)).content.decode()
+    consult(submitted, lead_handler, [deputy])
+    services.suggestion_reply(suggestion=submitted, by=lead_handler, category="A", content="已解决。")
+    rate_html = client_for(deputy_user).get(url("detail", submitted)).content.decode()
+
+    assert "勾选后答复期限为 5 个月（一般为 2 个月）。" in form_html
+    assert "一般在 2 个月内答复" in form_html and "15 个工作日内评价" in form_html
+    assert "协办单位应在 2 个月内向主办单位提出协办意见。" in assign_html
+    assert "自交办之日起连同延期最长 5 个月。" in extend_html
+    assert "建议自交办之日起最长 5 个月内答复（含延期）" in extend_html
+    assert "承办单位将在 2 个月内重新办理并再次答复。" in rate_html
+    for html in (form_html, assign_html, extend_html, rate_html):
+        for default in ("6 个月", "3 个月", "1 个月", "20 个工作日"):
+            assert default not in html, default
+    assert Suggestion._meta.get_field("is_hard").help_text == ""
 
 
 # --- the steps through the client -------------------------------------------------------------------
@@ -391,8 +443,11 @@ def test_the_chair_assigns_and_a_deputy_cannot(submitted, client_for, chair, dep
 
 def test_the_lead_unit_consults_then_answers(assigned, client_for, lead_handler, deputy, deputy_b):
     client = client_for(lead_handler)
-    refused = client.post(url("reply", assigned), {"category": "B", "content": "正在解决。"})
-    assert refused.status_code == 200 and "答复前须先与代表面商" in refused.content.decode()
+    refused = client.post(url("reply", assigned), {"category": "B", "content": "正在解决。"}, follow=True)
+    assert refused.redirect_chain == [(url("detail", assigned), 302)]
+    assert "答复前须先与代表面商，并登记面商情况（时间、方式、参加人员）。" in refused.content.decode()
+    assigned.refresh_from_db()
+    assert assigned.state == SuggestionState.ASSIGNED
 
     client.post(
         url("consult", assigned),
@@ -472,16 +527,114 @@ def test_the_office_records_a_paper_rating_for_a_signer(replied, client_for, cle
 def test_a_step_in_the_wrong_state_is_explained(replied, client_for, clerk, unit):
     response = client_for(clerk).post(url("assign", replied), {"lead_unit": unit.pk}, follow=True)
 
-    assert "该建议当前为“已答复待评价”，不能“交办”。" in response.content.decode()
+    assert "该事项当前为“已答复待评价”，不能“交办”。" in response.content.decode()
 
 
-def test_an_extension_through_the_page_tells_the_signers(assigned, client_for, clerk, chair, deputy_user):
-    response = client_for(clerk).post(
-        url("extend", assigned), {"approver": chair.pk, "extra": 1, "reason": "需县交通局立项。"}
-    )
+def test_an_extension_is_requested_and_approved_through_the_pages(
+    assigned, client_for, clerk, chair, deputy_user, deputy_b
+):
+    """The request form names the current due date and the latest one allowed; once sent, the
+    page shows the request waiting, and the chair's page shows who asked, the current due date,
+    the date asked for and why, with the decision form; the chair's approval tells the signers."""
+    due = assigned.assignments.get(role="lead").deadline.due_date
+    office = client_for(clerk)
+    html = office.get(url("detail", assigned)).content.decode()
+    assert 'data-testid="form-extend"' in html and "申请延期" in html
+    limit = html.split('data-testid="extension-limit">')[1].split("</p>")[0]
+    assert f"当前答复期限：{due.isoformat()}。" in limit
+    assert "建议自交办之日起最长 6 个月内答复（含延期），最迟可延至" in limit
+
+    response = office.post(url("extend", assigned), {"extra": 1, "new_due_date": "", "reason": "需县交通局立项。"})
 
     assert response.status_code == 302
-    assert Notification.objects.filter(recipient=deputy_user, title__startswith="办理期限延长").exists()
+    request = pending_extension_request(assigned)
+    html = office.get(url("detail", assigned)).content.decode()
+    assert 'data-testid="extension-pending"' in html and 'data-testid="form-extend"' not in html
+    assert 'data-testid="form-decide_extension"' not in html
+    response = client_for(chair).get(url("detail", assigned))
+    html = response.content.decode()
+    assert "审批延期申请" in html and 'data-testid="form-decide_extension"' in html
+    assert f'data-testid="extension-requester">{clerk.display_name}<' in html
+    assert f'data-testid="extension-current-due">{due.isoformat()}<' in html
+    assert f'data-testid="extension-requested-date">{request.new_due_date.isoformat()}<' in html
+    assert 'data-testid="extension-reason">需县交通局立项。<' in html
+
+    response = client_for(chair).post(url("decide_extension", assigned), {"decision": "approve", "note": ""})
+
+    assert response.status_code == 302
+    request.refresh_from_db()
+    assert (request.state, request.decided_by) == ("approved", chair)
+    for person in (clerk, deputy_user, deputy_b.user):
+        assert Notification.objects.filter(recipient=person, title__startswith="延期申请已批准").exists()
+    html = client_for(chair).get(url("detail", assigned)).content.decode()
+    assert 'data-testid="extension-pending"' not in html
+    assert f"批准人 {chair.display_name}" in html and request.new_due_date.isoformat() in html
+
+
+def test_a_refusal_through_the_page_needs_a_reason(assigned, client_for, clerk, chair, lead_handler):
+    request = request_extension(assigned, lead_handler, extra=1)
+    client = client_for(chair)
+
+    response = client.post(url("decide_extension", assigned), {"decision": "refuse", "note": ""})
+
+    assert response.status_code == 200 and "请填写不予批准的理由。" in response.content.decode()
+    assert 'data-testid="extension-requested-date"' in response.content.decode()
+    request.refresh_from_db()
+    assert request.state == "pending"
+    response = client.post(url("decide_extension", assigned), {"decision": "refuse", "note": "请按期答复。"})
+    request.refresh_from_db()
+    assert response.status_code == 302 and (request.state, request.decision_note) == ("refused", "请按期答复。")
+    assert Notification.objects.filter(recipient=lead_handler, title__startswith="延期申请未获批准").exists()
+    assert assigned.assignments.get(role="lead").deadline.extensions.count() == 0
+
+
+def test_extension_steps_refuse_the_wrong_people(
+    assigned, client_for, clerk, lead_handler, co_handler, deputy_user, other_clerk, other_township, make_user
+):
+    """Another township's clerk or chair does not find the suggestion (404); a signer or a
+    co-handler may not ask (403); the office and the lead unit may not decide (403). Nothing
+    is written."""
+    other_chair = make_user(Role.CHAIR, other_township, username="bs_chair")
+    ask = {"extra": 1, "reason": "需要协调。"}
+    for person in (other_clerk, other_chair):
+        assert client_for(person).post(url("extend", assigned), ask).status_code == 404
+    for person in (deputy_user, co_handler):
+        assert client_for(person).post(url("extend", assigned), ask).status_code == 403
+    assert not pending_extension_request(assigned)
+    request_extension(assigned, clerk, extra=1)
+    decision = {"decision": "approve", "note": ""}
+    for person in (other_clerk, other_chair):
+        assert client_for(person).post(url("decide_extension", assigned), decision).status_code == 404
+    for person in (clerk, lead_handler, deputy_user):
+        assert client_for(person).post(url("decide_extension", assigned), decision).status_code == 403
+    assert pending_extension_request(assigned).state == "pending"
+
+
+def test_illegal_extension_steps_are_explained_in_chinese(submitted, client_for, clerk, chair, unit, deputy, on):
+    """No request to decide, a second request while one waits, the wrong state, and a date
+    past the statutory limit: each refused with its Chinese reason, nothing written."""
+    on(date(2026, 12, 1))
+    assign(submitted, clerk, unit)
+    response = client_for(chair).post(url("decide_extension", submitted), {"decision": "approve"}, follow=True)
+    assert "没有待审批的延期申请。" in response.content.decode()
+
+    response = client_for(clerk).post(url("extend", submitted), {"new_due_date": "2035-01-01", "reason": "理由"})
+    assert response.status_code == 200
+    assert "建议自交办之日起最长 6 个月内答复（含延期），最迟只能延至 2027-06-01。" in response.content.decode()
+    assert "2035-01-01" in response.content.decode()  # what was typed stays
+    assert pending_extension_request(submitted) is None
+
+    request_extension(submitted, clerk, extra=1)
+    response = client_for(clerk).post(url("extend", submitted), {"extra": 1, "reason": "再申请"}, follow=True)
+    assert "已有一项延期申请正在等待审批" in response.content.decode()
+
+    consult(submitted, clerk, [deputy])
+    services.suggestion_reply(suggestion=submitted, by=clerk, category="A", content="已解决。")
+    response = client_for(chair).post(url("decide_extension", submitted), {"decision": "approve"}, follow=True)
+    assert "该事项当前为“已答复待评价”，不能“批准延期”。" in response.content.decode()
+    response = client_for(clerk).post(url("extend", submitted), {"extra": 1, "reason": "理由"}, follow=True)
+    assert "该事项当前为“已答复待评价”，不能“申请延期”。" in response.content.decode()
+    assert submitted.assignments.get(role="lead").deadline.extensions.count() == 0
 
 
 def test_a_supervision_notice_is_issued_and_offered_as_pdf(assigned, client_for, chair):
@@ -492,7 +645,9 @@ def test_a_supervision_notice_is_issued_and_offered_as_pdf(assigned, client_for,
     assert f"督办〔{timezone.localdate().year}〕1号" in html and 'data-testid="supervision-pdf"' in html
 
 
-@pytest.mark.parametrize("name", ["assign", "co_input", "consult", "reply", "extend", "supervise", "rate"])
+@pytest.mark.parametrize(
+    "name", ["assign", "co_input", "consult", "reply", "extend", "decide_extension", "supervise", "rate"]
+)
 def test_the_auditor_and_the_county_only_read(name, assigned, client_for, users):
     for role in (Role.AUDITOR, Role.COUNTY):
         assert client_for(users[role]).post(url(name, assigned), {}).status_code == 403
@@ -651,12 +806,11 @@ def test_phone_screenshots_of_the_form_and_the_rate_buttons(live_server, monkeyp
     assert max(widths) <= 375
 
 
-def test_no_rate_buttons_once_the_feedback_window_has_closed(consulted, client_for, lead_handler, deputy_user, on):
-    from datetime import date as day
-
-    on(day(2026, 9, 18))
-    services.suggestion_reply(suggestion=consulted, by=lead_handler, category="A", content="已解决。")
-    on(day(2026, 10, 23))
+def test_no_rate_buttons_once_the_feedback_window_has_closed(answered_on, client_for, deputy_user, on):
+    consulted = answered_on(date(2026, 9, 18))
+    on(date(2026, 10, 22))  # the window's last day: still offered
+    assert 'data-testid="rate-buttons"' in client_for(deputy_user).get(url("detail", consulted)).content.decode()
+    on(date(2026, 10, 23))
 
     html = client_for(deputy_user).get(url("detail", consulted)).content.decode()
 

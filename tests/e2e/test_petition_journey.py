@@ -230,7 +230,7 @@ def test_a_citizen_petitions_online_the_office_assigns_the_unit_replies_and_the_
     expect(desk.get_by_test_id("acceptance-deadline")).to_be_visible()
     decision = desk.get_by_test_id("decision-form")
     decision.get_by_role("radio", name="受理", exact=True).check()
-    expect(decision.get_by_label("受理日期")).to_have_value(timezone.localdate().isoformat())
+    expect(decision.get_by_label("决定日期")).to_have_value(timezone.localdate().isoformat())
     look(desk, "clerk-decide", width=1280)
     decision.get_by_role("button", name="确定").click()
     desk.wait_for_url(f"{live_server.url}/petitions/{petition.pk}/")

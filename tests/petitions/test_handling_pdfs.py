@@ -20,8 +20,9 @@ from congress_office.models import PdfJob, PdfJobStatus
 from petitions.services.handling import (
     completion_report_file,
     leader_take_ownership,
-    petition_extend,
+    petition_approve_extension,
     petition_rate,
+    petition_request_extension,
     petition_supervise,
 )
 
@@ -184,8 +185,14 @@ def test_the_completion_report(client, replied, clerk, lead_handler, django_capt
 
 
 def test_the_extension_notice(client, assigned, clerk, chair, django_capture_on_commit_callbacks):
-    """延期办理告知书: the petitioner is told the reason and the new due date."""
-    petition_extend(petition=assigned, days=30, reason="涉及征地历史遗留问题，需调取档案核实", approver=chair, by=clerk)
+    """延期办理告知书: the petitioner is told the reason and the new due date, once a chair has
+    approved the request."""
+    petition_request_extension(petition=assigned, days=30, reason="涉及征地历史遗留问题，需调取档案核实", by=clerk)
+    pending = run_job(
+        client, clerk, "petitions.extension_notice", django_capture_on_commit_callbacks, petition_id=assigned.pk
+    )
+    assert pending.status == PdfJobStatus.FAILED and "没有延期记录" in pending.message  # not before the approval
+    petition_approve_extension(petition=assigned, by=chair, note="同意")
 
     job = run_job(
         client, clerk, "petitions.extension_notice", django_capture_on_commit_callbacks, petition_id=assigned.pk

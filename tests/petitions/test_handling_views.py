@@ -14,16 +14,18 @@ from django.urls import reverse
 from django.utils import timezone
 
 from congress_office.cases import Satisfaction
-from congress_office.models import CaseSupervision, DeadlineExtension, PdfJob
+from congress_office.models import CaseSupervision, Deadline, DeadlineExtension, ExtensionRequest, PdfJob
 from congress_office.roles import Role
 from petitions.choices import PetitionState
-from petitions.models import CompletionReport, LeaderInstruction, Petition, ReturnVisit, Review
+from petitions.models import CompletionReport, LeaderInstruction, ReturnVisit, Review
 from petitions.services.handling import (
     completion_report_file,
     leader_instruct,
     leader_take_ownership,
-    petition_extend,
+    petition_approve_extension,
+    petition_assign,
     petition_rate,
+    petition_request_extension,
     petition_request_review,
     petition_supervise,
     return_visit_record,
@@ -67,22 +69,24 @@ def action_keys(petition, user):
 # --- which buttons a user sees ----------------------------------------------------------------
 
 
-def test_the_buttons_follow_the_state_and_the_user(replied, users, clerk, chair, lead_handler, co_handler):
+def test_the_buttons_follow_the_state_and_the_user(replied, users, clerk, chair, lead_handler, co_handler, co_unit):
     """Accepted: the office assigns, the chair also instructs and takes ownership. Assigned:
-    the lead unit replies, the co-unit gives its opinion, the office supervises and extends.
-    Replied: the office records the rating, a 复查 request, the report."""
+    the lead unit replies (and may ask for an extension), the co-unit gives its opinion, the
+    office supervises and asks for an extension. Replied: the office records the rating, a 复查
+    request, the report."""
     accepted = accepted_petition(township=replied.township, clerk=clerk, title="另一件")
     assert action_keys(accepted, clerk) == ["assign"]
     assert action_keys(accepted, chair) == ["assign", "instruct", "take_ownership"]
     assert action_keys(accepted, users[Role.DEPUTY]) == []
     assert action_keys(accepted, users[Role.AUDITOR]) == []
 
-    other = Petition.objects.get(pk=replied.pk)
-    other.state = PetitionState.ASSIGNED  # the same petition before its reply
-    assert action_keys(other, lead_handler) == ["reply"]
+    other = accepted_petition(township=replied.township, clerk=clerk, title="办理中的另一件")
+    petition_assign(petition=other, lead_unit=replied.lead_unit, co_units=[co_unit], by=clerk)
+    other.refresh_from_db()
+    assert action_keys(other, lead_handler) == ["reply", "request_extension"]
     assert action_keys(other, co_handler) == ["co_input"]
-    assert action_keys(other, clerk) == ["co_input", "reply", "supervise", "extend"]
-    assert action_keys(other, chair) == ["supervise", "extend", "instruct", "take_ownership"]
+    assert action_keys(other, clerk) == ["co_input", "reply", "supervise", "request_extension"]
+    assert action_keys(other, chair) == ["supervise", "request_extension", "instruct", "take_ownership"]
 
     assert action_keys(replied, clerk) == ["rate", "request_review", "completion_report"]
     assert action_keys(replied, lead_handler) == ["completion_report"]
@@ -149,7 +153,8 @@ def test_the_panels_show_every_handling_record_with_pdf_buttons(
 
 
 def test_supervisions_reviews_and_extensions_appear_in_the_panels(assigned, clerk, chair):
-    petition_extend(petition=assigned, days=10, reason="需现场勘验", approver=chair, by=clerk)
+    petition_request_extension(petition=assigned, days=10, reason="需现场勘验", by=clerk)
+    petition_approve_extension(petition=assigned, by=chair, note="同意")
     supervision, _job = petition_supervise(petition=assigned, by=chair, content="请按期办结。")
 
     html = render_partial("petitions/handling/_panels.html", assigned, clerk)
@@ -270,24 +275,173 @@ def test_a_co_units_handler_posting_a_reply_is_refused(client, assigned, co_hand
     assert assigned.state == PetitionState.ASSIGNED
 
 
-def test_an_extension_over_30_days_is_refused_on_the_form(client, assigned, clerk, chair):
+def test_an_extension_over_30_days_is_refused_on_the_form(client, assigned, clerk):
     client.force_login(clerk)
-    data = {"days": 31, "reason": "情况复杂", "approver": chair.pk, "confirm": "on"}
+    page = page_text(client.get(url("petition_extend", assigned)))
+    assert "2026-10-08" in page and "最迟可延至" in page and "2026-11-09" in page
+    assert 'name="approver"' not in page  # the chair who decides approves as themself
+    data = {"days": 31, "reason": "情况复杂"}
 
     refused = client.post(url("petition_extend", assigned), data)
 
-    assert refused.status_code == 200 and "延长期限不得超过 30 日" in page_text(refused)
-    assert not DeadlineExtension.objects.exists()
-    response = client.post(url("petition_extend", assigned), {**data, "days": 30})
-    assert response.status_code == 302
-    assert DeadlineExtension.objects.get().new_due_date == date(2026, 11, 9)
+    assert refused.status_code == 200 and "每次延期不得超过 30 日" in page_text(refused)
+    assert "最迟只能延至 2026-11-09" in page_text(refused)
+    assert not ExtensionRequest.objects.exists()
+    response = client.post(url("petition_extend", assigned), {**data, "days": 30}, follow=True)
+    assert response.redirect_chain[-1][0] == assigned.get_absolute_url()
+    assert "延期申请已提交，等待主席团负责人审批" in page_text(response)
+    request = ExtensionRequest.objects.get()
+    assert (request.requested_by, request.new_due_date, request.is_pending) == (clerk, date(2026, 11, 9), True)
+    assert not DeadlineExtension.objects.exists()  # nothing moves before a chair decides
 
 
-def test_only_chairs_of_the_township_are_offered_as_approvers(client, assigned, clerk, chair, other_chair):
+def test_the_lead_units_handler_requests_through_the_form(client, assigned, lead_handler, co_handler):
+    client.force_login(co_handler)
+    assert client.get(url("petition_extend", assigned)).status_code == 403
+    client.force_login(lead_handler)
+    response = client.post(url("petition_extend", assigned), {"days": 10, "reason": "需委托鉴定"})
+    assert response.status_code == 302 and ExtensionRequest.objects.get().requested_by == lead_handler
+
+
+# --- the extension request on the petition's page and its decision by a chair -------------------
+
+
+def decide_extension_url(petition):
+    return url("petition_extension_decide", petition)
+
+
+@pytest.fixture
+def requested(assigned, lead_handler):
+    """The lead unit asked on 4 Aug's petition for 20 more days (8 Oct → 28 Oct)."""
+    return petition_request_extension(petition=assigned, days=20, reason="需委托第三方鉴定伤残等级", by=lead_handler)
+
+
+def test_the_petition_page_shows_the_pending_request_and_offers_the_decision_to_a_chair(
+    client, assigned, requested, clerk, chair, lead_handler
+):
+    client.force_login(chair)
+    html = page_text(client.get(assigned.get_absolute_url()))
+    start = html.index('data-testid="pending-extension"')
+    card = html[start : html.index("</dl>", start)]
+    for text in (
+        lead_handler.display_name,
+        "2026-10-08 → 申请延期至 2026-10-28",
+        "需委托第三方鉴定伤残等级",
+        "待主席团负责人审批",
+    ):
+        assert text in card, text
+    assert f'href="{decide_extension_url(assigned)}"' in card and "审批延期申请" in card
+    assert 'data-action="approve_extension"' in html
+    assert 'data-action="request_extension"' not in html  # one request at a time
+
     client.force_login(clerk)
-    html = page_text(client.get(url("petition_extend", assigned)))
-    assert f'value="{chair.pk}"' in html
-    assert f'value="{other_chair.pk}"' not in html and f'value="{clerk.pk}"' not in html
+    html = page_text(client.get(assigned.get_absolute_url()))
+    assert 'data-testid="pending-extension"' in html and lead_handler.display_name in html
+    assert "审批延期申请" not in html and decide_extension_url(assigned) not in html
+
+
+def test_the_decide_page_shows_the_request(client, assigned, requested, chair, lead_handler):
+    client.force_login(chair)
+    html = page_text(client.get(decide_extension_url(assigned)))
+    info = html[html.index('data-testid="action-info"') :]
+    for text in (lead_handler.display_name, "2026-10-08", "2026-10-28", "需委托第三方鉴定伤残等级"):
+        assert text in info, text
+    assert 'value="approve"' in html and 'value="refuse"' in html
+
+
+def test_a_chair_approves_and_the_notice_still_prints(
+    client, assigned, requested, chair, lead_handler, django_capture_on_commit_callbacks
+):
+    client.force_login(chair)
+    response = client.post(decide_extension_url(assigned), {"decision": "approve", "note": "同意"}, follow=True)
+
+    assert "已批准延期" in page_text(response) and "延期办理告知书" in page_text(response)
+    extension = DeadlineExtension.objects.get()
+    assert (extension.new_due_date, extension.approver, extension.requested_by) == (
+        date(2026, 10, 28),
+        chair,
+        lead_handler,
+    )
+    requested.refresh_from_db()
+    assert requested.state == "approved" and requested.decided_by == chair
+    html = page_text(client.get(assigned.get_absolute_url()))
+    assert 'data-testid="pending-extension"' not in html and "2026-10-08 → 2026-10-28" in html
+
+    with django_capture_on_commit_callbacks(execute=True):
+        started = client.post(
+            reverse("core:pdfjob_start", args=["petitions.extension_notice"]), {"petition_id": assigned.pk}
+        )
+    job = PdfJob.objects.get(owner=chair, report="petitions.extension_notice")
+    assert started.status_code == 302 and job.status == "done", job.message
+    assert job.file.read(5) == b"%PDF-"
+
+
+def test_a_refusal_needs_a_reason_and_changes_no_clock(client, assigned, requested, chair):
+    client.force_login(chair)
+    missing = client.post(decide_extension_url(assigned), {"decision": "refuse", "note": " "})
+    assert missing.status_code == 200 and "请填写不予批准的理由。" in page_text(missing)
+    requested.refresh_from_db()
+    assert requested.is_pending
+
+    response = client.post(decide_extension_url(assigned), {"decision": "refuse", "note": "事实清楚，请按期办结"})
+
+    assert response.status_code == 302
+    requested.refresh_from_db()
+    assert requested.state == "refused" and not DeadlineExtension.objects.exists()
+    handling = Deadline.objects.get(subject_id=assigned.pk, kind="petitions.petition.handling")
+    assert handling.due_date == date(2026, 10, 8)
+    html = page_text(client.get(assigned.get_absolute_url()))
+    assert 'data-testid="refused-extensions"' in html and "事实清楚，请按期办结" in html
+    assert 'data-testid="pending-extension"' not in html
+
+
+@pytest.mark.parametrize("role", [Role.CLERK, Role.UNIT_HANDLER, Role.DEPUTY, Role.AUDITOR])
+def test_only_a_chair_reaches_the_decide_page(client, assigned, requested, users, role):
+    client.force_login(users[role])
+    assert client.get(decide_extension_url(assigned)).status_code == 403
+    assert client.post(decide_extension_url(assigned), {"decision": "approve"}).status_code == 403
+    requested.refresh_from_db()
+    assert requested.is_pending and not DeadlineExtension.objects.exists()
+
+
+def test_another_townships_chair_gets_404(client, assigned, requested, other_chair):
+    client.force_login(other_chair)
+    assert client.get(decide_extension_url(assigned)).status_code == 404
+    assert client.post(decide_extension_url(assigned), {"decision": "approve"}).status_code == 404
+    requested.refresh_from_db()
+    assert requested.is_pending
+
+
+def test_without_a_pending_request_the_decide_page_returns_with_the_reason(client, assigned, chair):
+    client.force_login(chair)
+    response = client.get(decide_extension_url(assigned), follow=True)
+    assert response.redirect_chain[0] == (assigned.get_absolute_url(), 302)
+    assert "没有待审批的延期申请。" in page_text(response)
+    posted = client.post(decide_extension_url(assigned), {"decision": "approve"})
+    assert posted.status_code == 200 and "没有待审批的延期申请。" in page_text(posted)
+    assert not DeadlineExtension.objects.exists()
+
+
+def test_a_second_request_while_one_waits_is_refused_on_the_form(client, assigned, requested, clerk):
+    client.force_login(clerk)
+    response = client.get(url("petition_extend", assigned), follow=True)
+    assert "正在等待审批" in page_text(response)
+    posted = client.post(url("petition_extend", assigned), {"days": 5, "reason": "仍需调查"})
+    assert posted.status_code == 200 and "正在等待审批" in page_text(posted)
+    assert ExtensionRequest.objects.count() == 1
+
+
+def test_after_the_reply_the_pending_request_can_no_longer_be_approved(
+    client, assigned, requested, chair, lead_handler
+):
+    from petitions.services.handling import petition_reply
+
+    petition_reply(petition=assigned, by=lead_handler, outcome="support", content="已办理。", on=REPLIED)
+    client.force_login(chair)
+    response = client.get(decide_extension_url(assigned), follow=True)
+    assert "该事项当前为“已答复”，不能“批准延期”。" in page_text(response)
+    posted = client.post(decide_extension_url(assigned), {"decision": "approve"})
+    assert "不能“批准延期”" in page_text(posted) and not DeadlineExtension.objects.exists()
 
 
 def test_supervising_leads_to_the_notices_pdf(client, assigned, chair, django_capture_on_commit_callbacks):
@@ -308,7 +462,27 @@ def test_supervising_leads_to_the_notices_pdf(client, assigned, chair, django_ca
     assert CaseSupervision.objects.get().content == "请于一周内报送进展。"
 
 
-def test_rating_unsatisfied_through_the_form_reopens(client, replied, clerk):
+def test_rating_unsatisfied_through_the_form_closes_and_names_the_review_right(client, replied, clerk):
+    """Replied 10 Aug: the 复查 request is possible until 9 Sep; the clerk is told to say so."""
+    client.force_login(clerk)
+    page = page_text(client.get(url("petition_rate", replied)))
+    assert "事项办结，并告知信访人可以自收到书面答复之日起 30 日内请求复查" in page
+
+    response = client.post(
+        url("petition_rate", replied),
+        {"satisfaction": "unsatisfied", "comment": "金额不对", "confirm": "on"},
+        follow=True,
+    )
+
+    text = page_text(response)
+    assert "已登记“不满意”，事项已办结。" in text and "30 日内（最迟 2026-09-09）请求复查" in text
+    replied.refresh_from_db()
+    assert (replied.state, replied.round) == (PetitionState.CLOSED, 1)
+    assert 'data-action="request_review"' in text
+
+
+def test_rating_unsatisfied_through_the_form_reopens_when_the_office_re_handles(client, replied, clerk, settings):
+    settings.PETITION_REHANDLE_ON_UNSATISFIED = True
     client.force_login(clerk)
     response = client.post(
         url("petition_rate", replied),

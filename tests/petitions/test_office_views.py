@@ -511,10 +511,11 @@ def test_the_demo_seeder_is_idempotent_and_reaches_every_state(client, township,
         "registered",
         "accepted",
         "not_accepted",
+        "outside_remit",
         "transferred_out",
         "assigned",
         "replied",
-        "reopened",
+        "reviewing",
         "closed",
     }
     assert Petition.objects.filter(repeat_of__isnull=False).count() == 2

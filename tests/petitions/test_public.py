@@ -13,8 +13,13 @@ Expected behaviour:
 - the query needs the code and the phone: either wrong → the same generic message, and wrong
   pairs are rate-limited; the right pair shows the state, the timeline's step names and dates
   (no staff names, no internal notes), the reply and outcome, and nothing of anyone else;
-- a replied petition is rated through a signed, short-lived token: 满意 closes it, 不满意
-  reopens it; a forged or stale token rates nothing.
+- a replied petition is rated through a signed, short-lived token: 满意 closes it, so does 不满意
+  (re-handling only when PETITION_REHANDLE_ON_UNSATISFIED is on); a forged or stale token rates
+  nothing;
+- after 不满意 the page tells of the right to ask for 复查 within PETITION_REVIEW_REQUEST_DAYS of
+  the reply, with its last day, and takes the request online (dated today) through a token of
+  its own: the petition is 复查中 and the office is told; a second request, a request after the
+  window and a forged token are refused.
 """
 
 import re
@@ -28,10 +33,10 @@ from django.utils import timezone
 from congress_office.cases import Satisfaction
 from congress_office.models import CaseRating, Deadline
 from congress_office.roles import Role
-from congress_office.services.cases import case_assign, case_reply
 from petitions import ratelimit
 from petitions.choices import Channel, PetitionState
 from petitions.models import Petition, PetitionAttachment, Subject
+from petitions.services.handling import petition_assign, petition_reply
 from petitions.services.registration import petition_accept, petition_for_query
 from petitions.views.public import RATING_TOKEN_SALT
 
@@ -373,7 +378,7 @@ def test_the_right_pair_shows_progress_without_staff_names_or_others_data(client
         township=township, by=clerk, title="别人的信访件", petitioner_name="别人", phone="13911112222"
     )
     petition_accept(petition=petition, by=clerk)
-    case_assign(item=petition, lead_unit=unit, by=clerk, note="内部意见：请尽快核实")
+    petition_assign(petition=petition, lead_unit=unit, by=clerk, note="内部意见：请尽快核实")
 
     response = client.post(QUERY, {"code": code.lower(), "phone": PHONE})
 
@@ -420,12 +425,12 @@ def test_a_declined_petition_shows_the_reason(client, online, clerk):
 
 @pytest.fixture
 def replied(online, clerk, unit, users):
+    """Accepted, assigned and replied today (支持)."""
     petition, code = online
     petition_accept(petition=petition, by=clerk)
-    case_assign(item=petition, lead_unit=unit, by=clerk)
-    case_reply(
-        item=petition, by=users[Role.UNIT_HANDLER], content="河道已清理完毕，建立了每周保洁制度。", result="support"
-    )
+    petition_assign(petition=petition, lead_unit=unit, by=clerk)
+    handler = users[Role.UNIT_HANDLER]
+    petition_reply(petition=petition, by=handler, outcome="support", content="河道已清理完毕，建立了每周保洁制度。")
     petition.refresh_from_db()
     return petition, code
 
@@ -454,16 +459,19 @@ def test_rating_satisfied_closes_a_replied_petition(client, replied, users):
     assert not client.session.keys()
 
 
-def test_rating_unsatisfied_reopens(client, replied):
+def test_rating_unsatisfied_reopens_when_the_office_re_handles(client, replied, settings):
+    settings.PETITION_REHANDLE_ON_UNSATISFIED = True
     petition, code = replied
     progress = client.post(QUERY, {"code": code, "phone": PHONE})
+    assert "评价“不满意”的，将重新办理。" in progress.text
 
-    client.post(
+    response = client.post(
         RATE, {"token": rating_token_in(progress), "satisfaction": Satisfaction.UNSATISFIED, "comment": "只清理了一半"}
     )
 
     petition.refresh_from_db()
     assert petition.state == PetitionState.REOPENED and petition.round == 2
+    assert 'data-testid="review-form"' not in response.text and "申请复查" not in response.text
 
 
 def test_rating_twice_with_the_same_token_is_refused(client, replied):
@@ -510,3 +518,174 @@ def test_a_logged_in_staff_member_can_open_the_public_pages(client, clerk):
     client.force_login(clerk)
 
     assert client.get(CREATE).status_code == 200 and client.get(QUERY).status_code == 200
+
+
+# --- after 不满意: the right to ask for 复查, and the request online ---------------------------------
+
+REVIEW = reverse("petitions:public_review_request")
+
+
+def review_token_in(response):
+    form = response.text[response.text.index('data-testid="review-form"') :]
+    return re.search(r'name="token" value="([^"]+)"', form).group(1)
+
+
+def rate_unsatisfied(client, code):
+    progress = client.post(QUERY, {"code": code, "phone": PHONE})
+    return client.post(
+        RATE, {"token": rating_token_in(progress), "satisfaction": Satisfaction.UNSATISFIED, "comment": "只清理了一半"}
+    )
+
+
+def test_after_unsatisfied_the_citizen_is_told_of_the_review_right_and_asks_online(client, replied, users):
+    from congress_office.models import Notification
+    from congress_office.services.cases import case_timeline
+    from petitions.choices import ReviewKind
+    from petitions.models import Review
+    from petitions.services.handling import review_window
+
+    petition, code = replied
+    last = review_window(petition, ReviewKind.REVIEW)[1]
+
+    rated = rate_unsatisfied(client, code)
+
+    petition.refresh_from_db()
+    assert petition.state == PetitionState.CLOSED and petition.round == 1
+    right = f"自收到书面答复之日起 30 日内（最迟 {last.isoformat()}）申请复查"
+    message = rated.text[rated.text.index('data-testid="message"') :]
+    assert message.index("感谢您的评价！") < message.index(right)  # the rating confirmation tells of it
+    assert 'data-testid="review-form"' in rated.text and 'name="request"' in rated.text
+    # the progress page, queried again with the code, tells of it too
+    again = client.post(QUERY, {"code": code, "phone": PHONE})
+    assert right in again.text and 'data-testid="review-form"' in again.text
+
+    response = client.post(REVIEW, {"token": review_token_in(again), "request": "河道仍有垃圾，请求复查。"})
+
+    assert response.status_code == 200 and "您的复查申请已提交，将自申请之日起 30 日内作出复查意见。" in response.text
+    petition.refresh_from_db()
+    assert petition.state == PetitionState.REVIEWING
+    review = Review.objects.get()
+    today = timezone.localdate()
+    assert (review.kind, review.requested_on, review.recorded_by, review.request) == (
+        ReviewKind.REVIEW,
+        today,
+        None,
+        "河道仍有垃圾，请求复查。",
+    )
+    clock = Deadline.objects.get(subject_id=petition.pk, kind="petitions.petition.review")
+    assert clock.start_date == today and clock.is_pending
+    assert "当前状态：<strong>复查中</strong>" in response.text
+    assert f"您的复查申请已于 {today.isoformat()} 收到" in response.text and clock.due_date.isoformat() in response.text
+    assert 'data-testid="review-form"' not in response.text
+    event = case_timeline(petition)[-1]
+    assert (event.action, event.actor, event.actor_label) == ("request_review", None, "李秀梅")
+    for role in (Role.CLERK, Role.CHAIR):
+        assert Notification.objects.filter(recipient=users[role], title__startswith="信访人申请复查").exists()
+    assert not Notification.objects.filter(recipient=users[Role.DEPUTY], title__startswith="信访人申请复查").exists()
+    assert not client.session.keys()
+
+    # the office sees it among the petitions 复查中
+    client.force_login(users[Role.CLERK])
+    listed = client.get(reverse("petitions:petition_list"), {"state": PetitionState.REVIEWING}).context["petitions"]
+    assert list(listed) == [petition]
+    detail = client.get(petition.get_absolute_url()).text
+    assert "（信访人网上提交）" in detail and 'data-action="decide_review"' in detail
+
+
+def test_a_second_review_request_is_refused(client, replied):
+    from petitions.models import Review
+
+    petition, code = replied
+    token = review_token_in(rate_unsatisfied(client, code))
+    assert client.post(REVIEW, {"token": token, "request": "请求复查。"}).status_code == 200
+
+    second = client.post(REVIEW, {"token": token, "request": "再次请求复查。"})
+
+    assert second.status_code == 400
+    assert "该信访事项已经申请过复查，不能重复申请；对复查意见不服的，可以申请复核。" in second.text
+    assert Review.objects.count() == 1 and Review.objects.get().request == "请求复查。"
+
+
+def test_a_review_request_needs_a_reason(client, replied):
+    from petitions.models import Review
+
+    petition, code = replied
+    token = review_token_in(rate_unsatisfied(client, code))
+
+    response = client.post(REVIEW, {"token": token, "request": " "})
+
+    assert response.status_code == 400 and 'data-testid="review-form"' in response.text
+    assert not Review.objects.exists()
+    petition.refresh_from_db()
+    assert petition.state == PetitionState.CLOSED
+
+
+def test_after_the_window_the_page_says_so_and_a_request_is_refused(client, township, clerk, unit, users):
+    """Replied 45 days ago: the 30 days have passed. The page names the last day and offers no
+    form; a request sent anyway (a token from an earlier visit) is refused in Chinese."""
+    from datetime import timedelta
+
+    from congress_office.models import DeadlineRule
+    from congress_office.workdays import compute_due_date
+    from petitions.models import Review
+    from petitions.views.public import review_token
+
+    today = timezone.localdate()
+    code = "ABCDEFGHJK"
+    petition = register_petition(
+        township=township,
+        by=clerk,
+        channel=Channel.ONLINE,
+        received_on=today - timedelta(days=60),
+        phone=PHONE,
+        id_number="",
+        with_query_code=True,
+        query_code=code,
+    )
+    petition_accept(petition=petition, by=clerk, on=today - timedelta(days=58))
+    petition_assign(petition=petition, lead_unit=unit, by=clerk)
+    replied_on = today - timedelta(days=45)
+    handler = users[Role.UNIT_HANDLER]
+    petition_reply(petition=petition, by=handler, outcome="reject", content="不符合条件。", on=replied_on)
+    last = compute_due_date(replied_on, DeadlineRule.CALENDAR_DAYS, 30)
+    assert last < today
+
+    rated = rate_unsatisfied(client, code)
+
+    assert f"复查申请期限已于 {last.isoformat()} 届满。" in rated.text
+    assert 'data-testid="review-form"' not in rated.text
+    response = client.post(REVIEW, {"token": review_token(petition), "request": "请求复查。"})
+    assert response.status_code == 400
+    window = f"（答复日期 {replied_on.isoformat()}，最迟 {last.isoformat()}），已超过期限。"
+    assert "复查申请须自收到处理意见之日起 30 日内提出" + window in response.text
+    assert not Review.objects.exists()
+    petition.refresh_from_db()
+    assert petition.state == PetitionState.CLOSED
+
+
+def test_without_the_right_code_or_a_valid_token_there_is_no_access(client, replied):
+    from petitions.models import Review
+
+    petition, code = replied
+    wrong_code = ("A" if code[0] != "A" else "B") + code[1:]
+    rate_unsatisfied(client, code)
+
+    wrong = client.post(QUERY, {"code": wrong_code, "phone": PHONE})
+    assert "查询码或手机号码不正确" in wrong.text
+    assert 'data-testid="review-form"' not in wrong.text and 'name="token"' not in wrong.text
+    rating_token = signing.dumps({"p": petition.pk, "r": petition.round}, salt=RATING_TOKEN_SALT)
+    forged = signing.dumps({"p": petition.pk, "k": "review"}, salt="another-salt")
+    for token in ("", "garbage", forged, rating_token):  # a rating token does not open the request
+        response = client.post(REVIEW, {"token": token, "request": "请求复查。"})
+        assert response.status_code == 400 and "页面已过期" in response.text
+    assert not Review.objects.exists()
+    petition.refresh_from_db()
+    assert petition.state == PetitionState.CLOSED
+
+
+def test_no_review_form_after_a_satisfied_rating(client, replied):
+    petition, code = replied
+    progress = client.post(QUERY, {"code": code, "phone": PHONE})
+    assert "评价“不满意”的，可以申请复查。" in progress.text
+    rated = client.post(RATE, {"token": rating_token_in(progress), "satisfaction": Satisfaction.SATISFIED})
+    assert 'data-testid="review-form"' not in rated.text and 'data-testid="review-right"' not in rated.text

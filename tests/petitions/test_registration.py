@@ -198,12 +198,15 @@ def test_transfer_out_names_the_competent_body(township, clerk):
 
     with pytest.raises(ValidationError, match="请填写转送的机关"):
         petition_transfer_out(petition=petition, by=clerk, to="", reason="")
-    petition_transfer_out(petition=petition, by=clerk, to="示范县市场监督管理局", reason="属于市场监管职权")
+    petition_transfer_out(
+        petition=petition, by=clerk, to="示范县市场监督管理局", reason="属于市场监管职权", on=date(2026, 11, 6)
+    )
 
     petition.refresh_from_db()
     assert petition.state == PetitionState.TRANSFERRED_OUT and petition.transferred_to == "示范县市场监督管理局"
-    assert case_timeline(petition)[-1].data == {"to": "示范县市场监督管理局"}
-    assert acceptance_deadline(petition).state == DeadlineState.MET
+    assert case_timeline(petition)[-1].data == {"to": "示范县市场监督管理局", "on": "2026-11-06"}
+    deadline = acceptance_deadline(petition)
+    assert deadline.state == DeadlineState.MET and deadline.met_on == date(2026, 11, 6)
 
 
 def test_accepting_twice_is_an_illegal_transition_with_a_chinese_message(township, clerk):

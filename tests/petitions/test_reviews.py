@@ -113,7 +113,8 @@ def test_no_review_before_the_reply(assigned, clerk):
         request(assigned, clerk, on=date(2026, 8, 20))
 
 
-def test_no_review_while_the_petition_is_reopened(replied, clerk):
+def test_no_review_while_the_petition_is_reopened(replied, clerk, settings):
+    settings.PETITION_REHANDLE_ON_UNSATISFIED = True
     petition_rate(petition=replied, by=clerk, satisfaction=Satisfaction.UNSATISFIED, comment="不满意")
     with pytest.raises(ValidationError, match="当前为“重新办理”，不能“申请复查”"):
         request(replied, clerk, on=date(2026, 8, 20))

@@ -3,9 +3,11 @@ breakdowns, the months, the repeat rate, township scoping, the monthly report's 
 the home page cards, each read with a fixed number of queries.
 
 The petitions go through the real services (registration, acceptance, the core engine's
-assign / reply / rate). The engine stamps `met_at`, `rated_at` and due dates with the real clock
-and calendar, so the tests then fix those dates on the rows directly (`settle`, `rated_on`):
-that is how "on time" and "late" and the months are controlled.
+assign / reply / rate). The engine computes due dates with the real calendar and stamps
+`rated_at` with the real clock, so the tests then fix those dates on the rows directly (`settle`,
+`rated_on`): that is how "on time" and "late" and the months are controlled. A deadline counts by
+its decision date `met_on` (the entry time `met_at` is kept apart); `settle` sets both, and the
+decision-date tests at the end enter a late decision through the services.
 """
 
 from datetime import date, datetime, time, timedelta
@@ -14,6 +16,7 @@ from decimal import Decimal
 import pytest
 from django.contrib.contenttypes.models import ContentType
 from django.db import connection
+from django.test import override_settings
 from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 
@@ -51,11 +54,13 @@ def deadline(petition, clock):
 
 
 def settle(petition, clock, *, due, met=None):
-    """Fix a deadline's due date and, when given, the day it was met (the engine stamps now)."""
+    """Fix a deadline's due date and, when given, the day it was met (its decision date; the
+    entry time moves with it)."""
     row = deadline(petition, clock)
     fields = {"due_date": due, "original_due_date": due, "start_date": min(row.start_date, due)}
     if met is not None:
         assert row.met_at is not None, "only a deadline the engine has met gets a met date"
+        fields["met_on"] = met
         fields["met_at"] = at(met)
     Deadline.objects.filter(pk=row.pk).update(**fields)
 
@@ -150,7 +155,8 @@ def build_known_set(township, other_township, users, unit, second_unit, other_un
 
     rate(p1, Satisfaction.SATISFIED)
     rate(p2, Satisfaction.BASICALLY)
-    rate(p6, Satisfaction.UNSATISFIED)
+    with override_settings(PETITION_REHANDLE_ON_UNSATISFIED=True):  # p6 is handled again
+        rate(p6, Satisfaction.UNSATISFIED)
     reply(p6, handler, "重新核实后补发。")
     rate(p6, Satisfaction.SATISFIED)
     settle(p6, "reopened", due=date(2026, 7, 10), met=date(2026, 6, 30))
