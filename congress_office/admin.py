@@ -8,12 +8,12 @@ from .models import Holiday, Township, Unit, User
 
 @admin.register(User)
 class UserAdmin(BaseUserAdmin, SimpleHistoryAdmin):
-    list_display = ["username", "name", "township", "unit", "is_active", "must_change_password"]
+    list_display = ["username", "name", "township", "unit", "is_active", "must_change_password", "clearance"]
     list_filter = ["township", "groups", "is_active"]
     search_fields = ["username", "name", "phone"]
     list_select_related = ["township", "unit"]
     fieldsets = BaseUserAdmin.fieldsets + (
-        (_("乡镇与角色"), {"fields": ("name", "phone", "township", "unit", "must_change_password")}),
+        (_("乡镇与角色"), {"fields": ("name", "phone", "township", "unit", "must_change_password", "clearance")}),
     )
     add_fieldsets = BaseUserAdmin.add_fieldsets + (
         (_("乡镇与角色"), {"fields": ("name", "township", "unit", "groups")}),

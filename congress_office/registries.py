@@ -4,6 +4,7 @@
 - dashboard_cards: counters on home pages, each a callable (user) -> Card or None.
 - pdf_reports: reports rendered to PDF by a Celery task with progress.
 - deputy_record_sections: sections of a deputy's yearly record (履职档案) from later apps.
+- record_links: what a record cites or is cited by in later apps (a petition's 批复 …).
 """
 
 from collections.abc import Callable
@@ -89,6 +90,10 @@ demo_seeders = Registry("demo seeders")  # callables (township, users, today) ru
 nav_items = Registry("navigation")  # congress_office.navigation.NavItem entries of the domain apps
 # "转为信访 / 转为代表建议" on a reception visit: callables (visit, user) -> {"label", "url"} or None
 reception_visit_actions = Registry("reception visit actions")
+# links between records of different apps (a petition citing the 批复 that answers it …): callables
+# (record, user) -> list of {"label", "url", "relation"} (optional "kind", "icon"), only what the
+# user may see; the {% record_links record as links %} tag (templatetags/citations.py) calls them all
+record_links = Registry("record links")
 
 
 def register_case_type(spec):

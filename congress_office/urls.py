@@ -36,5 +36,6 @@ urlpatterns = [
     path("admin/", admin.site.urls),
     path("deputies/", include("deputies.urls")),
     path("petitions/", include("petitions.urls")),
+    path("documents/", include("documents.urls")),
     path("", include("congress_office.core_urls")),
 ]

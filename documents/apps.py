@@ -5,3 +5,8 @@ from django.utils.translation import gettext_lazy as _
 class DocumentsConfig(AppConfig):
     name = "documents"
     verbose_name = _("公文")
+
+    def ready(self):
+        from . import plugins
+
+        plugins.register()

@@ -34,6 +34,12 @@ class User(AbstractUser):
         Unit, on_delete=models.PROTECT, null=True, blank=True, related_name="handlers", verbose_name=_("承办单位")
     )
     must_change_password = models.BooleanField(_("首次登录须修改密码"), default=True)
+    # the highest secrecy level of documents the user may see (set by an admin)
+    clearance = models.PositiveSmallIntegerField(
+        _("涉密等级"),
+        choices=[(0, _("非涉密人员")), (1, _("可阅秘密")), (2, _("可阅机密")), (3, _("可阅绝密"))],
+        default=0,
+    )
 
     objects = OfficeUserManager()
     history = HistoricalRecords(excluded_fields=["password", "last_login"])

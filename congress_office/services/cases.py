@@ -240,6 +240,17 @@ def case_transition(*, item, action, by=None, actor_label="", note="", data=None
     return _move(item, spec, action, by=by, actor_label=actor_label, note=note, data=data, save_fields=save_fields)
 
 
+def case_internal_transition(*, item, action, by=None, actor_label="", note="", data=None, save_fields=()):
+    """Take one of the type's `internal` transitions (reopen, close, a document's return to its
+    signer …): the calling service has decided it follows from a step it has just checked."""
+    spec = case_type_of(item)
+    transition = _transition_of(spec, action)
+    if not transition.internal:
+        raise PermissionDenied(_("该操作须经权限检查。"))
+    _check_state(spec, transition, item.state)
+    return _move(item, spec, action, by=by, actor_label=actor_label, note=note, data=data, save_fields=save_fields)
+
+
 # --- clocks -------------------------------------------------------------------------------------
 
 

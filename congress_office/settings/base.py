@@ -241,6 +241,16 @@ SUGGESTION_FEEDBACK_WORKING_DAYS = 20
 SUGGESTION_REOPEN_MONTHS = 1
 # the categories counted as 解决 in 解决率 (A 已经解决或者基本解决 by default)
 SUGGESTION_RESOLVED_CATEGORIES = ["A"]
+# Documents (党政机关公文处理工作条例): time limits of handling an incoming document, in working
+# days, by urgency; of reading a circulated one; the longest extension
+DOCUMENT_HANDLING_WORKING_DAYS = 10
+DOCUMENT_URGENT_WORKING_DAYS = 3  # 加急
+DOCUMENT_VERY_URGENT_WORKING_DAYS = 1  # 特急
+DOCUMENT_READING_WORKING_DAYS = 2
+DOCUMENT_MAX_EXTENSION_WORKING_DAYS = 5
+# the longest 保密期限 of each level, in years (绝密 ≤30, 机密 ≤20, 秘密 ≤10)
+DOCUMENT_SECRECY_MAX_YEARS = {"secret": 10, "confidential": 20, "top_secret": 30}
+DOCUMENT_UPLOAD_MAX_MB = env.int("DOCUMENT_UPLOAD_MAX_MB", default=20)
 SUGGESTION_CATEGORIES = {
     "A": "已经解决或者基本解决",
     "B": "正在解决或者列入规划逐步解决",
