@@ -13,6 +13,23 @@ class DateInput(forms.DateInput):
         super().__init__(format="%Y-%m-%d", **kwargs)
 
 
+class ConfirmForm(forms.Form):
+    """Irreversible steps ask for an explicit confirmation, also without JavaScript. The
+    confirmation stays the last field; `values()` is the rest of the cleaned data."""
+
+    confirm_label = _("我已核对以上内容，确认提交（提交后不能撤回）")
+
+    confirm = forms.BooleanField(required=True, error_messages={"required": _("请勾选确认后再提交。")})
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["confirm"].label = self.confirm_label
+        self.order_fields([name for name in self.fields if name != "confirm"] + ["confirm"])
+
+    def values(self):
+        return {key: value for key, value in self.cleaned_data.items() if key != "confirm"}
+
+
 class ExtensionDecisionForm(forms.Form):
     """A chair's decision on a case's pending extension request (any case type)."""
 

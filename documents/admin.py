@@ -45,19 +45,18 @@ class IssuingBodyAdmin(SimpleHistoryAdmin):
         )
 
     def get_readonly_fields(self, request, obj=None):
-        # a 发文字号 is printed from the body's current 代字: once numbers have been issued under
-        # it, changing it would rewrite them. A new 代字 is a new issuing body (the old one is
-        # set 不在用).
+        # numbers already issued keep the 代字 they were issued under (OutgoingDocument.number_code);
+        # the body's township never changes once it has issued one
         if self.in_use(obj):
-            return ["township", "code"]
+            return ["township"]
         return []
 
     def get_form(self, request, obj=None, change=False, **kwargs):
         form = super().get_form(request, obj, change=change, **kwargs)
-        if self.in_use(obj) is False and "code" in form.base_fields:
+        if "code" in form.base_fields:
             form.base_fields["code"].help_text = _(
-                "如：青人、青人办。发文字号按“机关代字〔年份〕序号号”编排；已编发文号后不能再修改，"
-                "需要改用新代字的，请新增发文机关并将原机关设为不在用。"
+                "如：青人、青人办。发文字号按“机关代字〔年份〕序号号”编排；修改代字只影响之后登记的发文，"
+                "已编文号保持原代字，序号在本机关本年度内继续连续编排。"
             )
         return form
 

@@ -6,8 +6,8 @@ the template `documents/pdf/gbt9704.html` only places boxes. The clause of the s
 given beside each number.
 
 Fonts come from settings: PDF_FONT_BODY (仿宋), PDF_FONT_TITLE (小标宋), PDF_FONT_SANS (黑体);
-optional PDF_FONT_KAI (楷体: 签发人姓名, second-level headings) and PDF_FONT_SONG (宋体: page
-numbers) fall back to the configured body / title fonts when not set.
+PDF_FONT_KAI (楷体: 签发人姓名, second-level headings) and PDF_FONT_SONG (宋体: page
+numbers) fall back to the body / title fonts when none of their families is installed.
 """
 
 import re
@@ -212,10 +212,8 @@ def pdf_filename(document):
 
 def _fonts():
     fonts = pdf_fonts()
-    kai = getattr(settings, "PDF_FONT_KAI", None) or ["KaiTi_GB2312", "楷体_GB2312", "KaiTi", "楷体"]
-    song = getattr(settings, "PDF_FONT_SONG", None) or ["SimSun", "宋体"]
-    fonts["kai"] = _family([*kai, *settings.PDF_FONT_BODY], "serif")
-    fonts["song"] = _family([*song, *settings.PDF_FONT_TITLE], "serif")
+    fonts["kai"] = _family([*settings.PDF_FONT_KAI, *settings.PDF_FONT_BODY], "serif")
+    fonts["song"] = _family([*settings.PDF_FONT_SONG, *settings.PDF_FONT_TITLE], "serif")
     return fonts
 
 

@@ -68,6 +68,16 @@ class DocumentQuerySet(CaseQuerySet):
         return qs.filter(secrecy__in=allowed)
 
 
+class IncomingQuerySet(DocumentQuerySet):
+    """Incoming documents are also visible to the people they were circulated to (传阅), still
+    within their clearance."""
+
+    def shared_filter(self, user):
+        if not user.is_authenticated:
+            return None
+        return models.Q(pk__in=Circulation.objects.filter(reader=user).values("document_id"))
+
+
 class SecrecyFields(models.Model):
     secrecy = models.CharField(
         _("密级"),
@@ -115,7 +125,7 @@ class IncomingDocument(SecrecyFields, Case):
         settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
     )
 
-    objects = DocumentQuerySet.as_manager()
+    objects = IncomingQuerySet.as_manager()
     history = HistoricalRecords()
     case_type_key = "documents.incoming"
 
@@ -232,6 +242,12 @@ class OutgoingDocument(SecrecyFields, BaseCase):
     # 登记: 发文字号
     year = models.PositiveSmallIntegerField(_("年度"), null=True, blank=True)
     sequence = models.PositiveIntegerField(_("发文序号"), null=True, blank=True)
+    number_code = models.CharField(
+        _("文号所用机关代字"),
+        max_length=20,
+        blank=True,
+        help_text=_("登记编号时的机关代字，之后修改代字不改变已编文号"),
+    )
     drafted_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
     drafted_at = models.DateTimeField(auto_now_add=True)
     dispatched_at = models.DateTimeField(_("核发时间"), null=True, blank=True)
@@ -272,7 +288,7 @@ class OutgoingDocument(SecrecyFields, BaseCase):
     def number(self):
         if not self.sequence:
             return ""
-        return document_number(self.issuing_body.code, self.year, self.sequence)
+        return document_number(self.number_code or self.issuing_body.code, self.year, self.sequence)
 
     @property
     def is_upward(self):
@@ -317,6 +333,7 @@ class VoidedNumber(models.Model):
     issuing_body = models.ForeignKey(IssuingBody, on_delete=models.PROTECT, related_name="+")
     year = models.PositiveSmallIntegerField()
     sequence = models.PositiveIntegerField()
+    code = models.CharField(_("机关代字"), max_length=20, blank=True)
     document = models.ForeignKey(OutgoingDocument, on_delete=models.PROTECT, related_name="voided_numbers")
     reason = models.TextField(_("作废理由"))
     voided_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
@@ -330,7 +347,7 @@ class VoidedNumber(models.Model):
         ]
 
     def __str__(self):
-        return document_number(self.issuing_body.code, self.year, self.sequence)
+        return document_number(self.code or self.issuing_body.code, self.year, self.sequence)
 
 
 class SealLog(models.Model):
@@ -369,7 +386,7 @@ class Dispatch(models.Model):
     class Meta:
         verbose_name = _("分发记录")
         verbose_name_plural = _("分发记录")
-        ordering = ["kind", "pk"]
+        ordering = ["pk"]  # 主送 before 抄送, in the order the document names them
 
     def __str__(self):
         return self.recipient

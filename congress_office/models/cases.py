@@ -15,9 +15,13 @@ from .places import Township, TownshipQuerySet, Unit
 class CaseQuerySet(TownshipQuerySet):
     """Visibility shared by case types: the township's office sees all of its cases; a unit
     handler the cases assigned to their unit (lead or co-handling); subclasses say what a
-    deputy sees through `deputy_filter`."""
+    deputy sees through `deputy_filter`, and what was shared with a named person (a document
+    circulated to them) through `shared_filter`."""
 
     def deputy_filter(self, user):
+        return None
+
+    def shared_filter(self, user):
         return None
 
     def visible_to(self, user):
@@ -36,6 +40,9 @@ class CaseQuerySet(TownshipQuerySet):
             deputy_q = self.deputy_filter(user)
             if deputy_q is not None:
                 conditions |= deputy_q
+        shared_q = self.shared_filter(user)
+        if shared_q is not None:
+            conditions |= shared_q
         return qs.filter(conditions).distinct()
 
 

@@ -185,6 +185,10 @@ DEADLINE_ROLL_FORWARD_ON_REST_DAY = env.bool("DEADLINE_ROLL_FORWARD_ON_REST_DAY"
 PDF_FONT_BODY = env.list("PDF_FONT_BODY", default=["FangSong_GB2312", "仿宋_GB2312", "FangSong", "Noto Serif CJK SC"])
 PDF_FONT_TITLE = env.list("PDF_FONT_TITLE", default=["FZXiaoBiaoSong-B05S", "方正小标宋简体", "Noto Serif CJK SC"])
 PDF_FONT_SANS = env.list("PDF_FONT_SANS", default=["SimHei", "黑体", "Noto Sans CJK SC"])
+# GB/T 9704: 楷体 for the 签发人's name and second-level headings, 宋体 for page numbers; when
+# none of these is installed the body's (仿宋) and the title's families stand in
+PDF_FONT_KAI = env.list("PDF_FONT_KAI", default=["KaiTi_GB2312", "楷体_GB2312", "KaiTi", "楷体"])
+PDF_FONT_SONG = env.list("PDF_FONT_SONG", default=["SimSun", "宋体"])
 
 SITE_NAME = env("SITE_NAME", default="乡镇人大办公室")
 SITE_URL = env("SITE_URL", default="http://127.0.0.1:8000")  # for links in e-mails

@@ -4,11 +4,10 @@ ValidationErrors the views map onto these forms."""
 
 from django import forms
 from django.conf import settings
-from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from congress_office.forms import DateInput
+from congress_office.forms import ConfirmForm, DateInput
 from congress_office.models import Unit, User
 from congress_office.roles import Role
 from congress_office.uploads import allowed_extensions
@@ -27,19 +26,6 @@ class DateTimeLocalInput(forms.DateTimeInput):
 
     def __init__(self, **kwargs):
         super().__init__(format="%Y-%m-%dT%H:%M", **kwargs)
-
-
-class ConfirmForm(forms.Form):
-    """Irreversible steps ask for an explicit confirmation, also without JavaScript."""
-
-    confirm_label = _("我已核对以上内容，确认提交（提交后不能撤回）")
-
-    confirm = forms.BooleanField(required=True, error_messages={"required": _("请勾选确认后再提交。")})
-
-    def __init__(self, *args, **kwargs):
-        super().__init__(*args, **kwargs)
-        self.fields["confirm"].label = self.confirm_label
-        self.order_fields([name for name in self.fields if name != "confirm"] + ["confirm"])
 
 
 class ReceiveForm(forms.Form):
@@ -153,16 +139,13 @@ class AssignForm(forms.Form):
 
 
 def reader_candidates(document):
-    """The people a document can be circulated to and who can open it: the office (clerks,
-    chairs, auditors) of its township and the handlers of its lead unit, active accounts only.
-    Those not cleared for its level stay on the list: the service refuses them by name."""
-    roles = [Role.CLERK, Role.CHAIR, Role.AUDITOR]
-    condition = Q(groups__name__in=roles)
-    if document.lead_unit_id:
-        condition |= Q(groups__name=Role.UNIT_HANDLER, unit_id=document.lead_unit_id)
+    """The people a document can be circulated to: the office (clerks, chairs, auditors) and
+    the units' handlers of its township, active accounts only; a document circulated to someone
+    becomes visible to them (IncomingQuerySet.shared_filter). Those not cleared for its level
+    stay on the list: the service refuses them by name."""
+    roles = [Role.CLERK, Role.CHAIR, Role.AUDITOR, Role.UNIT_HANDLER]
     return (
-        User.objects.filter(township_id=document.township_id, is_active=True)
-        .filter(condition)
+        User.objects.filter(township_id=document.township_id, is_active=True, groups__name__in=roles)
         .distinct()
         .order_by("name", "username")
     )

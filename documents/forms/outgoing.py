@@ -7,7 +7,7 @@ from django.conf import settings
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from congress_office.forms import DateInput
+from congress_office.forms import ConfirmForm, DateInput
 from congress_office.uploads import extension_of
 
 from ..models import IssuingBody, OutgoingDocument, validate_document_upload
@@ -21,21 +21,9 @@ def normalise_lines(text):
     return (text or "").replace("\r\n", "\n").replace("\r", "\n")
 
 
-class ConfirmForm(forms.Form):
-    """Irreversible steps ask for an explicit confirmation, also without JavaScript (the house
-    way: petitions.forms.handling.ConfirmForm)."""
-
-    confirm_label = _("我已核对以上内容，确认提交（提交后不能撤回）")
-
-    confirm = forms.BooleanField(required=True, error_messages={"required": _("请勾选确认后再提交。")})
-
-    def __init__(self, *args, **kwargs):
-        super().__init__(*args, **kwargs)
-        self.fields["confirm"].label = self.confirm_label
-        self.order_fields([name for name in self.fields if name != "confirm"] + ["confirm"])
-
-    def values(self):
-        return {key: value for key, value in self.cleaned_data.items() if key != "confirm"}
+def _model_field(name, **overrides):
+    field = OutgoingDocument._meta.get_field(name).formfield(**overrides)
+    return field
 
 
 # --- 起草 / 修改稿本 -------------------------------------------------------------------------------
@@ -56,11 +44,6 @@ BODY_FIELDS = (
 FOOT_FIELDS = ("cc_recipients", "print_body")
 # shown across the whole width of the form (the others two or three to a row)
 WIDE_FIELDS = {"title", "main_recipients", "body", "docx", "attachments_note", "annotation", "cc_recipients"}
-
-
-def _model_field(name, **overrides):
-    field = OutgoingDocument._meta.get_field(name).formfield(**overrides)
-    return field
 
 
 class DraftForm(forms.Form):
@@ -240,7 +223,29 @@ class SealForm(ConfirmForm):
 
 
 class DispatchForm(ConfirmForm):
+    """One count of copies per 主送 and 抄送 body (1 each unless changed)."""
+
     confirm_label = _("确认核发：按主送、抄送机关逐一登记分发")
+
+    def __init__(self, *args, document, user=None, **kwargs):
+        from ..services.outgoing import split_recipients
+
+        super().__init__(*args, **kwargs)
+        self.recipients = []
+        for kind, text in ((_("主送"), document.main_recipients), (_("抄送"), document.cc_recipients)):
+            for name in split_recipients(text):
+                key = f"copies_{len(self.recipients)}"
+                self.recipients.append((key, name))
+                self.fields[key] = forms.IntegerField(
+                    label=_("%(kind)s：%(name)s（份）") % {"kind": kind, "name": name},
+                    min_value=1,
+                    max_value=32767,
+                    initial=1,
+                )
+        self.order_fields([key for key, _name in self.recipients] + ["confirm"])
+
+    def copies(self):
+        return {name: self.cleaned_data[key] for key, name in self.recipients}
 
 
 class ArchiveForm(ConfirmForm):

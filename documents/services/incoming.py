@@ -227,6 +227,10 @@ def incoming_circulate(*, document, by, readers, start=None):
     for reader in readers:
         if reader.township_id != document.township_id or not reader.is_active:
             raise ValidationError({"readers": _("传阅人员必须是本乡镇的在用账号。")})
+        if not reader.has_perm("documents.view_incomingdocument"):
+            raise ValidationError(
+                {"readers": _("%(name)s 的角色不能查阅收文，不能列入传阅。") % {"name": reader.display_name}}
+            )
         if not _cleared(reader, document.secrecy):
             raise ValidationError(
                 {"readers": _("%(name)s 的涉密等级不足，不能传阅该公文。") % {"name": reader.display_name}}

@@ -139,6 +139,8 @@ def outgoing_save_draft(*, document, by, docx=None, note="", annotation=None, **
         values["body"] = docx_text(docx)
     merged = {name: values.get(name, getattr(document, name)) for name in DRAFT_FIELDS}
     merged = _clean_values(merged, document.township_id)
+    if merged["secrecy"] != document.secrecy and not _cleared(by, merged["secrecy"]):
+        raise ValidationError({"secrecy": _("您的涉密等级不足，不能将公文标为该密级。")})
     changed = [name for name in DRAFT_FIELDS if merged[name] != getattr(document, name)]
     if not changed and docx is None:
         raise ValidationError(_("内容没有变化，无需保存新稿本。"))
@@ -244,8 +246,14 @@ def outgoing_register(*, document, by):
     case_check(item=document, action="register", by=by)
     year = timezone.localdate().year
     document.year, document.sequence = year, next_document_sequence(document.issuing_body, year)
+    # the 代字 as it is today: an admin who changes it later does not rewrite issued numbers
+    document.number_code = IssuingBody.objects.values_list("code", flat=True).get(pk=document.issuing_body_id)
     return case_transition(
-        item=document, action="register", by=by, data={"number": document.number}, save_fields=("year", "sequence")
+        item=document,
+        action="register",
+        by=by,
+        data={"number": document.number},
+        save_fields=("year", "sequence", "number_code"),
     )
 
 
@@ -261,19 +269,21 @@ def outgoing_void_number(*, document, by, reason):
         issuing_body=document.issuing_body,
         year=document.year,
         sequence=document.sequence,
+        code=document.number_code,
         document=document,
         reason=reason,
         voided_by=by,
     )
     number = str(voided)
     document.year = document.sequence = None
+    document.number_code = ""
     return case_transition(
         item=document,
         action="void_number",
         by=by,
         note=reason,
         data={"number": number},
-        save_fields=("year", "sequence"),
+        save_fields=("year", "sequence", "number_code"),
     )
 
 
@@ -326,15 +336,28 @@ def split_recipients(text):
 
 
 @transaction.atomic
-def outgoing_dispatch(*, document, by):
-    """核发 to every 主送 and 抄送 body, each recorded."""
+def outgoing_dispatch(*, document, by, copies=None):
+    """核发 to every 主送 and 抄送 body, each recorded with its number of copies (`copies`:
+    recipient name → count, 1 where not given); together no more than were printed."""
     case_check(item=document, action="dispatch", by=by)
     recipients = [(name, DispatchKind.MAIN) for name in split_recipients(document.main_recipients)]
     recipients += [(name, DispatchKind.CC) for name in split_recipients(document.cc_recipients)]
     if not recipients:
         raise ValidationError(_("没有主送或抄送机关，不能核发。请在稿本中填写主送机关。"))
+    copies = copies or {}
+    counts = [copies.get(name, 1) for name, _kind in recipients]
+    if any(not isinstance(n, int) or n < 1 for n in counts):
+        raise ValidationError(_("每个收文机关至少分发 1 份。"))
+    if document.printed_copies and sum(counts) > document.printed_copies:
+        raise ValidationError(
+            _("分发合计 %(n)s 份，超过印制份数 %(printed)s 份。请核对份数或补印。")
+            % {"n": sum(counts), "printed": document.printed_copies}
+        )
     Dispatch.objects.bulk_create(
-        [Dispatch(document=document, recipient=name[:100], kind=kind, sent_by=by) for name, kind in recipients]
+        [
+            Dispatch(document=document, recipient=name[:100], kind=kind, copies=n, sent_by=by)
+            for (name, kind), n in zip(recipients, counts, strict=True)
+        ]
     )
     document.dispatched_at = timezone.now()
     return case_transition(

@@ -516,10 +516,14 @@ class OutgoingDispatchView(OutgoingActionView):
         return [
             (_("主送"), "、".join(services.split_recipients(doc.main_recipients)) or "—"),
             (_("抄送"), "、".join(services.split_recipients(doc.cc_recipients)) or "—"),
+            (_("印制份数"), doc.printed_copies or "—"),
         ]
 
+    def get_form_kwargs(self):
+        return {**super().get_form_kwargs(), "document": self.document}
+
     def perform(self, form):
-        return services.outgoing_dispatch(document=self.document, by=self.request.user)
+        return services.outgoing_dispatch(document=self.document, by=self.request.user, copies=form.copies())
 
 
 class OutgoingArchiveView(OutgoingActionView):

@@ -7,7 +7,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from congress_office.cases import RATING_CHOICES
-from congress_office.forms import DateInput, ExtensionDecisionForm  # noqa: F401 (the pages' form)
+from congress_office.forms import ConfirmForm, DateInput, ExtensionDecisionForm  # noqa: F401 (the pages' forms)
 from congress_office.models import AssignmentMode, Unit
 from congress_office.roles import Role
 
@@ -15,20 +15,6 @@ from ..choices import Outcome
 from ..services.handling import RETURN_VISIT_METHODS, pending_co_units
 
 TEXTAREA = {"rows": 5}
-
-
-class ConfirmForm(forms.Form):
-    """Irreversible steps ask for an explicit confirmation, also without JavaScript."""
-
-    confirm_label = _("我已核对以上内容，确认提交（提交后不能撤回）")
-
-    confirm = forms.BooleanField(required=True, error_messages={"required": _("请勾选确认后再提交。")})
-
-    def __init__(self, *args, **kwargs):
-        super().__init__(*args, **kwargs)
-        self.fields["confirm"].label = self.confirm_label
-        # keep the confirmation last
-        self.order_fields([name for name in self.fields if name != "confirm"] + ["confirm"])
 
 
 class AssignForm(forms.Form):

@@ -135,6 +135,15 @@ def test_a_suggestion_cites_an_outgoing_document(draft, suggestion, clerk, chair
     assert [link["kind"] for link in citations.record_links(draft, clerk)] == ["代表建议"]
 
 
+def test_the_outgoing_page_lists_the_records_citing_it(client_for, draft, suggestion, clerk):
+    client = client_for(clerk)
+    page = client.get(reverse("documents:outgoing_detail", args=[draft.pk])).content.decode()
+    assert 'data-testid="cited-by-empty"' in page and f"outgoing:{draft.pk}" in page  # the add link
+    citations.citation_add(document=draft, record=suggestion, by=clerk, relation="答复批复")
+    page = client.get(reverse("documents:outgoing_detail", args=[draft.pk])).content.decode()
+    assert 'data-testid="cited-by-row"' in page and suggestion.title in page and "答复批复" in page
+
+
 def test_a_classified_document_is_listed_only_to_the_cleared(classified, petition, clerk, chair, users):
     citations.citation_add(document=classified, record=petition, by=clerk, relation="来文依据")
     assert citations.record_links(petition, chair) == []

@@ -108,6 +108,17 @@ def test_secrecy_needs_clearance_and_a_period_within_its_level(township, clerk, 
     assert IncomingDocument.objects.visible_to(chair).filter(pk=doc.pk).exists()
 
 
+def test_raising_a_drafts_secrecy_needs_the_clearance_for_it(draft, clerk):
+    with pytest.raises(ValidationError, match="涉密等级不足"):
+        out.outgoing_save_draft(document=draft, by=clerk, secrecy=Secrecy.SECRET, note="定密")
+    draft.refresh_from_db()
+    assert draft.secrecy == Secrecy.NONE and draft.versions.count() == 1
+    clerk.clearance = 1
+    clerk.save()
+    out.outgoing_save_draft(document=draft, by=clerk, secrecy=Secrecy.SECRET, note="定密")
+    assert OutgoingDocument.objects.get(pk=draft.pk).secrecy == Secrecy.SECRET
+
+
 def test_an_outgoing_document_goes_from_draft_to_archive(draft, clerk, chair, body):
     assert draft.state == OutgoingState.DRAFT and draft.versions.count() == 1
     out.outgoing_save_draft(document=draft, by=clerk, body=draft.body + "请各位代表准时参加。", note="补充")
@@ -127,11 +138,16 @@ def test_an_outgoing_document_goes_from_draft_to_archive(draft, clerk, chair, bo
     assert draft.number == "青人〔2026〕1号"
     out.outgoing_print(document=draft, by=clerk, copies=40)
     out.outgoing_seal(document=draft, by=clerk, seal="青山镇人大主席团印章", count=40)
-    out.outgoing_dispatch(document=draft, by=clerk)
-    assert set(Dispatch.objects.filter(document=draft).values_list("recipient", "kind")) == {
-        ("各村（社区）", "main"),
-        ("县人大常委会", "cc"),
-        ("镇直各单位", "main"),
+    with pytest.raises(ValidationError, match="超过印制份数 40 份"):
+        out.outgoing_dispatch(document=draft, by=clerk, copies={"各村（社区）": 39, "镇直各单位": 1})
+    with pytest.raises(ValidationError, match="至少分发 1 份"):
+        out.outgoing_dispatch(document=draft, by=clerk, copies={"县人大常委会": 0})
+    assert not Dispatch.objects.filter(document=draft).exists()
+    out.outgoing_dispatch(document=draft, by=clerk, copies={"各村（社区）": 30})
+    assert set(Dispatch.objects.filter(document=draft).values_list("recipient", "kind", "copies")) == {
+        ("各村（社区）", "main", 30),
+        ("县人大常委会", "cc", 1),
+        ("镇直各单位", "main", 1),
     }
     out.outgoing_archive(document=draft, by=clerk)
     assert actions(draft)[-6:] == ["sign", "register", "print", "seal", "dispatch", "archive"]

@@ -12,6 +12,7 @@ import re
 from datetime import date, timedelta
 
 import pytest
+from django.core.exceptions import ValidationError
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
@@ -27,6 +28,7 @@ from documents.models import Circulation, IncomingDocument, IncomingFile
 from documents.services import incoming as inc
 
 from ..core.test_pdf import is_embedded, pdf_fonts
+from ..factories import UnitFactory
 
 LIST = reverse("documents:incoming_list")
 EXPORT = reverse("documents:incoming_export")
@@ -226,6 +228,32 @@ def test_a_unit_handler_sees_only_what_their_unit_handles(
     page = client.get(url("incoming_detail", registered))
     assert {a["key"] for a in page.context["actions"]} == {"reply", "request_extension"}
     assert 'data-testid="receive"' not in listed
+
+
+def test_a_document_circulated_to_another_units_handler_becomes_visible_to_them_only(
+    client_for, registered, clerk, chair, unit, township, make_user, users
+):
+    """传阅 reaches beyond the lead unit: a handler of another unit named on the list opens it
+    (and the read is recorded); a colleague of theirs not on the list still gets 404; a deputy
+    cannot be put on the list (the role does not read incoming documents)."""
+    to_state(registered, IncomingState.ASSIGNED, clerk=clerk, chair=chair, unit=unit)
+    other_unit = UnitFactory(township=township, name="城建办")
+    reader = make_user(Role.UNIT_HANDLER, township, unit=other_unit, username="cjb1")
+    colleague = make_user(Role.UNIT_HANDLER, township, unit=other_unit, username="cjb2")
+    form = client_for(clerk).get(url("incoming_circulate", registered)).context["form"]
+    candidates = set(form.fields["readers"].queryset)
+    assert {reader, colleague} <= candidates and users[Role.DEPUTY] not in candidates
+    with pytest.raises(ValidationError, match="不能查阅收文"):
+        inc.incoming_circulate(document=registered, by=clerk, readers=[users[Role.DEPUTY]])
+
+    assert client_for(reader).get(url("incoming_detail", registered)).status_code == 404
+    inc.incoming_circulate(document=registered, by=clerk, readers=[reader])
+    page = client_for(reader).get(url("incoming_detail", registered))
+    assert page.status_code == 200 and page.context["actions"] == []
+    assert registered.title in text(client_for(reader).get(LIST))
+    assert Circulation.objects.get(document=registered, reader=reader).read_at is not None
+    assert client_for(colleague).get(url("incoming_detail", registered)).status_code == 404
+    assert registered.title not in text(client_for(colleague).get(LIST))
 
 
 # --- secrecy -------------------------------------------------------------------------------------------

@@ -182,8 +182,19 @@ def test_a_notice_goes_from_draft_to_archive_through_the_pages(client, clerk, ch
     assert doc.number == f"青人〔{YEAR}〕1号"
     client.post(url("outgoing_print", doc), {"copies": 30, "printed_on": timezone.localdate(), "print_body": ""})
     client.post(url("outgoing_seal", doc), {"seal": "青山镇人大主席团印章", "count": 30, "confirm": "on"})
-    client.post(url("outgoing_dispatch", doc), {"confirm": "on"})
+    dispatch_form = client.get(url("outgoing_dispatch", doc)).context["form"]
+    assert [dispatch_form.fields[key].label for key, _name in dispatch_form.recipients] == [
+        "主送：各村（社区）人大代表小组（份）",
+        "抄送：县人大常委会办公室（份）",
+    ]
+    too_many = client.post(url("outgoing_dispatch", doc), {"copies_0": 29, "copies_1": 2, "confirm": "on"})
+    assert "超过印制份数 30 份" in too_many.text and refresh(doc).state == OutgoingState.SEALED
+    client.post(url("outgoing_dispatch", doc), {"copies_0": 28, "copies_1": 2, "confirm": "on"})
     assert refresh(doc).state == OutgoingState.DISPATCHED
+    assert list(doc.dispatches.values_list("recipient", "copies")) == [
+        ("各村（社区）人大代表小组", 28),
+        ("县人大常委会办公室", 2),
+    ]
     assert steps(client, doc) == ["archive"]
     client.post(url("outgoing_archive", doc), {"confirm": "on"})
     doc = refresh(doc)
@@ -678,12 +689,32 @@ def test_admins_edit_the_issuing_bodies_and_only_read_the_documents(client, user
     assert client.get(reverse("admin:documents_outgoingdocument_change", args=[classified.pk])).status_code == 302
 
 
-def test_the_code_of_an_issuing_body_in_use_is_read_only(client, users, draft, clerk, chair, body):
+def test_an_admin_changes_a_code_in_use_and_issued_numbers_keep_theirs(
+    client, users, draft, township, clerk, chair, body
+):
     doc = sign(draft, clerk, chair)
     out.outgoing_register(document=doc, by=clerk)
+    out.outgoing_void_number(document=refresh(doc), by=clerk, reason="编号时选错发文机关")
+    out.outgoing_register(document=refresh(doc), by=clerk)
     client.force_login(users[Role.ADMIN])
-    page = client.get(reverse("admin:documents_issuingbody_change", args=[body.pk])).text
-    assert 'name="code"' not in page and "青人" in page
+    change = reverse("admin:documents_issuingbody_change", args=[body.pk])
+    page = client.get(change).text
+    assert 'name="code"' in page and 'name="township"' not in page  # the township is fixed once in use
+    form = {"name": body.name, "code": "青人主", "mark": body.mark, "is_active": "on", "order": 0}
+    assert client.post(change, form).status_code == 302
+    body.refresh_from_db()
+    assert body.code == "青人主"
+    assert refresh(doc).number == f"青人〔{YEAR}〕2号"  # issued under the old 代字
+    assert str(VoidedNumber.objects.get(document=doc)) == f"青人〔{YEAR}〕1号"
+    second = sign(
+        out.outgoing_create(
+            township=township, by=clerk, issuing_body=body, doc_type="notice", title="第二件", body="正文"
+        ),
+        clerk,
+        chair,
+    )
+    out.outgoing_register(document=second, by=clerk)
+    assert refresh(second).number == f"青人主〔{YEAR}〕3号"  # the new 代字, the body's sequence goes on
 
 
 def test_the_document_pages_queries_do_not_grow_with_versions_and_events(client_for, draft, clerk, chair):
