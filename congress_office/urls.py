@@ -3,6 +3,8 @@ from django.contrib import admin
 from django.contrib.auth import views as auth_views
 from django.contrib.auth.views import redirect_to_login
 from django.core.exceptions import PermissionDenied
+from django.http import HttpResponsePermanentRedirect
+from django.templatetags.static import static
 from django.urls import include, path
 
 from .views.accounts import PasswordChangeView
@@ -22,6 +24,13 @@ def admin_login(request, extra_context=None):
 
 admin.site.login = admin_login
 
+
+def favicon(request):
+    """What a browser asks for on a page that names no icon (a PDF opened in a tab). Resolved
+    per request: the static storage's manifest is not read at import."""
+    return HttpResponsePermanentRedirect(static("img/favicon.svg"))
+
+
 urlpatterns = [
     path("accounts/login/", auth_views.LoginView.as_view(redirect_authenticated_user=True), name="login"),
     path("accounts/logout/", auth_views.LogoutView.as_view(), name="logout"),
@@ -33,6 +42,8 @@ urlpatterns = [
     ),
     path("i18n/", include("django.conf.urls.i18n")),
     path("health/", health, name="health"),
+    # what a browser asks for on a page that names no icon (a PDF opened in a tab)
+    path("favicon.ico", favicon),
     path("admin/", admin.site.urls),
     path("deputies/", include("deputies.urls")),
     path("petitions/", include("petitions.urls")),

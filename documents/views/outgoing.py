@@ -438,7 +438,7 @@ class OutgoingRegisterView(OutgoingActionView):
         return services.outgoing_register(document=self.document, by=self.request.user)
 
     def get_success_url(self):
-        self.document.refresh_from_db(fields=["year", "sequence"])
+        self.document.refresh_from_db(fields=["year", "sequence", "number_code"])
         messages.success(self.request, _("已登记，发文字号为 %(n)s。") % {"n": self.document.number})
         return self.document.get_absolute_url()
 

@@ -828,3 +828,11 @@ def test_pages_are_chinese_even_for_an_english_browser_until_the_user_switches(c
     client.post("/i18n/setlang/", {"language": "en", "next": "/"})
     response = client.get("/", HTTP_ACCEPT_LANGUAGE="zh-CN")
     assert 'lang="en"' in response.content.decode()
+
+
+def test_favicon_ico_redirects_to_the_local_icon(client, db):
+    response = client.get("/favicon.ico")
+    assert response.status_code == 301 and response.url.endswith("img/favicon.svg")
+    from django.contrib.staticfiles import finders
+
+    assert finders.find("img/favicon.svg")
