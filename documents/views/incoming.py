@@ -41,7 +41,6 @@ from congress_office.pdf import render_pdf
 from congress_office.selectors import kind_label
 from congress_office.services.cases import (
     case_approve_extension,
-    case_check,
     case_deadlines,
     case_handling_deadline,
     case_may,
@@ -52,6 +51,7 @@ from congress_office.services.cases import (
     extension_latest,
     pending_extension_request,
 )
+from congress_office.views.cases import CaseActionView
 from congress_office.views.mixins import ServiceFormMixin
 from congress_office.workdays import compute_due_date
 
@@ -489,57 +489,24 @@ class IncomingFileView(RoleRequiredMixin, View):
 # --- the steps ------------------------------------------------------------------------------------------
 
 
-class IncomingActionView(IncomingObjectMixin, ServiceFormMixin, FormView):
+class IncomingActionView(IncomingObjectMixin, CaseActionView):
     """One step on one incoming document: the engine's `action` decides whether it can be taken
-    now (GET); the service decides again on POST."""
+    now (GET and POST); the service decides again under the row lock."""
 
     template_name = "documents/incoming/action_form.html"
-    action = ""
-    heading = ""
-    intro = ""
-    submit_label = gettext_lazy("提交")
-    submit_tone = "primary"
-    confirm_message = ""
-    success_message = gettext_lazy("已保存。")
+    case_context_name = "document"
     multipart = False
 
-    def check(self):
-        case_check(item=self.document, action=self.action, by=self.request.user)
+    def get_case(self):
+        return self.document
 
-    def get(self, request, *args, **kwargs):
-        try:
-            self.check()
-        except ValidationError as error:
-            messages.error(request, " ".join(error.messages))
-            return redirect(self.document.get_absolute_url())
-        return super().get(request, *args, **kwargs)
-
-    def info(self):
-        """(label, value) rows shown above the form."""
-        return []
+    def current_deadline(self):
+        return case_handling_deadline(self.document)
 
     def get_context_data(self, **kwargs):
         return super().get_context_data(
-            document=self.document,
-            state_label=state_label(self.document.state),
-            heading=self.heading,
-            intro=self.intro,
-            info=self.info(),
-            submit_label=self.submit_label,
-            submit_tone=self.submit_tone,
-            confirm_message=self.confirm_message,
-            multipart=self.multipart,
-            current_deadline=case_handling_deadline(self.document),
-            **kwargs,
+            state_label=state_label(self.document.state), multipart=self.multipart, **kwargs
         )
-
-    @staticmethod
-    def values(form):
-        return {key: value for key, value in form.cleaned_data.items() if key != "confirm"}
-
-    def get_success_url(self):
-        messages.success(self.request, self.success_message)
-        return self.document.get_absolute_url()
 
 
 class IncomingRegisterView(IncomingActionView):

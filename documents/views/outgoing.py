@@ -18,7 +18,6 @@ from django.contrib import messages
 from django.core.exceptions import ValidationError
 from django.db.models import Max
 from django.http import FileResponse, Http404, HttpResponse
-from django.shortcuts import redirect
 from django.urls import NoReverseMatch, reverse
 from django.utils import timezone
 from django.utils.cache import patch_cache_control
@@ -33,8 +32,9 @@ from django.views.generic import FormView, ListView, TemplateView
 
 from congress_office.access import RoleRequiredMixin, TownshipMemberMixin, get_visible_or_404
 from congress_office.selectors import history_of
-from congress_office.services.cases import case_check, case_may, case_timeline
-from congress_office.views.mixins import ServiceFormMixin, apply_validation_error
+from congress_office.services.cases import case_may, case_timeline
+from congress_office.views.cases import CaseActionView
+from congress_office.views.mixins import ServiceFormMixin
 
 from ..choices import OutgoingState, Secrecy, Urgency
 from ..filters import OutgoingFilter
@@ -251,64 +251,24 @@ class OutgoingCreateView(TownshipMemberMixin, RoleRequiredMixin, ServiceFormMixi
 # --- the steps ----------------------------------------------------------------------------------------
 
 
-class OutgoingActionView(OutgoingObjectMixin, ServiceFormMixin, FormView):
+class OutgoingActionView(OutgoingObjectMixin, CaseActionView):
     """One step on one outgoing document. `action` is the case type's transition that decides
     whether the page is offered now."""
 
     template_name = "documents/outgoing/action_form.html"
-    action = ""
-    heading = ""
-    intro = ""
-    submit_label = gettext_lazy("提交")
-    submit_tone = "primary"
-    confirm_message = ""  # a JavaScript confirmation before submitting
-    success_message = gettext_lazy("已保存。")
+    case_context_name = "doc"
     show_body = False  # the draft's text above the form (送核稿, 核稿, 签发 decide on it)
 
-    def check(self):
-        """PermissionDenied (403) or ValidationError (the reason) unless the step can be taken now."""
-        case_check(item=self.document, action=self.action, by=self.request.user)
+    def get_case(self):
+        return self.document
 
-    def get(self, request, *args, **kwargs):
-        try:
-            self.check()
-        except ValidationError as error:
-            messages.error(request, " ".join(error.messages))
-            return redirect(self.document.get_absolute_url())
-        return super().get(request, *args, **kwargs)
-
-    def post(self, request, *args, **kwargs):
-        form = self.get_form()
-        try:
-            self.check()
-        except ValidationError as error:  # the state moved on: say why, change nothing
-            form.is_valid()
-            apply_validation_error(form, error)
-            return self.form_invalid(form)
-        return self.form_valid(form) if form.is_valid() else self.form_invalid(form)
-
-    def info(self):
-        """(label, value) rows shown above the form."""
-        return []
+    def current_deadline(self):
+        return None  # outgoing documents run on no clock
 
     def get_context_data(self, **kwargs):
         if self.show_body:
             kwargs.setdefault("last_version", self.document.versions.aggregate(n=Max("version"))["n"])
-        return super().get_context_data(
-            doc=self.document,
-            heading=self.heading,
-            intro=self.intro,
-            info=self.info(),
-            submit_label=self.submit_label,
-            submit_tone=self.submit_tone,
-            confirm_message=self.confirm_message,
-            show_body=self.show_body,
-            **kwargs,
-        )
-
-    def get_success_url(self):
-        messages.success(self.request, self.success_message)
-        return self.document.get_absolute_url()
+        return super().get_context_data(show_body=self.show_body, **kwargs)
 
 
 class OutgoingEditView(OutgoingActionView):

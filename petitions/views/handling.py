@@ -10,24 +10,20 @@ form, its PermissionDenied is a 403.
 
 from django.conf import settings
 from django.contrib import messages
-from django.core.exceptions import ValidationError
 from django.http import Http404
-from django.shortcuts import redirect
 from django.utils import timezone
 from django.utils.functional import cached_property
 from django.utils.translation import gettext_lazy as _
-from django.views.generic import FormView
 
 from congress_office.access import RoleRequiredMixin, get_visible_or_404
 from congress_office.cases import Satisfaction
 from congress_office.models import DeadlineRule
 from congress_office.services.cases import (
     case_handling_deadline,
-    case_pending_deadlines,
     extension_latest,
     pending_extension_request,
 )
-from congress_office.views.mixins import ServiceFormMixin
+from congress_office.views.cases import CaseActionView
 from congress_office.workdays import compute_due_date
 
 from ..choices import PetitionState, ReviewKind
@@ -36,63 +32,23 @@ from ..models import Petition
 from ..services import handling as services
 
 
-class PetitionActionView(RoleRequiredMixin, ServiceFormMixin, FormView):
+class PetitionActionView(RoleRequiredMixin, CaseActionView):
     """One handling step on one petition."""
 
     template_name = "petitions/handling/action_form.html"
-    heading = ""
-    intro = ""
-    submit_label = _("提交")
-    submit_tone = "primary"
-    # a JavaScript confirmation before submitting (irreversible steps also have a check box)
-    confirm_message = ""
-    success_message = _("已保存。")
+    case_context_name = "petition"
 
-    @cached_property
-    def petition(self):
+    def get_case(self):
         queryset = Petition.objects.select_related("township", "subject", "lead_unit", "leader_owner")
         return get_visible_or_404(queryset, self.request.user, pk=self.kwargs["pk"])
+
+    @property
+    def petition(self):
+        return self.case
 
     def check(self):
         """Raise PermissionDenied or ValidationError unless the step can be taken now."""
         raise NotImplementedError
-
-    def get(self, request, *args, **kwargs):
-        try:
-            self.check()
-        except ValidationError as error:
-            messages.error(request, " ".join(error.messages))
-            return redirect(self.petition.get_absolute_url())
-        return super().get(request, *args, **kwargs)
-
-    def info(self):
-        """(label, value) rows shown above the form."""
-        return []
-
-    def get_context_data(self, **kwargs):
-        return super().get_context_data(
-            petition=self.petition,
-            heading=self.heading,
-            intro=self.intro,
-            info=self.info(),
-            submit_label=self.submit_label,
-            submit_tone=self.submit_tone,
-            confirm_message=self.confirm_message,
-            current_deadline=self.current_deadline(),
-            **kwargs,
-        )
-
-    @staticmethod
-    def values(form):
-        """The form's values for the service (the confirmation box is the form's business)."""
-        return {key: value for key, value in form.cleaned_data.items() if key != "confirm"}
-
-    def current_deadline(self):
-        return case_pending_deadlines(self.petition).order_by("due_date").first()
-
-    def get_success_url(self):
-        messages.success(self.request, self.success_message)
-        return self.petition.get_absolute_url()
 
 
 class PetitionAssignView(PetitionActionView):
