@@ -13,6 +13,18 @@ class DateInput(forms.DateInput):
         super().__init__(format="%Y-%m-%d", **kwargs)
 
 
+class DateTimeLocalInput(forms.DateTimeInput):
+    """<input type="datetime-local">: the browser's own picker, in the format it sends."""
+
+    input_type = "datetime-local"
+
+    def __init__(self, **kwargs):
+        super().__init__(format="%Y-%m-%dT%H:%M", **kwargs)
+
+
+DATETIME_LOCAL_FORMATS = ["%Y-%m-%dT%H:%M", "%Y-%m-%d %H:%M", "%Y-%m-%d %H:%M:%S"]
+
+
 class ConfirmForm(forms.Form):
     """Irreversible steps ask for an explicit confirmation, also without JavaScript. The
     confirmation stays the last field; `values()` is the rest of the cleaned data."""

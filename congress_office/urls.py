@@ -48,5 +48,6 @@ urlpatterns = [
     path("deputies/", include("deputies.urls")),
     path("petitions/", include("petitions.urls")),
     path("documents/", include("documents.urls")),
+    path("meetings/", include("meetings.urls")),
     path("", include("congress_office.core_urls")),
 ]

@@ -94,3 +94,14 @@ def other_clerk(other_township, make_user):
 @pytest.fixture
 def other_chair(other_township, make_user):
     return make_user(Role.CHAIR, other_township, username="other_chair")
+
+
+@pytest.fixture
+def client_for(client):
+    """`client_for(user)`: the test client, logged in as `user`."""
+
+    def login(user):
+        client.force_login(user)
+        return client
+
+    return login

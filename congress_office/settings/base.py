@@ -238,6 +238,17 @@ PETITION_PUBLIC_RATE_LIMIT = env("PETITION_PUBLIC_RATE_LIMIT", default="5/h")
 TRUSTED_PROXY_IPS = env.list("TRUSTED_PROXY_IPS", default=["127.0.0.1", "::1"])
 PETITION_UPLOAD_MAX_MB = env.int("PETITION_UPLOAD_MAX_MB", default=10)
 PETITION_UPLOAD_MAX_FILES = 5
+# Meetings (地方组织法, 代表法): fractions are (numerator, denominator) of all deputies or members
+SESSION_MIN_PER_YEAR = 2  # 乡镇人大会议一般每年举行两次
+SESSION_QUORUM_FRACTION = (2, 3)  # 代表总数的三分之二以上出席，始得举行
+SESSION_EXTRA_PROPOSAL_FRACTION = (1, 5)  # 临时会议: 五分之一以上代表提议
+PRESIDIUM_QUORUM_FRACTION = (2, 3)
+MOTION_MIN_SIGNERS = 5  # 代表五人以上联名提出议案
+MOTION_INQUIRY_MIN_SIGNERS = 10  # 质询案: 代表十人以上联名
+MOTION_RECALL_FRACTION = (1, 5)  # 罢免案: 主席团或五分之一以上代表联名
+SESSION_SIGN_IN_CODE_LENGTH = 6
+SESSION_UNEXCUSED_ABSENCES_FLAG = 2  # 代表法: 未经批准两次不出席本级人民代表大会会议的，代表资格终止
+
 SUGGESTION_ANSWER_MONTHS = 3
 SUGGESTION_HARD_ANSWER_MONTHS = 6
 SUGGESTION_CO_INPUT_MONTHS = 1

@@ -7,7 +7,7 @@ from django.conf import settings
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from congress_office.forms import ConfirmForm, DateInput
+from congress_office.forms import ConfirmForm, DateInput, DateTimeLocalInput
 from congress_office.models import Unit, User
 from congress_office.roles import Role
 from congress_office.uploads import allowed_extensions
@@ -19,13 +19,6 @@ from ..models import validate_document_upload
 TEXTAREA = {"rows": 4}
 # a township derives classification from what it received; it never classifies on its own
 SECRECY_HELP = _("乡镇只能依据来文标注的密级派生定密，不自行确定密级；涉密公文仅限具有相应涉密等级的人员签收、查阅。")
-
-
-class DateTimeLocalInput(forms.DateTimeInput):
-    input_type = "datetime-local"
-
-    def __init__(self, **kwargs):
-        super().__init__(format="%Y-%m-%dT%H:%M", **kwargs)
 
 
 class ReceiveForm(forms.Form):

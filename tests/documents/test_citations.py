@@ -26,15 +26,6 @@ ADD = reverse("documents:citation_add")
 
 
 @pytest.fixture
-def client_for(client):
-    def login(user):
-        client.force_login(user)
-        return client
-
-    return login
-
-
-@pytest.fixture
 def petition(township, clerk):
     return register_petition(township=township, by=clerk, phone="13500000009", id_number="")
 

@@ -81,15 +81,6 @@ def state_of(document):
     return IncomingDocument.objects.values_list("state", flat=True).get(pk=document.pk)
 
 
-@pytest.fixture
-def client_for(client):
-    def login(user):
-        client.force_login(user)
-        return client
-
-    return login
-
-
 def receive(township, clerk, n=0, **kwargs):
     return inc.incoming_receive(
         township=township, by=clerk, sender=kwargs.pop("sender", "县人大常委会办公室"), title=f"来文{n}", **kwargs

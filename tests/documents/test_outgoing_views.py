@@ -60,15 +60,6 @@ def every_url(doc):
     return urls
 
 
-@pytest.fixture
-def client_for(client):
-    def login(user):
-        client.force_login(user)
-        return client
-
-    return login
-
-
 def steps(client, doc):
     return re.findall(r'data-action="([a-z_]+)"', client.get(url("outgoing_detail", doc)).text)
 

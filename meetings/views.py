@@ -1,0 +1,689 @@
+"""The meetings pages. Every read goes through `Meeting.objects.visible_to(user)` (another
+township's meeting is 404) and each page's permission (403); the services decide what a
+meeting's state allows and say why in Chinese, and nothing typed is lost when they refuse."""
+
+from django.contrib import messages
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.db.models import Count, Q
+from django.http import HttpResponseRedirect
+from django.shortcuts import get_object_or_404
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.functional import cached_property
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
+from django.views import View
+from django.views.generic import FormView, TemplateView
+
+from congress_office.access import RoleRequiredMixin, TownshipMemberMixin, get_visible_or_404
+from congress_office.views.mixins import ServiceFormMixin
+
+from . import forms
+from . import services as svc
+from .choices import (
+    SESSION_KINDS,
+    AttendanceStatus,
+    LeaveState,
+    MeetingKind,
+    MeetingState,
+    MotionSource,
+    MotionState,
+    VoteMethod,
+    VoteState,
+)
+from .models import Attendance, Ballot, Meeting, Motion, MotionSigner, Vote
+
+VIEW = "meetings.view_meeting"
+RUN = svc.RUN
+DECIDE = svc.DECIDE
+
+
+def meeting_queryset():
+    return Meeting.objects.select_related("township", "term")
+
+
+def get_meeting(user, pk):
+    return get_visible_or_404(meeting_queryset(), user, pk=pk)
+
+
+def own_deputy(user, meeting):
+    if not user.is_authenticated:
+        return None
+    from deputies.models import Deputy
+
+    return Deputy.objects.filter(user=user, township_id=meeting.township_id, term_id=meeting.term_id).first()
+
+
+# --- the year's meetings ---------------------------------------------------------------------------
+
+
+class MeetingListView(RoleRequiredMixin, TemplateView):
+    """The year's meetings with their attendance counts (a fixed number of queries), and a
+    warning when fewer regular sessions than SESSION_MIN_PER_YEAR are planned."""
+
+    template_name = "meetings/list.html"
+    permission_required = VIEW
+
+    def get_context_data(self, **kwargs):
+        user = self.request.user
+        today = timezone.localdate()
+        try:
+            year = int(self.request.GET.get("year") or today.year)
+        except ValueError:
+            year = today.year
+        meetings = list(
+            Meeting.objects.visible_to(user)
+            .filter(year=year)
+            .select_related("township", "term")
+            .annotate(
+                expected=Count("attendances"),
+                present=Count("attendances", filter=Q(attendances__status=AttendanceStatus.PRESENT)),
+                motions_count=Count("motions", distinct=True),
+            )
+            .order_by("starts_at", "pk")
+        )
+        sessions = [m for m in meetings if m.kind == MeetingKind.SESSION]
+        minimum = svc.settings.SESSION_MIN_PER_YEAR
+        townships = {m.township_id for m in meetings}
+        return super().get_context_data(
+            year=year,
+            years=range(today.year + 1, today.year - 6, -1),
+            meetings=meetings,
+            sessions_planned=len(sessions),
+            sessions_minimum=minimum,
+            too_few=user.township_id is not None and len(sessions) < minimum,
+            many_townships=len(townships) > 1,
+            can_plan=user.has_perm("meetings.add_meeting") and user.township_id is not None,
+            **kwargs,
+        )
+
+
+class MeetingCreateView(TownshipMemberMixin, RoleRequiredMixin, ServiceFormMixin, FormView):
+    template_name = "meetings/form.html"
+    permission_required = "meetings.add_meeting"
+    form_class = forms.MeetingForm
+
+    def get_form_kwargs(self):
+        return {**super().get_form_kwargs(), "township": self.request.user.township}
+
+    def get_initial(self):
+        return {"kind": self.request.GET.get("kind") or MeetingKind.SESSION}
+
+    def get_context_data(self, **kwargs):
+        return super().get_context_data(heading=_("安排会议"), **kwargs)
+
+    def perform(self, form):
+        return svc.meeting_plan(township=self.request.user.township, by=self.request.user, **form.values())
+
+    def get_success_url(self):
+        messages.success(self.request, _("已安排%(m)s。请添加议程，发出会议通知。") % {"m": self.result})
+        return self.result.get_absolute_url()
+
+
+# --- one meeting ------------------------------------------------------------------------------------
+
+
+class MeetingDetailView(RoleRequiredMixin, TemplateView):
+    """The meeting's page: state and quorum line, the steps the user may take now, agenda,
+    attendance, votes, motions, minutes; a deputy's own panel (notice, leave, sign-in, vote)."""
+
+    template_name = "meetings/detail.html"
+    permission_required = VIEW
+
+    def get_context_data(self, **kwargs):
+        user = self.request.user
+        meeting = get_meeting(user, self.kwargs["pk"])
+        attendances = list(meeting.attendances.select_related("deputy", "leave_decided_by").order_by("deputy__name"))
+        present = sum(1 for a in attendances if a.is_in_hall)
+        quorum = svc.quorum_status(meeting, present=present)
+        votes = list(meeting.votes.select_related("agenda_item", "motion", "resolution").order_by("opened_at", "pk"))
+        for vote in votes:
+            vote.threshold_text = svc.required_text(vote)
+            vote.result_text = svc.vote_result_text(vote) if vote.state == VoteState.CLOSED else ""
+        open_vote = next((v for v in votes if v.state == VoteState.OPEN), None)
+        motions = list(
+            meeting.motions.annotate(
+                signer_count=Count("signers"),
+                confirmed_count=Count("signers", filter=Q(signers__confirmed_at__isnull=False)),
+            ).order_by("pk")
+        )
+        own = own_deputy(user, meeting)
+        own_row = next((a for a in attendances if own and a.deputy_id == own.pk), None)
+        office = user.has_perm(RUN) and user.township_id == meeting.township_id
+        decider = user.has_perm(DECIDE) and user.township_id == meeting.township_id
+        own_ballot = None
+        if open_vote and own and open_vote.method == VoteMethod.PHONE:
+            own_ballot = Ballot.objects.filter(vote=open_vote, deputy=own).first()
+        return super().get_context_data(
+            meeting=meeting,
+            agenda=list(meeting.agenda.all()),
+            attendances=attendances,
+            observers=list(meeting.observers.all()),
+            quorum=quorum,
+            counts={
+                status: sum(1 for a in attendances if a.status == status)
+                for status in (AttendanceStatus.PRESENT, AttendanceStatus.LEAVE, AttendanceStatus.ABSENT)
+            },
+            leave_requests=[a for a in attendances if a.leave_state == LeaveState.REQUESTED],
+            votes=votes,
+            open_vote=open_vote,
+            motions=motions,
+            own_row=own_row,
+            own_ballot=own_ballot,
+            office=office,
+            decider=decider,
+            in_sitting=meeting.state in svc.IN_SITTING,
+            is_session=meeting.kind in SESSION_KINDS,
+            can_move=(
+                meeting.kind in SESSION_KINDS
+                and meeting.state != MeetingState.CLOSED
+                and (office or (own is not None and user.has_perm("meetings.add_motion")))
+            ),
+            **kwargs,
+        )
+
+
+class MeetingCodeView(RoleRequiredMixin, TemplateView):
+    """The sign-in code in large digits, for the screen in the hall (the office only)."""
+
+    template_name = "meetings/code.html"
+    permission_required = RUN
+
+    def get_context_data(self, **kwargs):
+        meeting = get_meeting(self.request.user, self.kwargs["pk"])
+        if meeting.township_id != self.request.user.township_id:
+            raise PermissionDenied
+        return super().get_context_data(meeting=meeting, quorum=svc.quorum_status(meeting), **kwargs)
+
+
+class MeetingObjectMixin:
+    @cached_property
+    def meeting(self):
+        return get_meeting(self.request.user, self.kwargs["pk"])
+
+    def back(self):
+        return self.meeting.get_absolute_url()
+
+
+class MeetingButtonView(MeetingObjectMixin, RoleRequiredMixin, View):
+    """A button on the meeting's page (POST): run the service, say what happened, go back."""
+
+    permission_required = VIEW
+    success_message = ""
+
+    def perform(self):
+        raise NotImplementedError
+
+    def post(self, request, *args, **kwargs):
+        try:
+            result = self.perform()
+        except ValidationError as error:
+            messages.error(request, " ".join(error.messages))
+        else:
+            messages.success(request, self.message(result))
+        return HttpResponseRedirect(self.back())
+
+    def message(self, result):
+        return self.success_message
+
+
+class NotifyView(MeetingButtonView):
+    permission_required = RUN
+
+    def perform(self):
+        return svc.meeting_notify(meeting=self.meeting, by=self.request.user)
+
+    def message(self, count):
+        return _("已向 %(n)s 名应到人员发出会议通知。") % {"n": count} if count else _("应到人员均已通知。")
+
+
+class SignInStartView(MeetingButtonView):
+    permission_required = RUN
+    success_message = gettext_lazy("签到已开始：请在会场显示签到码。")
+
+    def perform(self):
+        return svc.sign_in_start(meeting=self.meeting, by=self.request.user)
+
+
+class OpenView(MeetingButtonView):
+    permission_required = RUN
+
+    def perform(self):
+        return svc.meeting_open(meeting=self.meeting, by=self.request.user)
+
+    def message(self, status):
+        return _("已宣布开会：%(q)s。") % {"q": status.text}
+
+
+class CloseView(MeetingButtonView):
+    permission_required = RUN
+    success_message = gettext_lazy("已闭会。未签到的应到人员已记为缺席（已准假的记为请假）。")
+
+    def perform(self):
+        return svc.meeting_close(meeting=self.meeting, by=self.request.user)
+
+
+class MarkView(MeetingButtonView):
+    permission_required = RUN
+
+    def perform(self):
+        form = forms.MarkForm(self.request.POST)
+        if not form.is_valid():
+            raise ValidationError(_("请选择出席、请假或缺席。"))
+        row = get_object_or_404(Attendance, meeting=self.meeting, deputy_id=form.cleaned_data["deputy"])
+        return svc.attendance_mark(
+            meeting=self.meeting, by=self.request.user, deputy=row.deputy, status=form.cleaned_data["status"]
+        )
+
+    def message(self, row):
+        return _("%(name)s：%(status)s。") % {"name": row.deputy.name, "status": row.get_status_display()}
+
+    def back(self):
+        return super().back() + "#attendance"
+
+
+class DepartView(MeetingButtonView):
+    permission_required = RUN
+
+    def perform(self):
+        row = get_object_or_404(Attendance, meeting=self.meeting, deputy_id=self.request.POST.get("deputy") or 0)
+        return svc.attendance_depart(meeting=self.meeting, by=self.request.user, deputy=row.deputy)
+
+    def message(self, row):
+        return _("已登记 %(name)s 中途离会。") % {"name": row.deputy.name}
+
+    def back(self):
+        return super().back() + "#attendance"
+
+
+class AcknowledgeView(MeetingButtonView):
+    success_message = gettext_lazy("已确认收到会议通知。")
+
+    def perform(self):
+        return svc.notice_acknowledge(meeting=self.meeting, by=self.request.user)
+
+
+class LeaveDecideView(MeetingButtonView):
+    permission_required = DECIDE
+
+    def perform(self):
+        row = get_object_or_404(Attendance, meeting=self.meeting, pk=self.kwargs["attendance"])
+        return svc.leave_decide(attendance=row, by=self.request.user, approve=self.request.POST.get("approve") == "1")
+
+    def message(self, row):
+        return (
+            _("已批准 %(name)s 请假。") % {"name": row.deputy.name}
+            if row.leave_state == LeaveState.APPROVED
+            else _("已不批准 %(name)s 请假。") % {"name": row.deputy.name}
+        )
+
+
+class MeetingFormView(MeetingObjectMixin, RoleRequiredMixin, ServiceFormMixin, FormView):
+    """A small form about one meeting on a page of its own (so what is typed survives a refusal)."""
+
+    template_name = "meetings/action_form.html"
+    permission_required = RUN
+    heading = ""
+    intro = ""
+    submit_label = gettext_lazy("提交")
+    success_message = gettext_lazy("已保存。")
+    confirm_message = ""
+
+    def get_intro(self):
+        return self.intro
+
+    def get_context_data(self, **kwargs):
+        return super().get_context_data(
+            meeting=self.meeting,
+            heading=self.heading,
+            intro=self.get_intro(),
+            submit_label=self.submit_label,
+            confirm_message=self.confirm_message,
+            quorum=svc.quorum_status(self.meeting),
+            **kwargs,
+        )
+
+    def get_success_url(self):
+        messages.success(self.request, self.success_message)
+        return self.back()
+
+
+class AgendaAddView(MeetingFormView):
+    form_class = forms.AgendaForm
+    heading = gettext_lazy("添加议程")
+    success_message = gettext_lazy("已添加议程。")
+
+    def perform(self, form):
+        return svc.agenda_add(meeting=self.meeting, by=self.request.user, **form.cleaned_data)
+
+
+class ObserverAddView(MeetingFormView):
+    form_class = forms.ObserverForm
+    heading = gettext_lazy("登记列席人员")
+    intro = gettext_lazy("列席人员单独登记，不计入应到、实到人数。")
+    success_message = gettext_lazy("已登记列席人员。")
+
+    def perform(self, form):
+        return svc.observer_add(meeting=self.meeting, by=self.request.user, **form.cleaned_data)
+
+
+class LeaveRequestView(MeetingFormView):
+    """请假: a deputy for themselves; the clerk for a deputy named in ?deputy=."""
+
+    permission_required = VIEW
+    form_class = forms.LeaveForm
+    heading = gettext_lazy("请假")
+    intro = gettext_lazy("请写明事由，由主席团负责人批准。")
+    submit_label = gettext_lazy("提交请假")
+    success_message = gettext_lazy("请假已提交，等待批准。")
+
+    @cached_property
+    def for_deputy(self):
+        pk = self.request.GET.get("deputy")
+        if not pk:
+            return None
+        if not (self.request.user.has_perm(RUN) and self.request.user.township_id == self.meeting.township_id):
+            raise PermissionDenied
+        return get_object_or_404(Attendance, meeting=self.meeting, deputy_id=pk).deputy
+
+    def get_context_data(self, **kwargs):
+        return super().get_context_data(for_deputy=self.for_deputy, **kwargs)
+
+    def perform(self, form):
+        return svc.leave_request(
+            meeting=self.meeting, by=self.request.user, reason=form.cleaned_data["reason"], deputy=self.for_deputy
+        )
+
+
+class SignInView(MeetingFormView):
+    """A deputy's sign-in on the phone with the code shown in the hall."""
+
+    permission_required = VIEW
+    form_class = forms.CodeForm
+    heading = gettext_lazy("会议签到")
+    submit_label = gettext_lazy("签到")
+    template_name = "meetings/sign_in.html"
+
+    def perform(self, form):
+        return svc.sign_in_by_code(meeting=self.meeting, by=self.request.user, code=form.cleaned_data["code"])
+
+    def get_success_url(self):
+        messages.success(
+            self.request,
+            _("签到成功：%(t)s。") % {"t": timezone.localtime(self.result.signed_in_at).strftime("%H:%M")},
+        )
+        return self.back()
+
+
+class VoteOpenView(MeetingFormView):
+    form_class = forms.VoteOpenForm
+    heading = gettext_lazy("开始表决")
+    submit_label = gettext_lazy("开始表决")
+
+    @cached_property
+    def source(self):
+        agenda = self.request.GET.get("agenda")
+        motion = self.request.GET.get("motion")
+        item = get_object_or_404(self.meeting.agenda, pk=agenda) if agenda else None
+        motion = get_object_or_404(self.meeting.motions, pk=motion) if motion else None
+        if item is not None and motion is None:
+            motion = Motion.objects.filter(agenda_item=item, state=MotionState.LISTED).first()
+        return item, motion
+
+    def get_initial(self):
+        item, motion = self.source
+        return {"title": (motion.title if motion else item.title if item else "")}
+
+    def get_intro(self):
+        n = self.meeting.legal_number
+        return _("通过所需票数：%(k)s 票（全体代表 %(n)s 人的过半数），不是出席人数的过半数。") % {
+            "k": svc.thresholds.more_than_half(n or 0),
+            "n": n or "—",
+        }
+
+    def perform(self, form):
+        item, motion = self.source
+        return svc.vote_open(
+            meeting=self.meeting,
+            by=self.request.user,
+            title=form.cleaned_data["title"],
+            method=form.cleaned_data["method"],
+            agenda_item=item,
+            motion=motion,
+        )
+
+    def get_success_url(self):
+        messages.success(self.request, _("表决已开始：%(t)s。") % {"t": self.result.title})
+        return self.back() + "#votes"
+
+
+class VoteObjectMixin:
+    @cached_property
+    def vote(self):
+        return get_object_or_404(Vote.objects.select_related("meeting"), meeting=self.meeting, pk=self.kwargs["vote"])
+
+
+class VoteCloseView(VoteObjectMixin, MeetingFormView):
+    form_class = forms.VoteCloseForm
+    heading = gettext_lazy("结束表决")
+    submit_label = gettext_lazy("结束表决并计票")
+    confirm_message = gettext_lazy("结束表决后结果即确定，不能修改。确认？")
+    template_name = "meetings/vote_close.html"
+
+    def get_context_data(self, **kwargs):
+        vote = self.vote
+        ballots = vote.ballots.count() if vote.method == VoteMethod.PHONE else None
+        return super().get_context_data(
+            vote=vote,
+            ballots=ballots,
+            threshold_text=svc.required_text(vote),
+            in_hall=len(svc.in_hall_ids(self.meeting)),
+            **kwargs,
+        )
+
+    def get_form(self, form_class=None):
+        form = super().get_form(form_class)
+        if self.vote.method == VoteMethod.PHONE:
+            form.fields.clear()  # counted from the ballots
+        return form
+
+    def perform(self, form):
+        return svc.vote_close(vote=self.vote, by=self.request.user, **form.cleaned_data)
+
+    def get_success_url(self):
+        messages.success(self.request, svc.vote_result_text(self.result))
+        return self.back() + "#votes"
+
+
+class BallotView(VoteObjectMixin, MeetingFormView):
+    permission_required = VIEW
+    form_class = forms.BallotForm
+    heading = gettext_lazy("表决")
+    submit_label = gettext_lazy("提交表决意见")
+    confirm_message = gettext_lazy("表决意见提交后不能更改。确认？")
+    template_name = "meetings/ballot.html"
+
+    def get_context_data(self, **kwargs):
+        return super().get_context_data(vote=self.vote, **kwargs)
+
+    def perform(self, form):
+        return svc.ballot_cast(vote=self.vote, by=self.request.user, choice=form.cleaned_data["choice"])
+
+    def get_success_url(self):
+        messages.success(self.request, _("已表决：%(c)s。") % {"c": self.result.get_choice_display()})
+        return self.back()
+
+
+class ResolutionView(VoteObjectMixin, MeetingFormView):
+    form_class = forms.ResolutionForm
+    heading = gettext_lazy("形成决议（决定）")
+    intro = gettext_lazy("以表决结果起草一件发文，正文写明表决情况；之后按发文流程核稿、签发、编号。")
+    submit_label = gettext_lazy("起草决议（决定）")
+
+    def get_form_kwargs(self):
+        return {**super().get_form_kwargs(), "township": self.meeting.township}
+
+    def get_context_data(self, **kwargs):
+        return super().get_context_data(vote=self.vote, **kwargs)
+
+    def perform(self, form):
+        return svc.resolution_draft(vote=self.vote, by=self.request.user, **form.cleaned_data)
+
+    def get_success_url(self):
+        messages.success(self.request, _("已起草，请修改完善后送核稿。"))
+        return self.result.get_absolute_url()
+
+
+class MinutesView(MeetingFormView):
+    form_class = forms.MinutesForm
+    heading = gettext_lazy("会议纪要")
+    submit_label = gettext_lazy("保存纪要")
+    success_message = gettext_lazy("已保存会议纪要。")
+
+    def get_initial(self):
+        return {"minutes": self.meeting.minutes}
+
+    def perform(self, form):
+        return svc.minutes_save(meeting=self.meeting, by=self.request.user, minutes=form.cleaned_data["minutes"])
+
+
+# --- motions --------------------------------------------------------------------------------------------
+
+
+class MotionCreateView(MeetingFormView):
+    permission_required = "meetings.add_motion"
+    form_class = forms.MotionForm
+    heading = gettext_lazy("提出议案")
+    submit_label = gettext_lazy("提出议案")
+    template_name = "meetings/motion_form.html"
+
+    @property
+    def office(self):
+        return self.request.user.has_perm(RUN) and self.request.user.township_id == self.meeting.township_id
+
+    def get_form_kwargs(self):
+        return {**super().get_form_kwargs(), "meeting": self.meeting, "office": self.office}
+
+    def get_intro(self):
+        from django.conf import settings
+
+        return _(
+            "代表 %(k)s 人以上联名可以提出议案（质询案 %(q)s 人以上）；主席团、乡镇人民政府的议案由人大办登记。"
+        ) % {
+            "k": settings.MOTION_MIN_SIGNERS,
+            "q": settings.MOTION_INQUIRY_MIN_SIGNERS,
+        }
+
+    def perform(self, form):
+        values = form.values()
+        if values.get("source") != MotionSource.DEPUTIES:
+            values.pop("lead", None)
+            values["co_signers"] = []
+        return svc.motion_create(meeting=self.meeting, by=self.request.user, **values)
+
+    def get_success_url(self):
+        if self.result.state == MotionState.SIGNING:
+            messages.success(self.request, _("议案已提出，联名代表已收到确认通知。联名人数够后请提交。"))
+        else:
+            messages.success(self.request, _("议案已登记，待主席团决定。"))
+        return self.result.get_absolute_url()
+
+
+def get_motion(user, pk):
+    return get_visible_or_404(Motion.objects.select_related("meeting__township", "meeting__term"), user, pk=pk)
+
+
+class MotionObjectMixin:
+    @cached_property
+    def motion(self):
+        return get_motion(self.request.user, self.kwargs["pk"])
+
+    @property
+    def meeting(self):
+        return self.motion.meeting
+
+    def back(self):
+        return self.motion.get_absolute_url()
+
+
+class MotionDetailView(MotionObjectMixin, RoleRequiredMixin, TemplateView):
+    template_name = "meetings/motion_detail.html"
+    permission_required = VIEW
+
+    def get_context_data(self, **kwargs):
+        user = self.request.user
+        motion = self.motion
+        signers = list(motion.signers.select_related("deputy").order_by("-is_lead", "pk"))
+        own = own_deputy(user, motion.meeting)
+        own_signer = next((s for s in signers if own and s.deputy_id == own.pk), None)
+        confirmed, required = svc.signer_status(motion) if motion.source == MotionSource.DEPUTIES else (0, 0)
+        office = user.has_perm(RUN) and user.township_id == motion.township_id
+        lead = next((s for s in signers if s.is_lead), None)
+        return super().get_context_data(
+            motion=motion,
+            meeting=motion.meeting,
+            signers=signers,
+            own_signer=own_signer,
+            confirmed=confirmed,
+            required=required,
+            missing=max(required - confirmed, 0),
+            office=office,
+            is_lead=lead is not None and own is not None and lead.deputy_id == own.pk,
+            decider=user.has_perm(DECIDE) and user.township_id == motion.township_id,
+            decision_form=forms.MotionDecisionForm(),
+            **kwargs,
+        )
+
+
+class MotionButtonView(MotionObjectMixin, MeetingButtonView):
+    pass
+
+
+class MotionConfirmView(MotionButtonView):
+    success_message = gettext_lazy("已确认联名。")
+
+    def perform(self):
+        deputy_pk = self.request.POST.get("deputy")
+        if deputy_pk:
+            signer = get_object_or_404(MotionSigner, motion=self.motion, deputy_id=deputy_pk)
+            return svc.motion_confirm(motion=self.motion, by=self.request.user, deputy=signer.deputy)
+        return svc.motion_confirm(motion=self.motion, by=self.request.user)
+
+
+class MotionSubmitView(MotionButtonView):
+    success_message = gettext_lazy("议案已提交，待主席团决定是否列入大会议程。")
+
+    def perform(self):
+        return svc.motion_submit(motion=self.motion, by=self.request.user)
+
+
+class MotionWithdrawView(MotionButtonView):
+    success_message = gettext_lazy("议案已撤回。")
+
+    def perform(self):
+        return svc.motion_withdraw(motion=self.motion, by=self.request.user, reason=self.request.POST.get("reason", ""))
+
+
+class MotionDecideView(MotionObjectMixin, RoleRequiredMixin, ServiceFormMixin, FormView):
+    template_name = "meetings/motion_detail.html"
+    permission_required = DECIDE
+    form_class = forms.MotionDecisionForm
+
+    def get(self, request, *args, **kwargs):
+        return HttpResponseRedirect(self.back())
+
+    def get_context_data(self, **kwargs):
+        detail = MotionDetailView(request=self.request, kwargs=self.kwargs)
+        context = detail.get_context_data()
+        context.update(kwargs)
+        context["decision_form"] = kwargs.get("form")
+        return context
+
+    def perform(self, form):
+        return svc.motion_decide(motion=self.motion, by=self.request.user, **form.cleaned_data)
+
+    def get_success_url(self):
+        messages.success(self.request, _("已记录主席团决定：%(s)s。") % {"s": self.result.get_state_display()})
+        if self.result.suggestion_id:
+            return reverse("deputies:suggestion_detail", args=[self.result.suggestion_id])
+        return self.back()

@@ -1,0 +1,269 @@
+"""Meetings through their services: numbering, notices and leave, sign-in, the quorum gate,
+votes against the majority of all deputies, resolutions handed to documents, and the record."""
+
+from datetime import timedelta
+
+import pytest
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.utils import timezone
+
+from deputies.choices import DeputyStatus
+from documents.choices import DocType, OutgoingState
+from documents.models import IssuingBody
+from meetings import services as svc
+from meetings.choices import (
+    AttendanceStatus,
+    Choice,
+    ConvenedBy,
+    LeaveState,
+    MeetingKind,
+    MeetingState,
+    VoteMethod,
+)
+from meetings.models import Attendance
+from meetings.selectors import attendance_record_rows
+
+from .conftest import today_at
+
+
+def sign_in(meeting, clerk, people):
+    for deputy in people:
+        svc.attendance_mark(meeting=meeting, by=clerk, deputy=deputy, status=AttendanceStatus.PRESENT)
+
+
+def opened(session, clerk, deputies, present=6):
+    svc.sign_in_start(meeting=session, by=clerk)
+    sign_in(session, clerk, deputies[:present])
+    svc.meeting_open(meeting=session, by=clerk)
+    session.refresh_from_db()
+    return session
+
+
+# --- planning -------------------------------------------------------------------------------------
+
+
+def test_sessions_are_numbered_within_the_term_and_presidium_meetings_apart(session, township, clerk, deputies):
+    assert session.title == "青山镇第十九届人民代表大会第一次会议" and session.attendances.count() == 9
+    second = svc.meeting_plan(township=township, by=clerk, kind=MeetingKind.SESSION, starts_at=today_at(14))
+    presidium = svc.meeting_plan(township=township, by=clerk, kind=MeetingKind.PRESIDIUM, starts_at=today_at(8))
+    assert second.ordinal == 2 and presidium.ordinal == 1
+    assert presidium.title == "青山镇第十九届人民代表大会主席团第一次会议"
+    assert presidium.attendances.count() == 3  # its members only
+    assert svc.sessions_planned(township.pk, session.year) == (2, 2)
+
+
+def test_an_extra_session_needs_a_presidium_decision_or_a_fifth_of_the_deputies(township, clerk, deputies):
+    with pytest.raises(ValidationError, match="主席团决定"):
+        svc.meeting_plan(township=township, by=clerk, kind=MeetingKind.EXTRA_SESSION, starts_at=today_at(9))
+    with pytest.raises(ValidationError, match="全体代表 9 人，至少 2 人，现有 1 人"):
+        svc.meeting_plan(
+            township=township,
+            by=clerk,
+            kind=MeetingKind.EXTRA_SESSION,
+            starts_at=today_at(9),
+            convened_by=ConvenedBy.DEPUTIES,
+            proposers=deputies[:1],
+        )
+    extra = svc.meeting_plan(
+        township=township,
+        by=clerk,
+        kind=MeetingKind.EXTRA_SESSION,
+        starts_at=today_at(9),
+        convened_by=ConvenedBy.DEPUTIES,
+        proposers=deputies[:2],
+    )
+    assert extra.ordinal == 1 and set(extra.proposers.all()) == set(deputies[:2])
+
+
+def test_only_the_office_plans_meetings(township, chair, users, deputies):
+    with pytest.raises(PermissionDenied):
+        svc.meeting_plan(township=township, by=chair, kind=MeetingKind.SESSION, starts_at=today_at(9))
+
+
+def test_a_meeting_outside_any_term_is_refused_in_chinese(township, clerk, deputies):
+    with pytest.raises(ValidationError, match="任期内"):
+        svc.meeting_plan(
+            township=township, by=clerk, kind=MeetingKind.SESSION, starts_at=today_at(9) + timedelta(days=3650)
+        )
+
+
+# --- notice, leave ------------------------------------------------------------------------------------
+
+
+def test_notice_acknowledgement_and_leave(session, clerk, chair, deputies, deputy_user):
+    with pytest.raises(ValidationError, match="尚未发出"):
+        svc.notice_acknowledge(meeting=session, by=deputy_user)
+    assert svc.meeting_notify(meeting=session, by=clerk) == 9
+    assert svc.meeting_notify(meeting=session, by=clerk) == 0  # once per member
+    row = svc.notice_acknowledge(meeting=session, by=deputy_user)
+    assert row.acknowledged_at is not None
+    with pytest.raises(ValidationError, match="事由"):
+        svc.leave_request(meeting=session, by=deputy_user, reason=" ")
+    row = svc.leave_request(meeting=session, by=deputy_user, reason="赴县医院陪护家人")
+    with pytest.raises(PermissionDenied):
+        svc.leave_decide(attendance=row, by=deputy_user, approve=True)
+    row = svc.leave_decide(attendance=row, by=chair, approve=True)
+    assert (row.leave_state, row.status) == (LeaveState.APPROVED, AttendanceStatus.LEAVE)
+
+
+# --- sign-in and quorum ----------------------------------------------------------------------------
+
+
+def test_phone_sign_in_works_only_with_the_code_while_the_sitting_is_open_and_once(
+    session, clerk, deputies, deputy_user
+):
+    with pytest.raises(ValidationError, match="签到尚未开始"):
+        svc.sign_in_by_code(meeting=session, by=deputy_user, code="000000")
+    session = svc.sign_in_start(meeting=session, by=clerk)
+    assert len(session.sign_in_code) == 6 and session.sign_in_code.isdigit()
+    wrong = "1" * 6 if session.sign_in_code != "1" * 6 else "2" * 6
+    with pytest.raises(ValidationError, match="签到码不正确"):
+        svc.sign_in_by_code(meeting=session, by=deputy_user, code=wrong)
+    row = svc.sign_in_by_code(meeting=session, by=deputy_user, code=session.sign_in_code)
+    assert (row.status, row.signed_in_via) == (AttendanceStatus.PRESENT, "phone")
+    with pytest.raises(ValidationError, match="您已于"):
+        svc.sign_in_by_code(meeting=session, by=deputy_user, code=session.sign_in_code)
+    sign_in(session, clerk, deputies[1:6])
+    svc.meeting_open(meeting=session, by=clerk)
+    svc.meeting_close(meeting=session, by=clerk)
+    session.refresh_from_db()
+    with pytest.raises(ValidationError, match="会议已结束"):
+        svc.sign_in_by_code(meeting=session, by=deputies[7].user, code=session.sign_in_code or "x")
+
+
+def test_a_deputy_of_another_township_cannot_sign_in(session, clerk, other_township, make_user):
+    from congress_office.roles import Role
+
+    session = svc.sign_in_start(meeting=session, by=clerk)
+    stranger = make_user(Role.DEPUTY, other_township, username="stranger")
+    with pytest.raises(ValidationError, match="不是本次会议的应到人员"):
+        svc.sign_in_by_code(meeting=session, by=stranger, code=session.sign_in_code)
+
+
+def test_the_sitting_opens_only_with_two_thirds_of_all_deputies(session, clerk, deputies):
+    svc.sign_in_start(meeting=session, by=clerk)
+    sign_in(session, clerk, deputies[:5])
+    with pytest.raises(ValidationError, match="应到 9 人，实到 5 人，法定人数 6 人"):
+        svc.meeting_open(meeting=session, by=clerk)
+    sign_in(session, clerk, deputies[5:6])
+    status = svc.meeting_open(meeting=session, by=clerk)
+    assert status.text == "应到 9 人，实到 6 人，法定人数 6 人" and status.met
+    session.refresh_from_db()
+    assert (session.state, session.legal_number, session.quorum) == (MeetingState.OPEN, 9, 6)
+    # the legal number stays frozen when a deputy's mandate ends during the sitting
+    deputies[8].status, deputies[8].status_reason, deputies[8].status_date = (
+        DeputyStatus.TERMINATED,
+        "辞职",
+        timezone.localdate(),
+    )
+    deputies[8].save()
+    assert svc.quorum_status(session).expected == 9
+
+
+def test_a_suspended_deputy_is_not_counted_in_all_deputies(session, clerk, deputies):
+    for deputy in deputies[7:]:
+        deputy.status, deputy.status_reason, deputy.status_date = (
+            DeputyStatus.SUSPENDED,
+            "因刑事案件被羁押",
+            timezone.localdate(),
+        )
+        deputy.save()
+    svc.sign_in_start(meeting=session, by=clerk)
+    sign_in(session, clerk, deputies[:5])
+    assert svc.meeting_open(meeting=session, by=clerk).text == "应到 7 人，实到 5 人，法定人数 5 人"
+
+
+# --- votes -------------------------------------------------------------------------------------------
+
+
+def test_a_majority_of_those_present_is_not_enough(session, clerk, deputies):
+    """9 deputies, 6 present: 4 yes is two thirds of those present but not more than half of all."""
+    session = opened(session, clerk, deputies)
+    vote = svc.vote_open(meeting=session, by=clerk, title="关于修建东风村便民桥的议案", method=VoteMethod.HANDS)
+    assert (vote.legal_number, vote.required) == (9, 5)
+    with pytest.raises(ValidationError, match="超过在场人数 6 人"):
+        svc.vote_close(vote=vote, by=clerk, yes=5, no=1, abstain=1)
+    vote = svc.vote_close(vote=vote, by=clerk, yes=4, no=1, abstain=1)
+    assert (vote.passed, vote.present, vote.not_voted) == (False, 6, 0)
+    assert svc.required_text(vote) == "赞成 4 票，通过所需 5 票（全体代表过半数）"
+    assert "未通过" in svc.vote_result_text(vote)
+    second = svc.vote_open(meeting=session, by=clerk, title="关于镇财政预算的决议", method=VoteMethod.PAPER)
+    assert svc.vote_close(vote=second, by=clerk, yes=5, no=0, abstain=1).passed is True
+
+
+def test_the_quorum_is_checked_again_before_each_vote(session, clerk, deputies):
+    session = opened(session, clerk, deputies)
+    svc.attendance_depart(meeting=session, by=clerk, deputy=deputies[0])
+    with pytest.raises(ValidationError, match="应到 9 人，实到 5 人，法定人数 6 人"):
+        svc.vote_open(meeting=session, by=clerk, title="表决", method=VoteMethod.HANDS)
+    sign_in(session, clerk, deputies[6:7])  # a late arrival
+    assert svc.vote_open(meeting=session, by=clerk, title="表决", method=VoteMethod.HANDS).required == 5
+
+
+def test_phone_votes_count_the_ballots_of_those_in_the_hall(session, clerk, deputies):
+    session = opened(session, clerk, deputies)
+    vote = svc.vote_open(meeting=session, by=clerk, title="民生实事项目", method=VoteMethod.PHONE)
+    for deputy, choice in zip(deputies[:5], [Choice.YES] * 4 + [Choice.NO], strict=True):
+        svc.ballot_cast(vote=vote, by=deputy.user, choice=choice)
+    with pytest.raises(ValidationError, match="重复"):
+        svc.ballot_cast(vote=vote, by=deputies[0].user, choice=Choice.NO)
+    with pytest.raises(ValidationError, match="请先签到"):
+        svc.ballot_cast(vote=vote, by=deputies[8].user, choice=Choice.YES)
+    vote = svc.vote_close(vote=vote, by=clerk)
+    assert (vote.yes, vote.no, vote.abstain, vote.not_voted, vote.passed) == (4, 1, 0, 1, False)
+    assert vote.present_ids == sorted(d.pk for d in deputies[:6])
+
+
+def test_a_secret_ballot_keeps_totals_only(session, clerk, deputies):
+    session = opened(session, clerk, deputies)
+    vote = svc.vote_open(meeting=session, by=clerk, title="选举", method=VoteMethod.SECRET)
+    with pytest.raises(ValidationError, match="不能在手机上表决"):
+        svc.ballot_cast(vote=vote, by=deputies[0].user, choice=Choice.YES)
+    vote = svc.vote_close(vote=vote, by=clerk, yes=6, no=0, abstain=0)
+    assert vote.passed and not vote.ballots.exists()
+
+
+def test_a_passed_resolution_becomes_a_draft_outgoing_document(session, clerk, deputies, township):
+    body = IssuingBody.objects.create(township=township, name="青山镇人民代表大会", code="青人大")
+    session = opened(session, clerk, deputies)
+    failed = svc.vote_close(
+        vote=svc.vote_open(meeting=session, by=clerk, title="甲", method=VoteMethod.HANDS),
+        by=clerk,
+        yes=4,
+        no=2,
+        abstain=0,
+    )
+    with pytest.raises(ValidationError, match="表决通过"):
+        svc.resolution_draft(vote=failed, by=clerk, issuing_body=body)
+    vote = svc.vote_open(meeting=session, by=clerk, title="关于2027年镇财政预算的报告", method=VoteMethod.HANDS)
+    vote = svc.vote_close(vote=vote, by=clerk, yes=6, no=0, abstain=0)
+    document = svc.resolution_draft(vote=vote, by=clerk, issuing_body=body, doc_type=DocType.RESOLUTION)
+    assert (document.state, document.doc_type, document.township_id) == (OutgoingState.DRAFT, "resolution", township.pk)
+    assert document.title == "青山镇第十九届人民代表大会第一次会议关于2027年镇财政预算的报告的决议"
+    assert "全体代表 9 人，出席 6 人；赞成 6 票" in document.body and "通过所需 5 票（全体代表过半数）" in document.body
+    with pytest.raises(ValidationError, match="已形成"):
+        svc.resolution_draft(vote=vote, by=clerk, issuing_body=body)
+
+
+def test_closing_marks_the_rest_absent_or_on_leave_and_needs_votes_closed(session, clerk, chair, deputies):
+    row = svc.leave_request(meeting=session, by=clerk, deputy=deputies[8], reason="外出务工")
+    svc.leave_decide(attendance=row, by=chair, approve=True)
+    session = opened(session, clerk, deputies)
+    vote = svc.vote_open(meeting=session, by=clerk, title="表决", method=VoteMethod.HANDS)
+    with pytest.raises(ValidationError, match="未结束的表决"):
+        svc.meeting_close(meeting=session, by=clerk)
+    svc.vote_close(vote=vote, by=clerk, yes=6, no=0, abstain=0)
+    svc.meeting_close(meeting=session, by=clerk, minutes="会议审议通过了预算。")
+    statuses = dict(Attendance.objects.filter(meeting=session).values_list("deputy__name", "status"))
+    assert statuses["代表8"] == AttendanceStatus.LEAVE
+    assert statuses["代表6"] == statuses["代表7"] == AttendanceStatus.ABSENT
+    assert list(statuses.values()).count(AttendanceStatus.PRESENT) == 6
+    assert svc.unexcused_absences(deputies[6]) == 1 and svc.unexcused_absences(deputies[8]) == 0
+
+
+def test_attendance_is_in_the_deputys_yearly_record(session, clerk, deputies):
+    session = opened(session, clerk, deputies)
+    svc.meeting_close(meeting=session, by=clerk)
+    rows = attendance_record_rows(deputies[0], session.year)
+    assert [r["text"] for r in rows] == ["青山镇第十九届人民代表大会第一次会议：出席"]
+    assert attendance_record_rows(deputies[7], session.year)[0]["text"].endswith("缺席")
