@@ -600,17 +600,20 @@ def vote_result_text(vote):
         "abstain": vote.abstain,
         "nv": vote.not_voted,
     }
-    threshold = required_text(vote)
-    return text + threshold + ("，" + (_("通过") if vote.passed else _("未通过")) + "。")
+    outcome = _("%(counts)s%(needed)s，通过。") if vote.passed else _("%(counts)s%(needed)s，未通过。")
+    return outcome % {"counts": text, "needed": needed_text(vote)}
+
+
+def needed_text(vote):
+    whom = _("全体主席团成员过半数") if vote.meeting.kind == MeetingKind.PRESIDIUM else _("全体代表过半数")
+    return _("通过所需 %(k)s 票（%(whom)s）") % {"k": vote.required, "whom": whom}
 
 
 def required_text(vote):
-    whom = _("全体主席团成员过半数") if vote.meeting.kind == MeetingKind.PRESIDIUM else _("全体代表过半数")
-    return _("赞成 %(yes)s 票，通过所需 %(k)s 票（%(whom)s）") % {
-        "yes": vote.yes if vote.yes is not None else "—",
-        "k": vote.required,
-        "whom": whom,
-    }
+    """赞成 x 票，通过所需 y 票（全体代表过半数）; while the vote is open, the threshold only."""
+    if vote.yes is None:
+        return needed_text(vote)
+    return _("赞成 %(yes)s 票，%(needed)s") % {"yes": vote.yes, "needed": needed_text(vote)}
 
 
 @transaction.atomic

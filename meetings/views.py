@@ -166,6 +166,7 @@ class MeetingDetailView(RoleRequiredMixin, TemplateView):
             },
             leave_requests=[a for a in attendances if a.leave_state == LeaveState.REQUESTED],
             votes=votes,
+            voted_items={v.agenda_item_id for v in votes if v.agenda_item_id and v.state == VoteState.CLOSED},
             open_vote=open_vote,
             motions=motions,
             own_row=own_row,
