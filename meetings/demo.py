@@ -207,6 +207,20 @@ def seed_qingshan(township, users, today):
     # 第三次会议 (coming): notified, agenda in place
     third_day = today + timedelta(days=19)
     third = b.plan(MeetingKind.SESSION, third_day, AGENDA_THIRD, motion_deadline=at(third_day - timedelta(days=5), 17))
+    checklist = [
+        ("向县人大常委会报送会前请示", b.clerk, 3, True),
+        ("镇人民政府工作报告（审议稿）", b.chair, 8, True),
+        ("2027年镇财政预算草案", b.chair, 10, False),
+        ("民生实事候选项目汇总表", b.clerk, 12, False),
+        ("会场布置、代表证、选票印制", b.clerk, 17, False),
+        ("大会议程和日程", b.clerk, 14, False),
+    ]
+    for title, owner, days, done in checklist:
+        item = svc.material_add(
+            meeting=third, by=b.clerk, title=title, owner=owner, due_date=today + timedelta(days=days)
+        )
+        if done:
+            svc.material_done(item=item, by=owner)
     made.append(third)
 
     # move the services' "now" stamps to the days things happened

@@ -4,7 +4,7 @@ from django import forms
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from congress_office.forms import DATETIME_LOCAL_FORMATS, DateTimeLocalInput
+from congress_office.forms import DATETIME_LOCAL_FORMATS, DateInput, DateTimeLocalInput
 from deputies.models import Deputy
 
 from .choices import AttendanceStatus, Choice, ConvenedBy, MeetingKind, MotionKind, MotionSource, VoteMethod
@@ -72,6 +72,26 @@ class AgendaForm(forms.Form):
         label=_("会议材料"), required=False, widget=forms.Textarea(attrs=TEXTAREA), help_text=_("每行一份材料")
     )
     needs_vote = forms.BooleanField(label=_("需要表决"), required=False)
+
+
+class MaterialForm(forms.Form):
+    title = forms.CharField(
+        label=_("材料或准备事项"), max_length=200, help_text=_("如：镇人民政府工作报告（审议稿）、会场布置")
+    )
+    owner = forms.ModelChoiceField(label=_("负责人"), queryset=None)
+    due_date = forms.DateField(label=_("完成期限"), widget=DateInput(), help_text=_("到期前后提醒负责人和人大办。"))
+
+    def __init__(self, *args, township, **kwargs):
+        super().__init__(*args, **kwargs)
+        from congress_office.models import User
+        from congress_office.roles import Role
+
+        self.fields["owner"].queryset = (
+            User.objects.filter(township=township, is_active=True, groups__name__in=[Role.CLERK, Role.CHAIR])
+            .distinct()
+            .order_by("name")
+        )
+        self.fields["owner"].label_from_instance = lambda u: u.display_name
 
 
 class ObserverForm(forms.Form):

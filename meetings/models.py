@@ -78,6 +78,7 @@ class Meeting(models.Model):
     # frozen when the sitting opens
     legal_number = models.PositiveSmallIntegerField(_("全体代表（法定人数基数）"), null=True, blank=True)
     quorum = models.PositiveSmallIntegerField(_("法定出席人数"), null=True, blank=True)
+    entitled_ids = models.JSONField(_("开会时的全体代表"), default=list, blank=True)
     opened_at = models.DateTimeField(_("开会时间"), null=True, blank=True)
     closed_at = models.DateTimeField(_("闭会时间"), null=True, blank=True)
     sign_in_code = models.CharField(_("签到码"), max_length=12, blank=True)
@@ -147,6 +148,31 @@ class AgendaItem(models.Model):
 
     def __str__(self):
         return f"{self.order}. {self.title}"
+
+
+class MaterialItem(models.Model):
+    """会议材料清单: one piece of the preparation, its owner and due date (a deadline with the
+    platform's reminders), ticked off when done."""
+
+    meeting = models.ForeignKey(Meeting, on_delete=models.CASCADE, related_name="materials")
+    title = models.CharField(_("材料或准备事项"), max_length=200)
+    owner = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+", verbose_name=_("负责人")
+    )
+    due_date = models.DateField(_("完成期限"))
+    deadline = models.ForeignKey("core.Deadline", on_delete=models.SET_NULL, null=True, blank=True, related_name="+")
+    done_at = models.DateTimeField(_("完成时间"), null=True, blank=True)
+    done_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
+
+    class Meta:
+        verbose_name = _("会议材料")
+        verbose_name_plural = _("会议材料")
+        ordering = ["meeting", "due_date", "pk"]
+
+    def __str__(self):
+        return self.title
 
 
 class Attendance(models.Model):
@@ -227,6 +253,7 @@ class Vote(models.Model):
     not_voted = models.PositiveSmallIntegerField(_("未按表决器"), null=True, blank=True)
     passed = models.BooleanField(_("通过"), null=True)
     present_ids = models.JSONField(_("表决时在场人员"), default=list, blank=True)
+    entitled_ids = models.JSONField(_("有表决权的全体人员"), default=list, blank=True)
     opened_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
     opened_at = models.DateTimeField(auto_now_add=True)
     closed_by = models.ForeignKey(

@@ -4,7 +4,15 @@ attendance section of a deputy's yearly record, and its demo data."""
 from django.utils.translation import gettext_lazy as _
 
 from congress_office.navigation import NavItem
-from congress_office.registries import RecordSection, demo_seeders, deputy_record_sections, nav_items, role_tables
+from congress_office.registries import (
+    DeadlineKind,
+    RecordSection,
+    deadline_kinds,
+    demo_seeders,
+    deputy_record_sections,
+    nav_items,
+    role_tables,
+)
 
 
 def record_rows(deputy, year):
@@ -28,4 +36,5 @@ def register():
         NavItem(_("会议"), "meetings:list", "bi-people", permission="meetings.view_meeting"),
     )
     deputy_record_sections.register("meetings", RecordSection(title=_("出席会议情况"), build=record_rows))
+    deadline_kinds.register("meetings.material", DeadlineKind(label=_("会议材料准备")))
     demo_seeders.register("meetings", seed)

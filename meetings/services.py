@@ -38,7 +38,7 @@ from .choices import (
     VoteMethod,
     VoteState,
 )
-from .models import AgendaItem, Attendance, Ballot, Meeting, Motion, MotionSigner, Observer, Vote
+from .models import AgendaItem, Attendance, Ballot, MaterialItem, Meeting, Motion, MotionSigner, Observer, Vote
 
 RUN = "meetings.run_meeting"
 DECIDE = "meetings.decide_meeting"
@@ -228,6 +228,71 @@ def agenda_add(*, meeting, by, title, presenter="", materials="", needs_vote=Fal
         materials=(materials or "").strip(),
         needs_vote=bool(needs_vote),
     )
+
+
+@transaction.atomic
+def material_add(*, meeting, by, title, owner, due_date):
+    """A checklist item with its owner and due date on the deadline engine (reminders to the
+    owner and the office before and after it falls due)."""
+    from congress_office.models import DeadlineRule
+    from congress_office.services.deadlines import deadline_open
+
+    _require(by, RUN, meeting.township_id)
+    meeting = _lock(meeting)
+    _state(
+        meeting,
+        (MeetingState.PLANNED, MeetingState.NOTIFIED, MeetingState.SIGNING_IN),
+        _("会议已开始，准备工作清单不再增加。"),
+    )
+    title = (title or "").strip()
+    if not title:
+        raise ValidationError({"title": _("请填写材料或准备事项。")})
+    if owner is None or owner.township_id != meeting.township_id or not owner.is_active:
+        raise ValidationError({"owner": _("负责人必须是本乡镇的在用账号。")})
+    today = timezone.localdate()
+    if due_date < today:
+        raise ValidationError({"due_date": _("完成期限不能早于今天。")})
+    item = MaterialItem.objects.create(meeting=meeting, title=title, owner=owner, due_date=due_date)
+    item.deadline = deadline_open(
+        township=meeting.township,
+        kind="meetings.material",
+        title=_("会议材料：%(t)s（%(m)s）") % {"t": title, "m": meeting},
+        start_date=today,
+        rule=DeadlineRule.CALENDAR_DAYS,
+        limit=(due_date - today).days,
+        responsible_user=owner,
+        subject=meeting,
+        by=by,
+    )
+    if item.deadline.due_date != due_date:  # the date the office chose, even on a rest day
+        item.deadline.due_date = item.deadline.original_due_date = due_date
+        item.deadline.save(update_fields=["due_date", "original_due_date"])
+    item.save(update_fields=["deadline"])
+    return item
+
+
+@transaction.atomic
+def material_done(*, item, by):
+    from congress_office.services.deadlines import deadline_meet
+
+    meeting = item.meeting
+    if not (by.has_perm(RUN) and by.township_id == meeting.township_id) and by.pk != item.owner_id:
+        raise PermissionDenied(_("由负责人或人大办勾销。"))
+    item = MaterialItem.objects.select_for_update(of=("self",)).select_related("deadline").get(pk=item.pk)
+    if item.done_at:
+        raise ValidationError(_("该事项已完成。"))
+    item.done_at, item.done_by = timezone.now(), by
+    item.save(update_fields=["done_at", "done_by"])
+    if item.deadline_id and item.deadline.is_pending:
+        deadline_meet(deadline=item.deadline, by=by)
+    return item
+
+
+def materials_progress(items):
+    """(done, total, percent) of a meeting's checklist."""
+    total = len(items)
+    done = sum(1 for i in items if i.done_at)
+    return done, total, (done * 100 // total if total else 0)
 
 
 @transaction.atomic
@@ -440,15 +505,20 @@ def meeting_open(*, meeting, by):
     _require(by, RUN, meeting.township_id)
     meeting = _lock(meeting)
     _state(meeting, (MeetingState.SIGNING_IN,), _("请先开始签到。"))
-    n = legal_members(township_id=meeting.township_id, term_id=meeting.term_id, kind=meeting.kind).count()
+    entitled = list(
+        legal_members(township_id=meeting.township_id, term_id=meeting.term_id, kind=meeting.kind)
+        .order_by("pk")
+        .values_list("pk", flat=True)
+    )
+    n = len(entitled)
     status = quorum_status(meeting)
     status = Quorum(expected=n, present=status.present, required=quorum_of(meeting.kind, n), frozen=True)
     if not status.met:
         raise ValidationError(_("%(q)s，不足法定人数，不能宣布开会。") % {"q": status.text})
-    meeting.legal_number, meeting.quorum = n, status.required
+    meeting.legal_number, meeting.quorum, meeting.entitled_ids = n, status.required, entitled
     meeting.state, meeting.opened_at = MeetingState.OPEN, timezone.now()
     meeting._history_user = by
-    meeting.save(update_fields=["legal_number", "quorum", "state", "opened_at"])
+    meeting.save(update_fields=["legal_number", "quorum", "entitled_ids", "state", "opened_at"])
     return status
 
 
@@ -573,7 +643,7 @@ def vote_close(*, vote, by, yes=None, no=None, abstain=None):
             )
     vote.yes, vote.no, vote.abstain = yes, no, abstain
     vote.not_voted = present - yes - no - abstain
-    vote.present, vote.present_ids = present, present_ids
+    vote.present, vote.present_ids, vote.entitled_ids = present, present_ids, meeting.entitled_ids
     vote.passed = yes >= vote.required
     vote.state, vote.closed_by, vote.closed_at = VoteState.CLOSED, by, timezone.now()
     vote._history_user = by

@@ -157,6 +157,9 @@ class MeetingDetailView(RoleRequiredMixin, TemplateView):
         return super().get_context_data(
             meeting=meeting,
             agenda=list(meeting.agenda.all()),
+            materials=(materials := list(meeting.materials.select_related("owner", "done_by", "deadline"))),
+            materials_progress=svc.materials_progress(materials),
+            today=timezone.localdate(),
             attendances=attendances,
             observers=list(meeting.observers.all()),
             quorum=quorum,
@@ -356,6 +359,33 @@ class AgendaAddView(MeetingFormView):
 
     def perform(self, form):
         return svc.agenda_add(meeting=self.meeting, by=self.request.user, **form.cleaned_data)
+
+
+class MaterialAddView(MeetingFormView):
+    form_class = forms.MaterialForm
+    heading = gettext_lazy("添加会议材料或准备事项")
+    intro = gettext_lazy("列出会议需要准备的每一项材料和工作，明确负责人和完成期限，完成一项勾销一项。")
+    success_message = gettext_lazy("已添加，负责人将按期收到提醒。")
+
+    def get_form_kwargs(self):
+        return {**super().get_form_kwargs(), "township": self.meeting.township}
+
+    def perform(self, form):
+        return svc.material_add(meeting=self.meeting, by=self.request.user, **form.cleaned_data)
+
+    def back(self):
+        return super().back() + "#materials"
+
+
+class MaterialDoneView(MeetingButtonView):
+    success_message = gettext_lazy("已勾销。")
+
+    def perform(self):
+        item = get_object_or_404(self.meeting.materials, pk=self.kwargs["item"])
+        return svc.material_done(item=item, by=self.request.user)
+
+    def back(self):
+        return super().back() + "#materials"
 
 
 class ObserverAddView(MeetingFormView):

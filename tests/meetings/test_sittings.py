@@ -215,6 +215,7 @@ def test_phone_votes_count_the_ballots_of_those_in_the_hall(session, clerk, depu
     vote = svc.vote_close(vote=vote, by=clerk)
     assert (vote.yes, vote.no, vote.abstain, vote.not_voted, vote.passed) == (4, 1, 0, 1, False)
     assert vote.present_ids == sorted(d.pk for d in deputies[:6])
+    assert vote.entitled_ids == session.entitled_ids == sorted(d.pk for d in deputies)
 
 
 def test_a_secret_ballot_keeps_totals_only(session, clerk, deputies):
@@ -270,3 +271,28 @@ def test_attendance_is_in_the_deputys_yearly_record(session, clerk, deputies):
     rows = attendance_record_rows(deputies[0], session.year)
     assert [r["text"] for r in rows] == ["青山镇第十九届人民代表大会第一次会议：出席"]
     assert attendance_record_rows(deputies[7], session.year)[0]["text"].endswith("缺席")
+
+
+# --- preparation -------------------------------------------------------------------------------------
+
+
+def test_the_materials_checklist_runs_on_the_deadline_engine(session, clerk, chair, deputy_user):
+    from congress_office.models import Deadline, DeadlineState
+
+    due = timezone.localdate() + timedelta(days=5)
+    with pytest.raises(ValidationError, match="负责人"):
+        svc.material_add(meeting=session, by=clerk, title="政府工作报告", owner=deputy_user.__class__(), due_date=due)
+    report = svc.material_add(
+        meeting=session, by=clerk, title="镇人民政府工作报告（审议稿）", owner=chair, due_date=due
+    )
+    svc.material_add(meeting=session, by=clerk, title="会场布置", owner=clerk, due_date=due)
+    deadline = Deadline.objects.get(kind="meetings.material", subject_id=session.pk, responsible_user=chair)
+    assert deadline.due_date == due and deadline.state == DeadlineState.OPEN
+    with pytest.raises(PermissionDenied):
+        svc.material_done(item=report, by=deputy_user)
+    svc.material_done(item=report, by=chair)
+    deadline.refresh_from_db()
+    assert deadline.state == DeadlineState.MET
+    assert svc.materials_progress(list(session.materials.all())) == (1, 2, 50)
+    with pytest.raises(ValidationError, match="已完成"):
+        svc.material_done(item=report, by=chair)
