@@ -2,6 +2,7 @@
 
 from django.db import models
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 
 class DocType(models.TextChoices):
@@ -13,8 +14,8 @@ class DocType(models.TextChoices):
     COMMUNIQUE = "communique", _("公报")
     ANNOUNCEMENT = "announcement", _("公告")
     PUBLIC_NOTICE = "public_notice", _("通告")
-    OPINION = "opinion", _("意见")
-    NOTICE = "notice", _("通知")
+    OPINION = "opinion", pgettext_lazy("document type", "意见")
+    NOTICE = "notice", pgettext_lazy("document type", "通知")
     CIRCULAR = "circular", _("通报")
     REPORT = "report", _("报告")
     REQUEST = "request", _("请示")

@@ -83,3 +83,12 @@ class MotionState(models.TextChoices):
     WITHDRAWN = "withdrawn", _("已撤回")
     PASSED = "passed", _("表决通过")
     FAILED = "failed", _("未通过")
+
+
+class DocumentPurpose(models.TextChoices):
+    """The meeting's own documents, drafted in the documents app."""
+
+    NOTICE = "notice", _("会议通知")
+    REQUEST = "request", _("会前请示")
+    REPORT = "report", _("会后报告")
+    MINUTES = "minutes", _("会议纪要")

@@ -7,7 +7,16 @@ from django.utils.translation import gettext_lazy as _
 from congress_office.forms import DATETIME_LOCAL_FORMATS, DateInput, DateTimeLocalInput
 from deputies.models import Deputy
 
-from .choices import AttendanceStatus, Choice, ConvenedBy, MeetingKind, MotionKind, MotionSource, VoteMethod
+from .choices import (
+    AttendanceStatus,
+    Choice,
+    ConvenedBy,
+    DocumentPurpose,
+    MeetingKind,
+    MotionKind,
+    MotionSource,
+    VoteMethod,
+)
 
 TEXTAREA = {"rows": 3}
 
@@ -143,6 +152,17 @@ class MinutesForm(forms.Form):
 class ResolutionForm(forms.Form):
     issuing_body = forms.ModelChoiceField(label=_("发文机关"), queryset=None)
     doc_type = forms.ChoiceField(label=_("文种"), choices=[("resolution", _("决议")), ("decision", _("决定"))])
+
+    def __init__(self, *args, township, **kwargs):
+        super().__init__(*args, **kwargs)
+        from documents.models import IssuingBody
+
+        self.fields["issuing_body"].queryset = IssuingBody.objects.filter(township=township, is_active=True)
+
+
+class MeetingDocumentForm(forms.Form):
+    purpose = forms.ChoiceField(label=_("文件"), choices=DocumentPurpose.choices)
+    issuing_body = forms.ModelChoiceField(label=_("发文机关"), queryset=None)
 
     def __init__(self, *args, township, **kwargs):
         super().__init__(*args, **kwargs)

@@ -20,6 +20,7 @@ from .choices import (
     AttendanceStatus,
     Choice,
     ConvenedBy,
+    DocumentPurpose,
     LeaveState,
     MeetingKind,
     MeetingState,
@@ -216,6 +217,25 @@ class Attendance(models.Model):
     @property
     def is_in_hall(self):
         return self.status == AttendanceStatus.PRESENT and self.left_at is None
+
+
+class MeetingDocument(models.Model):
+    """A document of the meeting drafted in the documents app: the 通知 to deputies, the 会前请示
+    and 会后报告 to the county congress, the 纪要."""
+
+    meeting = models.ForeignKey(Meeting, on_delete=models.PROTECT, related_name="documents")
+    purpose = models.CharField(_("用途"), max_length=10, choices=DocumentPurpose.choices)
+    document = models.OneToOneField("documents.OutgoingDocument", on_delete=models.PROTECT, related_name="+")
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("会议文件")
+        verbose_name_plural = _("会议文件")
+        ordering = ["meeting", "pk"]
+        constraints = [models.UniqueConstraint(fields=["meeting", "purpose"], name="meeting_document_once")]
+
+    def __str__(self):
+        return f"{self.meeting} · {self.get_purpose_display()}"
 
 
 class Observer(models.Model):

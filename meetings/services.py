@@ -28,6 +28,7 @@ from .choices import (
     AttendanceStatus,
     Choice,
     ConvenedBy,
+    DocumentPurpose,
     LeaveState,
     MeetingKind,
     MeetingState,
@@ -38,7 +39,18 @@ from .choices import (
     VoteMethod,
     VoteState,
 )
-from .models import AgendaItem, Attendance, Ballot, MaterialItem, Meeting, Motion, MotionSigner, Observer, Vote
+from .models import (
+    AgendaItem,
+    Attendance,
+    Ballot,
+    MaterialItem,
+    Meeting,
+    MeetingDocument,
+    Motion,
+    MotionSigner,
+    Observer,
+    Vote,
+)
 
 RUN = "meetings.run_meeting"
 DECIDE = "meetings.decide_meeting"
@@ -726,6 +738,103 @@ def resolution_draft(*, vote, by, issuing_body, doc_type="resolution", title="")
     )
     vote.resolution = document
     vote.save(update_fields=["resolution"])
+    return document
+
+
+# --- the meeting's documents ------------------------------------------------------------------------
+
+
+def _day(value):
+    local = timezone.localtime(value)
+    return f"{local.year}年{local.month}月{local.day}日"
+
+
+def _document_values(meeting, purpose):
+    """Title, recipients and a first text for each of the meeting's documents."""
+    from documents.choices import DocType
+
+    agenda = "\n".join(f"{i}. {item.title}" for i, item in enumerate(meeting.agenda.all(), start=1)) or _(
+        "（议程待定）"
+    )
+    county = _("县人大常委会")
+    if purpose == DocumentPurpose.NOTICE:
+        return {
+            "doc_type": DocType.NOTICE,
+            "title": _("关于召开%(m)s的通知") % {"m": meeting.title},
+            "main_recipients": _("各位代表") if meeting.is_session else _("主席团各位成员"),
+            "body": _(
+                "经研究，定于%(day)s%(time)s在%(place)s召开%(m)s。会议主要议程：\n%(agenda)s\n请准时出席。因故不能出席的，请提前向人大办请假。"
+            )
+            % {
+                "day": _day(meeting.starts_at),
+                "time": timezone.localtime(meeting.starts_at).strftime("%H:%M"),
+                "place": meeting.place or _("（地点待定）"),
+                "m": meeting.title,
+                "agenda": agenda,
+            },
+        }
+    if purpose == DocumentPurpose.REQUEST:
+        return {
+            "doc_type": DocType.REQUEST,
+            "title": _("关于召开%(m)s的请示") % {"m": meeting.title},
+            "main_recipients": county,
+            "body": _("我镇拟于%(day)s召开%(m)s。会议主要议程：\n%(agenda)s\n妥否，请批示。")
+            % {"day": _day(meeting.starts_at), "m": meeting.title, "agenda": agenda},
+        }
+    if purpose == DocumentPurpose.REPORT:
+        if meeting.state != MeetingState.CLOSED:
+            raise ValidationError(_("会议闭会后才能起草会后报告。"))
+        results = "\n".join(
+            f"{v.title}：{vote_result_text(v)}" for v in meeting.votes.filter(state=VoteState.CLOSED).order_by("pk")
+        )
+        present = meeting.attendances.filter(status=AttendanceStatus.PRESENT).count()
+        return {
+            "doc_type": DocType.REPORT,
+            "title": _("关于%(m)s召开情况的报告") % {"m": meeting.title},
+            "main_recipients": county,
+            "body": _(
+                "%(m)s于%(day)s召开。应到代表 %(n)s 名，实到 %(p)s 名，符合法定人数。会议表决情况：\n%(results)s\n特此报告。"  # noqa: E501
+            )
+            % {
+                "m": meeting.title,
+                "day": _day(meeting.starts_at),
+                "n": meeting.legal_number,
+                "p": present,
+                "results": results or "—",
+            },
+        }
+    if purpose == DocumentPurpose.MINUTES:
+        if not meeting.minutes:
+            raise ValidationError(_("请先记录会议纪要。"))
+        return {
+            "doc_type": DocType.MINUTES,
+            "title": _("%(m)s纪要") % {"m": meeting.title},
+            "main_recipients": _("各位代表") if meeting.is_session else _("主席团各位成员"),
+            "body": meeting.minutes,
+        }
+    raise ValidationError({"purpose": _("请选择会议文件的用途。")})
+
+
+@transaction.atomic
+def meeting_document_draft(*, meeting, by, issuing_body, purpose):
+    """Draft the meeting's 通知, 会前请示, 会后报告 or 纪要 as an outgoing document (then reviewed,
+    signed, numbered and printed in the GB/T 9704 layout by the documents app), once each."""
+    from documents.services.outgoing import outgoing_create
+
+    _require(by, RUN, meeting.township_id)
+    meeting = _lock(meeting)
+    if meeting.documents.filter(purpose=purpose).exists():
+        raise ValidationError(_("本次会议已起草过该文件。"))
+    values = _document_values(meeting, purpose)
+    document = outgoing_create(
+        township=meeting.township,
+        by=by,
+        issuing_body=issuing_body,
+        signature=issuing_body.name,
+        note=_("由会议信息生成"),
+        **values,
+    )
+    MeetingDocument.objects.create(meeting=meeting, purpose=purpose, document=document)
     return document
 
 

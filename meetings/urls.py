@@ -23,6 +23,7 @@ urlpatterns = [
     path("<int:pk>/materials/add/", views.MaterialAddView.as_view(), name="material_add"),
     path("<int:pk>/materials/<int:item>/done/", views.MaterialDoneView.as_view(), name="material_done"),
     path("<int:pk>/observers/add/", views.ObserverAddView.as_view(), name="observer_add"),
+    path("<int:pk>/documents/new/", views.MeetingDocumentView.as_view(), name="document_draft"),
     path("<int:pk>/minutes/", views.MinutesView.as_view(), name="minutes"),
     path("<int:pk>/votes/new/", views.VoteOpenView.as_view(), name="vote_open"),
     path("<int:pk>/votes/<int:vote>/close/", views.VoteCloseView.as_view(), name="vote_close"),

@@ -23,6 +23,7 @@ from . import services as svc
 from .choices import (
     SESSION_KINDS,
     AttendanceStatus,
+    DocumentPurpose,
     LeaveState,
     MeetingKind,
     MeetingState,
@@ -44,6 +45,15 @@ def meeting_queryset():
 
 def get_meeting(user, pk):
     return get_visible_or_404(meeting_queryset(), user, pk=pk)
+
+
+def purpose_ready(meeting, purpose):
+    """Whether the meeting's state lets that document be drafted now."""
+    if purpose == DocumentPurpose.REPORT:
+        return meeting.state == MeetingState.CLOSED
+    if purpose == DocumentPurpose.MINUTES:
+        return bool(meeting.minutes)
+    return meeting.state != MeetingState.CLOSED
 
 
 def own_deputy(user, meeting):
@@ -162,6 +172,12 @@ class MeetingDetailView(RoleRequiredMixin, TemplateView):
             today=timezone.localdate(),
             attendances=attendances,
             observers=list(meeting.observers.all()),
+            documents=(documents := list(meeting.documents.select_related("document__issuing_body"))),
+            missing_documents=[
+                (value, label)
+                for value, label in DocumentPurpose.choices
+                if value not in {d.purpose for d in documents} and purpose_ready(meeting, value)
+            ],
             quorum=quorum,
             counts={
                 status: sum(1 for a in attendances if a.status == status)
@@ -559,6 +575,28 @@ class ResolutionView(VoteObjectMixin, MeetingFormView):
 
     def perform(self, form):
         return svc.resolution_draft(vote=self.vote, by=self.request.user, **form.cleaned_data)
+
+    def get_success_url(self):
+        messages.success(self.request, _("已起草，请修改完善后送核稿。"))
+        return self.result.get_absolute_url()
+
+
+class MeetingDocumentView(MeetingFormView):
+    form_class = forms.MeetingDocumentForm
+    heading = gettext_lazy("起草会议文件")
+    intro = gettext_lazy(
+        "按会议信息起草一件发文（通知、请示、报告或纪要），之后按发文流程核稿、签发、编号、印制，版式符合 GB/T 9704。"
+    )
+    submit_label = gettext_lazy("起草")
+
+    def get_form_kwargs(self):
+        return {**super().get_form_kwargs(), "township": self.meeting.township}
+
+    def get_initial(self):
+        return {"purpose": self.request.GET.get("purpose")}
+
+    def perform(self, form):
+        return svc.meeting_document_draft(meeting=self.meeting, by=self.request.user, **form.cleaned_data)
 
     def get_success_url(self):
         messages.success(self.request, _("已起草，请修改完善后送核稿。"))

@@ -296,3 +296,37 @@ def test_the_materials_checklist_runs_on_the_deadline_engine(session, clerk, cha
     assert svc.materials_progress(list(session.materials.all())) == (1, 2, 50)
     with pytest.raises(ValidationError, match="已完成"):
         svc.material_done(item=report, by=chair)
+
+
+def test_the_meetings_documents_are_drafted_in_the_documents_app(session, clerk, deputies, township):
+    from documents.choices import DocType
+
+    body = IssuingBody.objects.create(township=township, name="青山镇人民代表大会主席团", code="青人")
+    svc.agenda_add(meeting=session, by=clerk, title="审查和批准2027年镇财政预算", needs_vote=True)
+    notice = svc.meeting_document_draft(meeting=session, by=clerk, issuing_body=body, purpose="notice")
+    assert (notice.doc_type, notice.main_recipients) == (DocType.NOTICE, "各位代表")
+    assert notice.title == "关于召开青山镇第十九届人民代表大会第一次会议的通知"
+    assert "镇政府三楼会议室" in notice.body and "1. 审查和批准2027年镇财政预算" in notice.body
+    with pytest.raises(ValidationError, match="已起草过"):
+        svc.meeting_document_draft(meeting=session, by=clerk, issuing_body=body, purpose="notice")
+    request = svc.meeting_document_draft(meeting=session, by=clerk, issuing_body=body, purpose="request")
+    assert (request.doc_type, request.main_recipients) == (DocType.REQUEST, "县人大常委会")
+    with pytest.raises(ValidationError, match="闭会后"):
+        svc.meeting_document_draft(meeting=session, by=clerk, issuing_body=body, purpose="report")
+    with pytest.raises(ValidationError, match="纪要"):
+        svc.meeting_document_draft(meeting=session, by=clerk, issuing_body=body, purpose="minutes")
+    session = opened(session, clerk, deputies)
+    svc.vote_close(
+        vote=svc.vote_open(meeting=session, by=clerk, title="预算", method=VoteMethod.HANDS),
+        by=clerk,
+        yes=6,
+        no=0,
+        abstain=0,
+    )
+    svc.meeting_close(meeting=session, by=clerk, minutes="会议审议通过了2027年镇财政预算。")
+    session.refresh_from_db()
+    report = svc.meeting_document_draft(meeting=session, by=clerk, issuing_body=body, purpose="report")
+    assert "应到代表 9 名，实到 6 名" in report.body and "预算：全体代表 9 人" in report.body
+    minutes = svc.meeting_document_draft(meeting=session, by=clerk, issuing_body=body, purpose="minutes")
+    assert (minutes.doc_type, minutes.body) == (DocType.MINUTES, "会议审议通过了2027年镇财政预算。")
+    assert sorted(session.documents.values_list("purpose", flat=True)) == ["minutes", "notice", "report", "request"]

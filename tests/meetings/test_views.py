@@ -265,3 +265,29 @@ def test_a_deputy_moves_a_motion_on_the_phone(client_for, session, deputies, cle
     motion = Motion.objects.get()
     assert response.status_code == 302 and response.url == motion.get_absolute_url()
     assert motion.signers.count() == 5
+
+
+def test_the_printed_notice_is_the_documents_gbt9704_pdf(client_for, clerk, session, township):
+    from ..core.test_pdf import is_embedded, pdf_fonts, pdf_text, squash
+
+    body = IssuingBody.objects.create(
+        township=township, name="青山镇人民代表大会主席团", code="青人", mark="青山镇人大主席团文件"
+    )
+    client = client_for(clerk)
+    page = text(client.get(url("detail", session.pk)))
+    assert 'data-action="document-notice"' in page and 'data-action="document-report"' not in page
+    response = client.post(url("document_draft", session.pk), {"purpose": "notice", "issuing_body": body.pk})
+    notice = session.documents.get().document
+    assert response.status_code == 302 and response.url == notice.get_absolute_url()
+    pdf = client.get(reverse("documents:outgoing_pdf", args=[notice.pk]))
+    assert pdf.status_code == 200 and pdf["Content-Type"] == "application/pdf"
+    printed = squash(pdf_text(pdf.content))
+    for expected in (
+        "青山镇人大主席团文件",
+        "关于召开青山镇第十九届人民代表大会第一次会议的通知",
+        "各位代表：",
+        "镇政府三楼会议室",
+    ):
+        assert squash(expected) in printed, expected
+    assert all(is_embedded(font) for font in pdf_fonts(pdf.content))
+    assert 'data-testid="meeting-document"' in text(client.get(url("detail", session.pk)))
