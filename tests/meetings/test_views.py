@@ -291,3 +291,54 @@ def test_the_printed_notice_is_the_documents_gbt9704_pdf(client_for, clerk, sess
         assert squash(expected) in printed, expected
     assert all(is_embedded(font) for font in pdf_fonts(pdf.content))
     assert 'data-testid="meeting-document"' in text(client.get(url("detail", session.pk)))
+
+
+def test_the_session_dossier_pdf(
+    client_for, clerk, chair, users, session, deputies, township, django_capture_on_commit_callbacks
+):
+    from congress_office.models import PdfJob, PdfJobStatus
+
+    from ..core.test_pdf import is_embedded, pdf_fonts, pdf_text, save_artifact, squash
+
+    svc.agenda_add(
+        meeting=session, by=clerk, title="审查和批准2027年镇财政预算", presenter="镇财政所所长", needs_vote=True
+    )
+    row = svc.leave_request(meeting=session, by=clerk, deputy=deputies[8], reason="外出务工")
+    svc.leave_decide(attendance=row, by=chair, approve=True)
+    session = opened(session, clerk, deputies)
+    svc.observer_add(meeting=session, by=clerk, name="刘明", unit="镇党委副书记")
+    vote = svc.vote_open(meeting=session, by=clerk, title="审查和批准2027年镇财政预算", method=VoteMethod.HANDS)
+    svc.vote_close(vote=vote, by=clerk, yes=4, no=1, abstain=1)
+    svc.meeting_close(meeting=session, by=clerk, minutes="预算草案赞成票未过全体代表半数，未获通过。")
+    auditor = users[Role.AUDITOR]
+    client = client_for(auditor)
+    assert 'data-action="dossier"' in text(client.get(url("detail", session.pk)))
+    with django_capture_on_commit_callbacks(execute=True):
+        response = client.post(reverse("core:pdfjob_start", args=["meetings.dossier"]), {"meeting_id": session.pk})
+    job = PdfJob.objects.get(owner=auditor)
+    assert response.status_code == 302 and job.status == PdfJobStatus.DONE, job.message
+    data = b"".join(client.get(reverse("core:pdfjob_download", args=[job.pk])).streaming_content)
+    printed = squash(pdf_text(data))
+    for expected in (
+        "青山镇第十九届人民代表大会第一次会议",
+        "会议档案",
+        "应到9人，实到6人，法定人数6人",
+        "出席6人，请假1人，缺席2人；列席1人",
+        "外出务工（已批准）",
+        "刘明（镇党委副书记）",
+        "赞成4票，反对1票，弃权1票，未表决0人；通过所需5票（全体代表过半数），未通过。",
+        "预算草案赞成票未过全体代表半数",
+    ):
+        assert squash(expected) in printed, expected
+    assert all(is_embedded(font) for font in pdf_fonts(data))
+    save_artifact("meeting_dossier", data)
+
+
+def test_another_townships_dossier_is_refused(client_for, other_clerk, session, django_capture_on_commit_callbacks):
+    from congress_office.models import PdfJob, PdfJobStatus
+
+    client = client_for(other_clerk)
+    with django_capture_on_commit_callbacks(execute=True):
+        client.post(reverse("core:pdfjob_start", args=["meetings.dossier"]), {"meeting_id": session.pk})
+    job = PdfJob.objects.get(owner=other_clerk)
+    assert job.status == PdfJobStatus.FAILED and "找不到该会议" in job.message and not job.file
