@@ -4,6 +4,7 @@
 - dashboard_cards: counters on home pages, each a callable (user) -> Card or None.
 - pdf_reports: reports rendered to PDF by a Celery task with progress.
 - deputy_record_sections: sections of a deputy's yearly record (履职档案) from later apps.
+- deputy_flags: what later apps flag about deputies on the register (absences …).
 - record_links: what a record cites or is cited by in later apps (a petition's 批复 …).
 """
 
@@ -72,6 +73,13 @@ class PdfReport:
 
 
 @dataclass(frozen=True)
+class DeputyFlag:
+    label: str
+    detail: str = ""
+    tone: str = "warning"
+
+
+@dataclass(frozen=True)
 class RecordSection:
     """A section of a deputy's yearly record supplied by a later app (meetings attended,
     suggestions, motions …): build(deputy, year) -> list of rows (dicts with "date" and "text")."""
@@ -86,6 +94,9 @@ deadline_kinds = Registry("deadline kinds")
 dashboard_cards = Registry("dashboard cards")
 pdf_reports = Registry("pdf reports")
 deputy_record_sections = Registry("deputy record sections")
+# providers(deputy_ids) -> {deputy_id: [DeputyFlag, …]} in a fixed number of queries: what a later
+# app says about a deputy on the register (two unexcused absences from sessions …)
+deputy_flags = Registry("deputy flags")
 demo_seeders = Registry("demo seeders")  # callables (township, users, today) run by seed_demo
 nav_items = Registry("navigation")  # congress_office.navigation.NavItem entries of the domain apps
 # "转为信访 / 转为代表建议" on a reception visit: callables (visit, user) -> {"label", "url"} or None

@@ -6,10 +6,12 @@ from django.utils.translation import gettext_lazy as _
 from congress_office.navigation import NavItem
 from congress_office.registries import (
     DeadlineKind,
+    DeputyFlag,
     PdfReport,
     RecordSection,
     deadline_kinds,
     demo_seeders,
+    deputy_flags,
     deputy_record_sections,
     nav_items,
     pdf_reports,
@@ -21,6 +23,25 @@ def record_rows(deputy, year):
     from .selectors import attendance_record_rows
 
     return attendance_record_rows(deputy, year)
+
+
+def absence_flags(deputy_ids):
+    from .selectors import unexcused_absence_counts
+
+    flags = {}
+    for deputy_id, n in unexcused_absence_counts(deputy_ids).items():
+        flags[deputy_id] = [
+            DeputyFlag(
+                label=_("未经批准缺席大会 %(n)s 次") % {"n": n},
+                detail=_(
+                    "该代表未经批准 %(n)s 次不出席本级人民代表大会会议。"
+                    "依照代表法，未经批准两次不出席本级人民代表大会会议的，代表资格终止：请提请主席团审查并予公告。"
+                )
+                % {"n": n},
+                tone="danger",
+            )
+        ]
+    return flags
 
 
 def dossier_context(job, progress):
@@ -44,6 +65,7 @@ def register():
         NavItem(_("会议"), "meetings:list", "bi-people", permission="meetings.view_meeting"),
     )
     deputy_record_sections.register("meetings", RecordSection(title=_("出席会议情况"), build=record_rows))
+    deputy_flags.register("meetings.absences", absence_flags)
     deadline_kinds.register("meetings.material", DeadlineKind(label=_("会议材料准备")))
     pdf_reports.register(
         "meetings.dossier",

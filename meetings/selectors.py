@@ -1,8 +1,10 @@
 """Read-side queries of meetings: each a fixed number of queries."""
 
+from django.conf import settings
+from django.db.models import Count
 from django.utils import timezone
 
-from .choices import AttendanceStatus, LeaveState, MeetingState
+from .choices import SESSION_KINDS, AttendanceStatus, LeaveState, MeetingState
 from .models import Attendance
 
 
@@ -36,3 +38,21 @@ def attendance_record_rows(deputy, year):
             }
         )
     return rows
+
+
+def unexcused_absence_counts(deputy_ids):
+    """{deputy_id: n} of the deputies with at least SESSION_UNEXCUSED_ABSENCES_FLAG sessions
+    missed without approved leave (one query)."""
+    rows = (
+        Attendance.objects.filter(
+            deputy_id__in=list(deputy_ids),
+            meeting__kind__in=SESSION_KINDS,
+            meeting__state=MeetingState.CLOSED,
+            status=AttendanceStatus.ABSENT,
+        )
+        .exclude(leave_state=LeaveState.APPROVED)
+        .values("deputy_id")
+        .annotate(n=Count("pk"))
+        .filter(n__gte=settings.SESSION_UNEXCUSED_ABSENCES_FLAG)
+    )
+    return {row["deputy_id"]: row["n"] for row in rows}

@@ -1058,17 +1058,3 @@ def motion_withdraw(*, motion, by, reason=""):
     motion._history_user = by
     motion.save(update_fields=["state", "withdrawn_at", "decision_reason"])
     return motion
-
-
-# --- a deputy's record ----------------------------------------------------------------------------------
-
-
-def unexcused_absences(deputy):
-    """Sessions of the deputy's term missed without approved leave (代表法 第49条: two in a row
-    end the mandate; the office reviews it)."""
-    return Attendance.objects.filter(
-        deputy=deputy,
-        meeting__kind__in=SESSION_KINDS,
-        meeting__state=MeetingState.CLOSED,
-        status=AttendanceStatus.ABSENT,
-    ).count()

@@ -21,6 +21,7 @@ from django.views.generic import DetailView, FormView, ListView, RedirectView, T
 
 from congress_office.access import RoleRequiredMixin, TownshipMemberMixin, VisibleObjectMixin
 from congress_office.models import Township
+from congress_office.registries import deputy_flags
 from congress_office.selectors import history_of
 from congress_office.views.mixins import ServiceFormMixin
 
@@ -73,6 +74,19 @@ def xlsx_response(content, filename):
 # --- deputies ------------------------------------------------------------------------------------
 
 
+def attach_flags(deputies):
+    """Each deputy's `flags` from the later apps' providers (one round per provider)."""
+    deputies = list(deputies)
+    ids = [d.pk for d in deputies]
+    found = {}
+    for provider in deputy_flags.values():
+        for deputy_id, flags in (provider(ids) or {}).items():
+            found.setdefault(deputy_id, []).extend(flags)
+    for deputy in deputies:
+        deputy.flags = found.get(deputy.pk, [])
+    return deputies
+
+
 class DeputyListView(RoleRequiredMixin, ListView):
     permission_required = "deputies.view_deputy"
     template_name = "deputies/register/deputy_list.html"
@@ -86,9 +100,11 @@ class DeputyListView(RoleRequiredMixin, ListView):
     def get_context_data(self, **kwargs):
         query = self.request.GET.copy()
         query.pop("page", None)
-        return super().get_context_data(
+        context = super().get_context_data(
             filterset=self.filterset, export_query=query.urlencode(), count_warning=self.count_warning(), **kwargs
         )
+        attach_flags(context["deputies"])
+        return context
 
     def count_warning(self):
         """The statutory-range warning for the township's current term (office roles only)."""
@@ -135,6 +151,7 @@ class DeputyDetailView(DeputyObjectMixin, DetailView):
 
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
+        attach_flags([self.deputy])
         context["year"] = timezone.localdate().year
         context["liaised_by"] = (
             LiaisonAssignment.objects.filter(plan__year=context["year"], plan__township_id=self.deputy.township_id)

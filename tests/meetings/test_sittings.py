@@ -5,6 +5,7 @@ from datetime import timedelta
 
 import pytest
 from django.core.exceptions import PermissionDenied, ValidationError
+from django.urls import reverse
 from django.utils import timezone
 
 from deputies.choices import DeputyStatus
@@ -21,7 +22,7 @@ from meetings.choices import (
     VoteMethod,
 )
 from meetings.models import Attendance
-from meetings.selectors import attendance_record_rows
+from meetings.selectors import attendance_record_rows, unexcused_absence_counts
 
 from .conftest import today_at
 
@@ -262,7 +263,27 @@ def test_closing_marks_the_rest_absent_or_on_leave_and_needs_votes_closed(sessio
     assert statuses["代表8"] == AttendanceStatus.LEAVE
     assert statuses["代表6"] == statuses["代表7"] == AttendanceStatus.ABSENT
     assert list(statuses.values()).count(AttendanceStatus.PRESENT) == 6
-    assert svc.unexcused_absences(deputies[6]) == 1 and svc.unexcused_absences(deputies[8]) == 0
+    assert unexcused_absence_counts([d.pk for d in deputies]) == {}  # once is not yet flagged
+
+
+def test_a_deputy_absent_twice_without_leave_is_flagged_on_the_register(
+    session, township, clerk, chair, deputies, client_for, settings
+):
+    second = svc.meeting_plan(township=township, by=clerk, kind=MeetingKind.SESSION, starts_at=today_at(15))
+    for meeting in (session, second):
+        row = svc.leave_request(meeting=meeting, by=clerk, deputy=deputies[8], reason="外出务工")
+        svc.leave_decide(attendance=row, by=chair, approve=meeting is session)  # refused the second time
+        meeting = opened(meeting, clerk, deputies)
+        svc.meeting_close(meeting=meeting, by=clerk)
+    counts = unexcused_absence_counts([d.pk for d in deputies])
+    assert counts == {deputies[6].pk: 2, deputies[7].pk: 2}  # deputies[8] had leave once
+    client = client_for(clerk)
+    listing = client.get(reverse("deputies:deputy_list")).content.decode()
+    assert listing.count('data-testid="deputy-flag"') == 2 and "未经批准缺席大会 2 次" in listing
+    page = client.get(reverse("deputies:deputy_detail", args=[deputies[6].pk])).content.decode()
+    assert 'data-testid="deputy-flag-detail"' in page and "代表资格终止" in page
+    settings.SESSION_UNEXCUSED_ABSENCES_FLAG = 3
+    assert unexcused_absence_counts([d.pk for d in deputies]) == {}
 
 
 def test_attendance_is_in_the_deputys_yearly_record(session, clerk, deputies):
