@@ -98,7 +98,11 @@ def sync_roles(apps, role_permissions):
         group, _created = Group.objects.get_or_create(name=str(role.value if hasattr(role, "value") else role))
         for perm in perms:
             app_label, codename = perm.split(".")
-            permission = Permission.objects.get(content_type__app_label=app_label, codename=codename)
+            permission = Permission.objects.filter(content_type__app_label=app_label, codename=codename).first()
+            if permission is None:
+                # a model of a later migration: sync_role_groups_after_migrate grants it once
+                # every migration has run
+                continue
             group.permissions.add(permission)
 
 

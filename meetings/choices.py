@@ -92,3 +92,15 @@ class DocumentPurpose(models.TextChoices):
     REQUEST = "request", _("会前请示")
     REPORT = "report", _("会后报告")
     MINUTES = "minutes", _("会议纪要")
+
+
+class ProjectSource(models.TextChoices):
+    GOVERNMENT = "government", _("乡镇人民政府提出")
+    DEPUTIES = "deputies", _("代表提出")
+
+
+class ProjectState(models.TextChoices):
+    CANDIDATE = "candidate", _("候选项目")
+    CHOSEN = "chosen", _("票决确定")
+    NOT_CHOSEN = "not_chosen", _("未获通过")
+    DONE = "done", _("已完成")

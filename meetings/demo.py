@@ -13,16 +13,18 @@ happened. Idempotent: a township that has meetings gets none.
 """
 
 from datetime import datetime, time, timedelta
+from decimal import Decimal
 
 from django.db.models import F
 from django.utils import timezone
 
+from congress_office.models import Unit
 from deputies.models import Deputy
 from documents.models import IssuingBody
 
 from . import services as svc
-from .choices import AttendanceStatus, MeetingKind, MotionKind, MotionSource, VoteMethod
-from .models import Attendance, Meeting, Motion, MotionSigner, Vote
+from .choices import AttendanceStatus, MeetingKind, MotionKind, MotionSource, ProjectSource, ProjectState, VoteMethod
+from .models import Attendance, LivelihoodProject, Meeting, Motion, MotionSigner, ProjectRating, Vote
 
 AGENDA_FIRST = [
     ("听取和审议镇人民政府工作报告", "镇长", True),
@@ -122,6 +124,14 @@ def seed_qingshan(township, users, today):
     # 第一次会议 (January): the budget passes; its resolution is drafted for the documents app
     first_day = max(datetime(year, 1, 15).date(), Deputy.objects.filter(township=township).first().term.start_date)
     first = b.plan(MeetingKind.SESSION, first_day, AGENDA_FIRST)
+    candidates = [
+        svc.project_add(meeting=first, by=b.clerk, title=title, source=source, proposer=proposer, budget=budget)
+        for title, source, proposer, budget in (
+            ("东风河便民桥建设", ProjectSource.DEPUTIES, b.deputies[2], Decimal("45.50")),
+            ("集镇主街路灯改造", ProjectSource.GOVERNMENT, None, Decimal("28.00")),
+            ("柳塘村文化广场建设", ProjectSource.GOVERNMENT, None, Decimal("60.00")),
+        )
+    ]
     b.sit(first, first_day, absent=b.deputies[-1:], leave=b.deputies[-3:-1])
     items = list(first.agenda.all())
     n = first.legal_number
@@ -129,6 +139,15 @@ def seed_qingshan(township, users, today):
     b.vote(first, items[0].title, VoteMethod.HANDS, present - 1, 0, 1, first_day, 10, item=items[0])
     budget = b.vote(first, items[1].title, VoteMethod.HANDS, present - 2, 1, 1, first_day, 10, item=items[1])
     b.vote(first, items[2].title, VoteMethod.HANDS, present, 0, 0, first_day, 11, item=items[2])
+    for project, yes in zip(candidates, (present - 2, present - 4, n // 2 - 3), strict=True):
+        vote = svc.project_vote_open(project=project, by=b.clerk, method=VoteMethod.PAPER)
+        svc.vote_close(vote=vote, by=b.clerk, yes=yes, no=present - yes, abstain=0)
+    units = list(Unit.objects.filter(township=township, is_active=True).order_by("pk")[:2])
+    chosen = [p for p in candidates if LivelihoodProject.objects.get(pk=p.pk).state == ProjectState.CHOSEN]
+    for project, unit in zip(chosen, units, strict=False):
+        svc.project_assign(project=project, by=b.clerk, lead_unit=unit)
+    if chosen and units:
+        svc.project_report(project=chosen[0], by=b.clerk, content="完成桥梁设计、招标，桥墩施工中。", progress=60)
     body = IssuingBody.objects.filter(township=township, code="青人大").first()
     if body is not None:
         svc.resolution_draft(vote=budget, by=b.clerk, issuing_body=body, doc_type="resolution")
@@ -187,7 +206,15 @@ def seed_qingshan(township, users, today):
         reason="属于政府日常工作，作为代表建议交镇人民政府办理。",
     )
     absent = people[-10:]  # a third of the hall empty: quorum still met
-    b.sit(second, second_day, absent=absent[:-3], leave=absent[-3:])
+    present_second = b.sit(second, second_day, absent=absent[:-3], leave=absent[-3:])
+    for project in chosen:
+        for deputy, choice in zip(
+            present_second[:12], ["satisfied"] * 8 + ["basically"] * 3 + ["unsatisfied"], strict=False
+        ):
+            if deputy.user_id:
+                svc.project_rate(project=project, by=deputy.user, satisfaction=choice, meeting=second)
+            else:
+                ProjectRating.objects.create(project=project, meeting=second, deputy=deputy, satisfaction=choice)
     items = list(second.agenda.order_by("order"))
     n, present = second.legal_number, len(svc.in_hall_ids(second))
     failed_yes = n // 2  # a majority of those present, not of all deputies

@@ -4,6 +4,7 @@ from django import forms
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from congress_office.cases import RATING_CHOICES
 from congress_office.forms import DATETIME_LOCAL_FORMATS, DateInput, DateTimeLocalInput
 from deputies.models import Deputy
 
@@ -15,6 +16,7 @@ from .choices import (
     MeetingKind,
     MotionKind,
     MotionSource,
+    ProjectSource,
     VoteMethod,
 )
 
@@ -212,3 +214,43 @@ class MotionDecisionForm(forms.Form):
         widget=forms.RadioSelect,
     )
     reason = forms.CharField(label=_("理由"), required=False, widget=forms.Textarea(attrs=TEXTAREA))
+
+
+class ProjectForm(forms.Form):
+    title = forms.CharField(label=_("项目名称"), max_length=200)
+    description = forms.CharField(label=_("项目内容"), required=False, widget=forms.Textarea(attrs=TEXTAREA))
+    source = forms.ChoiceField(label=_("来源"), choices=ProjectSource.choices, widget=forms.RadioSelect)
+    proposer = forms.ModelChoiceField(label=_("提出代表"), queryset=Deputy.objects.none(), required=False)
+    budget = forms.DecimalField(label=_("预算（万元）"), required=False, min_value=0, max_digits=10, decimal_places=2)
+
+    def __init__(self, *args, meeting, **kwargs):
+        super().__init__(*args, **kwargs)
+        from .services import legal_members
+
+        self.fields["proposer"].queryset = legal_members(
+            township_id=meeting.township_id, term_id=meeting.term_id, kind=meeting.kind
+        ).order_by("name")
+        self.fields["proposer"].label_from_instance = lambda d: d.name
+
+
+class ProjectVoteForm(forms.Form):
+    method = forms.ChoiceField(label=_("表决方式"), choices=VoteMethod.choices, initial=VoteMethod.PHONE)
+
+
+class ProjectAssignForm(forms.Form):
+    lead_unit = forms.ModelChoiceField(label=_("实施单位"), queryset=None)
+
+    def __init__(self, *args, township, **kwargs):
+        super().__init__(*args, **kwargs)
+        from congress_office.models import Unit
+
+        self.fields["lead_unit"].queryset = Unit.objects.filter(township=township, is_active=True).order_by("name")
+
+
+class ProjectReportForm(forms.Form):
+    content = forms.CharField(label=_("进展情况"), widget=forms.Textarea(attrs={"rows": 4}))
+    progress = forms.IntegerField(label=_("完成进度（%）"), min_value=0, max_value=100)
+
+
+class ProjectRateForm(forms.Form):
+    satisfaction = forms.ChoiceField(label=_("满意度"), choices=RATING_CHOICES, widget=forms.RadioSelect)

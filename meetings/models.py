@@ -27,6 +27,8 @@ from .choices import (
     MotionKind,
     MotionSource,
     MotionState,
+    ProjectSource,
+    ProjectState,
     SignInVia,
     VoteMethod,
     VoteState,
@@ -397,3 +399,77 @@ class MotionSigner(models.Model):
 
     def __str__(self):
         return str(self.deputy)
+
+
+class LivelihoodProject(models.Model):
+    """民生实事项目代表票决: a candidate project presented at a session and voted on by the
+    deputies (chosen with more than half of all deputies); a chosen one is followed through its
+    implementation (progress reports on a clock) and rated by the deputies at a later session."""
+
+    township = models.ForeignKey(Township, on_delete=models.PROTECT, related_name="+", verbose_name=_("乡镇"))
+    meeting = models.ForeignKey(Meeting, on_delete=models.PROTECT, related_name="projects", verbose_name=_("票决会议"))
+    title = models.CharField(_("项目名称"), max_length=200)
+    description = models.TextField(_("项目内容"), blank=True)
+    source = models.CharField(_("来源"), max_length=12, choices=ProjectSource.choices)
+    proposer = models.ForeignKey(
+        "deputies.Deputy", on_delete=models.PROTECT, null=True, blank=True, related_name="+", verbose_name=_("提出代表")
+    )
+    budget = models.DecimalField(_("预算（万元）"), max_digits=10, decimal_places=2, null=True, blank=True)
+    state = models.CharField(_("状态"), max_length=12, choices=ProjectState.choices, default=ProjectState.CANDIDATE)
+    vote = models.OneToOneField(Vote, on_delete=models.PROTECT, null=True, blank=True, related_name="project")
+    lead_unit = models.ForeignKey(
+        "core.Unit", on_delete=models.PROTECT, null=True, blank=True, related_name="+", verbose_name=_("实施单位")
+    )
+    progress = models.PositiveSmallIntegerField(_("完成进度（%）"), default=0)
+    deadline = models.ForeignKey("core.Deadline", on_delete=models.SET_NULL, null=True, blank=True, related_name="+")
+    created_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    history = HistoricalRecords()
+
+    class Meta:
+        verbose_name = _("民生实事项目")
+        verbose_name_plural = _("民生实事项目")
+        ordering = ["meeting", "pk"]
+
+    def __str__(self):
+        return self.title
+
+    def get_absolute_url(self):
+        return reverse("meetings:project_detail", args=[self.pk])
+
+
+class ProjectReport(models.Model):
+    """A progress report of a chosen project by its implementing unit."""
+
+    project = models.ForeignKey(LivelihoodProject, on_delete=models.CASCADE, related_name="reports")
+    content = models.TextField(_("进展情况"))
+    progress = models.PositiveSmallIntegerField(_("完成进度（%）"))
+    reported_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    reported_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("项目进展")
+        verbose_name_plural = _("项目进展")
+        ordering = ["project", "reported_at", "pk"]
+
+    def __str__(self):
+        return f"{self.project} {self.progress}%"
+
+
+class ProjectRating(models.Model):
+    """A deputy's satisfaction with a chosen project, given at a later session."""
+
+    project = models.ForeignKey(LivelihoodProject, on_delete=models.CASCADE, related_name="ratings")
+    meeting = models.ForeignKey(Meeting, on_delete=models.PROTECT, related_name="+")
+    deputy = models.ForeignKey("deputies.Deputy", on_delete=models.PROTECT, related_name="+")
+    satisfaction = models.CharField(_("满意度"), max_length=12)
+    rated_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("项目满意度测评")
+        verbose_name_plural = _("项目满意度测评")
+        constraints = [models.UniqueConstraint(fields=["project", "deputy"], name="project_rating_once")]
+
+    def __str__(self):
+        return f"{self.project} · {self.deputy}"

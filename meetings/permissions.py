@@ -1,6 +1,6 @@
 from congress_office.roles import Role
 
-_VIEW = ["meetings.view_meeting", "meetings.view_motion"]
+_VIEW = ["meetings.view_meeting", "meetings.view_motion", "meetings.view_livelihoodproject"]
 
 MEETINGS_ROLE_PERMISSIONS = {
     Role.CLERK: _VIEW
@@ -14,6 +14,7 @@ MEETINGS_ROLE_PERMISSIONS = {
     ],
     Role.CHAIR: _VIEW + ["meetings.decide_meeting", "meetings.decide_motion"],
     Role.DEPUTY: _VIEW + ["meetings.add_motion"],
+    Role.UNIT_HANDLER: ["meetings.view_livelihoodproject"],  # the projects their unit implements
     Role.AUDITOR: _VIEW,
     Role.COUNTY: _VIEW,
     Role.ADMIN: _VIEW,

@@ -67,6 +67,7 @@ def register():
     deputy_record_sections.register("meetings", RecordSection(title=_("出席会议情况"), build=record_rows))
     deputy_flags.register("meetings.absences", absence_flags)
     deadline_kinds.register("meetings.material", DeadlineKind(label=_("会议材料准备")))
+    deadline_kinds.register("meetings.project_report", DeadlineKind(label=_("民生实事项目进展报告")))
     pdf_reports.register(
         "meetings.dossier",
         PdfReport(

@@ -35,6 +35,8 @@ from .choices import (
     MotionKind,
     MotionSource,
     MotionState,
+    ProjectSource,
+    ProjectState,
     SignInVia,
     VoteMethod,
     VoteState,
@@ -43,12 +45,15 @@ from .models import (
     AgendaItem,
     Attendance,
     Ballot,
+    LivelihoodProject,
     MaterialItem,
     Meeting,
     MeetingDocument,
     Motion,
     MotionSigner,
     Observer,
+    ProjectRating,
+    ProjectReport,
     Vote,
 )
 
@@ -660,6 +665,7 @@ def vote_close(*, vote, by, yes=None, no=None, abstain=None):
     vote.state, vote.closed_by, vote.closed_at = VoteState.CLOSED, by, timezone.now()
     vote._history_user = by
     vote.save()
+    _project_result(vote)
     if vote.motion_id:
         Motion.objects.filter(pk=vote.motion_id).update(state=MotionState.PASSED if vote.passed else MotionState.FAILED)
     return vote
@@ -1058,3 +1064,170 @@ def motion_withdraw(*, motion, by, reason=""):
     motion._history_user = by
     motion.save(update_fields=["state", "withdrawn_at", "decision_reason"])
     return motion
+
+
+# --- 民生实事项目代表票决 ------------------------------------------------------------------------------
+
+
+@transaction.atomic
+def project_add(*, meeting, by, title, source, description="", proposer=None, budget=None):
+    """A candidate project for the session's vote, from the government or from deputies."""
+    _require(by, RUN, meeting.township_id)
+    meeting = _lock(meeting)
+    if meeting.kind not in SESSION_KINDS:
+        raise ValidationError(_("民生实事项目由人民代表大会会议票决。"))
+    _state(meeting, (MeetingState.PLANNED, MeetingState.NOTIFIED), _("会议已开始，不能再增加候选项目。"))
+    title = (title or "").strip()
+    if not title:
+        raise ValidationError({"title": _("请填写项目名称。")})
+    if source not in ProjectSource.values:
+        raise ValidationError({"source": _("请选择项目来源。")})
+    if source == ProjectSource.DEPUTIES and proposer is None:
+        raise ValidationError({"proposer": _("代表提出的项目，请选择提出代表。")})
+    if proposer is not None and (proposer.township_id != meeting.township_id or proposer.term_id != meeting.term_id):
+        raise ValidationError({"proposer": _("提出代表必须是本届代表。")})
+    if budget is not None and budget < 0:
+        raise ValidationError({"budget": _("预算不能为负数。")})
+    return LivelihoodProject.objects.create(
+        township=meeting.township,
+        meeting=meeting,
+        title=title,
+        description=(description or "").strip(),
+        source=source,
+        proposer=proposer if source == ProjectSource.DEPUTIES else None,
+        budget=budget,
+        created_by=by,
+    )
+
+
+@transaction.atomic
+def project_vote_open(*, project, by, method):
+    """Put one candidate to the deputies: chosen when yes > half of all deputies."""
+    project = LivelihoodProject.objects.select_for_update(of=("self",)).select_related("meeting").get(pk=project.pk)
+    if project.state != ProjectState.CANDIDATE or project.vote_id:
+        raise ValidationError(_("该项目已付表决。"))
+    vote = vote_open(
+        meeting=project.meeting, by=by, title=_("民生实事项目：%(t)s") % {"t": project.title}, method=method
+    )
+    project.vote = vote
+    project.save(update_fields=["vote"])
+    return vote
+
+
+def _project_result(vote):
+    """Called when a vote closes: its project (if any) is chosen or not."""
+    LivelihoodProject.objects.filter(vote=vote, state=ProjectState.CANDIDATE).update(
+        state=ProjectState.CHOSEN if vote.passed else ProjectState.NOT_CHOSEN
+    )
+
+
+def _report_clock(project, by, start):
+    from congress_office.models import DeadlineRule
+    from congress_office.services.deadlines import deadline_open
+
+    return deadline_open(
+        township=project.township,
+        kind="meetings.project_report",
+        title=_("民生实事项目进展报告：%(t)s") % {"t": project.title},
+        start_date=start,
+        rule=DeadlineRule.MONTHS,
+        limit=settings.LIVELIHOOD_REPORT_MONTHS,
+        responsible_unit=project.lead_unit,
+        subject=project,
+        by=by,
+    )
+
+
+@transaction.atomic
+def project_assign(*, project, by, lead_unit):
+    """A chosen project goes to its implementing unit, which reports its progress every
+    LIVELIHOOD_REPORT_MONTHS months (a deadline with reminders) until it is done."""
+    _require(by, RUN, project.township_id)
+    project = LivelihoodProject.objects.select_for_update(of=("self",)).get(pk=project.pk)
+    if project.state != ProjectState.CHOSEN:
+        raise ValidationError(_("只有票决确定的项目才能交付实施。"))
+    if project.lead_unit_id:
+        raise ValidationError(_("该项目已交付实施。"))
+    if lead_unit is None or lead_unit.township_id != project.township_id:
+        raise ValidationError({"lead_unit": _("实施单位必须是本乡镇的单位。")})
+    project.lead_unit = lead_unit
+    project.deadline = _report_clock(project, by, timezone.localdate())
+    project.save(update_fields=["lead_unit", "deadline"])
+    notify(
+        recipients=list(_unit_users(lead_unit)),
+        title=_("民生实事项目交付实施：%(t)s") % {"t": project.title},
+        body=_("请每 %(n)s 个月报告一次进展。") % {"n": settings.LIVELIHOOD_REPORT_MONTHS},
+        url=project.get_absolute_url(),
+        township=project.township,
+    )
+    return project
+
+
+def _unit_users(unit):
+    from congress_office.services.cases import unit_handlers
+
+    return unit_handlers([unit.pk])
+
+
+@transaction.atomic
+def project_report(*, project, by, content, progress):
+    """进展报告 by the implementing unit (or the office): the current clock is met; the next one
+    opens unless the project is complete."""
+    from congress_office.services.deadlines import deadline_meet
+
+    project = LivelihoodProject.objects.select_for_update(of=("self",)).select_related("deadline").get(pk=project.pk)
+    office = by.has_perm(RUN) and by.township_id == project.township_id
+    if not office and not (project.lead_unit_id and by.unit_id == project.lead_unit_id):
+        raise PermissionDenied(_("由实施单位或人大办报告进展。"))
+    if project.state != ProjectState.CHOSEN or not project.lead_unit_id:
+        raise ValidationError(_("项目尚未交付实施或已完成。"))
+    content = (content or "").strip()
+    if not content:
+        raise ValidationError({"content": _("请填写进展情况。")})
+    if not isinstance(progress, int) or not project.progress <= progress <= 100:
+        raise ValidationError({"progress": _("完成进度应在 %(p)s–100 之间。") % {"p": project.progress}})
+    report = ProjectReport.objects.create(project=project, content=content, progress=progress, reported_by=by)
+    if project.deadline_id and project.deadline.is_pending:
+        deadline_meet(deadline=project.deadline, by=by)
+    project.progress = progress
+    if progress == 100:
+        project.state, project.deadline = ProjectState.DONE, None
+    else:
+        project.deadline = _report_clock(project, by, timezone.localdate())
+    project.save(update_fields=["progress", "state", "deadline"])
+    return report
+
+
+@transaction.atomic
+def project_rate(*, project, by, satisfaction, meeting):
+    """A deputy rates a chosen project at a later session, while signed in there, once."""
+    from congress_office.cases import RATING_CHOICES
+
+    project = LivelihoodProject.objects.select_related("meeting").get(pk=project.pk)
+    if project.state not in (ProjectState.CHOSEN, ProjectState.DONE):
+        raise ValidationError(_("只有票决确定的项目才能测评。"))
+    if (
+        meeting.township_id != project.township_id
+        or meeting.kind not in SESSION_KINDS
+        or meeting.starts_at <= project.meeting.starts_at
+        or meeting.state not in IN_SITTING
+    ):
+        raise ValidationError(_("民生实事项目在之后的人民代表大会会议上由代表测评。"))
+    if satisfaction not in dict(RATING_CHOICES):
+        raise ValidationError({"satisfaction": _("请选择满意、基本满意或不满意。")})
+    row = own_attendance(meeting, by)
+    if not row.is_in_hall:
+        raise ValidationError(_("请先签到。"))
+    if ProjectRating.objects.filter(project=project, deputy=row.deputy).exists():
+        raise ValidationError(_("您已测评过该项目。"))
+    return ProjectRating.objects.create(project=project, meeting=meeting, deputy=row.deputy, satisfaction=satisfaction)
+
+
+def project_rating_summary(project):
+    """{satisfaction: n} and the satisfaction rate (满意 + 基本满意 over all ratings, in %)."""
+    counts = {}
+    for value in project.ratings.values_list("satisfaction", flat=True):
+        counts[value] = counts.get(value, 0) + 1
+    total = sum(counts.values())
+    good = counts.get("satisfied", 0) + counts.get("basically", 0)
+    return counts, (good * 100 // total if total else None)

@@ -16,6 +16,7 @@ from django.views import View
 from django.views.generic import FormView, TemplateView
 
 from congress_office.access import RoleRequiredMixin, TownshipMemberMixin, get_visible_or_404
+from congress_office.cases import RATING_CHOICES
 from congress_office.views.mixins import ServiceFormMixin
 
 from . import forms
@@ -29,12 +30,14 @@ from .choices import (
     MeetingState,
     MotionSource,
     MotionState,
+    ProjectState,
     VoteMethod,
     VoteState,
 )
-from .models import Attendance, Ballot, Meeting, Motion, MotionSigner, Vote
+from .models import Attendance, Ballot, LivelihoodProject, Meeting, Motion, MotionSigner, Vote
 
 VIEW = "meetings.view_meeting"
+PROJECT_VIEW = "meetings.view_livelihoodproject"
 RUN = svc.RUN
 DECIDE = svc.DECIDE
 
@@ -172,6 +175,7 @@ class MeetingDetailView(RoleRequiredMixin, TemplateView):
             today=timezone.localdate(),
             attendances=attendances,
             observers=list(meeting.observers.all()),
+            projects=list(meeting.projects.select_related("proposer", "vote", "lead_unit")),
             documents=(documents := list(meeting.documents.select_related("document__issuing_body"))),
             missing_documents=[
                 (value, label)
@@ -756,3 +760,159 @@ class MotionDecideView(MotionObjectMixin, RoleRequiredMixin, ServiceFormMixin, F
         if self.result.suggestion_id:
             return reverse("deputies:suggestion_detail", args=[self.result.suggestion_id])
         return self.back()
+
+
+# --- 民生实事项目 ---------------------------------------------------------------------------------------
+
+
+class ProjectAddView(MeetingFormView):
+    form_class = forms.ProjectForm
+    heading = gettext_lazy("添加民生实事候选项目")
+    intro = gettext_lazy(
+        "候选项目由乡镇人民政府提出或由代表提出，在大会上逐项表决：赞成票超过全体代表半数的确定为本年度民生实事项目。"
+    )
+    success_message = gettext_lazy("已添加候选项目。")
+
+    def get_form_kwargs(self):
+        return {**super().get_form_kwargs(), "meeting": self.meeting}
+
+    def perform(self, form):
+        return svc.project_add(meeting=self.meeting, by=self.request.user, **form.cleaned_data)
+
+    def back(self):
+        return super().back() + "#projects"
+
+
+def get_project(user, pk):
+    """A project of a meeting the user sees, or one their unit implements (404 otherwise)."""
+    project = get_object_or_404(
+        LivelihoodProject.objects.select_related("meeting__township", "meeting__term", "lead_unit", "deadline"), pk=pk
+    )
+    implementing = (
+        user.unit_id is not None and user.unit_id == project.lead_unit_id and user.township_id == project.township_id
+    )
+    if not implementing:
+        get_meeting(user, project.meeting_id)
+    return project
+
+
+class ProjectObjectMixin:
+    @cached_property
+    def project(self):
+        return get_project(self.request.user, self.kwargs["pk"])
+
+    @property
+    def meeting(self):
+        return self.project.meeting
+
+    def back(self):
+        return self.project.get_absolute_url()
+
+
+class ProjectDetailView(ProjectObjectMixin, RoleRequiredMixin, TemplateView):
+    template_name = "meetings/project_detail.html"
+    permission_required = PROJECT_VIEW
+
+    def get_context_data(self, **kwargs):
+        user = self.request.user
+        project = self.project
+        counts, rate = svc.project_rating_summary(project)
+        office = user.has_perm(RUN) and user.township_id == project.township_id
+        rating_meeting = (
+            Meeting.objects.filter(
+                township_id=project.township_id,
+                kind__in=SESSION_KINDS,
+                state__in=svc.IN_SITTING,
+                starts_at__gt=project.meeting.starts_at,
+            )
+            .order_by("starts_at")
+            .first()
+        )
+        own = own_deputy(user, project.meeting)
+        return super().get_context_data(
+            project=project,
+            meeting=project.meeting,
+            reports=list(project.reports.select_related("reported_by")),
+            rating_counts=[(label, counts.get(value, 0)) for value, label in RATING_CHOICES],
+            rating_rate=rate,
+            rating_total=sum(counts.values()),
+            office=office,
+            can_report=project.state == ProjectState.CHOSEN
+            and project.lead_unit_id
+            and (office or (user.unit_id and user.unit_id == project.lead_unit_id)),
+            rating_meeting=rating_meeting,
+            can_rate=rating_meeting is not None
+            and own is not None
+            and project.state in (ProjectState.CHOSEN, ProjectState.DONE)
+            and not project.ratings.filter(deputy=own).exists(),
+            **kwargs,
+        )
+
+
+class ProjectFormView(ProjectObjectMixin, MeetingFormView):
+    pass
+
+
+class ProjectVoteView(ProjectFormView):
+    form_class = forms.ProjectVoteForm
+    heading = gettext_lazy("民生实事项目表决")
+    submit_label = gettext_lazy("开始表决")
+
+    def get_intro(self):
+        n = self.meeting.legal_number or 0
+        return _("“%(t)s”：赞成票达到 %(k)s 票（全体代表 %(n)s 人的过半数）即确定为民生实事项目。") % {
+            "t": self.project.title,
+            "k": svc.thresholds.more_than_half(n),
+            "n": n,
+        }
+
+    def perform(self, form):
+        return svc.project_vote_open(project=self.project, by=self.request.user, **form.cleaned_data)
+
+    def get_success_url(self):
+        messages.success(self.request, _("表决已开始：%(t)s。") % {"t": self.result.title})
+        return self.meeting.get_absolute_url() + "#votes"
+
+
+class ProjectAssignView(ProjectFormView):
+    form_class = forms.ProjectAssignForm
+    heading = gettext_lazy("交付实施")
+    submit_label = gettext_lazy("交付实施")
+    success_message = gettext_lazy("已交付实施，实施单位将按期报告进展。")
+
+    def get_form_kwargs(self):
+        return {**super().get_form_kwargs(), "township": self.project.meeting.township}
+
+    def perform(self, form):
+        return svc.project_assign(project=self.project, by=self.request.user, **form.cleaned_data)
+
+
+class ProjectReportView(ProjectFormView):
+    permission_required = PROJECT_VIEW
+    form_class = forms.ProjectReportForm
+    heading = gettext_lazy("报告项目进展")
+    submit_label = gettext_lazy("提交进展")
+    success_message = gettext_lazy("已报告进展。")
+
+    def get_initial(self):
+        return {"progress": self.project.progress}
+
+    def perform(self, form):
+        return svc.project_report(project=self.project, by=self.request.user, **form.cleaned_data)
+
+
+class ProjectRateView(ProjectFormView):
+    permission_required = VIEW
+    form_class = forms.ProjectRateForm
+    heading = gettext_lazy("民生实事项目满意度测评")
+    submit_label = gettext_lazy("提交测评")
+    success_message = gettext_lazy("已提交测评，谢谢。")
+
+    @cached_property
+    def rating_meeting(self):
+        return get_meeting(self.request.user, self.request.GET.get("meeting") or 0)
+
+    def perform(self, form):
+        return svc.project_rate(
+            project=self.project, by=self.request.user, meeting=self.rating_meeting, **form.cleaned_data
+        )

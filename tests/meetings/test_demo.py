@@ -51,7 +51,9 @@ def test_the_motions_and_the_vote_that_fails_with_a_majority_of_those_present():
     assert motions["关于整治集镇主街排水沟的议案"].state == MotionState.PASSED
     turned = motions["关于增加村级卫生室药品种类的议案"]
     assert turned.state == MotionState.AS_SUGGESTION and Suggestion.objects.filter(pk=turned.suggestion_id).exists()
-    failed = Vote.objects.get(meeting__township__code="qingshan", passed=False)
+    failed = Vote.objects.exclude(title__startswith="民生实事项目").get(
+        meeting__township__code="qingshan", passed=False
+    )
     assert failed.yes * 2 > failed.present and failed.yes < failed.required == failed.legal_number // 2 + 1
     budget = Vote.objects.get(
         meeting__ordinal=1, meeting__kind="session", meeting__township__code="qingshan", title__contains="预算"
@@ -64,3 +66,14 @@ def test_a_second_run_changes_nothing():
     before = (Meeting.objects.count(), Motion.objects.count(), Vote.objects.count(), Attendance.objects.count())
     call_command("seed_demo", verbosity=0)
     assert (Meeting.objects.count(), Motion.objects.count(), Vote.objects.count(), Attendance.objects.count()) == before
+
+
+@pytest.mark.django_db
+def test_a_livelihood_project_vote_with_two_chosen_rated_at_the_next_session():
+    from meetings.models import LivelihoodProject
+
+    projects = list(LivelihoodProject.objects.filter(township__code="qingshan").order_by("pk"))
+    assert [p.state for p in projects] == ["chosen", "chosen", "not_chosen"]
+    assert projects[0].progress == 60 and projects[0].lead_unit_id and projects[0].deadline_id
+    counts, rate = svc.project_rating_summary(projects[0])
+    assert sum(counts.values()) == 12 and rate == 91

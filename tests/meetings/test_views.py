@@ -15,6 +15,7 @@ from meetings.choices import AttendanceStatus, MeetingKind, MeetingState, Motion
 from meetings.models import Meeting, Motion, Vote
 
 from ..deputies.factories import DeputyFactory
+from ..factories import UnitFactory, UserFactory
 from .conftest import today_at
 
 LIST = reverse("meetings:list")
@@ -342,3 +343,39 @@ def test_another_townships_dossier_is_refused(client_for, other_clerk, session, 
         client.post(reverse("core:pdfjob_start", args=["meetings.dossier"]), {"meeting_id": session.pk})
     job = PdfJob.objects.get(owner=other_clerk)
     assert job.status == PdfJobStatus.FAILED and "找不到该会议" in job.message and not job.file
+
+
+def test_livelihood_projects_through_the_pages(
+    client_for, clerk, session, deputies, township, unit, other_clerk, users
+):
+    from meetings.models import LivelihoodProject
+
+    client = client_for(clerk)
+    response = client.post(
+        url("project_add", session.pk),
+        {"title": "东风村便民桥建设", "source": "deputies", "proposer": deputies[1].pk, "budget": "45.5"},
+    )
+    project = LivelihoodProject.objects.get()
+    assert response.status_code == 302 and project.proposer == deputies[1]
+    assert client_for(other_clerk).get(reverse("meetings:project_detail", args=[project.pk])).status_code == 404
+    client = client_for(clerk)
+    session = opened(session, clerk, deputies)
+    page = client.get(reverse("meetings:project_vote", args=[project.pk]))
+    assert "赞成票达到 5 票（全体代表 9 人的过半数）" in text(page)
+    client.post(reverse("meetings:project_vote", args=[project.pk]), {"method": "hands"})
+    vote = Vote.objects.get()
+    client.post(url("vote_close", session.pk, vote.pk), {"yes": 6, "no": 0, "abstain": 0})
+    project.refresh_from_db()
+    assert project.state == "chosen"
+    client.post(reverse("meetings:project_assign", args=[project.pk]), {"lead_unit": unit.pk})
+    handler = client_for(users[Role.UNIT_HANDLER])
+    detail = text(handler.get(reverse("meetings:project_detail", args=[project.pk])))
+    assert 'data-action="project_report"' in detail
+    handler.post(reverse("meetings:project_report", args=[project.pk]), {"content": "完成设计。", "progress": 30})
+    project.refresh_from_db()
+    assert project.progress == 30 and project.reports.count() == 1
+    assert "30%" in text(client_for(clerk).get(reverse("meetings:project_detail", args=[project.pk])))
+    other_handler = UserFactory(
+        username="h2", township=township, unit=UnitFactory(township=township, name="城建办"), roles=[Role.UNIT_HANDLER]
+    )
+    assert client_for(other_handler).get(reverse("meetings:project_detail", args=[project.pk])).status_code == 404
