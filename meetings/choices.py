@@ -104,3 +104,10 @@ class ProjectState(models.TextChoices):
     CHOSEN = "chosen", _("票决确定")
     NOT_CHOSEN = "not_chosen", _("未获通过")
     DONE = "done", _("已完成")
+
+
+class OpinionState(models.TextChoices):
+    REGISTERED = "registered", _("待交办")
+    ASSIGNED = "assigned", _("落实中")
+    REPLIED = "replied", _("已反馈")
+    CLOSED = "closed", _("已办结")

@@ -165,7 +165,16 @@ def seed_qingshan(township, users, today):
     )
     b.sit(presidium, presidium_day)
     b.vote(presidium, "2026年代表活动计划", VoteMethod.HANDS, len(svc.in_hall_ids(presidium)), 0, 0, presidium_day, 10)
-    b.close(presidium, presidium_day, "主席团会议研究通过了全年代表活动计划。")
+    opinion = svc.opinion_register(
+        meeting=presidium,
+        by=b.clerk,
+        title="关于农村饮水安全工作的审议意见",
+        content="建议镇人民政府在汛期前完成柳塘村、东风村供水管网改造，并向主席团报告落实情况。",
+    )
+    office_unit = Unit.objects.filter(township=township, is_active=True).order_by("pk").first()
+    if office_unit is not None:
+        svc.opinion_assign(opinion=opinion, by=b.clerk, lead_unit=office_unit)
+    b.close(presidium, presidium_day, "主席团会议研究通过了全年代表活动计划，形成关于农村饮水安全工作的审议意见。")
     made.append(presidium)
 
     # 第二次会议 (July): motions; one vote fails with a majority of those present only

@@ -254,3 +254,33 @@ class ProjectReportForm(forms.Form):
 
 class ProjectRateForm(forms.Form):
     satisfaction = forms.ChoiceField(label=_("满意度"), choices=RATING_CHOICES, widget=forms.RadioSelect)
+
+
+class OpinionForm(forms.Form):
+    title = forms.CharField(label=_("审议事项"), max_length=200)
+    content = forms.CharField(label=_("审议意见"), widget=forms.Textarea(attrs={"rows": 5}))
+
+
+class OpinionAssignForm(forms.Form):
+    lead_unit = forms.ModelChoiceField(label=_("落实单位"), queryset=None)
+    note = forms.CharField(label=_("交办意见"), required=False, widget=forms.Textarea(attrs=TEXTAREA))
+
+    def __init__(self, *args, township, **kwargs):
+        super().__init__(*args, **kwargs)
+        from congress_office.models import Unit
+
+        self.fields["lead_unit"].queryset = Unit.objects.filter(township=township, is_active=True).order_by("name")
+
+
+class OpinionSuperviseForm(forms.Form):
+    content = forms.CharField(label=_("督办意见"), widget=forms.Textarea(attrs=TEXTAREA))
+    reply_by = forms.DateField(label=_("要求反馈日期"), required=False, widget=DateInput())
+
+
+class OpinionReplyForm(forms.Form):
+    content = forms.CharField(label=_("落实情况"), widget=forms.Textarea(attrs={"rows": 5}))
+
+
+class OpinionRateForm(forms.Form):
+    satisfaction = forms.ChoiceField(label=_("主席团评价"), choices=RATING_CHOICES, widget=forms.RadioSelect)
+    note = forms.CharField(label=_("说明"), required=False, widget=forms.Textarea(attrs=TEXTAREA))

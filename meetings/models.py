@@ -13,7 +13,7 @@ from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
-from congress_office.models import Township, TownshipQuerySet
+from congress_office.models import Case, CaseQuerySet, Township, TownshipQuerySet
 
 from .choices import (
     SESSION_KINDS,
@@ -473,3 +473,35 @@ class ProjectRating(models.Model):
 
     def __str__(self):
         return f"{self.project} · {self.deputy}"
+
+
+class OpinionQuerySet(CaseQuerySet):
+    pass
+
+
+class DeliberationOpinion(Case):
+    """审议意见 of a presidium meeting, tracked to implementation on the handling engine: handed to
+    the government office (or another unit) on a clock, answered, rated by the presidium."""
+
+    meeting = models.ForeignKey(Meeting, on_delete=models.PROTECT, related_name="opinions", verbose_name=_("会议"))
+    title = models.CharField(_("审议事项"), max_length=200)
+    content = models.TextField(_("审议意见"))
+    satisfaction = models.CharField(_("主席团评价"), max_length=12, blank=True)
+    created_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    objects = OpinionQuerySet.as_manager()
+    history = HistoricalRecords()
+    case_type_key = "meetings.opinion"
+
+    class Meta:
+        verbose_name = _("审议意见")
+        verbose_name_plural = _("审议意见")
+        ordering = ["-pk"]
+        permissions = [("reply_opinion", _("可反馈审议意见落实情况"))]
+
+    def __str__(self):
+        return self.title
+
+    def get_absolute_url(self):
+        return reverse("meetings:opinion_detail", args=[self.pk])

@@ -15,6 +15,7 @@ from congress_office.registries import (
     deputy_record_sections,
     nav_items,
     pdf_reports,
+    register_case_type,
     role_tables,
 )
 
@@ -57,9 +58,11 @@ def seed(**kwargs):
 
 
 def register():
+    from .case_type import opinion_case_type
     from .permissions import MEETINGS_ROLE_PERMISSIONS
 
     role_tables.register("meetings", MEETINGS_ROLE_PERMISSIONS)
+    register_case_type(opinion_case_type())
     nav_items.register(
         "meetings",
         NavItem(_("会议"), "meetings:list", "bi-people", permission="meetings.view_meeting"),

@@ -35,6 +35,7 @@ from .choices import (
     MotionKind,
     MotionSource,
     MotionState,
+    OpinionState,
     ProjectSource,
     ProjectState,
     SignInVia,
@@ -45,6 +46,7 @@ from .models import (
     AgendaItem,
     Attendance,
     Ballot,
+    DeliberationOpinion,
     LivelihoodProject,
     MaterialItem,
     Meeting,
@@ -1231,3 +1233,64 @@ def project_rating_summary(project):
     total = sum(counts.values())
     good = counts.get("satisfied", 0) + counts.get("basically", 0)
     return counts, (good * 100 // total if total else None)
+
+
+# --- 审议意见 (handling engine) -----------------------------------------------------------------------
+
+
+@transaction.atomic
+def opinion_register(*, meeting, by, title, content):
+    """A presidium meeting's 审议意见, to be tracked to implementation."""
+    from congress_office.services.cases import case_event
+
+    _require(by, RUN, meeting.township_id)
+    if meeting.kind != MeetingKind.PRESIDIUM:
+        raise ValidationError(_("审议意见由主席团会议形成。"))
+    if meeting.state not in (MeetingState.OPEN, MeetingState.CLOSED):
+        raise ValidationError(_("会议开始后才能登记审议意见。"))
+    title, content = (title or "").strip(), (content or "").strip()
+    if not title or not content:
+        raise ValidationError(_("请填写审议事项和审议意见。"))
+    opinion = DeliberationOpinion.objects.create(
+        township=meeting.township,
+        meeting=meeting,
+        title=title,
+        content=content,
+        state=OpinionState.REGISTERED,
+        created_by=by,
+    )
+    case_event(
+        item=opinion, action="register", label=_("形成审议意见"), by=by, to_state=OpinionState.REGISTERED, note=title
+    )
+    return opinion
+
+
+def opinion_assign(*, opinion, by, lead_unit, note=""):
+    from congress_office.services.cases import case_assign
+
+    return case_assign(item=opinion, lead_unit=lead_unit, by=by, note=note)
+
+
+def opinion_reply(*, opinion, by, content):
+    from congress_office.services.cases import case_reply
+
+    return case_reply(item=opinion, by=by, content=content)
+
+
+@transaction.atomic
+def opinion_rate(*, opinion, by, satisfaction, note=""):
+    """The presidium's rating of the answer; the opinion is closed."""
+    from congress_office.cases import RATING_CHOICES
+    from congress_office.services.cases import case_transition
+
+    if satisfaction not in dict(RATING_CHOICES):
+        raise ValidationError({"satisfaction": _("请选择满意、基本满意或不满意。")})
+    opinion.satisfaction, opinion.closed_at = satisfaction, timezone.now()
+    return case_transition(
+        item=opinion,
+        action="rate",
+        by=by,
+        note=(note or "").strip(),
+        data={"satisfaction": satisfaction},
+        save_fields=("satisfaction", "closed_at"),
+    )

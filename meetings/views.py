@@ -17,6 +17,7 @@ from django.views.generic import FormView, TemplateView
 
 from congress_office.access import RoleRequiredMixin, TownshipMemberMixin, get_visible_or_404
 from congress_office.cases import RATING_CHOICES
+from congress_office.views.cases import CaseActionView
 from congress_office.views.mixins import ServiceFormMixin
 
 from . import forms
@@ -34,7 +35,7 @@ from .choices import (
     VoteMethod,
     VoteState,
 )
-from .models import Attendance, Ballot, LivelihoodProject, Meeting, Motion, MotionSigner, Vote
+from .models import Attendance, Ballot, DeliberationOpinion, LivelihoodProject, Meeting, Motion, MotionSigner, Vote
 
 VIEW = "meetings.view_meeting"
 PROJECT_VIEW = "meetings.view_livelihoodproject"
@@ -176,6 +177,7 @@ class MeetingDetailView(RoleRequiredMixin, TemplateView):
             attendances=attendances,
             observers=list(meeting.observers.all()),
             projects=list(meeting.projects.select_related("proposer", "vote", "lead_unit")),
+            opinions=list(meeting.opinions.select_related("lead_unit")),
             documents=(documents := list(meeting.documents.select_related("document__issuing_body"))),
             missing_documents=[
                 (value, label)
@@ -916,3 +918,119 @@ class ProjectRateView(ProjectFormView):
         return svc.project_rate(
             project=self.project, by=self.request.user, meeting=self.rating_meeting, **form.cleaned_data
         )
+
+
+# --- 审议意见 ---------------------------------------------------------------------------------------------
+
+OPINION_VIEW = "meetings.view_deliberationopinion"
+OPINION_STEPS = (
+    ("assign", "opinion_assign", gettext_lazy("交办"), "primary"),
+    ("supervise", "opinion_supervise", gettext_lazy("督办"), "outline-danger"),
+    ("reply", "opinion_reply", gettext_lazy("反馈落实情况"), "success"),
+    ("rate", "opinion_rate", gettext_lazy("主席团评价"), "primary"),
+)
+
+
+class OpinionAddView(MeetingFormView):
+    form_class = forms.OpinionForm
+    heading = gettext_lazy("登记审议意见")
+    intro = gettext_lazy("主席团会议的审议意见交有关单位落实，按期反馈，由主席团评价。")
+    success_message = gettext_lazy("已登记审议意见，请交办落实单位。")
+
+    def perform(self, form):
+        return svc.opinion_register(meeting=self.meeting, by=self.request.user, **form.cleaned_data)
+
+    def get_success_url(self):
+        messages.success(self.request, self.success_message)
+        return self.result.get_absolute_url()
+
+
+def get_opinion(user, pk):
+    return get_visible_or_404(
+        DeliberationOpinion.objects.select_related("meeting__township", "meeting__term", "lead_unit", "township"),
+        user,
+        pk=pk,
+    )
+
+
+class OpinionDetailView(RoleRequiredMixin, TemplateView):
+    template_name = "meetings/opinion_detail.html"
+    permission_required = OPINION_VIEW
+
+    def get_context_data(self, **kwargs):
+        from congress_office.services.cases import case_handling_deadline, case_may, case_timeline
+
+        user = self.request.user
+        opinion = get_opinion(user, self.kwargs["pk"])
+        steps = [
+            {"key": key, "url": reverse(f"meetings:{name}", args=[opinion.pk]), "label": label, "tone": tone}
+            for key, name, label, tone in OPINION_STEPS
+            if case_may(item=opinion, action=key, by=user)
+        ]
+        return super().get_context_data(
+            opinion=opinion,
+            meeting=opinion.meeting,
+            steps=steps,
+            timeline=case_timeline(opinion),
+            deadline=case_handling_deadline(opinion),
+            replies=list(opinion.replies.select_related("unit").order_by("pk")),
+            **kwargs,
+        )
+
+
+class OpinionActionView(RoleRequiredMixin, CaseActionView):
+    template_name = "meetings/opinion_action.html"
+    case_context_name = "opinion"
+    permission_required = OPINION_VIEW
+
+    def get_case(self):
+        return get_opinion(self.request.user, self.kwargs["pk"])
+
+
+class OpinionAssignView(OpinionActionView):
+    action = "assign"
+    form_class = forms.OpinionAssignForm
+    heading = gettext_lazy("交办审议意见")
+    submit_label = gettext_lazy("交办")
+    success_message = gettext_lazy("已交办，落实单位将按期反馈。")
+
+    def get_form_kwargs(self):
+        return {**super().get_form_kwargs(), "township": self.case.township}
+
+    def perform(self, form):
+        return svc.opinion_assign(opinion=self.case, by=self.request.user, **form.cleaned_data)
+
+
+class OpinionSuperviseView(OpinionActionView):
+    action = "supervise"
+    form_class = forms.OpinionSuperviseForm
+    heading = gettext_lazy("督办")
+    submit_label = gettext_lazy("发出督办通知")
+    success_message = gettext_lazy("已发出督办通知。")
+
+    def perform(self, form):
+        from congress_office.services.cases import case_supervise
+
+        return case_supervise(item=self.case, by=self.request.user, **form.cleaned_data)
+
+
+class OpinionReplyView(OpinionActionView):
+    action = "reply"
+    form_class = forms.OpinionReplyForm
+    heading = gettext_lazy("反馈落实情况")
+    submit_label = gettext_lazy("提交反馈")
+    success_message = gettext_lazy("已反馈，待主席团评价。")
+
+    def perform(self, form):
+        return svc.opinion_reply(opinion=self.case, by=self.request.user, **form.cleaned_data)
+
+
+class OpinionRateView(OpinionActionView):
+    action = "rate"
+    form_class = forms.OpinionRateForm
+    heading = gettext_lazy("主席团评价")
+    submit_label = gettext_lazy("提交评价")
+    success_message = gettext_lazy("已评价，审议意见办结。")
+
+    def perform(self, form):
+        return svc.opinion_rate(opinion=self.case, by=self.request.user, **form.cleaned_data)

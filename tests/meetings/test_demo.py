@@ -39,6 +39,7 @@ def test_qingshan_has_this_years_sessions_and_a_presidium_meeting():
     assert first.legal_number == first.attendances.count() and first.quorum == svc.session_quorum_of(first)
     statuses = set(Attendance.objects.filter(meeting=first).values_list("status", flat=True))
     assert statuses == {"present", "leave", "absent"}
+    assert meetings[1].opinions.get().state == "assigned"
     coming = meetings[-1]
     assert svc.materials_progress(list(coming.materials.all())) == (2, 6, 33)
 

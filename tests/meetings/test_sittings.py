@@ -351,3 +351,41 @@ def test_the_meetings_documents_are_drafted_in_the_documents_app(session, clerk,
     minutes = svc.meeting_document_draft(meeting=session, by=clerk, issuing_body=body, purpose="minutes")
     assert (minutes.doc_type, minutes.body) == (DocType.MINUTES, "会议审议通过了2027年镇财政预算。")
     assert sorted(session.documents.values_list("purpose", flat=True)) == ["minutes", "notice", "report", "request"]
+
+
+# --- 审议意见 on the handling engine -------------------------------------------------------------------
+
+
+def test_a_presidium_opinion_is_assigned_answered_and_rated(township, clerk, chair, deputies, unit, users, client_for):
+    from congress_office.models import Deadline, DeadlineState
+    from congress_office.roles import Role
+    from congress_office.services.cases import case_supervise, case_timeline
+    from meetings.choices import OpinionState
+
+    presidium = svc.meeting_plan(township=township, by=clerk, kind=MeetingKind.PRESIDIUM, starts_at=today_at(8))
+    with pytest.raises(ValidationError, match="会议开始后"):
+        svc.opinion_register(meeting=presidium, by=clerk, title="t", content="c")
+    presidium = opened(presidium, clerk, deputies[:3], present=2)
+    opinion = svc.opinion_register(
+        meeting=presidium, by=clerk, title="关于农村饮水安全工作的审议意见", content="请镇政府在两个月内完成管网改造。"
+    )
+    with pytest.raises(PermissionDenied):
+        svc.opinion_assign(opinion=opinion, by=chair, lead_unit=unit)
+    svc.opinion_assign(opinion=opinion, by=clerk, lead_unit=unit)
+    clock = Deadline.objects.get(kind="meetings.opinion.handling", subject_id=opinion.pk)
+    assert (clock.rule, clock.limit, clock.responsible_unit) == ("months", 2, unit)
+    case_supervise(item=opinion, by=chair, content="请加快进度。")
+    handler = users[Role.UNIT_HANDLER]
+    page = client_for(handler).get(reverse("meetings:opinion_detail", args=[opinion.pk]))
+    assert page.status_code == 200 and [s["key"] for s in page.context["steps"]] == ["reply"]
+    svc.opinion_reply(opinion=opinion, by=handler, content="已完成管网改造3公里。")
+    clock.refresh_from_db()
+    assert clock.state == DeadlineState.MET
+    with pytest.raises(PermissionDenied):
+        svc.opinion_rate(opinion=opinion, by=handler, satisfaction="satisfied")
+    svc.opinion_rate(opinion=opinion, by=chair, satisfaction="satisfied")
+    opinion.refresh_from_db()
+    assert (opinion.state, opinion.satisfaction) == (OpinionState.CLOSED, "satisfied")
+    assert [e.action for e in case_timeline(opinion)] == ["register", "assign", "supervise", "reply", "rate"]
+    response = client_for(clerk).post(reverse("meetings:opinion_assign", args=[opinion.pk]), {"lead_unit": unit.pk})
+    assert response.status_code == 200 and "不能“交办”" in response.content.decode()  # refused on the form
