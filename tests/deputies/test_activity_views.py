@@ -32,15 +32,6 @@ def deputy_b(term, group, township, make_user):
     return DeputyFactory(term=term, group=group, name="李建国", user=account)
 
 
-@pytest.fixture
-def client_for(client):
-    def login(user):
-        client.force_login(user)
-        return client
-
-    return login
-
-
 def form_data(today, **overrides):
     data = {
         "type": ActivityType.CONTACT_VOTERS,

@@ -30,15 +30,6 @@ TRAININGS = reverse("deputies:training_list")
 
 
 @pytest.fixture
-def client_for(client):
-    def login(user):
-        client.force_login(user)
-        return client
-
-    return login
-
-
-@pytest.fixture
 def reception_day(clerk, township, district, deputy):
     return reception_day_schedule(
         by=clerk,

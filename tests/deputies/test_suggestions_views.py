@@ -59,15 +59,6 @@ def url(name, suggestion):
     return reverse(f"deputies:suggestion_{name}", args=[suggestion.pk])
 
 
-@pytest.fixture
-def client_for(client):
-    def login(user):
-        client.force_login(user)
-        return client
-
-    return login
-
-
 # --- the list ---------------------------------------------------------------------------------------
 
 

@@ -7,7 +7,8 @@ import pytest
 from django.utils import timezone
 
 from congress_office.roles import Role
-from meetings.choices import MeetingKind
+from meetings import services as svc
+from meetings.choices import AttendanceStatus, MeetingKind
 from meetings.services import meeting_plan
 
 from ..deputies.factories import DeputyFactory, TermFactory
@@ -43,3 +44,18 @@ def session(township, clerk, deputies):
     return meeting_plan(
         township=township, by=clerk, kind=MeetingKind.SESSION, starts_at=today_at(9), place="镇政府三楼会议室"
     )
+
+
+def sign_in(meeting, clerk, people):
+    """The clerk marks each of `people` present."""
+    for deputy in people:
+        svc.attendance_mark(meeting=meeting, by=clerk, deputy=deputy, status=AttendanceStatus.PRESENT)
+
+
+def opened(meeting, clerk, deputies, present=6):
+    """Sign-in started, the first `present` deputies marked present, the sitting opened."""
+    svc.sign_in_start(meeting=meeting, by=clerk)
+    sign_in(meeting, clerk, deputies[:present])
+    svc.meeting_open(meeting=meeting, by=clerk)
+    meeting.refresh_from_db()
+    return meeting

@@ -9,18 +9,10 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from congress_office.models import Deadline, DeadlineState
 from congress_office.roles import Role
 from meetings import services as svc
-from meetings.choices import AttendanceStatus, MeetingKind, ProjectSource, ProjectState, VoteMethod
+from meetings.choices import MeetingKind, ProjectSource, ProjectState, VoteMethod
 
+from .conftest import opened as sit
 from .conftest import today_at
-
-
-def sit(meeting, clerk, deputies, present=6):
-    svc.sign_in_start(meeting=meeting, by=clerk)
-    for deputy in deputies[:present]:
-        svc.attendance_mark(meeting=meeting, by=clerk, deputy=deputy, status=AttendanceStatus.PRESENT)
-    svc.meeting_open(meeting=meeting, by=clerk)
-    meeting.refresh_from_db()
-    return meeting
 
 
 @pytest.fixture

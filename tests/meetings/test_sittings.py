@@ -24,21 +24,7 @@ from meetings.choices import (
 from meetings.models import Attendance
 from meetings.selectors import attendance_record_rows, unexcused_absence_counts
 
-from .conftest import today_at
-
-
-def sign_in(meeting, clerk, people):
-    for deputy in people:
-        svc.attendance_mark(meeting=meeting, by=clerk, deputy=deputy, status=AttendanceStatus.PRESENT)
-
-
-def opened(session, clerk, deputies, present=6):
-    svc.sign_in_start(meeting=session, by=clerk)
-    sign_in(session, clerk, deputies[:present])
-    svc.meeting_open(meeting=session, by=clerk)
-    session.refresh_from_db()
-    return session
-
+from .conftest import opened, sign_in, today_at
 
 # --- planning -------------------------------------------------------------------------------------
 

@@ -16,7 +16,7 @@ from meetings.models import Meeting, Motion, Vote
 
 from ..deputies.factories import DeputyFactory
 from ..factories import UnitFactory, UserFactory
-from .conftest import today_at
+from .conftest import opened, today_at
 
 LIST = reverse("meetings:list")
 
@@ -27,15 +27,6 @@ def url(name, *args):
 
 def text(response):
     return re.sub(r"\s+", " ", response.content.decode())
-
-
-def opened(session, clerk, deputies, present=6):
-    svc.sign_in_start(meeting=session, by=clerk)
-    for deputy in deputies[:present]:
-        svc.attendance_mark(meeting=session, by=clerk, deputy=deputy, status=AttendanceStatus.PRESENT)
-    svc.meeting_open(meeting=session, by=clerk)
-    session.refresh_from_db()
-    return session
 
 
 @pytest.fixture

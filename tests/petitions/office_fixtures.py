@@ -33,15 +33,6 @@ def _clear_cache():
 
 
 @pytest.fixture
-def client_for(client):
-    def login(user):
-        client.force_login(user)
-        return client
-
-    return login
-
-
-@pytest.fixture
 def petition(township, clerk):
     return register_petition(township=township, by=clerk, phone=RAW_PHONE, id_number=RAW_ID)
 

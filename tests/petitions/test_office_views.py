@@ -33,7 +33,6 @@ from petitions.services.registration import petition_accept, petition_decline
 
 from .office_fixtures import (  # noqa: F401
     _clear_cache,
-    client_for,
     other_petition,
     pdf_upload,
     petition,

@@ -30,7 +30,6 @@ from .office_fixtures import (  # noqa: F401
     RAW_ID,
     RAW_PHONE,
     _clear_cache,
-    client_for,
     other_petition,
     petition,
     register_petition,

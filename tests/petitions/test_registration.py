@@ -40,7 +40,6 @@ from petitions.services.registration import (
 from .office_fixtures import (  # noqa: F401
     RECEIVED,
     _clear_cache,
-    client_for,
     other_petition,
     pdf_upload,
     petition,
