@@ -243,6 +243,13 @@ def seed_qingshan(township, users, today):
     # 第三次会议 (coming): notified, agenda in place
     third_day = today + timedelta(days=19)
     third = b.plan(MeetingKind.SESSION, third_day, AGENDA_THIRD, motion_deadline=at(third_day - timedelta(days=5), 17))
+    for title, source, proposer, budget in (
+        ("集镇污水管网延伸工程", ProjectSource.GOVERNMENT, None, Decimal("120.00")),
+        ("东风村至柳塘村道路拓宽", ProjectSource.DEPUTIES, b.deputies[5], Decimal("85.00")),
+        ("镇敬老院适老化改造", ProjectSource.GOVERNMENT, None, Decimal("36.00")),
+        ("中心学校食堂改造", ProjectSource.DEPUTIES, b.deputies[9], Decimal("40.00")),
+    ):
+        svc.project_add(meeting=third, by=b.clerk, title=title, source=source, proposer=proposer, budget=budget)
     checklist = [
         ("向县人大常委会报送会前请示", b.clerk, 3, True),
         ("镇人民政府工作报告（审议稿）", b.chair, 8, True),

@@ -3,6 +3,7 @@
 from django.conf import settings
 from django.db.models import Count
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
 from .choices import SESSION_KINDS, AttendanceStatus, LeaveState, MeetingState
 from .models import Attendance
@@ -21,19 +22,21 @@ def attendance_record_rows(deputy, year):
     for row in queryset:
         meeting = row.meeting
         if row.status == AttendanceStatus.PRESENT:
-            what = "出席"
+            what = str(AttendanceStatus.PRESENT.label)
             if row.left_at:
-                what += f"（{timezone.localtime(row.left_at):%H:%M} 离会）"
+                what = _("出席（%(t)s 离会）") % {"t": f"{timezone.localtime(row.left_at):%H:%M}"}
         elif row.status == AttendanceStatus.LEAVE or row.leave_state == LeaveState.APPROVED:
-            what = f"请假（{row.leave_reason}）" if row.leave_reason else "请假"
+            what = (
+                _("请假（%(r)s）") % {"r": row.leave_reason} if row.leave_reason else str(AttendanceStatus.LEAVE.label)
+            )
         elif row.status == AttendanceStatus.ABSENT:
-            what = "缺席"
+            what = str(AttendanceStatus.ABSENT.label)
         else:
-            what = "待开会"
+            what = _("待开会")
         rows.append(
             {
                 "date": timezone.localtime(meeting.starts_at).date(),
-                "text": f"{meeting.title}：{what}",
+                "text": _("%(m)s：%(what)s") % {"m": meeting.title, "what": what},
                 "url": meeting.get_absolute_url(),
             }
         )

@@ -741,7 +741,7 @@ def resolution_draft(*, vote, by, issuing_body, doc_type="resolution", title="")
         doc_type=doc_type,
         title=title[:200],
         body=body,
-        signature=meeting.township.name + _("人民代表大会"),
+        signature=_("%(t)s人民代表大会") % {"t": meeting.township.name},
         note=_("由表决结果生成"),
     )
     vote.resolution = document

@@ -73,8 +73,10 @@ def test_a_second_run_changes_nothing():
 def test_a_livelihood_project_vote_with_two_chosen_rated_at_the_next_session():
     from meetings.models import LivelihoodProject
 
-    projects = list(LivelihoodProject.objects.filter(township__code="qingshan").order_by("pk"))
+    projects = list(LivelihoodProject.objects.filter(township__code="qingshan", meeting__ordinal=1).order_by("pk"))
     assert [p.state for p in projects] == ["chosen", "chosen", "not_chosen"]
+    coming = LivelihoodProject.objects.filter(township__code="qingshan", meeting__ordinal=3)
+    assert coming.count() == 4 and set(coming.values_list("state", flat=True)) == {"candidate"}
     assert projects[0].progress == 60 and projects[0].lead_unit_id and projects[0].deadline_id
     counts, rate = svc.project_rating_summary(projects[0])
     assert sum(counts.values()) == 12 and rate == 91
