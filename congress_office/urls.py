@@ -49,5 +49,6 @@ urlpatterns = [
     path("petitions/", include("petitions.urls")),
     path("documents/", include("documents.urls")),
     path("meetings/", include("meetings.urls")),
+    path("assessments/", include("assessments.urls")),
     path("", include("congress_office.core_urls")),
 ]

@@ -1,0 +1,48 @@
+from django import forms
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+from .choices import SubjectKind
+
+TEXTAREA = {"rows": 3}
+
+
+class PlanForm(forms.Form):
+    year = forms.IntegerField(label=_("年度"), min_value=2000, max_value=2100)
+    title = forms.CharField(label=_("方案名称"), max_length=200, required=False, help_text=_("不填则按乡镇和年度命名"))
+    copy_last_year = forms.BooleanField(label=_("沿用上一年度方案（考核类别、指标、权重和考核对象）"), required=False)
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.initial.setdefault("year", timezone.localdate().year)
+
+
+class TypeForm(forms.Form):
+    name = forms.CharField(label=_("考核类别"), max_length=60, help_text=_("如：经济发展类、社会管理类"))
+
+
+class IndicatorForm(forms.Form):
+    assessment_type = forms.ModelChoiceField(label=_("考核类别"), queryset=None)
+    name = forms.CharField(label=_("考核指标"), max_length=100)
+    weight = forms.IntegerField(label=_("权重（分）"), min_value=1, max_value=100)
+    goal = forms.CharField(label=_("预期目标"), required=False, widget=forms.Textarea(attrs=TEXTAREA))
+
+    def __init__(self, *args, plan, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["assessment_type"].queryset = plan.types.all()
+
+
+class SubjectForm(forms.Form):
+    kind = forms.ChoiceField(label=_("考核对象类别"), choices=SubjectKind.choices)
+    name = forms.CharField(label=_("名称或姓名"), max_length=60)
+    position = forms.CharField(label=_("职务"), max_length=100, required=False)
+    assessment_type = forms.ModelChoiceField(label=_("考核类别"), queryset=None)
+
+    def __init__(self, *args, plan, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["assessment_type"].queryset = plan.types.all()
+
+
+class CorrectionForm(forms.Form):
+    new_value = forms.DecimalField(label=_("更正后得分"), min_value=0, max_digits=5, decimal_places=2)
+    reason = forms.CharField(label=_("更正理由"), widget=forms.Textarea(attrs=TEXTAREA))

@@ -1,0 +1,208 @@
+"""Cadre performance assessment (干部实绩考核): a yearly plan per township with its assessment
+types (分类考核) and weighted indicators, the subjects assessed (领导班子, 领导干部), quarterly
+scores with evidence (平时考核: the year is the sum of the four quarters), locked quarters with
+approved corrections, and the year's grades under the 优秀 quota.
+
+Scoring: an indicator of weight w is scored 0 … w/4 each quarter, so that a quarter is out of 25
+and the year, the sum of the four quarters, out of 100 (“四个季度考核结果的累加就是年度考核结果”).
+"""
+
+from decimal import Decimal
+
+from django.conf import settings
+from django.core.validators import MaxValueValidator, MinValueValidator
+from django.db import models
+from django.urls import reverse
+from django.utils.translation import gettext_lazy as _
+from simple_history.models import HistoricalRecords
+
+from congress_office.models import Township, TownshipQuerySet
+
+from .choices import CorrectionState, SubjectKind
+
+QUARTERS = (1, 2, 3, 4)
+
+
+class PlanQuerySet(TownshipQuerySet):
+    def visible_to(self, user):
+        """The township's chairs and assessing clerks; county accounts (aggregates) read."""
+        from congress_office.roles import Role
+
+        qs = self.in_townships_of(user)
+        if not user.is_authenticated or user.is_county_wide or user.has_role(Role.CLERK, Role.CHAIR):
+            return qs
+        return qs.none()
+
+
+class AssessmentPlan(models.Model):
+    township = models.ForeignKey(Township, on_delete=models.PROTECT, related_name="+", verbose_name=_("乡镇"))
+    year = models.PositiveSmallIntegerField(_("年度"))
+    title = models.CharField(_("方案名称"), max_length=200)
+    copied_from = models.ForeignKey(
+        "self", on_delete=models.SET_NULL, null=True, blank=True, related_name="+", verbose_name=_("沿用方案")
+    )
+    created_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    objects = PlanQuerySet.as_manager()
+    history = HistoricalRecords()
+
+    class Meta:
+        verbose_name = _("考核方案")
+        verbose_name_plural = _("考核方案")
+        ordering = ["-year", "pk"]
+        constraints = [models.UniqueConstraint(fields=["township", "year"], name="assessment_plan_once_a_year")]
+        permissions = [
+            ("score_assessment", _("可录入考核评分")),
+            ("confirm_assessment", _("可确认季度考核和年度等次")),
+        ]
+
+    def __str__(self):
+        return self.title
+
+    def get_absolute_url(self):
+        return reverse("assessments:plan_detail", args=[self.pk])
+
+
+class AssessmentType(models.Model):
+    """分类考核: e.g. 经济发展类, 社会管理类; its indicators' weights sum to 100."""
+
+    plan = models.ForeignKey(AssessmentPlan, on_delete=models.CASCADE, related_name="types")
+    name = models.CharField(_("考核类别"), max_length=60)
+    order = models.PositiveSmallIntegerField(_("排序"), default=0)
+
+    class Meta:
+        verbose_name = _("考核类别")
+        verbose_name_plural = _("考核类别")
+        ordering = ["plan", "order", "pk"]
+        constraints = [models.UniqueConstraint(fields=["plan", "name"], name="assessment_type_unique")]
+
+    def __str__(self):
+        return self.name
+
+
+class Indicator(models.Model):
+    assessment_type = models.ForeignKey(AssessmentType, on_delete=models.CASCADE, related_name="indicators")
+    name = models.CharField(_("考核指标"), max_length=100)
+    weight = models.PositiveSmallIntegerField(
+        _("权重（分）"), validators=[MinValueValidator(1), MaxValueValidator(100)]
+    )
+    goal = models.TextField(_("预期目标"), blank=True, help_text=_("预期目标，不是硬性指标"))
+    order = models.PositiveSmallIntegerField(_("排序"), default=0)
+
+    class Meta:
+        verbose_name = _("考核指标")
+        verbose_name_plural = _("考核指标")
+        ordering = ["assessment_type", "order", "pk"]
+
+    def __str__(self):
+        return self.name
+
+    @property
+    def quarter_max(self):
+        """The most a quarter may give: a quarter of the weight."""
+        return (Decimal(self.weight) / 4).quantize(Decimal("0.01"))
+
+
+class Subject(models.Model):
+    """A team (领导班子) or a cadre (领导干部) assessed under one type."""
+
+    plan = models.ForeignKey(AssessmentPlan, on_delete=models.CASCADE, related_name="subjects")
+    kind = models.CharField(_("考核对象类别"), max_length=10, choices=SubjectKind.choices)
+    name = models.CharField(_("名称或姓名"), max_length=60)
+    position = models.CharField(_("职务"), max_length=100, blank=True)
+    assessment_type = models.ForeignKey(
+        AssessmentType, on_delete=models.PROTECT, related_name="subjects", verbose_name=_("考核类别")
+    )
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("本人账号"),
+    )
+    grade = models.CharField(_("年度等次"), max_length=12, blank=True)
+    grade_confirmed_at = models.DateTimeField(null=True, blank=True)
+    grade_confirmed_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
+
+    history = HistoricalRecords()
+
+    class Meta:
+        verbose_name = _("考核对象")
+        verbose_name_plural = _("考核对象")
+        ordering = ["plan", "kind", "pk"]
+
+    def __str__(self):
+        return self.name
+
+    def get_absolute_url(self):
+        return reverse("assessments:subject_detail", args=[self.pk])
+
+
+class QuarterLock(models.Model):
+    """A confirmed quarter of a plan: its scores change only through approved corrections."""
+
+    plan = models.ForeignKey(AssessmentPlan, on_delete=models.CASCADE, related_name="locks")
+    quarter = models.PositiveSmallIntegerField(_("季度"))
+    confirmed_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    confirmed_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("季度确认")
+        verbose_name_plural = _("季度确认")
+        constraints = [models.UniqueConstraint(fields=["plan", "quarter"], name="quarter_lock_once")]
+
+    def __str__(self):
+        return f"{self.plan} Q{self.quarter}"
+
+
+class Score(models.Model):
+    subject = models.ForeignKey(Subject, on_delete=models.CASCADE, related_name="scores")
+    indicator = models.ForeignKey(Indicator, on_delete=models.PROTECT, related_name="scores")
+    quarter = models.PositiveSmallIntegerField(_("季度"))
+    value = models.DecimalField(_("得分"), max_digits=5, decimal_places=2)
+    evidence = models.TextField(_("实绩依据"), blank=True)
+    links = models.JSONField(_("关联记录"), default=list, blank=True, help_text=_("本系统中记录的链接"))
+    scored_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    scored_at = models.DateTimeField(auto_now=True)
+
+    history = HistoricalRecords()
+
+    class Meta:
+        verbose_name = _("季度得分")
+        verbose_name_plural = _("季度得分")
+        ordering = ["subject", "quarter", "indicator"]
+        constraints = [
+            models.UniqueConstraint(fields=["subject", "indicator", "quarter"], name="score_once"),
+            models.CheckConstraint(condition=models.Q(quarter__gte=1, quarter__lte=4), name="score_quarter_1_4"),
+        ]
+
+    def __str__(self):
+        return f"{self.subject} · {self.indicator} · Q{self.quarter}"
+
+
+class ScoreCorrection(models.Model):
+    """A change to a confirmed quarter's score: requested with the reason, approved by a chair."""
+
+    score = models.ForeignKey(Score, on_delete=models.CASCADE, related_name="corrections")
+    old_value = models.DecimalField(max_digits=5, decimal_places=2)
+    new_value = models.DecimalField(_("更正后得分"), max_digits=5, decimal_places=2)
+    reason = models.TextField(_("更正理由"))
+    state = models.CharField(max_length=10, choices=CorrectionState.choices, default=CorrectionState.REQUESTED)
+    requested_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    requested_at = models.DateTimeField(auto_now_add=True)
+    decided_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
+    decided_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("得分更正")
+        verbose_name_plural = _("得分更正")
+        ordering = ["-requested_at", "pk"]
+
+    def __str__(self):
+        return f"{self.score}: {self.old_value} → {self.new_value}"

@@ -1,0 +1,331 @@
+"""The assessment pages: plans, the quarterly score sheet, confirmation, corrections, grades.
+Every read goes through `AssessmentPlan.objects.visible_to(user)`; the services decide."""
+
+from decimal import Decimal, InvalidOperation
+
+from django.contrib import messages
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.http import Http404, HttpResponseRedirect
+from django.shortcuts import get_object_or_404
+from django.urls import reverse
+from django.utils.functional import cached_property
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
+from django.views import View
+from django.views.generic import FormView, TemplateView
+
+from congress_office.access import RoleRequiredMixin, TownshipMemberMixin, get_visible_or_404
+from congress_office.views.mixins import ServiceFormMixin
+
+from . import forms
+from . import services as svc
+from .choices import EXCELLENT, GRADES, CorrectionState, SubjectKind
+from .models import QUARTERS, AssessmentPlan, Indicator, Score, ScoreCorrection
+
+VIEW = "assessments.view_assessmentplan"
+
+
+def get_plan(user, pk):
+    return get_visible_or_404(AssessmentPlan.objects.select_related("township"), user, pk=pk)
+
+
+class PlanListView(RoleRequiredMixin, TemplateView):
+    template_name = "assessments/plan_list.html"
+    permission_required = VIEW
+
+    def get_context_data(self, **kwargs):
+        user = self.request.user
+        return super().get_context_data(
+            plans=list(
+                AssessmentPlan.objects.visible_to(user).select_related("township").order_by("-year", "township")
+            ),
+            can_plan=user.has_perm(svc.MANAGE) and user.township_id is not None,
+            **kwargs,
+        )
+
+
+class PlanCreateView(TownshipMemberMixin, RoleRequiredMixin, ServiceFormMixin, FormView):
+    template_name = "assessments/form.html"
+    permission_required = svc.MANAGE
+    form_class = forms.PlanForm
+
+    def get_context_data(self, **kwargs):
+        return super().get_context_data(heading=_("新建考核方案"), **kwargs)
+
+    def perform(self, form):
+        return svc.plan_create(township=self.request.user.township, by=self.request.user, **form.cleaned_data)
+
+    def get_success_url(self):
+        messages.success(self.request, _("已建立%(p)s。") % {"p": self.result})
+        return self.result.get_absolute_url()
+
+
+class PlanDetailView(RoleRequiredMixin, TemplateView):
+    """The plan: types with indicators and their weight totals, subjects with each quarter's total
+    and the year's, the confirmed quarters, pending corrections (a fixed number of queries)."""
+
+    template_name = "assessments/plan_detail.html"
+    permission_required = VIEW
+
+    def get_context_data(self, **kwargs):
+        user = self.request.user
+        plan = get_plan(user, self.kwargs["pk"])
+        types = list(plan.types.prefetch_related("indicators"))
+        for t in types:
+            t.total_weight = sum(i.weight for i in t.indicators.all())
+        subjects = list(plan.subjects.select_related("assessment_type"))
+        totals = svc.subject_totals(plan)
+        for s in subjects:
+            s.totals = totals[s.pk]
+            s.quarter_list = [s.totals["quarters"][q] for q in QUARTERS]
+            s.grade_label = GRADES[s.kind](s.grade).label if s.grade else ""
+        locked = set(plan.locks.values_list("quarter", flat=True))
+        township_member = user.township_id == plan.township_id
+        return super().get_context_data(
+            plan=plan,
+            types=types,
+            subjects=subjects,
+            quarters=[{"n": q, "locked": q in locked} for q in QUARTERS],
+            corrections=list(
+                ScoreCorrection.objects.filter(
+                    score__subject__plan=plan, state=CorrectionState.REQUESTED
+                ).select_related("score__subject", "score__indicator", "requested_by")
+            ),
+            weight_problems=svc.weight_problems(plan),
+            editable=not locked and township_member and user.has_perm(svc.MANAGE),
+            can_score=township_member and user.has_perm(svc.SCORE),
+            can_confirm=township_member and user.has_perm(svc.CONFIRM),
+            all_locked=len(locked) == len(QUARTERS),
+            **kwargs,
+        )
+
+
+class PlanObjectMixin:
+    @cached_property
+    def plan(self):
+        return get_plan(self.request.user, self.kwargs["pk"])
+
+
+class PlanFormView(PlanObjectMixin, RoleRequiredMixin, ServiceFormMixin, FormView):
+    template_name = "assessments/form.html"
+    permission_required = svc.MANAGE
+    heading = ""
+    success_message = gettext_lazy("已保存。")
+
+    def get_form_kwargs(self):
+        return {**super().get_form_kwargs(), "plan": self.plan} if self.needs_plan else super().get_form_kwargs()
+
+    needs_plan = True
+
+    def get_context_data(self, **kwargs):
+        return super().get_context_data(plan=self.plan, heading=self.heading, **kwargs)
+
+    def get_success_url(self):
+        messages.success(self.request, self.success_message)
+        return self.plan.get_absolute_url()
+
+
+class TypeAddView(PlanFormView):
+    form_class = forms.TypeForm
+    needs_plan = False
+    heading = gettext_lazy("添加考核类别")
+
+    def perform(self, form):
+        return svc.type_add(plan=self.plan, by=self.request.user, **form.cleaned_data)
+
+
+class IndicatorAddView(PlanFormView):
+    form_class = forms.IndicatorForm
+    heading = gettext_lazy("添加考核指标")
+
+    def perform(self, form):
+        return svc.indicator_add(by=self.request.user, **form.cleaned_data)
+
+
+class SubjectAddView(PlanFormView):
+    form_class = forms.SubjectForm
+    heading = gettext_lazy("添加考核对象")
+
+    def perform(self, form):
+        return svc.subject_add(plan=self.plan, by=self.request.user, **form.cleaned_data)
+
+
+class ScoreSheetView(PlanObjectMixin, RoleRequiredMixin, TemplateView):
+    """One quarter's sheet: a score and its evidence per subject and indicator. Saving keeps
+    what was typed when a value is refused, with the reason beside it."""
+
+    template_name = "assessments/score_sheet.html"
+    permission_required = svc.SCORE
+
+    @cached_property
+    def quarter(self):
+        quarter = self.kwargs["quarter"]
+        if quarter not in QUARTERS:
+            raise Http404
+        return quarter
+
+    def rows(self, data=None, errors=None):
+        plan = self.plan
+        existing = {
+            (s.subject_id, s.indicator_id): s for s in Score.objects.filter(subject__plan=plan, quarter=self.quarter)
+        }
+        indicators = {}
+        for indicator in Indicator.objects.filter(assessment_type__plan=plan).order_by("order", "pk"):
+            indicators.setdefault(indicator.assessment_type_id, []).append(indicator)
+        rows = []
+        for subject in plan.subjects.select_related("assessment_type"):
+            cells = []
+            for indicator in indicators.get(subject.assessment_type_id, []):
+                key = f"{subject.pk}-{indicator.pk}"
+                score = existing.get((subject.pk, indicator.pk))
+                value = data.get(f"v-{key}") if data is not None else (score.value if score else "")
+                evidence = data.get(f"e-{key}") if data is not None else (score.evidence if score else "")
+                cells.append(
+                    {
+                        "key": key,
+                        "indicator": indicator,
+                        "value": value,
+                        "evidence": evidence,
+                        "error": (errors or {}).get(key),
+                    }
+                )
+            rows.append({"subject": subject, "cells": cells})
+        return rows
+
+    def get_context_data(self, **kwargs):
+        kwargs.pop("quarter", None)  # the URL's, as an int below
+        kwargs.setdefault("rows", self.rows())
+        locked = self.plan.locks.filter(quarter=self.quarter).exists()
+        return super().get_context_data(plan=self.plan, quarter=self.quarter, locked=locked, **kwargs)
+
+    def post(self, request, *args, **kwargs):
+        if self.plan.township_id != request.user.township_id:
+            raise PermissionDenied
+        errors, saved = {}, 0
+        for row in self.rows():
+            subject = row["subject"]
+            for cell in row["cells"]:
+                raw = (request.POST.get(f"v-{cell['key']}") or "").strip()
+                evidence = request.POST.get(f"e-{cell['key']}") or ""
+                if raw == "":
+                    continue
+                try:
+                    value = Decimal(raw)
+                except InvalidOperation:
+                    errors[cell["key"]] = _("请填写数字。")
+                    continue
+                if cell["value"] != "" and Decimal(str(cell["value"])) == value and cell["evidence"] == evidence:
+                    continue
+                try:
+                    svc.score_set(
+                        subject=subject,
+                        indicator=cell["indicator"],
+                        quarter=self.quarter,
+                        value=value,
+                        evidence=evidence,
+                        by=request.user,
+                    )
+                    saved += 1
+                except ValidationError as error:
+                    errors[cell["key"]] = " ".join(error.messages)
+        if errors:
+            messages.error(request, _("有 %(n)s 项未保存，请按提示修改。") % {"n": len(errors)})
+            return self.render_to_response(self.get_context_data(rows=self.rows(request.POST, errors)))
+        messages.success(request, _("已保存 %(n)s 项评分。") % {"n": saved})
+        return HttpResponseRedirect(reverse("assessments:score_sheet", args=[self.plan.pk, self.quarter]))
+
+
+class QuarterConfirmView(PlanObjectMixin, RoleRequiredMixin, View):
+    permission_required = svc.CONFIRM
+
+    def post(self, request, *args, **kwargs):
+        try:
+            svc.quarter_confirm(plan=self.plan, quarter=self.kwargs["quarter"], by=request.user)
+        except ValidationError as error:
+            messages.error(request, " ".join(error.messages))
+        else:
+            messages.success(request, _("第 %(q)s 季度考核已确认。") % {"q": self.kwargs["quarter"]})
+        return HttpResponseRedirect(self.plan.get_absolute_url())
+
+
+class CorrectionRequestView(PlanObjectMixin, RoleRequiredMixin, ServiceFormMixin, FormView):
+    template_name = "assessments/form.html"
+    permission_required = svc.SCORE
+    form_class = forms.CorrectionForm
+
+    @cached_property
+    def score(self):
+        return get_object_or_404(
+            Score.objects.select_related("subject", "indicator"), subject__plan=self.plan, pk=self.kwargs["score"]
+        )
+
+    def get_context_data(self, **kwargs):
+        s = self.score
+        return super().get_context_data(
+            plan=self.plan,
+            heading=_("更正得分：%(s)s · %(i)s · 第 %(q)s 季度（原得分 %(v)s）")
+            % {"s": s.subject, "i": s.indicator, "q": s.quarter, "v": s.value},
+            **kwargs,
+        )
+
+    def perform(self, form):
+        return svc.correction_request(score=self.score, by=self.request.user, **form.cleaned_data)
+
+    def get_success_url(self):
+        messages.success(self.request, _("更正申请已提交，待主席团负责人批准。"))
+        return self.plan.get_absolute_url()
+
+
+class CorrectionDecideView(PlanObjectMixin, RoleRequiredMixin, View):
+    permission_required = svc.CONFIRM
+
+    def post(self, request, *args, **kwargs):
+        correction = get_object_or_404(ScoreCorrection, score__subject__plan=self.plan, pk=self.kwargs["correction"])
+        try:
+            svc.correction_decide(correction=correction, by=request.user, approve=request.POST.get("approve") == "1")
+        except ValidationError as error:
+            messages.error(request, " ".join(error.messages))
+        else:
+            messages.success(request, _("已处理更正申请。"))
+        return HttpResponseRedirect(self.plan.get_absolute_url())
+
+
+class GradesView(PlanObjectMixin, RoleRequiredMixin, TemplateView):
+    """年度等次: each subject's year total beside the grade chosen; the 优秀 count against the quota."""
+
+    template_name = "assessments/grades.html"
+    permission_required = svc.CONFIRM
+
+    def get_context_data(self, **kwargs):
+        plan = self.plan
+        totals = svc.subject_totals(plan)
+        chosen = kwargs.pop("chosen", None) or {s.pk: s.grade for s in plan.subjects.all()}
+        groups = []
+        for kind in SubjectKind:
+            subjects = sorted((s for s in plan.subjects.all() if s.kind == kind), key=lambda s: -totals[s.pk]["year"])
+            for s in subjects:
+                s.year_total = totals[s.pk]["year"]
+                s.chosen = chosen.get(s.pk, "")
+            groups.append(
+                {
+                    "kind": kind,
+                    "subjects": subjects,
+                    "choices": GRADES[kind].choices,
+                    "quota": svc.excellent_quota(len(subjects)),
+                    "excellent": sum(1 for s in subjects if s.chosen == EXCELLENT),
+                }
+            )
+        numerator, denominator = svc.settings.ASSESSMENT_EXCELLENT_QUOTA
+        return super().get_context_data(
+            plan=plan, groups=groups, quota_percent=numerator * 100 // denominator, **kwargs
+        )
+
+    def post(self, request, *args, **kwargs):
+        grades = {s.pk: request.POST.get(f"grade-{s.pk}", "") for s in self.plan.subjects.all()}
+        try:
+            svc.grades_confirm(plan=self.plan, by=request.user, grades=grades)
+        except ValidationError as error:
+            messages.error(request, " ".join(error.messages))
+            return self.render_to_response(self.get_context_data(chosen=grades))
+        messages.success(request, _("年度等次已确认。"))
+        return HttpResponseRedirect(self.plan.get_absolute_url())
