@@ -7,6 +7,7 @@ Scoring: an indicator of weight w is scored 0 … w/4 each quarter, so that a qu
 and the year, the sum of the four quarters, out of 100 (“四个季度考核结果的累加就是年度考核结果”).
 """
 
+import uuid
 from decimal import Decimal
 
 from django.conf import settings
@@ -18,7 +19,7 @@ from simple_history.models import HistoricalRecords
 
 from congress_office.models import Township, TownshipQuerySet
 
-from .choices import CorrectionState, SubjectKind
+from .choices import CorrectionState, EvaluationState, PersonKind, Rating, SubjectKind
 
 QUARTERS = (1, 2, 3, 4)
 
@@ -206,3 +207,119 @@ class ScoreCorrection(models.Model):
 
     def __str__(self):
         return f"{self.score}: {self.old_value} → {self.new_value}"
+
+
+# --- 民主测评: unlinkable by construction ------------------------------------------------------------
+#
+# Who was sampled is recorded (EvaluationPerson); which code went to whom is never stored in the
+# clear: a printed slip carries it on paper only, and a phone delivery keeps it encrypted
+# (CodeEnvelope) only until the deputy opens it, when the envelope is deleted. The code table
+# (BallotCode) holds a keyed hash and a used flag: no person, no time, random ids, created in
+# one shuffled batch. A response (EvaluationResponse, EvaluationAnswer) has random ids, no time,
+# no IP, agent or session, and refers to nothing but the evaluation; none has a change history.
+
+
+class Evaluation(models.Model):
+    plan = models.ForeignKey(AssessmentPlan, on_delete=models.CASCADE, related_name="evaluations")
+    title = models.CharField(_("测评名称"), max_length=200)
+    state = models.CharField(_("状态"), max_length=10, choices=EvaluationState.choices, default=EvaluationState.DRAFT)
+    percent = models.PositiveSmallIntegerField(_("抽样比例（%）"), null=True, blank=True)
+    seed = models.CharField(_("随机种子"), max_length=64, blank=True)
+    witness = models.CharField(_("监督人"), max_length=60, blank=True)
+    drawn_at = models.DateTimeField(_("抽样时间"), null=True, blank=True)
+    drawn_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
+    salt = models.CharField(max_length=64)
+    issued = models.PositiveSmallIntegerField(_("已发测评码"), default=0)
+    min_responses = models.PositiveSmallIntegerField(_("最少有效票数"))
+    opened_at = models.DateTimeField(null=True, blank=True)
+    closed_at = models.DateTimeField(null=True, blank=True)
+    created_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+
+    class Meta:
+        verbose_name = _("民主测评")
+        verbose_name_plural = _("民主测评")
+        ordering = ["plan", "pk"]
+
+    def __str__(self):
+        return self.title
+
+    def get_absolute_url(self):
+        return reverse("assessments:evaluation_detail", args=[self.pk])
+
+
+class EvaluationQuestion(models.Model):
+    """A question of the questionnaire of one assessment type (好 / 较好 / 一般 / 差)."""
+
+    evaluation = models.ForeignKey(Evaluation, on_delete=models.CASCADE, related_name="questions")
+    assessment_type = models.ForeignKey(AssessmentType, on_delete=models.CASCADE, related_name="+")
+    text = models.CharField(_("测评项目"), max_length=100)
+    order = models.PositiveSmallIntegerField(default=0)
+
+    class Meta:
+        ordering = ["evaluation", "assessment_type", "order", "pk"]
+
+    def __str__(self):
+        return self.text
+
+
+class EvaluationPerson(models.Model):
+    """One person of the population the sample is drawn from, and whether they were drawn."""
+
+    evaluation = models.ForeignKey(Evaluation, on_delete=models.CASCADE, related_name="people")
+    kind = models.CharField(_("类别"), max_length=10, choices=PersonKind.choices)
+    name = models.CharField(_("姓名"), max_length=30)
+    deputy = models.ForeignKey("deputies.Deputy", on_delete=models.PROTECT, null=True, blank=True, related_name="+")
+    order = models.PositiveIntegerField(default=0)
+    sampled = models.BooleanField(_("抽中"), default=False)
+
+    class Meta:
+        ordering = ["evaluation", "kind", "order", "pk"]
+
+    def __str__(self):
+        return self.name
+
+
+class CodeEnvelope(models.Model):
+    """A sampled deputy's code for the phone, encrypted, deleted when they open it."""
+
+    evaluation = models.ForeignKey(Evaluation, on_delete=models.CASCADE, related_name="+")
+    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="+")
+    ciphertext = models.TextField()
+
+    class Meta:
+        constraints = [models.UniqueConstraint(fields=["evaluation", "user"], name="code_envelope_once")]
+
+    def __str__(self):
+        return _("测评码（待领取）")
+
+
+class BallotCode(models.Model):
+    id = models.UUIDField(primary_key=True, default=uuid.uuid4, editable=False)
+    evaluation = models.ForeignKey(Evaluation, on_delete=models.CASCADE, related_name="+")
+    code_hash = models.CharField(max_length=64, unique=True)
+    used = models.BooleanField(default=False)
+
+    def __str__(self):
+        return _("测评码")
+
+
+class EvaluationResponse(models.Model):
+    id = models.UUIDField(primary_key=True, default=uuid.uuid4, editable=False)
+    evaluation = models.ForeignKey(Evaluation, on_delete=models.CASCADE, related_name="responses")
+    comment = models.TextField(_("意见建议"), blank=True)
+
+    def __str__(self):
+        return _("测评票")
+
+
+class EvaluationAnswer(models.Model):
+    id = models.UUIDField(primary_key=True, default=uuid.uuid4, editable=False)
+    response = models.ForeignKey(EvaluationResponse, on_delete=models.CASCADE, related_name="answers")
+    subject = models.ForeignKey(Subject, on_delete=models.CASCADE, related_name="+")
+    question = models.ForeignKey(EvaluationQuestion, on_delete=models.CASCADE, related_name="+")
+    rating = models.CharField(max_length=12, choices=Rating.choices)
+
+    def __str__(self):
+        return self.get_rating_display()

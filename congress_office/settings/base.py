@@ -249,12 +249,13 @@ MOTION_RECALL_FRACTION = (1, 5)  # 罢免案: 主席团或五分之一以上代�
 SESSION_SIGN_IN_CODE_LENGTH = 6
 SESSION_UNEXCUSED_ABSENCES_FLAG = 2  # 代表法: 未经批准两次不出席本级人民代表大会会议的，代表资格终止
 OPINION_ANSWER_MONTHS = 2  # 主席团审议意见: the unit reports how it was carried out
-LIVELIHOOD_REPORT_MONTHS = 3
+LIVELIHOOD_REPORT_MONTHS = 3  # a chosen 民生实事项目 reports its progress every quarter
 # Assessments (干部实绩考核)
-ASSESSMENT_EXCELLENT_QUOTA = (
-    1,
-    5,
-)  # 优秀 at most 20 % of the subjects of a kind  # a chosen 民生实事项目 reports its progress every quarter
+ASSESSMENT_EXCELLENT_QUOTA = (1, 5)  # 优秀 at most 20 % of the subjects of a kind
+EVALUATION_SAMPLE_MIN_PERCENT = 20  # 民主测评: a sample of 1/5 …
+EVALUATION_SAMPLE_MAX_PERCENT = 40  # … to 2/5 of each group
+EVALUATION_MIN_RESPONSES = 5  # results are shown only with at least this many ballots
+EVALUATION_QUESTIONS = ["政治素质", "工作能力", "工作作风", "工作实绩", "廉洁自律"]
 
 SUGGESTION_ANSWER_MONTHS = 3
 SUGGESTION_HARD_ANSWER_MONTHS = 6
