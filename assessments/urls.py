@@ -1,6 +1,6 @@
 from django.urls import path
 
-from . import views
+from . import views, views_evaluation
 
 app_name = "assessments"
 
@@ -20,4 +20,12 @@ urlpatterns = [
         name="correction_decide",
     ),
     path("<int:pk>/grades/", views.GradesView.as_view(), name="grades"),
+    path("<int:pk>/evaluations/new/", views_evaluation.EvaluationCreateView.as_view(), name="evaluation_create"),
+    path("evaluations/<int:pk>/", views_evaluation.EvaluationDetailView.as_view(), name="evaluation_detail"),
+    path("evaluations/<int:pk>/people/", views_evaluation.PeopleAddView.as_view(), name="evaluation_people"),
+    path("evaluations/<int:pk>/draw/", views_evaluation.DrawView.as_view(), name="evaluation_draw"),
+    path("evaluations/<int:pk>/issue/", views_evaluation.IssueView.as_view(), name="evaluation_issue"),
+    path("evaluations/<int:pk>/close/", views_evaluation.CloseView.as_view(), name="evaluation_close"),
+    path("evaluations/<int:pk>/ballot/", views_evaluation.BallotView.as_view(), name="ballot"),
+    path("evaluations/<int:pk>/ballot/done/", views_evaluation.BallotDoneView.as_view(), name="ballot_done"),
 ]

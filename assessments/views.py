@@ -92,6 +92,7 @@ class PlanDetailView(RoleRequiredMixin, TemplateView):
                 ).select_related("score__subject", "score__indicator", "requested_by")
             ),
             weight_problems=svc.weight_problems(plan),
+            evaluations=list(plan.evaluations.all()),
             editable=not locked and township_member and user.has_perm(svc.MANAGE),
             can_score=township_member and user.has_perm(svc.SCORE),
             can_confirm=township_member and user.has_perm(svc.CONFIRM),
