@@ -1,0 +1,46 @@
+"""The assessments' demo: two plans, three quarters of this year confirmed, a pending
+correction, a closed evaluation with 12 ballots from a quarter of the deputies."""
+
+import pytest
+from django.core.management import call_command
+from django.db import transaction
+
+from assessments import evaluation as ev
+from assessments import services as svc
+from assessments.models import AssessmentPlan, Evaluation, ScoreCorrection
+
+
+@pytest.fixture(scope="module")
+def seeded(django_db_setup, django_db_blocker):
+    with django_db_blocker.unblock(), transaction.atomic():
+        call_command("seed_demo", verbosity=0)
+        yield
+        transaction.set_rollback(True)
+
+
+pytestmark = pytest.mark.usefixtures("seeded")
+
+
+@pytest.mark.django_db
+def test_the_demo_plans_quarters_and_evaluation():
+    last, this = AssessmentPlan.objects.filter(township__code="qingshan").order_by("year")
+    assert this.copied_from == last and last.locks.count() == 4 and this.locks.count() == 3
+    assert (
+        last.subjects.filter(grade="excellent").count()
+        == 1
+        <= svc.excellent_quota(last.subjects.filter(kind="cadre").count())
+    )
+    assert ScoreCorrection.objects.filter(score__subject__plan=this, state="requested").count() == 1
+    evaluation = Evaluation.objects.get(plan=this)
+    deputies = evaluation.people.filter(kind="deputy")
+    assert deputies.filter(sampled=True).count() == -(-deputies.count() * 25 // 100)
+    assert ev.redraw(evaluation) == sorted(evaluation.people.filter(sampled=True).values_list("pk", flat=True))
+    assert ev.turnout(evaluation)[0] == 12 and evaluation.state == "closed"
+    assert evaluation.responses.count() == 12
+
+
+@pytest.mark.django_db
+def test_a_second_run_changes_nothing():
+    before = AssessmentPlan.objects.count(), Evaluation.objects.count()
+    call_command("seed_demo", verbosity=0)
+    assert (AssessmentPlan.objects.count(), Evaluation.objects.count()) == before
