@@ -1,6 +1,7 @@
 # ruff: noqa: E501  (Chinese names and indicators)
 """Demo assessments of 青山镇, run by `seed_demo` (registered in plugins): last year's plan with
-its four quarters confirmed and its grades (one 优秀 cadre, within the quota); this year's plan
+its four quarters confirmed and its grades (one 优秀 cadre, within the quota; 孙建华 不称职, so
+flagged on this year's reserve-cadre list); this year's plan
 copied from it, three quarters confirmed, the fourth being scored, one correction waiting for a
 chair; and this year's democratic evaluation, closed, with 12 ballots from a sample of a quarter
 of the deputies (seed and witness recorded). Idempotent: a township with plans gets none."""
@@ -86,7 +87,7 @@ def seed(*, township, users, today, stdout):
         if subject.kind == SubjectKind.TEAM:
             grades[subject.pk] = "good"
         else:
-            grades[subject.pk] = {"陈志明": "excellent", "孙建华": "basically"}.get(subject.name, "competent")
+            grades[subject.pk] = {"陈志明": "excellent", "孙建华": "incompetent"}.get(subject.name, "competent")
     svc.grades_confirm(plan=last, by=chair, grades=grades)
 
     this = svc.plan_create(township=township, by=clerk, year=today.year, copy_last_year=True)
@@ -118,6 +119,10 @@ def seed(*, township, users, today, stdout):
             evaluation=evaluation, code=code, answers=answers, comment="希望多下村走访" if rating == "fair" else ""
         )
     ev.evaluation_close(evaluation=evaluation, by=clerk)
+    for subject, score in zip(
+        this.subjects.filter(kind=SubjectKind.CADRE).order_by("pk"), ("54", "51.5", "48", "50", "45"), strict=False
+    ):
+        svc.inspection_set(subject=subject, by=clerk, score=score, note="县委组织部年度考察")
     voted, issued = ev.turnout(evaluation)
     stdout.write(
         f"考核演示数据：{township.name} {last.year}、{this.year} 年度方案，{this.year} 年前三季度已确认；民主测评抽样 {issued} 人，收回 {voted} 票。"

@@ -323,3 +323,23 @@ class EvaluationAnswer(models.Model):
 
     def __str__(self):
         return self.get_rating_display()
+
+
+class Inspection(models.Model):
+    """考察: the organisation department's inspection score of a cadre in a year (0 … 60 points,
+    the 60 % of the promotion score)."""
+
+    subject = models.OneToOneField(Subject, on_delete=models.CASCADE, related_name="inspection")
+    score = models.DecimalField(
+        _("考察得分"), max_digits=5, decimal_places=2, validators=[MinValueValidator(0), MaxValueValidator(60)]
+    )
+    note = models.CharField(_("说明"), max_length=200, blank=True)
+    recorded_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    recorded_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        verbose_name = _("考察得分")
+        verbose_name_plural = _("考察得分")
+
+    def __str__(self):
+        return f"{self.subject} {self.score}"

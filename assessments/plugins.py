@@ -3,13 +3,37 @@
 from django.utils.translation import gettext_lazy as _
 
 from congress_office.navigation import NavItem
-from congress_office.registries import demo_seeders, nav_items, role_tables
+from congress_office.registries import PdfReport, demo_seeders, nav_items, pdf_reports, role_tables
 
 
 def seed(**kwargs):
     from .demo import seed as run
 
     return run(**kwargs)
+
+
+def promotion_context(job, progress):
+    from django.core.exceptions import ValidationError
+    from django.utils import timezone
+    from django.utils.translation import gettext as _
+
+    from .models import AssessmentPlan
+    from .promotion import reserve_list
+
+    raw = str(job.params.get("plan_id", ""))
+    plan = AssessmentPlan.objects.visible_to(job.owner).filter(pk=int(raw)).first() if raw.isdigit() else None
+    if plan is None:
+        raise ValidationError(_("找不到该考核方案，或您无权查看。"))
+    progress(40, _("正在计算提拔任用得分"))
+    from django.conf import settings
+
+    return {
+        "title": _("后备干部综合得分表"),
+        "plan": plan,
+        "rows": reserve_list(plan),
+        "settings": settings,
+        "today": timezone.localdate(),
+    }
 
 
 def register():
@@ -20,6 +44,16 @@ def register():
         "assessments",
         NavItem(
             _("实绩考核"), "assessments:plan_list", "bi-clipboard-data", permission="assessments.view_assessmentplan"
+        ),
+    )
+    pdf_reports.register(
+        "assessments.promotion",
+        PdfReport(
+            title=_("后备干部综合得分表"),
+            template="assessments/pdf_promotion.html",
+            build_context=promotion_context,
+            permission="assessments.view_assessmentplan",
+            params=("plan_id",),
         ),
     )
     demo_seeders.register("assessments", seed)

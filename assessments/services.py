@@ -330,3 +330,23 @@ def grades_confirm(*, plan, by, grades):
         subject._history_user = by
         subject.save(update_fields=["grade", "grade_confirmed_at", "grade_confirmed_by"])
     return subjects
+
+
+@transaction.atomic
+def inspection_set(*, subject, by, score, note=""):
+    """考察得分 of a cadre (0 … ASSESSMENT_INSPECTION_POINTS)."""
+    from .models import Inspection
+
+    _require(by, SCORE, subject.plan.township_id)
+    if subject.kind != SubjectKind.CADRE:
+        raise ValidationError(_("考察得分只适用于领导干部。"))
+    try:
+        score = Decimal(str(score)).quantize(Decimal("0.01"))
+    except (InvalidOperation, ValueError):
+        raise ValidationError({"score": _("请填写考察得分。")}) from None
+    if not Decimal(0) <= score <= settings.ASSESSMENT_INSPECTION_POINTS:
+        raise ValidationError({"score": _("考察得分为 0–%(m)s 分。") % {"m": settings.ASSESSMENT_INSPECTION_POINTS}})
+    inspection, _created = Inspection.objects.update_or_create(
+        subject=subject, defaults={"score": score, "note": (note or "").strip(), "recorded_by": by}
+    )
+    return inspection

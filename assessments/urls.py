@@ -20,6 +20,7 @@ urlpatterns = [
         name="correction_decide",
     ),
     path("<int:pk>/grades/", views.GradesView.as_view(), name="grades"),
+    path("<int:pk>/promotion/", views.PromotionView.as_view(), name="promotion"),
     path("<int:pk>/evaluations/new/", views_evaluation.EvaluationCreateView.as_view(), name="evaluation_create"),
     path("evaluations/<int:pk>/", views_evaluation.EvaluationDetailView.as_view(), name="evaluation_detail"),
     path("evaluations/<int:pk>/people/", views_evaluation.PeopleAddView.as_view(), name="evaluation_people"),

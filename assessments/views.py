@@ -330,3 +330,40 @@ class GradesView(PlanObjectMixin, RoleRequiredMixin, TemplateView):
             return self.render_to_response(self.get_context_data(chosen=grades))
         messages.success(request, _("年度等次已确认。"))
         return HttpResponseRedirect(self.plan.get_absolute_url())
+
+
+class PromotionView(PlanObjectMixin, RoleRequiredMixin, TemplateView):
+    """The promotion score of each cadre, every number explained; the 考察 scores entered here."""
+
+    template_name = "assessments/promotion.html"
+    permission_required = VIEW
+
+    def get_context_data(self, **kwargs):
+        from .promotion import reserve_list
+
+        user = self.request.user
+        return super().get_context_data(
+            plan=self.plan,
+            rows=reserve_list(self.plan),
+            settings=svc.settings,
+            can_score=user.township_id == self.plan.township_id and user.has_perm(svc.SCORE),
+            **kwargs,
+        )
+
+    def post(self, request, *args, **kwargs):
+        if not (request.user.township_id == self.plan.township_id and request.user.has_perm(svc.SCORE)):
+            raise PermissionDenied
+        errors = []
+        for subject in self.plan.subjects.filter(kind=SubjectKind.CADRE):
+            raw = (request.POST.get(f"inspection-{subject.pk}") or "").strip()
+            if not raw:
+                continue
+            try:
+                svc.inspection_set(subject=subject, by=request.user, score=raw)
+            except ValidationError as error:
+                errors.append(f"{subject.name}：{' '.join(error.messages)}")
+        if errors:
+            messages.error(request, "；".join(errors))
+        else:
+            messages.success(request, _("已保存考察得分。"))
+        return HttpResponseRedirect(reverse("assessments:promotion", args=[self.plan.pk]))

@@ -256,6 +256,12 @@ EVALUATION_SAMPLE_MIN_PERCENT = 20  # 民主测评: a sample of 1/5 …
 EVALUATION_SAMPLE_MAX_PERCENT = 40  # … to 2/5 of each group
 EVALUATION_MIN_RESPONSES = 5  # results are shown only with at least this many ballots
 EVALUATION_QUESTIONS = ["政治素质", "工作能力", "工作作风", "工作实绩", "廉洁自律"]
+# the promotion score: assessment (40) + inspection (60); within a term of ASSESSMENT_TERM_YEARS
+ASSESSMENT_TERM_YEARS = 5
+ASSESSMENT_EXCELLENT_YEAR_POINTS = 6  # each 优秀 year …
+ASSESSMENT_EXCELLENT_POINTS_MAX = 30  # … at most
+ASSESSMENT_EVALUATION_POINTS = 10  # the year's democratic evaluation
+ASSESSMENT_INSPECTION_POINTS = 60
 
 SUGGESTION_ANSWER_MONTHS = 3
 SUGGESTION_HARD_ANSWER_MONTHS = 6

@@ -37,6 +37,11 @@ def test_the_demo_plans_quarters_and_evaluation():
     assert ev.redraw(evaluation) == sorted(evaluation.people.filter(sampled=True).values_list("pk", flat=True))
     assert ev.turnout(evaluation)[0] == 12 and evaluation.state == "closed"
     assert evaluation.responses.count() == 12
+    from assessments.promotion import reserve_list
+
+    rows = reserve_list(this)
+    assert [r.subject.name for r in rows if not r.promotable] == ["孙建华"]
+    assert rows[0].evaluation_points > 0 and rows[0].inspection_points is not None
 
 
 @pytest.mark.django_db
