@@ -123,6 +123,24 @@ def seed(*, township, users, today, stdout):
         this.subjects.filter(kind=SubjectKind.CADRE).order_by("pk"), ("54", "51.5", "48", "50", "45"), strict=False
     ):
         svc.inspection_set(subject=subject, by=clerk, score=score, note="县委组织部年度考察")
+    from .targets import target_add, target_check, target_report
+
+    for name, title, depts in (
+        ("陈志明", "一般公共预算收入增长5%", ("镇财政所", "镇党政办", "镇考核办")),
+        ("刘红梅", "完成东风河治理工程", ("镇水利站", "镇农业农村办", "镇考核办")),
+    ):
+        subject = this.subjects.get(name=name)
+        target = target_add(
+            subject=subject,
+            by=clerk,
+            title=title,
+            responsible_dept=depts[0],
+            leading_dept=depts[1],
+            assessing_dept=depts[2],
+        )
+        for month in range(1, min(today.month, 12) if this.year == today.year else 12):
+            target_report(target=target, by=clerk, month=month, content=f"{month}月按计划推进。")
+        target_check(target=target, by=clerk, finding="随报随查：现场核实，进度属实。")
     voted, issued = ev.turnout(evaluation)
     stdout.write(
         f"考核演示数据：{township.name} {last.year}、{this.year} 年度方案，{this.year} 年前三季度已确认；民主测评抽样 {issued} 人，收回 {voted} 票。"

@@ -46,3 +46,31 @@ class SubjectForm(forms.Form):
 class CorrectionForm(forms.Form):
     new_value = forms.DecimalField(label=_("更正后得分"), min_value=0, max_digits=5, decimal_places=2)
     reason = forms.CharField(label=_("更正理由"), widget=forms.Textarea(attrs=TEXTAREA))
+
+
+class TargetForm(forms.Form):
+    title = forms.CharField(label=_("目标任务"), max_length=200)
+    goal = forms.CharField(label=_("预期目标"), required=False, widget=forms.Textarea(attrs=TEXTAREA))
+    responsible_dept = forms.CharField(label=_("承担部门"), max_length=60)
+    leading_dept = forms.CharField(label=_("主导部门"), max_length=60)
+    assessing_dept = forms.CharField(label=_("考核部门"), max_length=60)
+
+
+class TargetReportForm(forms.Form):
+    target = forms.ModelChoiceField(label=_("目标任务"), queryset=None)
+    month = forms.IntegerField(label=_("月份"), min_value=1, max_value=12)
+    content = forms.CharField(label=_("进展情况"), widget=forms.Textarea(attrs={"rows": 4}))
+
+    def __init__(self, *args, subject, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["target"].queryset = subject.targets.all()
+        self.initial.setdefault("month", timezone.localdate().month)
+
+
+class TargetCheckForm(forms.Form):
+    target = forms.ModelChoiceField(label=_("目标任务"), queryset=None)
+    finding = forms.CharField(label=_("核查情况"), widget=forms.Textarea(attrs={"rows": 4}))
+
+    def __init__(self, *args, subject, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["target"].queryset = subject.targets.all()

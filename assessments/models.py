@@ -343,3 +343,60 @@ class Inspection(models.Model):
 
     def __str__(self):
         return f"{self.subject} {self.score}"
+
+
+class Target(models.Model):
+    """三级建档: a cadre's target with its 承担 (responsible), 主导 (leading) and 考核 (assessing)
+    departments; the cadre reports progress every month on a clock; each check is recorded."""
+
+    subject = models.ForeignKey(Subject, on_delete=models.CASCADE, related_name="targets")
+    title = models.CharField(_("目标任务"), max_length=200)
+    goal = models.TextField(_("预期目标"), blank=True)
+    responsible_dept = models.CharField(_("承担部门"), max_length=60)
+    leading_dept = models.CharField(_("主导部门"), max_length=60)
+    assessing_dept = models.CharField(_("考核部门"), max_length=60)
+    deadline = models.ForeignKey("core.Deadline", on_delete=models.SET_NULL, null=True, blank=True, related_name="+")
+    created_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("目标任务")
+        verbose_name_plural = _("目标任务")
+        ordering = ["subject", "pk"]
+
+    def __str__(self):
+        return self.title
+
+
+class TargetReport(models.Model):
+    target = models.ForeignKey(Target, on_delete=models.CASCADE, related_name="reports")
+    month = models.PositiveSmallIntegerField(_("月份"))
+    content = models.TextField(_("进展情况"))
+    reported_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    reported_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("月度进展")
+        verbose_name_plural = _("月度进展")
+        ordering = ["target", "month", "pk"]
+        constraints = [models.UniqueConstraint(fields=["target", "month"], name="target_report_once_a_month")]
+
+    def __str__(self):
+        return f"{self.target} {self.month}"
+
+
+class TargetCheck(models.Model):
+    """随报随查: who checked, when, what they found."""
+
+    target = models.ForeignKey(Target, on_delete=models.CASCADE, related_name="checks")
+    finding = models.TextField(_("核查情况"))
+    checked_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    checked_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("核查记录")
+        verbose_name_plural = _("核查记录")
+        ordering = ["target", "checked_at", "pk"]
+
+    def __str__(self):
+        return f"{self.target} {self.checked_at:%Y-%m-%d}"

@@ -4,6 +4,7 @@ Every read goes through `AssessmentPlan.objects.visible_to(user)`; the services 
 from decimal import Decimal, InvalidOperation
 
 from django.contrib import messages
+from django.contrib.auth.mixins import LoginRequiredMixin
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import Http404, HttpResponseRedirect
 from django.shortcuts import get_object_or_404
@@ -81,6 +82,14 @@ class PlanDetailView(RoleRequiredMixin, TemplateView):
             s.grade_label = GRADES[s.kind](s.grade).label if s.grade else ""
         locked = set(plan.locks.values_list("quarter", flat=True))
         township_member = user.township_id == plan.township_id
+        aggregates = []
+        if user.is_county_wide:  # the county reads aggregates, not individual cadres' results
+            for kind in SubjectKind:
+                of_kind = [s for s in subjects if s.kind == kind]
+                aggregates.append((_("%(k)s（个）") % {"k": kind.label}, len(of_kind)))
+                for value, label in GRADES[kind].choices:
+                    aggregates.append((f"{kind.label} · {label}", sum(1 for s in of_kind if s.grade == value)))
+            subjects = []
         return super().get_context_data(
             plan=plan,
             types=types,
@@ -93,6 +102,8 @@ class PlanDetailView(RoleRequiredMixin, TemplateView):
             ),
             weight_problems=svc.weight_problems(plan),
             evaluations=list(plan.evaluations.all()),
+            aggregate_only=user.is_county_wide,
+            aggregates=aggregates,
             editable=not locked and township_member and user.has_perm(svc.MANAGE),
             can_score=township_member and user.has_perm(svc.SCORE),
             can_confirm=township_member and user.has_perm(svc.CONFIRM),
@@ -338,6 +349,11 @@ class PromotionView(PlanObjectMixin, RoleRequiredMixin, TemplateView):
     template_name = "assessments/promotion.html"
     permission_required = VIEW
 
+    def dispatch(self, request, *args, **kwargs):
+        if request.user.is_authenticated and request.user.is_county_wide:
+            raise PermissionDenied(_("县级账号只查看汇总情况。"))
+        return super().dispatch(request, *args, **kwargs)
+
     def get_context_data(self, **kwargs):
         from .promotion import reserve_list
 
@@ -367,3 +383,107 @@ class PromotionView(PlanObjectMixin, RoleRequiredMixin, TemplateView):
         else:
             messages.success(request, _("已保存考察得分。"))
         return HttpResponseRedirect(reverse("assessments:promotion", args=[self.plan.pk]))
+
+
+# --- a cadre's 实绩档案 (三级建档) --------------------------------------------------------------------
+
+
+def visible_subject(user, pk):
+    """A subject of a plan the user's office sees (not county-wide: they read aggregates), or the
+    cadre's own file; None otherwise."""
+    from .models import Subject
+
+    subject = Subject.objects.select_related("plan__township", "assessment_type", "user").filter(pk=pk).first()
+    if subject is None or not user.is_authenticated:
+        return None
+    if subject.user_id == user.pk:
+        return subject
+    if user.is_county_wide or not user.has_perm(VIEW):
+        return None
+    if not AssessmentPlan.objects.visible_to(user).filter(pk=subject.plan_id).exists():
+        return None
+    return subject
+
+
+class SubjectObjectMixin:
+    @cached_property
+    def subject(self):
+        subject = visible_subject(self.request.user, self.kwargs["pk"])
+        if subject is None:
+            raise Http404
+        return subject
+
+
+class SubjectDetailView(LoginRequiredMixin, SubjectObjectMixin, TemplateView):
+    template_name = "assessments/subject_detail.html"
+
+    def get_context_data(self, **kwargs):
+        from .targets import record_timeline
+
+        user = self.request.user
+        subject = self.subject
+        office = user.township_id == subject.plan.township_id and user.has_perm(svc.MANAGE)
+        return super().get_context_data(
+            subject=subject,
+            plan=subject.plan,
+            targets=list(subject.targets.select_related("deadline").prefetch_related("reports", "checks__checked_by")),
+            events=record_timeline(subject),
+            office=office,
+            can_check=user.township_id == subject.plan.township_id and user.has_perm(svc.SCORE),
+            can_report=office or subject.user_id == user.pk,
+            **kwargs,
+        )
+
+
+class SubjectFormView(LoginRequiredMixin, SubjectObjectMixin, ServiceFormMixin, FormView):
+    template_name = "assessments/form.html"
+    heading = ""
+    success_message = gettext_lazy("已保存。")
+
+    def get_context_data(self, **kwargs):
+        return super().get_context_data(
+            plan=self.subject.plan, heading=f"{self.heading}：{self.subject.name}", **kwargs
+        )
+
+    def get_success_url(self):
+        messages.success(self.request, self.success_message)
+        return self.subject.get_absolute_url()
+
+
+class TargetAddView(SubjectFormView):
+    form_class = forms.TargetForm
+    heading = gettext_lazy("添加目标任务")
+    success_message = gettext_lazy("已添加目标任务，本月进展报送期限已开始计算。")
+
+    def perform(self, form):
+        from .targets import target_add
+
+        return target_add(subject=self.subject, by=self.request.user, **form.cleaned_data)
+
+
+class TargetReportView(SubjectFormView):
+    form_class = forms.TargetReportForm
+    heading = gettext_lazy("报送月度进展")
+    success_message = gettext_lazy("已报送。")
+
+    def get_form_kwargs(self):
+        return {**super().get_form_kwargs(), "subject": self.subject}
+
+    def perform(self, form):
+        from .targets import target_report
+
+        return target_report(by=self.request.user, **form.cleaned_data)
+
+
+class TargetCheckView(SubjectFormView):
+    form_class = forms.TargetCheckForm
+    heading = gettext_lazy("随报随查")
+    success_message = gettext_lazy("已记入实绩档案。")
+
+    def get_form_kwargs(self):
+        return {**super().get_form_kwargs(), "subject": self.subject}
+
+    def perform(self, form):
+        from .targets import target_check
+
+        return target_check(by=self.request.user, **form.cleaned_data)
