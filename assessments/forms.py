@@ -26,10 +26,14 @@ class IndicatorForm(forms.Form):
     name = forms.CharField(label=_("考核指标"), max_length=100)
     weight = forms.IntegerField(label=_("权重（分）"), min_value=1, max_value=100)
     goal = forms.CharField(label=_("预期目标"), required=False, widget=forms.Textarea(attrs=TEXTAREA))
+    source = forms.ChoiceField(label=_("系统数据来源（可选）"), required=False)
 
     def __init__(self, *args, plan, **kwargs):
         super().__init__(*args, **kwargs)
+        from congress_office.registries import unit_indicators
+
         self.fields["assessment_type"].queryset = plan.types.all()
+        self.fields["source"].choices = [("", "—")] + [(key, entry.label) for key, entry in unit_indicators.items()]
 
 
 class SubjectForm(forms.Form):
@@ -37,10 +41,14 @@ class SubjectForm(forms.Form):
     name = forms.CharField(label=_("名称或姓名"), max_length=60)
     position = forms.CharField(label=_("职务"), max_length=100, required=False)
     assessment_type = forms.ModelChoiceField(label=_("考核类别"), queryset=None)
+    unit = forms.ModelChoiceField(label=_("分管单位（可选）"), queryset=None, required=False)
 
     def __init__(self, *args, plan, **kwargs):
         super().__init__(*args, **kwargs)
+        from congress_office.models import Unit
+
         self.fields["assessment_type"].queryset = plan.types.all()
+        self.fields["unit"].queryset = Unit.objects.filter(township_id=plan.township_id, is_active=True)
 
 
 class CorrectionForm(forms.Form):

@@ -89,6 +89,9 @@ class Indicator(models.Model):
         _("权重（分）"), validators=[MinValueValidator(1), MaxValueValidator(100)]
     )
     goal = models.TextField(_("预期目标"), blank=True, help_text=_("预期目标，不是硬性指标"))
+    source = models.CharField(
+        _("系统数据来源"), max_length=60, blank=True, help_text=_("由本系统按考核对象的单位计算，评分时作参考")
+    )
     order = models.PositiveSmallIntegerField(_("排序"), default=0)
 
     class Meta:
@@ -114,6 +117,15 @@ class Subject(models.Model):
     position = models.CharField(_("职务"), max_length=100, blank=True)
     assessment_type = models.ForeignKey(
         AssessmentType, on_delete=models.PROTECT, related_name="subjects", verbose_name=_("考核类别")
+    )
+    unit = models.ForeignKey(
+        "core.Unit",
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("分管单位"),
+        help_text=_("系统数据指标按该单位计算"),
     )
     user = models.ForeignKey(
         settings.AUTH_USER_MODEL,

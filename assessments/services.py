@@ -63,7 +63,9 @@ def plan_create(*, township, by, year, title="", copy_last_year=False):
             types[old.pk] = new
             Indicator.objects.bulk_create(
                 [
-                    Indicator(assessment_type=new, name=i.name, weight=i.weight, goal=i.goal, order=i.order)
+                    Indicator(
+                        assessment_type=new, name=i.name, weight=i.weight, goal=i.goal, source=i.source, order=i.order
+                    )
                     for i in old.indicators.all()
                 ]
             )
@@ -76,6 +78,7 @@ def plan_create(*, township, by, year, title="", copy_last_year=False):
                     position=s.position,
                     assessment_type=types[s.assessment_type_id],
                     user=s.user,
+                    unit=s.unit,
                 )
                 for s in source.subjects.all()
             ]
@@ -99,7 +102,7 @@ def type_add(*, plan, by, name):
 
 
 @transaction.atomic
-def indicator_add(*, assessment_type, by, name, weight, goal=""):
+def indicator_add(*, assessment_type, by, name, weight, goal="", source=""):
     plan = assessment_type.plan
     _require(by, MANAGE, plan.township_id)
     _editable(plan)
@@ -114,11 +117,16 @@ def indicator_add(*, assessment_type, by, name, weight, goal=""):
                 % {"t": assessment_type, "u": used, "w": weight}
             }
         )
+    from congress_office.registries import unit_indicators
+
+    if source and source not in unit_indicators:
+        raise ValidationError({"source": _("未知的系统数据来源。")})
     return Indicator.objects.create(
         assessment_type=assessment_type,
         name=name,
         weight=weight,
         goal=(goal or "").strip(),
+        source=source or "",
         order=assessment_type.indicators.count() + 1,
     )
 
@@ -133,7 +141,7 @@ def weight_problems(plan):
 
 
 @transaction.atomic
-def subject_add(*, plan, by, kind, name, assessment_type, position="", user=None):
+def subject_add(*, plan, by, kind, name, assessment_type, position="", user=None, unit=None):
     _require(by, MANAGE, plan.township_id)
     _editable(plan)
     if kind not in SubjectKind.values:
@@ -142,6 +150,8 @@ def subject_add(*, plan, by, kind, name, assessment_type, position="", user=None
         raise ValidationError({"assessment_type": _("考核类别不属于本方案。")})
     if user is not None and user.township_id != plan.township_id:
         raise ValidationError({"user": _("本人账号必须属于本乡镇。")})
+    if unit is not None and unit.township_id != plan.township_id:
+        raise ValidationError({"unit": _("分管单位必须属于本乡镇。")})
     return Subject.objects.create(
         plan=plan,
         kind=kind,
@@ -149,6 +159,7 @@ def subject_add(*, plan, by, kind, name, assessment_type, position="", user=None
         position=(position or "").strip(),
         assessment_type=assessment_type,
         user=user,
+        unit=unit,
     )
 
 
@@ -350,3 +361,34 @@ def inspection_set(*, subject, by, score, note=""):
         subject=subject, defaults={"score": score, "note": (note or "").strip(), "recorded_by": by}
     )
     return inspection
+
+
+def quarter_period(year, quarter):
+    from datetime import date
+
+    from .targets import month_end
+
+    return date(year, quarter * 3 - 2, 1), month_end(year, quarter * 3)
+
+
+def office_figure(indicator, subject, quarter):
+    """The product's own figure for a sourced indicator, the subject's unit and the quarter:
+    {"label", "numerator", "denominator", "percent", "suggested", "url"}, or None."""
+    from congress_office.registries import unit_indicators
+
+    if not indicator.source or subject.unit_id is None or indicator.source not in unit_indicators:
+        return None
+    entry = unit_indicators[indicator.source]
+    start, end = quarter_period(subject.plan.year, quarter)
+    numerator, denominator, url = entry.compute(subject.unit, start, end)
+    if not denominator:
+        return {"label": entry.label, "numerator": 0, "denominator": 0, "percent": None, "suggested": None, "url": url}
+    share = Decimal(numerator) / Decimal(denominator)
+    return {
+        "label": entry.label,
+        "numerator": numerator,
+        "denominator": denominator,
+        "percent": (share * 100).quantize(Decimal("0.1")),
+        "suggested": (indicator.quarter_max * share).quantize(Decimal("0.01")),
+        "url": url,
+    }

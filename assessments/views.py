@@ -185,7 +185,7 @@ class ScoreSheetView(PlanObjectMixin, RoleRequiredMixin, TemplateView):
         for indicator in Indicator.objects.filter(assessment_type__plan=plan).order_by("order", "pk"):
             indicators.setdefault(indicator.assessment_type_id, []).append(indicator)
         rows = []
-        for subject in plan.subjects.select_related("assessment_type"):
+        for subject in plan.subjects.select_related("assessment_type", "unit", "plan"):
             cells = []
             for indicator in indicators.get(subject.assessment_type_id, []):
                 key = f"{subject.pk}-{indicator.pk}"
@@ -199,6 +199,7 @@ class ScoreSheetView(PlanObjectMixin, RoleRequiredMixin, TemplateView):
                         "value": value,
                         "evidence": evidence,
                         "error": (errors or {}).get(key),
+                        "figure": svc.office_figure(indicator, subject, self.quarter),
                     }
                 )
             rows.append({"subject": subject, "cells": cells})

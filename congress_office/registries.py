@@ -73,6 +73,15 @@ class PdfReport:
 
 
 @dataclass(frozen=True)
+class UnitIndicator:
+    """compute(unit, start, end) -> (numerator, denominator, url): a share over a period, with
+    a link to the records it counts."""
+
+    label: str
+    compute: Callable
+
+
+@dataclass(frozen=True)
 class DeputyFlag:
     label: str
     detail: str = ""
@@ -97,6 +106,9 @@ deputy_record_sections = Registry("deputy record sections")
 # providers(deputy_ids) -> {deputy_id: [DeputyFlag, …]} in a fixed number of queries: what a later
 # app says about a deputy on the register (two unexcused absences from sessions …)
 deputy_flags = Registry("deputy flags")
+# UnitIndicator entries: figures the product computes for a unit and a period from its own
+# records (the share of deadlines met, replies rated satisfied …), offered to the assessments
+unit_indicators = Registry("unit indicators")
 demo_seeders = Registry("demo seeders")  # callables (township, users, today) run by seed_demo
 nav_items = Registry("navigation")  # congress_office.navigation.NavItem entries of the domain apps
 # "转为信访 / 转为代表建议" on a reception visit: callables (visit, user) -> {"label", "url"} or None
@@ -132,3 +144,6 @@ def register_core():
     deadline_kinds.register("core.general", DeadlineKind(label=_("督办事项")))
     dashboard_cards.register("core.extension_requests", extension_card)
     reports.register()
+    from . import indicators
+
+    indicators.register()

@@ -12,6 +12,16 @@ from congress_office.registries import (
 from .case_type import petition_case_type
 
 
+def satisfaction_indicator(unit, start, end):
+    from django.urls import reverse
+
+    from congress_office.indicators import satisfaction_of
+
+    from .models import Petition
+
+    return satisfaction_of(Petition, reverse("petitions:petition_list"))(unit, start, end)
+
+
 def register():
     from .permissions import PETITIONS_ROLE_PERMISSIONS
 
@@ -184,3 +194,8 @@ def _register_stats():
     )
     dashboard_cards.register("petitions.month_received", stats_views.month_card)
     dashboard_cards.register("petitions.overdue", stats_views.overdue_card)
+    from congress_office.registries import UnitIndicator, unit_indicators
+
+    unit_indicators.register(
+        "petitions.satisfaction", UnitIndicator(label=_("信访答复满意率"), compute=satisfaction_indicator)
+    )

@@ -97,6 +97,16 @@ def seed(**kwargs):
     return run(**kwargs)
 
 
+def satisfaction_indicator(unit, start, end):
+    from django.urls import reverse
+
+    from congress_office.indicators import satisfaction_of
+
+    from .models import Suggestion
+
+    return satisfaction_of(Suggestion, reverse("deputies:suggestion_list"))(unit, start, end)
+
+
 def register():
     from .permissions import SUGGESTIONS_ROLE_PERMISSIONS
 
@@ -132,3 +142,9 @@ def register():
         ),
     )
     demo_seeders.register("deputies.suggestions", seed)
+    from congress_office.registries import UnitIndicator, unit_indicators
+
+    unit_indicators.register(
+        "deputies.suggestions.satisfaction",
+        UnitIndicator(label=_("代表建议答复满意率"), compute=satisfaction_indicator),
+    )
