@@ -91,16 +91,13 @@ def test_the_page_explains_the_numbers_and_saves_inspection_scores(client_for, c
 
 
 def test_the_reserve_list_pdf(client_for, clerk, plans, django_capture_on_commit_callbacks):
-    from congress_office.models import PdfJob, PdfJobStatus
-
-    from ..core.test_pdf import is_embedded, pdf_fonts, pdf_text, squash
+    from ..core.test_pdf import is_embedded, pdf_fonts, pdf_text, run_report, squash
 
     client = client_for(clerk)
-    with django_capture_on_commit_callbacks(execute=True):
-        client.post(reverse("core:pdfjob_start", args=["assessments.promotion"]), {"plan_id": plans[-1].pk})
-    job = PdfJob.objects.get(owner=clerk)
-    assert job.status == PdfJobStatus.DONE, job.message
-    data = b"".join(client.get(reverse("core:pdfjob_download", args=[job.pk])).streaming_content)
+    job, data = run_report(
+        client, django_capture_on_commit_callbacks, "assessments.promotion", {"plan_id": plans[-1].pk}, clerk
+    )
+    assert data, job.message
     printed = squash(pdf_text(data))
     for expected in (
         "后备干部综合得分表",

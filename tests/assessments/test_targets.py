@@ -78,16 +78,14 @@ def test_the_cadre_sees_their_own_file_only_and_the_county_aggregates(client_for
 
 
 def test_the_record_pdf(client_for, target, cadre, clerk, django_capture_on_commit_callbacks):
-    from congress_office.models import PdfJob, PdfJobStatus
-
-    from ..core.test_pdf import pdf_text, squash
+    from ..core.test_pdf import pdf_text, run_report, squash
 
     tg.target_check(target=target, by=clerk, finding="现场核查属实")
     client = client_for(cadre.user)
-    with django_capture_on_commit_callbacks(execute=True):
-        client.post(reverse("core:pdfjob_start", args=["assessments.record"]), {"subject_id": cadre.pk})
-    job = PdfJob.objects.get(owner=cadre.user)
-    assert job.status == PdfJobStatus.DONE, job.message
-    printed = squash(pdf_text(b"".join(client.get(reverse("core:pdfjob_download", args=[job.pk])).streaming_content)))
+    job, data = run_report(
+        client, django_capture_on_commit_callbacks, "assessments.record", {"subject_id": cadre.pk}, cadre.user
+    )
+    assert data, job.message
+    printed = squash(pdf_text(data))
     for expected in (f"{cadre.name}实绩档案", "完成东风河治理工程", "镇水利站", "现场核查属实"):
         assert squash(expected) in printed, expected

@@ -374,3 +374,14 @@ def test_a_job_whose_worker_died_is_taken_up_by_the_redelivered_task_only(clerk)
     job.refresh_from_db()
     assert (job.status, job.progress) == (PdfJobStatus.DONE, 100)
     assert job.file.read(4) == b"%PDF"
+
+
+def run_report(client, capture, report, params, owner):
+    """Start the PDF job `report` with `params` as `owner` (logged in on `client`), run it (eager,
+    on commit) and return (job, the PDF's bytes or None when it failed)."""
+    with capture(execute=True):
+        client.post(reverse("core:pdfjob_start", args=[report]), params)
+    job = PdfJob.objects.filter(owner=owner).latest("pk")
+    if job.status != PdfJobStatus.DONE:
+        return job, None
+    return job, b"".join(client.get(reverse("core:pdfjob_download", args=[job.pk])).streaming_content)

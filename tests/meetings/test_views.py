@@ -288,9 +288,9 @@ def test_the_printed_notice_is_the_documents_gbt9704_pdf(client_for, clerk, sess
 def test_the_session_dossier_pdf(
     client_for, clerk, chair, users, session, deputies, township, django_capture_on_commit_callbacks
 ):
-    from congress_office.models import PdfJob, PdfJobStatus
+    from congress_office.models import PdfJobStatus
 
-    from ..core.test_pdf import is_embedded, pdf_fonts, pdf_text, save_artifact, squash
+    from ..core.test_pdf import is_embedded, pdf_fonts, pdf_text, run_report, save_artifact, squash
 
     svc.agenda_add(
         meeting=session, by=clerk, title="审查和批准2027年镇财政预算", presenter="镇财政所所长", needs_vote=True
@@ -305,11 +305,10 @@ def test_the_session_dossier_pdf(
     auditor = users[Role.AUDITOR]
     client = client_for(auditor)
     assert 'data-action="dossier"' in text(client.get(url("detail", session.pk)))
-    with django_capture_on_commit_callbacks(execute=True):
-        response = client.post(reverse("core:pdfjob_start", args=["meetings.dossier"]), {"meeting_id": session.pk})
-    job = PdfJob.objects.get(owner=auditor)
-    assert response.status_code == 302 and job.status == PdfJobStatus.DONE, job.message
-    data = b"".join(client.get(reverse("core:pdfjob_download", args=[job.pk])).streaming_content)
+    job, data = run_report(
+        client, django_capture_on_commit_callbacks, "meetings.dossier", {"meeting_id": session.pk}, auditor
+    )
+    assert data and job.status == PdfJobStatus.DONE, job.message
     printed = squash(pdf_text(data))
     for expected in (
         "青山镇第十九届人民代表大会第一次会议",
@@ -327,13 +326,15 @@ def test_the_session_dossier_pdf(
 
 
 def test_another_townships_dossier_is_refused(client_for, other_clerk, session, django_capture_on_commit_callbacks):
-    from congress_office.models import PdfJob, PdfJobStatus
+    from congress_office.models import PdfJobStatus
+
+    from ..core.test_pdf import run_report
 
     client = client_for(other_clerk)
-    with django_capture_on_commit_callbacks(execute=True):
-        client.post(reverse("core:pdfjob_start", args=["meetings.dossier"]), {"meeting_id": session.pk})
-    job = PdfJob.objects.get(owner=other_clerk)
-    assert job.status == PdfJobStatus.FAILED and "找不到该会议" in job.message and not job.file
+    job, data = run_report(
+        client, django_capture_on_commit_callbacks, "meetings.dossier", {"meeting_id": session.pk}, other_clerk
+    )
+    assert job.status == PdfJobStatus.FAILED and "找不到该会议" in job.message and data is None and not job.file
 
 
 def test_livelihood_projects_through_the_pages(
