@@ -201,6 +201,9 @@ def score_set(*, subject, indicator, quarter, value, by, evidence="", links=()):
     if QuarterLock.objects.filter(plan=plan, quarter=quarter).exists():
         raise ValidationError(_("第 %(q)s 季度已确认，如需更改请提出更正申请。") % {"q": quarter})
     value = _check_value(indicator, value)
+    links = [str(link).strip() for link in links if str(link).strip()]
+    if any(not link.startswith("/") or link.startswith("//") for link in links):
+        raise ValidationError({"links": _("关联记录请填写本系统内的链接（以 / 开头），如 /petitions/12/。")})
     score, _created = Score.objects.update_or_create(
         subject=subject,
         indicator=indicator,
@@ -208,7 +211,7 @@ def score_set(*, subject, indicator, quarter, value, by, evidence="", links=()):
         defaults={
             "value": value,
             "evidence": (evidence or "").strip(),
-            "links": [str(link).strip() for link in links if str(link).strip()],
+            "links": links,
             "scored_by": by,
         },
     )
@@ -242,10 +245,8 @@ def quarter_confirm(*, plan, quarter, by):
     missing = missing_scores(plan, quarter)
     if missing:
         shown = "、".join(f"{s.name}（{i.name}）" for s, i in missing[:5])
-        raise ValidationError(
-            _("还有 %(n)s 项未评分：%(shown)s%(more)s。")
-            % {"n": len(missing), "shown": shown, "more": _("等") if len(missing) > 5 else ""}
-        )
+        message = _("还有 %(n)s 项未评分：%(shown)s等。") if len(missing) > 5 else _("还有 %(n)s 项未评分：%(shown)s。")
+        raise ValidationError(message % {"n": len(missing), "shown": shown})
     return QuarterLock.objects.create(plan=plan, quarter=quarter, confirmed_by=by)
 
 

@@ -192,12 +192,14 @@ class ScoreSheetView(PlanObjectMixin, RoleRequiredMixin, TemplateView):
                 score = existing.get((subject.pk, indicator.pk))
                 value = data.get(f"v-{key}") if data is not None else (score.value if score else "")
                 evidence = data.get(f"e-{key}") if data is not None else (score.evidence if score else "")
+                links = data.get(f"l-{key}") if data is not None else (" ".join(score.links) if score else "")
                 cells.append(
                     {
                         "key": key,
                         "indicator": indicator,
                         "value": value,
                         "evidence": evidence,
+                        "links": links,
                         "error": (errors or {}).get(key),
                         "figure": svc.office_figure(indicator, subject, self.quarter),
                     }
@@ -220,6 +222,7 @@ class ScoreSheetView(PlanObjectMixin, RoleRequiredMixin, TemplateView):
             for cell in row["cells"]:
                 raw = (request.POST.get(f"v-{cell['key']}") or "").strip()
                 evidence = request.POST.get(f"e-{cell['key']}") or ""
+                links = (request.POST.get(f"l-{cell['key']}") or "").split()
                 if raw == "":
                     continue
                 try:
@@ -227,7 +230,8 @@ class ScoreSheetView(PlanObjectMixin, RoleRequiredMixin, TemplateView):
                 except InvalidOperation:
                     errors[cell["key"]] = _("请填写数字。")
                     continue
-                if cell["value"] != "" and Decimal(str(cell["value"])) == value and cell["evidence"] == evidence:
+                unchanged = cell["evidence"] == evidence and cell["links"].split() == links
+                if cell["value"] != "" and Decimal(str(cell["value"])) == value and unchanged:
                     continue
                 try:
                     svc.score_set(
@@ -236,6 +240,7 @@ class ScoreSheetView(PlanObjectMixin, RoleRequiredMixin, TemplateView):
                         quarter=self.quarter,
                         value=value,
                         evidence=evidence,
+                        links=links,
                         by=request.user,
                     )
                     saved += 1

@@ -144,3 +144,19 @@ def test_only_the_office_plans_and_scores(plan, chair, users, township):
     indicator = subject.assessment_type.indicators.first()
     with pytest.raises(PermissionDenied):
         svc.score_set(subject=subject, indicator=indicator, quarter=1, value=1, by=users[Role.DEPUTY])
+
+
+def test_evidence_links_are_records_of_the_product(plan, clerk, client_for):
+    subject = plan.subjects.first()
+    indicator = subject.assessment_type.indicators.first()
+    with pytest.raises(ValidationError, match="本系统内的链接"):
+        svc.score_set(
+            subject=subject, indicator=indicator, quarter=1, value=1, by=clerk, links=["https://example.com/x"]
+        )
+    client = client_for(clerk)
+    key = f"{subject.pk}-{indicator.pk}"
+    client.post(
+        f"/assessments/{plan.pk}/quarters/1/",
+        {f"v-{key}": "10", f"e-{key}": "见信访件", f"l-{key}": "/petitions/1/ /deputies/"},
+    )
+    assert Score.objects.get(subject=subject, indicator=indicator, quarter=1).links == ["/petitions/1/", "/deputies/"]
