@@ -13,9 +13,12 @@ from .models import CaseRating, Deadline, DeadlineState
 from .registries import UnitIndicator
 
 
-def deadlines_met(unit, start, end):
-    """按期办结率: of the unit's deadlines that fell due in the period, those met by the due date."""
+def deadlines_met(unit, start, end, kind_prefix=""):
+    """按期办结率: of the unit's deadlines (of one case type when `kind_prefix` is given) that fell
+    due in the period, those met by the due date."""
     due = Deadline.objects.filter(responsible_unit=unit, due_date__gte=start, due_date__lte=end)
+    if kind_prefix:
+        due = due.filter(kind__startswith=kind_prefix)
     total = due.count()
     on_time = sum(
         1 for d in due.filter(state=DeadlineState.MET).only("met_on", "due_date") if d.met_on and d.met_on <= d.due_date
@@ -24,8 +27,18 @@ def deadlines_met(unit, start, end):
     return on_time, total, f"{reverse('core:deadline_list')}?{query}"
 
 
+def on_time_of(kind_prefix):
+    """按期办结率 of one case type's handling clocks (petitions., deputies.suggestion.)."""
+
+    def compute(unit, start, end):
+        return deadlines_met(unit, start, end, kind_prefix=kind_prefix)
+
+    return compute
+
+
 def satisfaction_of(model, list_url):
-    """满意率 of the replies the unit gave on `model`'s cases in the period (满意 + 基本满意)."""
+    """满意率 of the replies the unit gave on `model`'s cases in the period (满意 + 基本满意);
+    `list_url(unit, start, end)` is the filtered list of the cases it counts."""
 
     def compute(unit, start, end):
         ratings = CaseRating.objects.filter(
@@ -36,7 +49,7 @@ def satisfaction_of(model, list_url):
         ).exclude(satisfaction=Satisfaction.UNRATED)
         total = ratings.count()
         good = ratings.filter(satisfaction__in=[Satisfaction.SATISFIED, Satisfaction.BASICALLY]).count()
-        return good, total, list_url
+        return good, total, list_url(unit, start, end)
 
     return compute
 

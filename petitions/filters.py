@@ -11,7 +11,7 @@ from django.utils.translation import gettext_lazy as _
 from congress_office.crypto import keyed_hash
 from congress_office.filters import VisibleChoicesFilterSet
 from congress_office.forms import DateInput
-from congress_office.models import Township
+from congress_office.models import Township, Unit
 
 from .choices import Category, Channel, PetitionState
 from .models import Petition, Subject
@@ -46,6 +46,7 @@ class PetitionFilterSet(VisibleChoicesFilterSet):
     category = django_filters.ChoiceFilter(label=_("信访类别"), choices=Category.choices)
     subject = django_filters.ModelChoiceFilter(label=_("事项分类"), queryset=Subject.objects.all())
     township = django_filters.ModelChoiceFilter(label=_("乡镇"), queryset=Township.objects.all())
+    lead_unit = django_filters.ModelChoiceFilter(label=_("主办单位"), queryset=Unit.objects.all())
     received_after = django_filters.DateFilter(
         label=_("收到日期起"), field_name="received_on", lookup_expr="gte", widget=DateInput()
     )
@@ -64,6 +65,7 @@ class PetitionFilterSet(VisibleChoicesFilterSet):
             "category",
             "subject",
             "township",
+            "lead_unit",
             "received_after",
             "received_before",
             "repeat",

@@ -13,13 +13,26 @@ from .case_type import petition_case_type
 
 
 def satisfaction_indicator(unit, start, end):
+    from urllib.parse import urlencode
+
     from django.urls import reverse
 
     from congress_office.indicators import satisfaction_of
 
     from .models import Petition
 
-    return satisfaction_of(Petition, reverse("petitions:petition_list"))(unit, start, end)
+    def cases(unit, start, end):
+        return f"{reverse('petitions:petition_list')}?" + urlencode(
+            {"lead_unit": unit.pk, "received_after": start.isoformat(), "received_before": end.isoformat()}
+        )
+
+    return satisfaction_of(Petition, cases)(unit, start, end)
+
+
+def on_time_indicator(unit, start, end):
+    from congress_office.indicators import on_time_of
+
+    return on_time_of("petitions.petition.")(unit, start, end)
 
 
 def register():
@@ -199,3 +212,4 @@ def _register_stats():
     unit_indicators.register(
         "petitions.satisfaction", UnitIndicator(label=_("信访答复满意率"), compute=satisfaction_indicator)
     )
+    unit_indicators.register("petitions.on_time", UnitIndicator(label=_("信访按期办结率"), compute=on_time_indicator))

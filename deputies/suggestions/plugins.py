@@ -98,13 +98,24 @@ def seed(**kwargs):
 
 
 def satisfaction_indicator(unit, start, end):
+    from urllib.parse import urlencode
+
     from django.urls import reverse
 
     from congress_office.indicators import satisfaction_of
 
     from .models import Suggestion
 
-    return satisfaction_of(Suggestion, reverse("deputies:suggestion_list"))(unit, start, end)
+    def cases(unit, start, end):
+        return f"{reverse('deputies:suggestion_list')}?" + urlencode({"lead_unit": unit.pk, "year": start.year})
+
+    return satisfaction_of(Suggestion, cases)(unit, start, end)
+
+
+def on_time_indicator(unit, start, end):
+    from congress_office.indicators import on_time_of
+
+    return on_time_of("deputies.suggestion.")(unit, start, end)
 
 
 def register():
@@ -147,4 +158,7 @@ def register():
     unit_indicators.register(
         "deputies.suggestions.satisfaction",
         UnitIndicator(label=_("代表建议答复满意率"), compute=satisfaction_indicator),
+    )
+    unit_indicators.register(
+        "deputies.suggestions.on_time", UnitIndicator(label=_("代表建议按期办结率"), compute=on_time_indicator)
     )

@@ -30,7 +30,26 @@ def deadline(township, unit, due, met_on=None):
 
 def test_the_apps_register_their_figures():
     registered = {key for key, _entry in unit_indicators.items()}
-    assert {"core.deadlines_met", "petitions.satisfaction", "deputies.suggestions.satisfaction"} <= registered
+    assert {
+        "core.deadlines_met",
+        "petitions.on_time",
+        "petitions.satisfaction",
+        "deputies.suggestions.on_time",
+        "deputies.suggestions.satisfaction",
+    } <= registered
+
+
+def test_per_app_figures_count_only_their_clocks_and_link_to_the_units_cases(township, unit):
+    deadline(township, unit, date(2026, 2, 10), met_on=date(2026, 2, 9))  # core.general, not a petition's
+    petition_clock = deadline(township, unit, date(2026, 2, 12), met_on=date(2026, 2, 15))
+    petition_clock.kind = "petitions.petition.handling"
+    petition_clock.save()
+    numerator, denominator, _url = unit_indicators["petitions.on_time"].compute(
+        unit, date(2026, 1, 1), date(2026, 3, 31)
+    )
+    assert (numerator, denominator) == (0, 1)
+    good, total, url = unit_indicators["petitions.satisfaction"].compute(unit, date(2026, 1, 1), date(2026, 3, 31))
+    assert (good, total) == (0, 0) and f"lead_unit={unit.pk}" in url and "received_after=2026-01-01" in url
 
 
 def test_a_units_deadlines_met_on_time_in_the_quarter(township, clerk, unit, client_for):
