@@ -412,3 +412,32 @@ class TargetCheck(models.Model):
 
     def __str__(self):
         return f"{self.target} {self.checked_at:%Y-%m-%d}"
+
+
+def evidence_upload_to(instance, filename):
+    return f"assessments/evidence/{instance.score.subject.plan.township_id}/{uuid.uuid4().hex}/{filename}"
+
+
+def validate_evidence_upload(file):
+    from congress_office.uploads import validate_upload
+
+    validate_upload(file, limit_mb=settings.DOCUMENT_UPLOAD_MAX_MB)
+
+
+class ScoreFile(models.Model):
+    """A file of evidence for a quarterly score (a report, a photo, a scan)."""
+
+    score = models.ForeignKey(Score, on_delete=models.CASCADE, related_name="files")
+    file = models.FileField(_("文件"), upload_to=evidence_upload_to, validators=[validate_evidence_upload])
+    name = models.CharField(_("文件名"), max_length=200)
+    size = models.PositiveIntegerField(default=0)
+    uploaded_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    uploaded_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("实绩依据文件")
+        verbose_name_plural = _("实绩依据文件")
+        ordering = ["score", "pk"]
+
+    def __str__(self):
+        return self.name

@@ -393,3 +393,21 @@ def office_figure(indicator, subject, quarter):
         "suggested": (indicator.quarter_max * share).quantize(Decimal("0.01")),
         "url": url,
     }
+
+
+@transaction.atomic
+def evidence_add(*, score, by, files):
+    """Files of evidence for a score (validated by content and size); allowed also after the
+    quarter is confirmed, as they change no number."""
+    from .models import ScoreFile, validate_evidence_upload
+
+    _require(by, SCORE, score.subject.plan.township_id)
+    files = list(files)
+    if not files:
+        raise ValidationError({"files": _("请选择文件。")})
+    for file in files:
+        validate_evidence_upload(file)
+    return [
+        ScoreFile.objects.create(score=score, file=file, name=file.name[:200], size=file.size, uploaded_by=by)
+        for file in files
+    ]

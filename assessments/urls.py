@@ -13,6 +13,8 @@ urlpatterns = [
     path("<int:pk>/subjects/add/", views.SubjectAddView.as_view(), name="subject_add"),
     path("<int:pk>/quarters/<int:quarter>/", views.ScoreSheetView.as_view(), name="score_sheet"),
     path("<int:pk>/quarters/<int:quarter>/confirm/", views.QuarterConfirmView.as_view(), name="quarter_confirm"),
+    path("<int:pk>/scores/<int:score>/evidence/", views.EvidenceView.as_view(), name="evidence"),
+    path("<int:pk>/evidence/<int:file>/", views.EvidenceFileView.as_view(), name="evidence_file"),
     path("<int:pk>/scores/<int:score>/correct/", views.CorrectionRequestView.as_view(), name="correction_request"),
     path(
         "<int:pk>/corrections/<int:correction>/decide/",

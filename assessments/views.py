@@ -6,6 +6,7 @@ from decimal import Decimal, InvalidOperation
 from django.contrib import messages
 from django.contrib.auth.mixins import LoginRequiredMixin
 from django.core.exceptions import PermissionDenied, ValidationError
+from django.db.models import Count
 from django.http import Http404, HttpResponseRedirect
 from django.shortcuts import get_object_or_404
 from django.urls import reverse
@@ -179,7 +180,8 @@ class ScoreSheetView(PlanObjectMixin, RoleRequiredMixin, TemplateView):
     def rows(self, data=None, errors=None):
         plan = self.plan
         existing = {
-            (s.subject_id, s.indicator_id): s for s in Score.objects.filter(subject__plan=plan, quarter=self.quarter)
+            (s.subject_id, s.indicator_id): s
+            for s in Score.objects.filter(subject__plan=plan, quarter=self.quarter).annotate(file_count=Count("files"))
         }
         indicators = {}
         for indicator in Indicator.objects.filter(assessment_type__plan=plan).order_by("order", "pk"):
@@ -200,6 +202,7 @@ class ScoreSheetView(PlanObjectMixin, RoleRequiredMixin, TemplateView):
                         "value": value,
                         "evidence": evidence,
                         "links": links,
+                        "score": score,
                         "error": (errors or {}).get(key),
                         "figure": svc.office_figure(indicator, subject, self.quarter),
                     }
@@ -493,3 +496,47 @@ class TargetCheckView(SubjectFormView):
         from .targets import target_check
 
         return target_check(by=self.request.user, **form.cleaned_data)
+
+
+class EvidenceView(PlanObjectMixin, RoleRequiredMixin, TemplateView):
+    """The files of evidence of one score: listed, added (multipart)."""
+
+    template_name = "assessments/evidence.html"
+    permission_required = svc.SCORE
+
+    @cached_property
+    def score(self):
+        if self.plan.township_id != self.request.user.township_id:
+            raise Http404
+        return get_object_or_404(
+            Score.objects.select_related("subject", "indicator"), subject__plan=self.plan, pk=self.kwargs["score"]
+        )
+
+    def get_context_data(self, **kwargs):
+        return super().get_context_data(plan=self.plan, score=self.score, files=list(self.score.files.all()), **kwargs)
+
+    def post(self, request, *args, **kwargs):
+        try:
+            svc.evidence_add(score=self.score, by=request.user, files=request.FILES.getlist("files"))
+        except ValidationError as error:
+            return self.render_to_response(self.get_context_data(errors=error.messages))
+        messages.success(request, _("已上传。"))
+        return HttpResponseRedirect(request.path)
+
+
+class EvidenceFileView(PlanObjectMixin, RoleRequiredMixin, View):
+    """A file of evidence, through the same access check as its plan."""
+
+    permission_required = VIEW
+
+    def get(self, request, *args, **kwargs):
+        from django.http import FileResponse
+
+        from .models import ScoreFile
+
+        if request.user.is_county_wide:
+            raise Http404
+        item = get_object_or_404(ScoreFile, score__subject__plan=self.plan, pk=self.kwargs["file"])
+        response = FileResponse(item.file.open("rb"), as_attachment=True, filename=item.name)
+        response["X-Content-Type-Options"] = "nosniff"
+        return response
