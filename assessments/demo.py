@@ -141,6 +141,7 @@ def seed(*, township, users, today, stdout):
         for month in range(1, min(today.month, 12) if this.year == today.year else 12):
             target_report(target=target, by=clerk, month=month, content=f"{month}月按计划推进。")
         target_check(target=target, by=clerk, finding="随报随查：现场核实，进度属实。")
+    evaluation.refresh_from_db()
     voted, issued = ev.turnout(evaluation)
     stdout.write(
         f"考核演示数据：{township.name} {last.year}、{this.year} 年度方案，{this.year} 年前三季度已确认；民主测评抽样 {issued} 人，收回 {voted} 票。"

@@ -35,7 +35,9 @@ def test_the_demo_plans_quarters_and_evaluation():
     deputies = evaluation.people.filter(kind="deputy")
     assert deputies.filter(sampled=True).count() == -(-deputies.count() * 25 // 100)
     assert ev.redraw(evaluation) == sorted(evaluation.people.filter(sampled=True).values_list("pk", flat=True))
-    assert ev.turnout(evaluation)[0] == 12 and evaluation.state == "closed"
+    assert (
+        ev.turnout(evaluation) == (12, evaluation.people.filter(sampled=True).count()) and evaluation.state == "closed"
+    )
     assert evaluation.responses.count() == 12
     from assessments.promotion import reserve_list
 
