@@ -3,7 +3,7 @@ from django.contrib.auth.admin import UserAdmin as BaseUserAdmin
 from django.utils.translation import gettext_lazy as _
 from simple_history.admin import SimpleHistoryAdmin
 
-from .models import Holiday, Township, Unit, User
+from .models import ArchiveItem, Fonds, Holiday, OrgCode, RetentionClass, RetentionRule, Township, Unit, User
 
 
 @admin.register(User)
@@ -36,3 +36,46 @@ class UnitAdmin(SimpleHistoryAdmin):
 class HolidayAdmin(SimpleHistoryAdmin):
     list_display = ["date", "name", "is_workday"]
     date_hierarchy = "date"
+
+
+@admin.register(Fonds)
+class FondsAdmin(admin.ModelAdmin):
+    list_display = ["code", "name", "township"]
+    search_fields = ["code", "name"]
+
+
+@admin.register(OrgCode)
+class OrgCodeAdmin(admin.ModelAdmin):
+    list_display = ["code", "name", "township"]
+    list_filter = ["township"]
+
+
+@admin.register(RetentionClass)
+class RetentionClassAdmin(admin.ModelAdmin):
+    list_display = ["code", "name", "period"]
+
+
+@admin.register(RetentionRule)
+class RetentionRuleAdmin(admin.ModelAdmin):
+    """The retention table: a kind's period, never laxer than its class's (checked on save)."""
+
+    list_display = ["kind", "name", "retention_class", "period"]
+    list_filter = ["retention_class", "period"]
+
+
+@admin.register(ArchiveItem)
+class ArchiveItemAdmin(admin.ModelAdmin):
+    """Read only: 档号 are assigned by the archive service and never edited."""
+
+    list_display = ["code", "title", "year", "retention", "responsible", "date"]
+    list_filter = ["year", "retention", "township"]
+    search_fields = ["code", "title", "number"]
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        return False

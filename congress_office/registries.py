@@ -73,6 +73,32 @@ class PdfReport:
 
 
 @dataclass(frozen=True)
+class ArchiveEntry:
+    """One record of a year that becomes an archive item (件)."""
+
+    record: object
+    title: str
+    responsible: str
+    date: object
+    number: str = ""
+    secrecy: str = ""
+
+
+@dataclass(frozen=True)
+class ArchiveSection:
+    """What an app contributes to a year's archive: `entries(township, year)` yields
+    ArchiveEntry; `period` is the default retention of the kind (an admin's RetentionRule for
+    `kind` overrides it, never laxer than `retention_class`'s)."""
+
+    kind: str
+    name: str
+    retention_class: str
+    period: str
+    entries: Callable
+    org_code: str = "BGS"
+
+
+@dataclass(frozen=True)
 class UnitIndicator:
     """compute(unit, start, end) -> (numerator, denominator, url): a share over a period, with
     a link to the records it counts."""
@@ -109,6 +135,7 @@ deputy_flags = Registry("deputy flags")
 # UnitIndicator entries: figures the product computes for a unit and a period from its own
 # records (the share of deadlines met, replies rated satisfied …), offered to the assessments
 unit_indicators = Registry("unit indicators")
+archive_sections = Registry("archive sections")  # ArchiveSection of each app
 demo_seeders = Registry("demo seeders")  # callables (township, users, today) run by seed_demo
 nav_items = Registry("navigation")  # congress_office.navigation.NavItem entries of the domain apps
 # "转为信访 / 转为代表建议" on a reception visit: callables (visit, user) -> {"label", "url"} or None

@@ -31,6 +31,8 @@ CORE_ROLE_PERMISSIONS = {
         "core.meet_deadline",
         "core.view_holiday",
         "core.view_audit",
+        "core.view_archiveitem",
+        "core.add_archiveitem",
     ],
     Role.CHAIR: [
         "core.view_township",
@@ -51,6 +53,8 @@ CORE_ROLE_PERMISSIONS = {
         "core.view_deadline",
         "core.view_holiday",
         "core.view_audit",
+        "core.view_archiveitem",
+        "core.add_archiveitem",  # 归档 and the annual package: the auditor's own job
     ],
     Role.COUNTY: [
         "core.view_township",

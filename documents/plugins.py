@@ -30,6 +30,42 @@ def links(record, user):
     return provider(record, user)
 
 
+def archive_outgoing(township, year):
+    """发文 marked archived in the year: one item each."""
+    from congress_office.registries import ArchiveEntry
+
+    from .models import OutgoingDocument
+
+    for d in OutgoingDocument.objects.filter(township=township, archived_at__year=year).select_related("issuing_body"):
+        yield ArchiveEntry(
+            record=d,
+            title=d.title,
+            responsible=d.issuing_body.name,
+            date=d.written_on or d.signed_on or d.archived_at.date(),
+            number=d.number,
+            secrecy=d.secrecy_mark,
+        )
+
+
+def archive_incoming(township, year):
+    """收文 marked archived in the year."""
+    from django.utils import timezone
+
+    from congress_office.registries import ArchiveEntry
+
+    from .models import IncomingDocument
+
+    for d in IncomingDocument.objects.filter(township=township, archived_at__year=year):
+        yield ArchiveEntry(
+            record=d,
+            title=d.title,
+            responsible=d.sender,
+            date=timezone.localtime(d.received_at).date(),
+            number=d.sender_number,
+            secrecy=d.secrecy_mark,
+        )
+
+
 def register():
     from .permissions import DOCUMENTS_ROLE_PERMISSIONS
 
@@ -45,3 +81,13 @@ def register():
     role_tables.register("documents.citations", CITATION_ROLE_PERMISSIONS)
     record_links.register("documents", links)
     demo_seeders.register("documents", seed)
+    from congress_office.registries import ArchiveSection, archive_sections
+
+    archive_sections.register(
+        "documents.outgoing",
+        ArchiveSection("documents.outgoing", _("发文"), "documents", "D30", archive_outgoing),
+    )
+    archive_sections.register(
+        "documents.incoming",
+        ArchiveSection("documents.incoming", _("收文"), "documents", "D30", archive_incoming),
+    )

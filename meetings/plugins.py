@@ -57,6 +57,26 @@ def seed(**kwargs):
     return run(**kwargs)
 
 
+def archive_meetings(township, year):
+    """One dossier per meeting closed in the year."""
+    from django.utils import timezone
+
+    from congress_office.registries import ArchiveEntry
+
+    from .choices import MeetingState
+    from .models import Meeting
+
+    for m in Meeting.objects.filter(township=township, year=year, state=MeetingState.CLOSED).select_related(
+        "township", "term"
+    ):
+        yield ArchiveEntry(
+            record=m,
+            title=_("%(m)s会议档案") % {"m": m.title},
+            responsible=_("%(t)s人民代表大会") % {"t": township.name},
+            date=timezone.localtime(m.starts_at).date(),
+        )
+
+
 def register():
     from .case_type import opinion_case_type
     from .permissions import MEETINGS_ROLE_PERMISSIONS
@@ -82,3 +102,8 @@ def register():
         ),
     )
     demo_seeders.register("meetings", seed)
+    from congress_office.registries import ArchiveSection, archive_sections
+
+    archive_sections.register(
+        "meetings.meeting", ArchiveSection("meetings.meeting", _("会议"), "meetings", "Y", archive_meetings)
+    )

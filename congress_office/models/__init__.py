@@ -1,3 +1,12 @@
+from .archive import (
+    ArchiveCodeChange,
+    ArchiveItem,
+    Fonds,
+    OrgCode,
+    Retention,
+    RetentionClass,
+    RetentionRule,
+)
 from .cases import (
     AssignmentMode,
     AssignmentRole,
@@ -19,6 +28,13 @@ from .places import Township, TownshipQuerySet, Unit, UnitKind
 from .users import User
 
 __all__ = [
+    "ArchiveCodeChange",
+    "ArchiveItem",
+    "Fonds",
+    "OrgCode",
+    "Retention",
+    "RetentionClass",
+    "RetentionRule",
     "AssignmentMode",
     "AssignmentRole",
     "BaseCase",

@@ -36,6 +36,8 @@ ROLE_PERMISSIONS = {
         "core.meet_deadline",
         "core.view_holiday",
         "core.view_audit",
+        "core.view_archiveitem",
+        "core.add_archiveitem",
     },
     Role.CHAIR: {
         "core.view_township",
@@ -56,6 +58,8 @@ ROLE_PERMISSIONS = {
         "core.view_deadline",
         "core.view_holiday",
         "core.view_audit",
+        "core.view_archiveitem",
+        "core.add_archiveitem",
     },
     Role.COUNTY: {
         "core.view_township",
