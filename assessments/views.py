@@ -3,6 +3,7 @@ Every read goes through `AssessmentPlan.objects.visible_to(user)`; the services 
 
 from decimal import Decimal, InvalidOperation
 
+from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.mixins import LoginRequiredMixin
 from django.core.exceptions import PermissionDenied, ValidationError
@@ -336,7 +337,7 @@ class GradesView(PlanObjectMixin, RoleRequiredMixin, TemplateView):
                     "excellent": sum(1 for s in subjects if s.chosen == EXCELLENT),
                 }
             )
-        numerator, denominator = svc.settings.ASSESSMENT_EXCELLENT_QUOTA
+        numerator, denominator = settings.ASSESSMENT_EXCELLENT_QUOTA
         return super().get_context_data(
             plan=plan, groups=groups, quota_percent=numerator * 100 // denominator, **kwargs
         )
@@ -370,7 +371,7 @@ class PromotionView(PlanObjectMixin, RoleRequiredMixin, TemplateView):
         return super().get_context_data(
             plan=self.plan,
             rows=reserve_list(self.plan),
-            settings=svc.settings,
+            settings=settings,
             can_score=user.township_id == self.plan.township_id and user.has_perm(svc.SCORE),
             **kwargs,
         )

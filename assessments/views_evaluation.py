@@ -3,6 +3,7 @@ members vote with their slip); the code is typed in, never put in a URL, a hidde
 message or a notification, and error reports leave it out (sensitive_post_parameters)."""
 
 import segno
+from django.conf import settings
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import HttpResponse, HttpResponseRedirect
@@ -90,7 +91,7 @@ class EvaluationDetailView(RoleRequiredMixin, TemplateView):
             ratings=Rating.choices,
             office=user.has_perm(svc.MANAGE) and user.township_id == evaluation.plan.township_id,
             ballot_url=self.request.build_absolute_uri(reverse("assessments:ballot", args=[evaluation.pk])),
-            settings_range=(svc.settings.EVALUATION_SAMPLE_MIN_PERCENT, svc.settings.EVALUATION_SAMPLE_MAX_PERCENT),
+            settings_range=(settings.EVALUATION_SAMPLE_MIN_PERCENT, settings.EVALUATION_SAMPLE_MAX_PERCENT),
             **kwargs,
         )
 

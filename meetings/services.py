@@ -18,6 +18,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from congress_office.models import Township
+from congress_office.services.cases import unit_handlers
 from congress_office.services.notifications import notify
 from deputies.choices import DeputyStatus
 from deputies.models import Deputy, Term
@@ -1156,19 +1157,13 @@ def project_assign(*, project, by, lead_unit):
     project.deadline = _report_clock(project, by, timezone.localdate())
     project.save(update_fields=["lead_unit", "deadline"])
     notify(
-        recipients=list(_unit_users(lead_unit)),
+        recipients=list(unit_handlers([lead_unit.pk])),
         title=_("民生实事项目交付实施：%(t)s") % {"t": project.title},
         body=_("请每 %(n)s 个月报告一次进展。") % {"n": settings.LIVELIHOOD_REPORT_MONTHS},
         url=project.get_absolute_url(),
         township=project.township,
     )
     return project
-
-
-def _unit_users(unit):
-    from congress_office.services.cases import unit_handlers
-
-    return unit_handlers([unit.pk])
 
 
 @transaction.atomic

@@ -2,6 +2,7 @@
 township's meeting is 404) and each page's permission (403); the services decide what a
 meeting's state allows and say why in Chinese, and nothing typed is lost when they refuse."""
 
+from django.conf import settings
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db.models import Count, Q
@@ -97,7 +98,7 @@ class MeetingListView(RoleRequiredMixin, TemplateView):
             .order_by("starts_at", "pk")
         )
         sessions = [m for m in meetings if m.kind == MeetingKind.SESSION]
-        minimum = svc.settings.SESSION_MIN_PER_YEAR
+        minimum = settings.SESSION_MIN_PER_YEAR
         townships = {m.township_id for m in meetings}
         return super().get_context_data(
             year=year,
@@ -640,8 +641,6 @@ class MotionCreateView(MeetingFormView):
         return {**super().get_form_kwargs(), "meeting": self.meeting, "office": self.office}
 
     def get_intro(self):
-        from django.conf import settings
-
         return _(
             "代表 %(k)s 人以上联名可以提出议案（质询案 %(q)s 人以上）；主席团、乡镇人民政府的议案由人大办登记。"
         ) % {
@@ -681,32 +680,35 @@ class MotionObjectMixin:
         return self.motion.get_absolute_url()
 
 
+def motion_page(user, motion):
+    """The motion page's context: signers, the user's own part, the threshold, who may decide."""
+    signers = list(motion.signers.select_related("deputy").order_by("-is_lead", "pk"))
+    own = own_deputy(user, motion.meeting)
+    own_signer = next((s for s in signers if own and s.deputy_id == own.pk), None)
+    confirmed, required = svc.signer_status(motion) if motion.source == MotionSource.DEPUTIES else (0, 0)
+    office = user.has_perm(RUN) and user.township_id == motion.township_id
+    lead = next((s for s in signers if s.is_lead), None)
+    return {
+        "motion": motion,
+        "meeting": motion.meeting,
+        "signers": signers,
+        "own_signer": own_signer,
+        "confirmed": confirmed,
+        "required": required,
+        "missing": max(required - confirmed, 0),
+        "office": office,
+        "is_lead": lead is not None and own is not None and lead.deputy_id == own.pk,
+        "decider": user.has_perm(DECIDE) and user.township_id == motion.township_id,
+    }
+
+
 class MotionDetailView(MotionObjectMixin, RoleRequiredMixin, TemplateView):
     template_name = "meetings/motion_detail.html"
     permission_required = VIEW
 
     def get_context_data(self, **kwargs):
-        user = self.request.user
-        motion = self.motion
-        signers = list(motion.signers.select_related("deputy").order_by("-is_lead", "pk"))
-        own = own_deputy(user, motion.meeting)
-        own_signer = next((s for s in signers if own and s.deputy_id == own.pk), None)
-        confirmed, required = svc.signer_status(motion) if motion.source == MotionSource.DEPUTIES else (0, 0)
-        office = user.has_perm(RUN) and user.township_id == motion.township_id
-        lead = next((s for s in signers if s.is_lead), None)
         return super().get_context_data(
-            motion=motion,
-            meeting=motion.meeting,
-            signers=signers,
-            own_signer=own_signer,
-            confirmed=confirmed,
-            required=required,
-            missing=max(required - confirmed, 0),
-            office=office,
-            is_lead=lead is not None and own is not None and lead.deputy_id == own.pk,
-            decider=user.has_perm(DECIDE) and user.township_id == motion.township_id,
-            decision_form=forms.MotionDecisionForm(),
-            **kwargs,
+            **motion_page(self.request.user, self.motion), decision_form=forms.MotionDecisionForm(), **kwargs
         )
 
 
@@ -748,10 +750,8 @@ class MotionDecideView(MotionObjectMixin, RoleRequiredMixin, ServiceFormMixin, F
         return HttpResponseRedirect(self.back())
 
     def get_context_data(self, **kwargs):
-        detail = MotionDetailView(request=self.request, kwargs=self.kwargs)
-        context = detail.get_context_data()
-        context.update(kwargs)
-        context["decision_form"] = kwargs.get("form")
+        context = super().get_context_data(**motion_page(self.request.user, self.motion), **kwargs)
+        context["decision_form"] = context["form"]
         return context
 
     def perform(self, form):

@@ -10,11 +10,12 @@ meanwhile by someone else is refused on the form and nothing typed is lost.
 from django.contrib import messages
 from django.core.exceptions import ValidationError
 from django.shortcuts import redirect
+from django.utils import timezone
 from django.utils.functional import cached_property
 from django.utils.translation import gettext_lazy as _
 from django.views.generic import FormView
 
-from ..services.cases import case_check, case_pending_deadlines
+from ..services.cases import case_check, case_pending_deadlines, pending_extension_request
 from .mixins import ServiceFormMixin, apply_validation_error
 
 
@@ -86,3 +87,20 @@ class CaseActionView(ServiceFormMixin, FormView):
     def get_success_url(self):
         messages.success(self.request, self.success_message)
         return self.case.get_absolute_url()
+
+
+def extension_request_rows(item):
+    """(label, value) rows of the case's pending extension request, for the page a chair decides
+    it on; [] when there is none."""
+    from django.utils.translation import gettext as _
+
+    request = pending_extension_request(item)
+    if request is None:
+        return []
+    return [
+        (_("申请人"), request.requested_by.display_name),
+        (_("申请时间"), timezone.localtime(request.requested_at).strftime("%Y-%m-%d %H:%M")),
+        (_("当前到期日"), request.deadline.due_date.isoformat()),
+        (_("申请延期至"), request.new_due_date.isoformat()),
+        (_("延期理由"), request.reason),
+    ]

@@ -9,12 +9,11 @@ from django.contrib import messages
 from django.core.exceptions import ValidationError
 from django.db.models import Count, IntegerField, OuterRef, Q, Subquery, Value
 from django.db.models.functions import Coalesce
-from django.http import FileResponse, Http404, HttpResponse
+from django.http import FileResponse, Http404
 from django.shortcuts import get_object_or_404, redirect
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.functional import cached_property
-from django.utils.http import content_disposition_header
 from django.utils.translation import gettext as _
 from django.views import View
 from django.views.generic import DetailView, FormView, ListView, RedirectView, TemplateView
@@ -24,6 +23,7 @@ from congress_office.models import Township
 from congress_office.registries import deputy_flags
 from congress_office.selectors import history_of
 from congress_office.views.mixins import ServiceFormMixin
+from congress_office.xlsx import xlsx_response
 
 from .. import selectors
 from ..choices import DeputyStatus
@@ -50,7 +50,6 @@ from ..services.register import (
 )
 from ..services.register_io import deputies_export_xlsx, import_template_xlsx, register_import, register_preview
 
-XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 IMPORT_SESSION_KEY = "deputies.register_import"
 # stable pages: names repeat, so the primary key ends the order
 DEPUTY_ORDER = ("-term__number", "group__name", "name", "pk")
@@ -63,12 +62,6 @@ def current_term(township_id, today=None):
     today = today or timezone.localdate()
     terms = Term.objects.filter(township_id=township_id).order_by("-number")
     return terms.filter(start_date__lte=today).first() or terms.first()
-
-
-def xlsx_response(content, filename):
-    response = HttpResponse(content, content_type=XLSX)
-    response["Content-Disposition"] = content_disposition_header(as_attachment=True, filename=filename)
-    return response
 
 
 # --- deputies ------------------------------------------------------------------------------------

@@ -10,10 +10,8 @@ the user back to the document with the reason. Each POST calls one service; its 
 lands on the form, its PermissionDenied is a 403.
 """
 
-import io
 import mimetypes
 from collections import OrderedDict
-from datetime import datetime
 
 from django.conf import settings
 from django.contrib import messages
@@ -26,7 +24,7 @@ from django.shortcuts import get_object_or_404, redirect
 from django.urls import reverse
 from django.utils import timezone, translation
 from django.utils.cache import patch_cache_control
-from django.utils.functional import Promise, cached_property
+from django.utils.functional import cached_property
 from django.utils.http import content_disposition_header
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
@@ -51,9 +49,10 @@ from congress_office.services.cases import (
     extension_latest,
     pending_extension_request,
 )
-from congress_office.views.cases import CaseActionView
+from congress_office.views.cases import CaseActionView, extension_request_rows
 from congress_office.views.mixins import ServiceFormMixin
 from congress_office.workdays import compute_due_date
+from congress_office.xlsx import workbook_bytes, xlsx_response
 
 from ..choices import IncomingState, Secrecy, Urgency
 from ..filters import IncomingFilter, incoming_handling_kinds, incoming_pending_handling
@@ -63,7 +62,6 @@ from ..services import incoming as services
 
 VIEW = "documents.view_incomingdocument"
 HANDLE = "documents.handle_incoming"
-XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 # the export is for reports, not a data dump: one sheet of at most this many rows
 EXPORT_MAX_ROWS = 5000
 # the register's order: newest year first, then by 收文号 (unregistered ones, still without a
@@ -227,36 +225,17 @@ EXPORT_HEADERS = (
     ("传阅（已阅/送阅）", 12),
     ("归档", 6),
 )
-FORMULA_PREFIXES = ("=", "+", "-", "@")
-
-
-def defuse(value):
-    """A cell Excel would read as a formula (=, +, -, @ first) is kept as text: a "'" first."""
-    if isinstance(value, str) and value.startswith(FORMULA_PREFIXES):
-        return "'" + value
-    return value
 
 
 def incoming_xlsx(documents, *, township_column=False):
-    """The register's rows as an .xlsx workbook (openpyxl write-only: memory stays flat)."""
-    from openpyxl import Workbook
-    from openpyxl.cell import WriteOnlyCell
-    from openpyxl.styles import Font
-    from openpyxl.utils import get_column_letter
-
+    """The register's rows as an .xlsx workbook."""
     headers = list(EXPORT_HEADERS)
     if township_column:
         headers.insert(1, ("乡镇", 10))
-    book = Workbook(write_only=True)
-    sheet = book.create_sheet("收文登记簿")
-    for index, (_label, width) in enumerate(headers, start=1):
-        sheet.column_dimensions[get_column_letter(index)].width = width
-    header_cells = []
-    for label, _width in headers:
-        cell = WriteOnlyCell(sheet, value=label)
-        cell.font = Font(bold=True)
-        header_cells.append(cell)
-    sheet.append(header_cells)
+    return workbook_bytes("收文登记簿", headers, incoming_rows(documents, township_column))
+
+
+def incoming_rows(documents, township_column):
     for d in documents:
         received = timezone.localtime(d.received_at).replace(tzinfo=None)
         row = [
@@ -278,18 +257,7 @@ def incoming_xlsx(documents, *, township_column=False):
         ]
         if township_column:
             row.insert(1, d.township.name)
-        cells = []
-        for value in row:
-            cell = WriteOnlyCell(sheet, value=defuse(str(value) if isinstance(value, Promise) else value))
-            if isinstance(value, datetime):
-                cell.number_format = "yyyy-mm-dd hh:mm"
-            elif value is not None and hasattr(value, "isoformat"):
-                cell.number_format = "yyyy-mm-dd"
-            cells.append(cell)
-        sheet.append(cells)
-    out = io.BytesIO()
-    book.save(out)
-    return out.getvalue()
+        yield row
 
 
 class IncomingExportView(RoleRequiredMixin, View):
@@ -301,9 +269,8 @@ class IncomingExportView(RoleRequiredMixin, View):
         filterset = incoming_register_rows(user=request.user, filters=request.GET or None)
         with translation.override("zh-hans"):
             content = incoming_xlsx(filterset.qs[:EXPORT_MAX_ROWS], township_column=request.user.is_county_wide)
-        response = HttpResponse(content, content_type=XLSX)
         filename = _("收文登记簿-%(d)s.xlsx") % {"d": timezone.localdate().strftime("%Y%m%d")}
-        response["Content-Disposition"] = content_disposition_header(as_attachment=True, filename=filename)
+        response = xlsx_response(content, filename)
         patch_cache_control(response, private=True, no_store=True)
         return response
 
@@ -742,16 +709,7 @@ class IncomingExtensionDecideView(IncomingActionView):
     submit_tone = "warning"
 
     def info(self):
-        request = pending_extension_request(self.document)
-        if request is None:
-            return []
-        return [
-            (_("申请人"), request.requested_by.display_name),
-            (_("申请时间"), timezone.localtime(request.requested_at).strftime("%Y-%m-%d %H:%M")),
-            (_("当前到期日"), request.deadline.due_date.isoformat()),
-            (_("申请延期至"), request.new_due_date.isoformat()),
-            (_("延期理由"), request.reason),
-        ]
+        return extension_request_rows(self.document)
 
     def perform(self, form):
         note = form.cleaned_data["note"]

@@ -10,7 +10,6 @@ for the person is 403. Each POST calls one service; its ValidationError lands on
 """
 
 import difflib
-import io
 import mimetypes
 from dataclasses import dataclass
 
@@ -35,6 +34,7 @@ from congress_office.selectors import history_of
 from congress_office.services.cases import case_may, case_timeline
 from congress_office.views.cases import CaseActionView
 from congress_office.views.mixins import ServiceFormMixin
+from congress_office.xlsx import workbook_bytes, xlsx_response
 
 from ..choices import OutgoingState, Secrecy, Urgency
 from ..filters import OutgoingFilter
@@ -43,7 +43,6 @@ from ..models import OutgoingDocument, VoidedNumber, document_number
 from ..services import outgoing as services
 
 VIEW = "documents.view_outgoingdocument"
-XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 # the export is a register for reports, not a data dump: one sheet of at most this many rows
 EXPORT_MAX_ROWS = 5000
 # a cell starting with one of these would be run by a spreadsheet as a formula
@@ -124,13 +123,6 @@ class OutgoingListView(RoleRequiredMixin, ListView):
         return context
 
 
-def defuse(value):
-    """A text cell a spreadsheet would run as a formula is kept as text ("'=…")."""
-    if isinstance(value, str) and value.startswith(FORMULA_PREFIXES):
-        return "'" + value
-    return value
-
-
 EXPORT_COLUMNS = (
     (gettext_lazy("发文字号"), 20),
     (gettext_lazy("年度"), 7),
@@ -152,29 +144,16 @@ EXPORT_COLUMNS = (
     (gettext_lazy("状态"), 14),
     (gettext_lazy("归档"), 7),
 )
-DATE_COLUMNS = {10, 12, 13, 15, 16}
 
 
 def outgoing_export_xlsx(documents):
-    """The register as a write-only workbook (a constant memory, whatever the rows)."""
-    from openpyxl import Workbook
-    from openpyxl.cell import WriteOnlyCell
-    from openpyxl.styles import Font
-    from openpyxl.utils import get_column_letter
+    """The register as an .xlsx workbook."""
+    return workbook_bytes(_("发文登记簿"), EXPORT_COLUMNS, outgoing_rows(documents))
 
-    book = Workbook(write_only=True)
-    sheet = book.create_sheet(_("发文登记簿"))
-    for index, (_label, width) in enumerate(EXPORT_COLUMNS, start=1):
-        sheet.column_dimensions[get_column_letter(index)].width = width
-    bold = Font(bold=True)
-    header = []
-    for label, _width in EXPORT_COLUMNS:
-        cell = WriteOnlyCell(sheet, value=str(label))
-        cell.font = bold
-        header.append(cell)
-    sheet.append(header)
+
+def outgoing_rows(documents):
     for d in documents:
-        values = [
+        yield [
             d.number,
             d.year,
             d.issuing_body.name,
@@ -195,16 +174,6 @@ def outgoing_export_xlsx(documents):
             str(state_label(d.state)),
             _("是") if d.archived_at else "",
         ]
-        row = []
-        for index, value in enumerate(values):
-            cell = WriteOnlyCell(sheet, value=defuse(value) if value is not None else None)
-            if index in DATE_COLUMNS:
-                cell.number_format = "yyyy-mm-dd"
-            row.append(cell)
-        sheet.append(row)
-    out = io.BytesIO()
-    book.save(out)
-    return out.getvalue()
 
 
 class OutgoingExportView(RoleRequiredMixin, View):
@@ -215,9 +184,8 @@ class OutgoingExportView(RoleRequiredMixin, View):
     def get(self, request):
         filterset = outgoing_register_filter(request.user, request.GET)
         content = outgoing_export_xlsx(filterset.qs[:EXPORT_MAX_ROWS])
-        response = HttpResponse(content, content_type=XLSX)
         filename = _("发文登记簿-%(d)s.xlsx") % {"d": timezone.localdate().strftime("%Y%m%d")}
-        response["Content-Disposition"] = content_disposition_header(as_attachment=True, filename=filename)
+        response = xlsx_response(content, filename)
         patch_cache_control(response, private=True, no_store=True)
         return response
 

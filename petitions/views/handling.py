@@ -11,7 +11,6 @@ form, its PermissionDenied is a 403.
 from django.conf import settings
 from django.contrib import messages
 from django.http import Http404
-from django.utils import timezone
 from django.utils.functional import cached_property
 from django.utils.translation import gettext_lazy as _
 
@@ -21,9 +20,8 @@ from congress_office.models import DeadlineRule
 from congress_office.services.cases import (
     case_handling_deadline,
     extension_latest,
-    pending_extension_request,
 )
-from congress_office.views.cases import CaseActionView
+from congress_office.views.cases import CaseActionView, extension_request_rows
 from congress_office.workdays import compute_due_date
 
 from ..choices import PetitionState, ReviewKind
@@ -131,16 +129,7 @@ class PetitionExtensionDecideView(PetitionActionView):
         services.check_approve_extension(self.petition, self.request.user)
 
     def info(self):
-        request = pending_extension_request(self.petition)
-        if request is None:
-            return []
-        return [
-            (_("申请人"), request.requested_by.display_name),
-            (_("申请时间"), timezone.localtime(request.requested_at).strftime("%Y-%m-%d %H:%M")),
-            (_("当前到期日"), request.deadline.due_date.isoformat()),
-            (_("申请延期至"), request.new_due_date.isoformat()),
-            (_("延期理由"), request.reason),
-        ]
+        return extension_request_rows(self.petition)
 
     def perform(self, form):
         data = form.cleaned_data
