@@ -81,14 +81,27 @@ class ArchiveEntry:
     responsible: str
     date: object
     number: str = ""
-    secrecy: str = ""
+    secrecy: str = ""  # the 密级 as printed (秘密 …)
+    clearance: int = 0  # the User.clearance needed to read the content
+
+
+@dataclass(frozen=True)
+class ArchivePart:
+    """One file of an archive item. A section lists an item's parts in DA/T 22-2015 order:
+    正本 before 定稿, 正文 before 附件, a 文件处理单 / 发文稿纸 before the 收文 / 定稿 it belongs to.
+    `render()` returns the file's bytes (a PDF unless `ext` says otherwise; the 归档章 goes on
+    the first page of the first part, so that part is a PDF)."""
+
+    title: str
+    render: Callable
+    ext: str = "pdf"
 
 
 @dataclass(frozen=True)
 class ArchiveSection:
     """What an app contributes to a year's archive: `entries(township, year)` yields
-    ArchiveEntry; `period` is the default retention of the kind (an admin's RetentionRule for
-    `kind` overrides it, never laxer than `retention_class`'s)."""
+    ArchiveEntry, `parts(record, user)` renders one item's files; `period` is the default
+    retention of the kind (an admin's RetentionRule for `kind` overrides it, never laxer than `retention_class`'s)."""
 
     kind: str
     name: str
@@ -96,6 +109,9 @@ class ArchiveSection:
     period: str
     entries: Callable
     org_code: str = "BGS"
+    # parts(record, user) -> [ArchivePart]: the item's files as `user` (the exporting user) may
+    # see them (personal data masked as that user's role sees it)
+    parts: Callable | None = None
 
 
 @dataclass(frozen=True)

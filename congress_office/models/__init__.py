@@ -1,6 +1,12 @@
 from .archive import (
+    Appraisal,
+    AppraisalDecision,
+    AppraisalEntry,
     ArchiveCodeChange,
+    ArchiveExport,
     ArchiveItem,
+    DestructionList,
+    ExportStatus,
     Fonds,
     OrgCode,
     Retention,
@@ -28,8 +34,14 @@ from .places import Township, TownshipQuerySet, Unit, UnitKind
 from .users import User
 
 __all__ = [
+    "Appraisal",
+    "AppraisalDecision",
+    "AppraisalEntry",
     "ArchiveCodeChange",
+    "ArchiveExport",
     "ArchiveItem",
+    "DestructionList",
+    "ExportStatus",
     "Fonds",
     "OrgCode",
     "Retention",

@@ -128,7 +128,19 @@ class ArchiveItem(models.Model):
     number = models.CharField(_("文号"), max_length=60, blank=True)
     date = models.DateField(_("日期"))
     secrecy = models.CharField(_("密级"), max_length=20, blank=True)
+    # the clearance (User.clearance) needed to read the content; 0 for open records
+    secrecy_level = models.PositiveSmallIntegerField(_("密级等级"), default=0)
     pages = models.PositiveIntegerField(_("页数"), null=True, blank=True)
+    # an appraisal that kept the item past its period sets the new last year
+    extended_to = models.PositiveSmallIntegerField(_("延长保管至"), null=True, blank=True)
+    destruction = models.ForeignKey(
+        "DestructionList",
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="items",
+        verbose_name=_("销毁清册"),
+    )
     archived_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
     archived_at = models.DateTimeField(auto_now_add=True)
 
@@ -148,6 +160,13 @@ class ArchiveItem(models.Model):
     def __str__(self):
         return f"{self.code} {self.title}"
 
+    @property
+    def keep_until(self):
+        """The last year the item must be kept (None: permanent)."""
+        if self.retention == Retention.PERMANENT:
+            return None
+        return self.extended_to or self.year + RETENTION_YEARS[self.retention]
+
 
 class ArchiveCodeChange(models.Model):
     """A corrected 档号: the old one stays on record."""
@@ -165,3 +184,128 @@ class ArchiveCodeChange(models.Model):
 
     def __str__(self):
         return f"{self.old_code} → {self.new_code}"
+
+
+class ExportStatus(models.TextChoices):
+    PENDING = "pending", _("排队中")
+    RUNNING = "running", _("生成中")
+    DONE = "done", _("已完成")
+    FAILED = "failed", _("失败")
+
+
+class ArchiveExportQuerySet(TownshipQuerySet):
+    pass
+
+
+class ArchiveExport(models.Model):
+    """The annual package of a township-year, built by a Celery job that resumes where it stopped."""
+
+    township = models.ForeignKey(Township, on_delete=models.PROTECT, related_name="+", verbose_name=_("乡镇"))
+    year = models.PositiveSmallIntegerField(_("年度"))
+    requested_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    status = models.CharField(_("状态"), max_length=20, choices=ExportStatus.choices, default=ExportStatus.PENDING)
+    total = models.PositiveIntegerField(_("件数"), default=0)
+    done = models.PositiveIntegerField(_("已完成件数"), default=0)
+    message = models.CharField(_("说明"), max_length=200, blank=True)
+    task_id = models.CharField(max_length=64, blank=True)
+    runs = models.PositiveSmallIntegerField(_("运行次数"), default=0)
+    package = models.CharField(_("归档包"), max_length=300, blank=True)  # path of the zip under MEDIA_ROOT
+    package_size = models.PositiveBigIntegerField(default=0)
+    package_sha256 = models.CharField(max_length=64, blank=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+    heartbeat_at = models.DateTimeField(null=True, blank=True)
+    finished_at = models.DateTimeField(null=True, blank=True)
+
+    objects = ArchiveExportQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("年度归档包")
+        verbose_name_plural = _("年度归档包")
+        ordering = ["-created_at"]
+
+    def __str__(self):
+        return f"{self.township} {self.year}"
+
+    @property
+    def percent(self):
+        if self.status == ExportStatus.DONE:
+            return 100
+        return int(self.done * 95 / self.total) if self.total else 0
+
+    @property
+    def is_finished(self):
+        return self.status in (ExportStatus.DONE, ExportStatus.FAILED)
+
+
+class Appraisal(models.Model):
+    """鉴定: a panel's opinion on items past their retention; kept permanently."""
+
+    township = models.ForeignKey(Township, on_delete=models.PROTECT, related_name="+", verbose_name=_("乡镇"))
+    held_on = models.DateField(_("鉴定日期"))
+    panel = models.TextField(_("鉴定小组成员"))
+    opinion = models.TextField(_("鉴定意见"))
+    created_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    objects = TownshipQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("档案鉴定记录")
+        verbose_name_plural = _("档案鉴定记录")
+        ordering = ["-held_on", "-pk"]
+
+    def __str__(self):
+        return f"{self.held_on} {self.opinion[:20]}"
+
+
+class AppraisalDecision(models.TextChoices):
+    DESTROY = "destroy", _("销毁")
+    KEEP = "keep", _("延长保管")
+
+
+class AppraisalEntry(models.Model):
+    appraisal = models.ForeignKey(Appraisal, on_delete=models.PROTECT, related_name="entries")
+    item = models.ForeignKey(ArchiveItem, on_delete=models.PROTECT, related_name="appraisals")
+    decision = models.CharField(_("鉴定结论"), max_length=10, choices=AppraisalDecision.choices)
+    # a kept item's new period; its 档号 does not change
+    keep_years = models.PositiveSmallIntegerField(_("延长年限"), null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("鉴定条目")
+        verbose_name_plural = _("鉴定条目")
+        constraints = [models.UniqueConstraint(fields=["appraisal", "item"], name="appraisal_item_once")]
+
+    def __str__(self):
+        return f"{self.item_id} {self.get_decision_display()}"
+
+
+class DestructionList(models.Model):
+    """销毁清册: what an appraisal sent for destruction, who approved, and when it was done; kept
+    permanently, with the catalogue rows of the destroyed items."""
+
+    township = models.ForeignKey(Township, on_delete=models.PROTECT, related_name="+", verbose_name=_("乡镇"))
+    appraisal = models.OneToOneField(Appraisal, on_delete=models.PROTECT, related_name="destruction")
+    number = models.CharField(_("清册编号"), max_length=40, unique=True)
+    approved_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+", verbose_name=_("批准人")
+    )
+    approved_at = models.DateTimeField(_("批准时间"), auto_now_add=True)
+    destroyed_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("监销人"),
+    )
+    destroyed_at = models.DateTimeField(_("销毁时间"), null=True, blank=True)
+
+    objects = TownshipQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("档案销毁清册")
+        verbose_name_plural = _("档案销毁清册")
+        ordering = ["-approved_at"]
+
+    def __str__(self):
+        return self.number

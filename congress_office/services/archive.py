@@ -105,6 +105,7 @@ def archive_assign(*, township, year, by):
                     number=str(entry.number or "")[:60],
                     date=entry.date,
                     secrecy=str(entry.secrecy or ""),
+                    secrecy_level=entry.clearance,
                     archived_by=by,
                 )
             )
