@@ -1,6 +1,6 @@
 from django.urls import path
 
-from .views import deadlines, extensions, holidays, home, notifications, pdf, units
+from .views import archive, deadlines, extensions, holidays, home, notifications, pdf, units
 
 app_name = "core"
 
@@ -25,4 +25,16 @@ urlpatterns = [
     path("pdf/start/<str:report>/", pdf.PdfJobStartView.as_view(), name="pdfjob_start"),
     path("pdf/<uuid:pk>/", pdf.PdfJobDetailView.as_view(), name="pdfjob_detail"),
     path("pdf/<uuid:pk>/download/", pdf.PdfJobDownloadView.as_view(), name="pdfjob_download"),
+    path("archive/", archive.ArchiveHomeView.as_view(), name="archive_home"),
+    path("archive/assign/", archive.ArchiveAssignView.as_view(), name="archive_assign"),
+    path(
+        "archive/catalogue/<int:year>/<str:retention>/<str:org>.<str:fmt>",
+        archive.CatalogueView.as_view(),
+        name="archive_catalogue",
+    ),
+    path("archive/exports/start/", archive.ExportStartView.as_view(), name="archive_export_start"),
+    path("archive/exports/<int:pk>/", archive.ExportDetailView.as_view(), name="archive_export_detail"),
+    path("archive/exports/<int:pk>/resume/", archive.ExportResumeView.as_view(), name="archive_export_resume"),
+    path("archive/exports/<int:pk>/download/", archive.ExportDownloadView.as_view(), name="archive_export_download"),
+    path("archive/exports/<int:pk>/verify/", archive.ExportVerifyView.as_view(), name="archive_export_verify"),
 ]

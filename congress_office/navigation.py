@@ -20,6 +20,7 @@ NAV_ITEMS = [
     NavItem(_("期限督办"), "core:deadline_list", "bi-alarm", permission="core.view_deadline"),
     NavItem(_("承办单位"), "core:unit_list", "bi-building", permission="core.view_unit"),
     NavItem(_("节假日"), "core:holiday_list", "bi-calendar3", permission="core.view_holiday"),
+    NavItem(_("档案"), "core:archive_home", "bi-archive", permission="core.view_archiveitem"),
     NavItem(_("系统管理"), "admin:index", "bi-gear", staff_only=True),
 ]
 

@@ -66,3 +66,25 @@ def render_pdf_job(self, job_id):
     from .services.pdf import pdf_job_run
 
     pdf_job_run(job_id=job_id, task_id=self.request.id or "")
+
+
+@shared_task(bind=True)
+def archive_export_run(self, export_id):
+    from .services.archive_export import archive_export_run as run
+
+    return run(export_id=export_id, task_id=self.request.id or "")
+
+
+@shared_task
+def archive_export_chunk(export_id, item_ids):
+    from .services.archive_export import archive_export_chunk as run
+
+    return run(export_id=export_id, item_ids=item_ids)
+
+
+@shared_task
+def archive_export_sweep():
+    """Resume annual packages whose worker died (no heartbeat for ARCHIVE_EXPORT_STALE_SECONDS)."""
+    from .services.archive_export import archive_export_resume_stale
+
+    return archive_export_resume_stale()

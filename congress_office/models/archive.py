@@ -105,7 +105,17 @@ class RetentionRule(models.Model):
             )
 
 
-class ArchiveItemQuerySet(TownshipQuerySet):
+class ArchiveQuerySet(TownshipQuerySet):
+    """Archive rows are read by those who may read the archive (clerks, auditors), in their
+    township."""
+
+    def visible_to(self, user):
+        if not user.is_authenticated or not user.has_perm("core.view_archiveitem"):
+            return self.none()
+        return self.in_townships_of(user)
+
+
+class ArchiveItemQuerySet(ArchiveQuerySet):
     pass
 
 
@@ -189,11 +199,12 @@ class ArchiveCodeChange(models.Model):
 class ExportStatus(models.TextChoices):
     PENDING = "pending", _("排队中")
     RUNNING = "running", _("生成中")
+    FINISHING = "finishing", _("编制目录")
     DONE = "done", _("已完成")
     FAILED = "failed", _("失败")
 
 
-class ArchiveExportQuerySet(TownshipQuerySet):
+class ArchiveExportQuerySet(ArchiveQuerySet):
     pass
 
 
@@ -226,6 +237,11 @@ class ArchiveExport(models.Model):
     def __str__(self):
         return f"{self.township} {self.year}"
 
+    def get_absolute_url(self):
+        from django.urls import reverse
+
+        return reverse("core:archive_export_detail", args=[self.pk])
+
     @property
     def percent(self):
         if self.status == ExportStatus.DONE:
@@ -247,7 +263,7 @@ class Appraisal(models.Model):
     created_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
     created_at = models.DateTimeField(auto_now_add=True)
 
-    objects = TownshipQuerySet.as_manager()
+    objects = ArchiveQuerySet.as_manager()
 
     class Meta:
         verbose_name = _("档案鉴定记录")
@@ -300,7 +316,7 @@ class DestructionList(models.Model):
     )
     destroyed_at = models.DateTimeField(_("销毁时间"), null=True, blank=True)
 
-    objects = TownshipQuerySet.as_manager()
+    objects = ArchiveQuerySet.as_manager()
 
     class Meta:
         verbose_name = _("档案销毁清册")

@@ -169,7 +169,17 @@ CELERY_BEAT_SCHEDULE = {
         # a backlog of missed scans must not pile up: one scan a day is enough
         "options": {"expires": 6 * 3600},
     },
+    "archive-export-sweep": {
+        "task": "congress_office.tasks.archive_export_sweep",
+        "schedule": 300.0,
+        "options": {"expires": 240},
+    },
 }
+
+# The annual archive package: items per task (the workers write chunks side by side), and how
+# long a running job may go without a heartbeat before the sweep takes it up again.
+ARCHIVE_EXPORT_CHUNK = env.int("ARCHIVE_EXPORT_CHUNK", default=20)
+ARCHIVE_EXPORT_STALE_SECONDS = env.int("ARCHIVE_EXPORT_STALE_SECONDS", default=180)
 
 # E-mail: the console by default; SMTP when EMAIL_URL is set (smtp+tls://user:pass@host:587).
 EMAIL_CONFIG = env.email_url("EMAIL_URL", default="consolemail://")

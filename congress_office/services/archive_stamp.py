@@ -1,0 +1,107 @@
+"""The 归档章 (DA/T 22-2015 §8.1): six cells, 45 × 16 mm, red, on the first page of an item.
+
+Top row 全宗号 · 年度 · 件号, bottom row 机构（问题）· 保管期限 · 页数. It goes into the blank area at
+the top centre of the page; where text, a line or an image is there it moves to another blank
+spot near the top (right, then left, then lower), and where the top of the page is full the
+page's content is scaled down to make room: the stamp never covers anything.
+"""
+
+import io
+from dataclasses import dataclass
+
+import pdfplumber
+from django.template.loader import render_to_string
+from pypdf import PdfReader, PdfWriter, Transformation
+
+MM = 72 / 25.4  # points per millimetre
+STAMP_WIDTH, STAMP_HEIGHT = 45 * MM, 16 * MM
+PADDING = 1.5 * MM  # the least blank space kept between the stamp and anything printed
+TOP_OFFSETS = [t * MM for t in range(8, 31, 2)]  # the stamp's top edge, from the page's top
+LOWER_OFFSETS = [t * MM for t in range(32, 81, 4)]
+SIDE_MARGIN = 12 * MM
+SHRINK = 0.88  # the content's scale when no blank spot is found
+
+
+@dataclass(frozen=True)
+class StampCells:
+    fonds: str
+    year: int
+    sequence: int
+    org: str
+    retention: str
+    pages: int
+
+
+@dataclass(frozen=True)
+class Placement:
+    x: float  # left edge, points from the page's left
+    top: float  # top edge, points from the page's top
+    shrunk: bool = False
+
+
+def stamp_pdf_bytes(cells):
+    """The stamp alone, a 45 × 16 mm PDF page (rendered by WeasyPrint with the CJK fonts)."""
+    from weasyprint import HTML
+
+    from ..pdf import pdf_fonts
+
+    html = render_to_string("archive/stamp.html", {"cells": cells, "pdf_fonts": pdf_fonts()})
+    return HTML(string=html).write_pdf()
+
+
+def _obstacles(page):
+    boxes = [(c["x0"], c["top"], c["x1"], c["bottom"]) for c in page.chars if c.get("text", "").strip()]
+    for kind in (page.images, page.rects, page.lines, page.curves):
+        boxes.extend((o["x0"], o["top"], o["x1"], o["bottom"]) for o in kind)
+    return boxes
+
+
+def _free(boxes, x, top):
+    left, right = x - PADDING, x + STAMP_WIDTH + PADDING
+    upper, lower = top - PADDING, top + STAMP_HEIGHT + PADDING
+    return not any(x0 < right and x1 > left and t < lower and b > upper for x0, t, x1, b in boxes)
+
+
+def find_place(page):
+    """Where the stamp goes on a pdfplumber page: top centre when blank, else the nearest blank
+    spot near the top; None when the top of the page is full."""
+    width, height = float(page.width), float(page.height)
+    boxes = _obstacles(page)
+    centre = (width - STAMP_WIDTH) / 2
+    sides = [width - SIDE_MARGIN - STAMP_WIDTH, SIDE_MARGIN]
+    for xs, tops in (([centre], TOP_OFFSETS), (sides, TOP_OFFSETS), ([centre, *sides], LOWER_OFFSETS)):
+        for top in tops:
+            if top + STAMP_HEIGHT > height:
+                break
+            for x in xs:
+                if x >= 0 and _free(boxes, x, top):
+                    return Placement(x, top)
+    return None
+
+
+def stamp(pdf, cells):
+    """`pdf` (bytes) with the 归档章 on its first page; returns (bytes, Placement)."""
+    with pdfplumber.open(io.BytesIO(pdf)) as doc:
+        first = doc.pages[0]
+        place = find_place(first)
+        width, height = float(first.width), float(first.height)
+    reader = PdfReader(io.BytesIO(pdf))
+    writer = PdfWriter(clone_from=reader)
+    page = writer.pages[0]
+    box = page.mediabox
+    if place is None:
+        # shrink the content towards the bottom centre, leaving the top strip blank
+        margin = (1 - SHRINK) * width / 2
+        page.add_transformation(Transformation().scale(SHRINK).translate(margin, 0))
+        place = Placement((width - STAMP_WIDTH) / 2, 8 * MM, shrunk=True)
+    stamp_page = PdfReader(io.BytesIO(stamp_pdf_bytes(cells))).pages[0]
+    x = float(box.left) + place.x
+    y = float(box.bottom) + height - place.top - STAMP_HEIGHT
+    page.merge_transformed_page(stamp_page, Transformation().translate(x, y))
+    out = io.BytesIO()
+    writer.write(out)
+    return out.getvalue(), place
+
+
+def page_count(pdf):
+    return len(PdfReader(io.BytesIO(pdf)).pages)
