@@ -1,4 +1,4 @@
-from django.urls import path
+from django.urls import include, path
 
 from .views import archive, deadlines, extensions, holidays, home, notifications, pdf, units
 
@@ -36,5 +36,6 @@ urlpatterns = [
     path("archive/exports/<int:pk>/", archive.ExportDetailView.as_view(), name="archive_export_detail"),
     path("archive/exports/<int:pk>/resume/", archive.ExportResumeView.as_view(), name="archive_export_resume"),
     path("archive/exports/<int:pk>/download/", archive.ExportDownloadView.as_view(), name="archive_export_download"),
+    path("archive/disposal/", include("congress_office.archive_disposal_urls")),
     path("archive/exports/<int:pk>/verify/", archive.ExportVerifyView.as_view(), name="archive_export_verify"),
 ]

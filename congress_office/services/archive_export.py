@@ -100,7 +100,10 @@ def archive_export_run(*, export_id, task_id=""):
             done=len(items) - len(todo),
             message=_("正在整理归档文件：%(d)d / %(t)d 件") % {"d": len(items) - len(todo), "t": len(items)},
         )
-        (package_root(export) / ITEMS_DIR).mkdir(parents=True, exist_ok=True)
+        items_dir = package_root(export) / ITEMS_DIR
+        items_dir.mkdir(parents=True, exist_ok=True)
+        for leftover in items_dir.glob(".tmp-*"):  # half-written by a worker that died
+            shutil.rmtree(leftover, ignore_errors=True)
     except Exception:
         logger.exception("archive export %s failed", export_id)
         _fail(export_id)
