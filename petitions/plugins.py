@@ -47,6 +47,7 @@ def register():
     _register_office()
     _register_handling()
     _register_stats()
+    _register_archive()
 
 
 # --- registration, acceptance and the office pages ------------------------------------------------
@@ -213,3 +214,282 @@ def _register_stats():
         "petitions.satisfaction", UnitIndicator(label=_("信访答复满意率"), compute=satisfaction_indicator)
     )
     unit_indicators.register("petitions.on_time", UnitIndicator(label=_("信访按期办结率"), compute=on_time_indicator))
+
+
+# --- the archive: one item (件) per finished petition, its case file (信访事项档案) -----------------
+
+# a 不予受理 or 转送 decision ends the petition too: its notice is part of what is kept
+DECIDED_OUT_ACTIONS = ("not_accept", "transfer_out")
+WRAPPED_IMAGES = {"jpg", "jpeg", "png", "gif", "webp"}
+
+
+def _office_name(township):
+    return _("%(t)s人大办公室") % {"t": township.name}
+
+
+def _decision_day(event):
+    """The decision date the clerk entered (older events carry only the moment of entry)."""
+    from datetime import date
+
+    from django.utils import timezone
+
+    on = (event.data or {}).get("on")
+    return date.fromisoformat(on) if on else timezone.localtime(event.at).date()
+
+
+def archive_petitions(township, year):
+    """Petitions finished in the year: closed (rated, or the feedback window lapsed; after a
+    复查 or 复核 the decision closes it) on `closed_at`, or not accepted / transferred to the
+    competent organ on the decision date. A petition under 复查 or 复核 waits until decided."""
+    from django.contrib.contenttypes.models import ContentType
+    from django.db.models import Q
+    from django.utils import timezone
+
+    from congress_office.models import CaseEvent
+    from congress_office.registries import ArchiveEntry
+
+    from .choices import PetitionState as S
+    from .handling_pdf import _unit_name
+    from .models import Petition
+
+    petitions = Petition.objects.filter(township=township).select_related("township", "lead_unit")
+    found = [
+        (p, timezone.localtime(p.closed_at).date())
+        for p in petitions.filter(state__in=(S.CLOSED, S.FINAL), closed_at__year=year)
+    ]
+    decisions = {}
+    for event in CaseEvent.objects.filter(
+        Q(data__on__startswith=f"{year}-") | Q(data__on__isnull=True, at__year=year),
+        item_type=ContentType.objects.get_for_model(Petition),
+        township=township,
+        action__in=DECIDED_OUT_ACTIONS,
+    ).order_by("at", "pk"):
+        decisions[event.item_id] = _decision_day(event)
+    if decisions:
+        found += [
+            (p, decisions[p.pk])
+            for p in petitions.filter(pk__in=decisions, state__in=(S.NOT_ACCEPTED, S.TRANSFERRED_OUT))
+            if decisions[p.pk].year == year
+        ]
+    for petition, day in found:
+        yield ArchiveEntry(
+            record=petition,
+            title=petition.title,
+            responsible=_unit_name(petition, petition.lead_unit) or str(_office_name(petition.township)),
+            date=day,
+            number=str(petition.number),
+        )
+
+
+def _no_progress(percent, message):
+    pass
+
+
+def _letter(key, user, **params):
+    """A printed document of the petition, through the builder and template registered above,
+    read as `user` may read it."""
+    from types import SimpleNamespace
+
+    from congress_office.pdf import render_pdf
+    from congress_office.registries import pdf_reports
+
+    spec = pdf_reports[key]
+
+    def render():
+        job = SimpleNamespace(owner=user, params={name: str(value) for name, value in params.items()})
+        context = spec.build_context(job, _no_progress)
+        if key == "petitions.acceptance_notice":
+            # the notice is dated the day of the decision, not the day it is printed again
+            context["today"] = context["decided_on"] or context["today"]
+        return render_pdf(spec.template, {**context, "title": str(spec.title)})
+
+    return render
+
+
+def _case_file_context(petition, user):
+    """What the detail page shows, for the case file: phone and ID number in full only for those
+    who may reveal them (the view is logged, as a reveal on the page is), masked for the others;
+    the keyed hashes are never printed."""
+    from django.contrib.contenttypes.models import ContentType
+    from django.utils import timezone
+
+    from congress_office.models import AssignmentRole, CaseAssignment, CaseRating, CaseReply, CaseSupervision
+    from congress_office.registries import case_types
+    from congress_office.services.cases import case_timeline
+
+    from .choices import Outcome
+    from .models import CompletionReport, Petition
+    from .services.handling import handling_extensions
+    from .services.personal_data import can_view_personal_data, personal_data_reveal
+
+    rows = {"item_type": ContentType.objects.get_for_model(Petition), "item_id": petition.pk}
+    revealed = {}
+    if can_view_personal_data(user, petition) and (petition.phone or petition.id_number):
+        revealed = personal_data_reveal(petition=petition, user=user)
+    state_label = case_types["petitions.petition"].state_label
+    timeline = case_timeline(petition)
+    for event in timeline:
+        event.from_label = state_label(event.from_state) if event.from_state else ""
+        event.to_label = state_label(event.to_state) if event.to_state else ""
+    replies = list(CaseReply.objects.filter(**rows).select_related("unit", "replied_by").order_by("round", "pk"))
+    outcomes = dict(Outcome.choices)
+    for reply in replies:
+        reply.outcome_label = outcomes.get(reply.result, reply.result)
+    return {
+        "petition": petition,
+        "township": petition.township,
+        "office": _office_name(petition.township),
+        "state_label": state_label(petition.state),
+        "phone": revealed.get("phone") or petition.masked_phone,
+        "id_number": revealed.get("id_number") or petition.masked_id_number,
+        "personal_in_full": bool(revealed),
+        "assignments": sorted(
+            CaseAssignment.objects.filter(**rows).select_related("unit", "deadline"),
+            key=lambda a: (a.round, a.role != AssignmentRole.LEAD, a.pk),  # each round's lead unit first
+        ),
+        "instructions": list(petition.instructions.select_related("leader")),
+        "supervisions": list(CaseSupervision.objects.filter(**rows).select_related("unit", "issued_by")),
+        "extensions": list(handling_extensions(petition).select_related("approver").order_by("created_at")),
+        "replies": replies,
+        "ratings": list(CaseRating.objects.filter(**rows).select_related("reply").order_by("pk")),
+        "reviews": list(petition.reviews.all()),
+        "report": CompletionReport.objects.filter(petition=petition).select_related("filed_by").first(),
+        "return_visits": list(petition.return_visits.select_related("visited_by")),
+        "timeline": timeline,
+        "attachments": list(petition.attachments.all()),
+        "exporter": user,
+        "exported_on": timezone.localdate(),
+    }
+
+
+def _case_file(petition, user):
+    from congress_office.pdf import render_pdf
+
+    def render():
+        context = _case_file_context(petition, user)
+        return render_pdf("petitions/pdf/case_file.html", {**context, "title": _("信访事项档案")})
+
+    return render
+
+
+def _file_bytes(attachment):
+    def read():
+        with attachment.file.open("rb") as f:
+            return f.read()
+
+    return read
+
+
+def _image_pdf(attachment):
+    """A photo on an A4 page under its file name (WeasyPrint turns it upright by its EXIF)."""
+
+    def render():
+        import base64
+        import mimetypes
+
+        from django.conf import settings
+        from django.utils.html import escape
+        from weasyprint import HTML
+
+        from congress_office.pdf import pdf_fonts
+
+        data = _file_bytes(attachment)()
+        mime = mimetypes.guess_type(attachment.name)[0] or "image/jpeg"
+        uri = f"data:{mime};base64,{base64.b64encode(data).decode('ascii')}"
+        html = (
+            "<!doctype html><html lang='zh-hans'><head><meta charset='utf-8'><style>"
+            "@page { size: A4; margin: 20mm; }"
+            f"body {{ font-family: {pdf_fonts()['body']}; font-size: 10.5pt; margin: 0; }}"
+            "p { margin: 0 0 4mm; text-align: center; }"
+            "img { display: block; margin: 0 auto; max-width: 170mm; max-height: 240mm; object-fit: contain; }"
+            f"</style></head><body><p>{escape(attachment.name)}</p><img src='{uri}'></body></html>"
+        )
+        return HTML(string=html, base_url=str(settings.BASE_DIR)).write_pdf()
+
+    return render
+
+
+def archive_petition_parts(petition, user):
+    """The case file in DA/T 22 order: the 信访事项档案 (registration, handling, replies, ratings,
+    return visits and the timeline), then the documents issued in the order they were issued
+    (受理 / 不予受理 / 转送告知书, 督办单, 延期办理告知书, 处理意见书, 办结报告), then the
+    uploaded attachments: PDFs as they are, photos each on a PDF page, other files as uploaded."""
+    from django.contrib.contenttypes.models import ContentType
+    from django.utils import timezone
+    from django.utils.translation import gettext
+
+    from congress_office.models import CaseSupervision
+    from congress_office.registries import ArchivePart
+    from congress_office.uploads import extension_of
+
+    from .choices import PetitionState as S
+    from .models import CompletionReport, Petition
+    from .services.handling import handling_extensions
+
+    parts = [ArchivePart(gettext("信访事项档案"), _case_file(petition, user))]
+    pk = petition.pk
+    if petition.state == S.NOT_ACCEPTED:
+        notice = gettext("不予受理告知书")
+    elif petition.state == S.TRANSFERRED_OUT:
+        notice = gettext("转送告知书")
+    else:
+        notice = gettext("受理告知书")
+    if petition.state not in (S.REGISTERED, S.OUTSIDE_REMIT):
+        parts.append(ArchivePart(notice, _letter("petitions.acceptance_notice", user, petition_id=pk)))
+    # 督办单 and the 延期告知书 in the order they were issued
+    issued = [
+        (
+            s.issued_at,
+            ArchivePart(
+                gettext("信访事项督办单（%(n)s）") % {"n": s.number},
+                _letter("petitions.supervision_notice", user, supervision_id=s.pk),
+            ),
+        )
+        for s in CaseSupervision.objects.filter(item_type=ContentType.objects.get_for_model(Petition), item_id=pk)
+    ]
+    extension = handling_extensions(petition).order_by("-pk").first()
+    if extension is not None:
+        issued.append(
+            (
+                extension.created_at,
+                ArchivePart(
+                    gettext("信访事项延期办理告知书"), _letter("petitions.extension_notice", user, petition_id=pk)
+                ),
+            )
+        )
+    parts += [part for _at, part in sorted(issued, key=lambda pair: pair[0] or timezone.now())]
+    if petition.outcome:
+        parts.append(
+            ArchivePart(gettext("信访事项处理意见书"), _letter("petitions.handling_opinion", user, petition_id=pk))
+        )
+    if CompletionReport.objects.filter(petition=petition).exists():
+        parts.append(
+            ArchivePart(gettext("信访事项办结报告"), _letter("petitions.completion_report", user, petition_id=pk))
+        )
+    for n, attachment in enumerate(petition.attachments.all(), start=1):
+        title = gettext("附件%(n)s：%(name)s") % {"n": n, "name": attachment.name}
+        ext = extension_of(attachment.name) or extension_of(attachment.file.name)
+        if ext == "pdf":
+            parts.append(ArchivePart(title, _file_bytes(attachment)))
+        elif ext in WRAPPED_IMAGES:
+            parts.append(ArchivePart(title, _image_pdf(attachment)))
+        else:
+            parts.append(ArchivePart(title, _file_bytes(attachment), ext=ext or "bin"))
+    return parts
+
+
+def _register_archive():
+    from congress_office.registries import ArchiveSection, archive_sections
+
+    archive_sections.register(
+        "petitions.case",
+        ArchiveSection(
+            "petitions.case",
+            _("信访事项"),
+            "cases",
+            "D30",
+            archive_petitions,
+            org_code="BGS",
+            parts=archive_petition_parts,
+        ),
+    )

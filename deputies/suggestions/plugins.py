@@ -118,6 +118,70 @@ def on_time_indicator(unit, start, end):
     return on_time_of("deputies.suggestion.")(unit, start, end)
 
 
+def _responsible(suggestion):
+    """The lead unit by its full name (自然资源所 → 青山镇自然资源所), else the presidium."""
+    township = suggestion.township.name
+    if suggestion.lead_unit is None:
+        return str(_("%(t)s人大主席团") % {"t": township})
+    name = suggestion.lead_unit.name
+    return name if name.startswith(township) else f"{township}{name}"
+
+
+def archive_suggestions(township, year):
+    """One item per suggestion finished in the year: answered and rated by every signer (or
+    the feedback window lapsed), on the day it was closed."""
+    from django.utils import timezone
+
+    from congress_office.registries import ArchiveEntry
+
+    from .models import Suggestion, SuggestionState
+
+    for s in Suggestion.objects.filter(
+        township=township, state=SuggestionState.CLOSED, closed_at__year=year
+    ).select_related("township", "lead_unit"):
+        yield ArchiveEntry(
+            record=s,
+            title=s.title,
+            responsible=_responsible(s),
+            date=timezone.localtime(s.closed_at).date(),
+            number=str(s.number),
+        )
+
+
+def archive_suggestion_parts(suggestion, user):
+    """The 代表建议档案 (the suggestion, its deputies, the assignment, 面商, each answer with its
+    unit and date, each rating, supervision and the timeline); suggestions carry no uploaded
+    attachments, so it is the item's only file."""
+    from django.utils.translation import gettext
+
+    from congress_office.registries import ArchivePart
+
+    def render():
+        from django.utils import timezone
+
+        from congress_office.pdf import render_pdf
+
+        from .models import Suggestion
+        from .selectors import suggestion_page
+
+        record = Suggestion.objects.select_related("township", "term", "lead_unit", "submitted_by").get(
+            pk=suggestion.pk
+        )
+        return render_pdf(
+            "deputies/suggestions/pdf_archive.html",
+            {
+                "title": gettext("代表建议档案"),
+                "suggestion": record,
+                "page": suggestion_page(suggestion=record),
+                "presidium": _("%(t)s人大主席团") % {"t": record.township.name},
+                "exporter": user,
+                "exported_on": timezone.localdate(),
+            },
+        )
+
+    return [ArchivePart(gettext("代表建议档案"), render)]
+
+
 def register():
     from .permissions import SUGGESTIONS_ROLE_PERMISSIONS
 
@@ -153,6 +217,19 @@ def register():
         ),
     )
     demo_seeders.register("deputies.suggestions", seed)
+    from congress_office.registries import ArchiveSection, archive_sections
+
+    archive_sections.register(
+        "deputies.suggestion",
+        ArchiveSection(
+            "deputies.suggestion",
+            _("代表建议"),
+            "cases",
+            "D30",
+            archive_suggestions,
+            parts=archive_suggestion_parts,
+        ),
+    )
     from congress_office.registries import UnitIndicator, unit_indicators
 
     unit_indicators.register(
