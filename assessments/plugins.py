@@ -66,6 +66,103 @@ def record_context(job, progress):
     }
 
 
+def finished_plans(township, year):
+    """The year's plans whose results are final: all four quarters confirmed and every subject's
+    grade confirmed (a plan without subjects has no results)."""
+    from django.db.models import Count, Max, Q
+
+    from .models import QUARTERS, AssessmentPlan
+
+    return (
+        AssessmentPlan.objects.filter(township=township, year=year)
+        .annotate(
+            locked=Count("locks", distinct=True),
+            subject_count=Count("subjects", distinct=True),
+            ungraded=Count("subjects", filter=Q(subjects__grade_confirmed_at__isnull=True), distinct=True),
+            graded_at=Max("subjects__grade_confirmed_at"),
+        )
+        .filter(locked__gte=len(QUARTERS), subject_count__gt=0, ungraded=0)
+        .order_by("pk")
+    )
+
+
+def archive_results(township, year):
+    """考核结果: one item per finished plan of the year, dated the day its grades were confirmed."""
+    from django.utils import timezone
+    from django.utils.translation import gettext
+
+    from congress_office.registries import ArchiveEntry
+
+    for plan in finished_plans(township, year):
+        yield ArchiveEntry(
+            record=plan,
+            title=gettext("%(t)s%(y)s年度干部实绩考核结果") % {"t": township.name, "y": plan.year},
+            responsible=gettext("%(t)s人民代表大会主席团") % {"t": township.name},
+            date=timezone.localdate(plan.graded_at),
+        )
+
+
+def result_context(plan):
+    """Each subject's four quarters, year total and confirmed grade, teams and cadres apart, the
+    highest total first."""
+    from django.utils import timezone
+    from django.utils.translation import gettext
+
+    from .choices import GRADES, SubjectKind
+    from .models import QUARTERS
+    from .services import subject_totals
+
+    totals = subject_totals(plan)
+    subjects = list(plan.subjects.select_related("assessment_type", "grade_confirmed_by"))
+    groups = []
+    for kind in SubjectKind:
+        rows = []
+        for s in sorted((s for s in subjects if s.kind == kind), key=lambda s: (-totals[s.pk]["year"], s.pk)):
+            grade = GRADES[kind](s.grade).label if s.grade in GRADES[kind].values else s.grade
+            rows.append(
+                {
+                    "subject": s,
+                    "quarters": [totals[s.pk]["quarters"][q] for q in QUARTERS],
+                    "year": totals[s.pk]["year"],
+                    "grade": grade,
+                }
+            )
+        if rows:
+            groups.append({"kind": kind, "rows": rows})
+    confirmed = [s for s in subjects if s.grade_confirmed_at]
+    last = max(confirmed, key=lambda s: s.grade_confirmed_at) if confirmed else None
+    return {
+        "title": gettext("%(t)s%(y)s年度干部实绩考核结果") % {"t": plan.township.name, "y": plan.year},
+        "plan": plan,
+        "groups": groups,
+        "quarters": QUARTERS,
+        "confirmed_at": timezone.localtime(last.grade_confirmed_at) if last else None,
+        "confirmed_by": last.grade_confirmed_by if last else None,
+        "today": timezone.localdate(),
+    }
+
+
+def result_parts(plan, user, item=None):
+    """The item of a plan: its results, one PDF."""
+    from django.utils.translation import gettext
+
+    from congress_office.pdf import render_pdf
+    from congress_office.registries import ArchivePart
+    from congress_office.services.archive import archived_on
+
+    from .models import AssessmentPlan
+
+    plan = AssessmentPlan.objects.select_related("township").get(pk=plan.pk)
+    return [
+        ArchivePart(
+            gettext("考核结果"),
+            lambda: render_pdf(
+                "assessments/pdf_archive_result.html", {**result_context(plan), "today": archived_on(item)}
+            ),
+        )
+    ]
+
+
 def register():
     from .permissions import ASSESSMENTS_ROLE_PERMISSIONS
 
@@ -97,3 +194,9 @@ def register():
         ),
     )
     demo_seeders.register("assessments", seed)
+    from congress_office.registries import ArchiveSection, archive_sections
+
+    archive_sections.register(
+        "assessments.result",
+        ArchiveSection("assessments.result", _("考核结果"), "records", "D10", archive_results, parts=result_parts),
+    )

@@ -48,6 +48,77 @@ def deputy_record_context(job, progress):
     return {"record": deputy_year_record(deputy=deputy, year=year), "today": timezone.localdate(), "owner": job.owner}
 
 
+def served_in(township, year):
+    """The deputies of the township who held office at some time in `year`: their term overlaps
+    the year and their mandate had not ended before it began."""
+    from datetime import date
+
+    from django.db.models import Q
+
+    from .choices import DeputyStatus
+    from .models import Deputy
+
+    start, end = date(year, 1, 1), date(year, 12, 31)
+    ended_before = Q(status=DeputyStatus.TERMINATED, status_date__lt=start)
+    return (
+        Deputy.objects.filter(township=township, term__start_date__lte=end, term__end_date__gte=start)
+        .exclude(ended_before)
+        .select_related("township", "term")
+        .order_by("term__number", "name", "pk")
+    )
+
+
+def archive_records(township, year):
+    """One 履职档案 per deputy who served in the year, dated the year's last day (today while the
+    year is still running); none for a year not begun."""
+    from datetime import date
+
+    from django.utils import timezone
+    from django.utils.translation import gettext
+
+    from congress_office.registries import ArchiveEntry
+
+    today = timezone.localdate()
+    if year > today.year:
+        return
+    day = min(date(year, 12, 31), today)
+    presidium = gettext("%(t)s人民代表大会主席团") % {"t": township.name}
+    for deputy in served_in(township, year):
+        yield ArchiveEntry(
+            record=deputy,
+            title=gettext("%(n)s%(y)s年度履职档案") % {"n": deputy.name, "y": year},
+            responsible=presidium,
+            date=day,
+        )
+
+
+def record_parts(deputy, user, item=None, year=None):
+    """The deputy's 履职档案 of the item's year (or `year`), as the deputies' PDF report prints
+    it, dated the day it was archived; the phone masked for a user who may not read the register."""
+    from django.utils.translation import gettext
+
+    from congress_office.crypto import mask_phone
+    from congress_office.pdf import render_pdf
+    from congress_office.registries import ArchivePart
+    from congress_office.services.archive import archived_on
+
+    from .models import Deputy
+    from .selectors import deputy_year_record
+
+    year = item.year if item is not None else year
+    if year is None:
+        raise ValueError("record_parts needs the archive item or the year")
+    deputy = Deputy.objects.select_related("township", "term", "district", "group").get(pk=deputy.pk)
+    if not user.has_perm("deputies.view_deputy"):
+        deputy.phone = mask_phone(deputy.phone)
+
+    def render():
+        context = {"record": deputy_year_record(deputy=deputy, year=year), "today": archived_on(item), "owner": user}
+        return render_pdf("deputies/pdf/record.html", {"title": gettext("代表履职档案"), **context})
+
+    return [ArchivePart(gettext("%(n)s%(y)s年度履职档案") % {"n": deputy.name, "y": year}, render)]
+
+
 def register():
     from congress_office.registries import role_tables
 
@@ -79,6 +150,14 @@ def register():
         ),
     )
     demo_seeders.register("deputies", demo.seed)
+    from congress_office.registries import ArchiveSection, archive_sections
+
+    archive_sections.register(
+        "deputies.record",
+        ArchiveSection(
+            "deputies.record", _("代表履职档案"), "records", "D10", archive_records, org_code="BGS", parts=record_parts
+        ),
+    )
 
     from .suggestions import plugins as suggestion_plugins
 

@@ -1,5 +1,6 @@
 """What the documents app plugs into the core's registries."""
 
+from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
 from congress_office.navigation import NavItem
@@ -7,6 +8,7 @@ from congress_office.registries import demo_seeders, nav_items, record_links, re
 from congress_office.roles import Role
 
 from .case_type import incoming_case_type, outgoing_case_type
+from .choices import SECRECY_LEVEL, Secrecy
 
 # who links petitions and suggestions to documents (the office's clerks)
 CITATION_ROLE_PERMISSIONS = {
@@ -44,6 +46,7 @@ def archive_outgoing(township, year):
             date=d.written_on or d.signed_on or d.archived_at.date(),
             number=d.number,
             secrecy=d.secrecy_mark,
+            clearance=SECRECY_LEVEL[Secrecy(d.secrecy or "")],
         )
 
 
@@ -63,7 +66,134 @@ def archive_incoming(township, year):
             date=timezone.localtime(d.received_at).date(),
             number=d.sender_number,
             secrecy=d.secrecy_mark,
+            clearance=SECRECY_LEVEL[Secrecy(d.secrecy or "")],
         )
+
+
+# --- an item's files (DA/T 22-2015 order) ----------------------------------------------------------
+
+# images an archive PDF wraps (WeasyPrint reads these; a .heic stays as it was uploaded)
+WRAPPED_IMAGES = {
+    "jpg": "image/jpeg",
+    "jpeg": "image/jpeg",
+    "png": "image/png",
+    "gif": "image/gif",
+    "webp": "image/webp",
+}
+
+
+def _cleared(document, user):
+    """The exporting user must be cleared for the document's level (the core checks too)."""
+    from django.core.exceptions import PermissionDenied
+
+    if getattr(user, "clearance", 0) < SECRECY_LEVEL[Secrecy(document.secrecy or "")]:
+        raise PermissionDenied(gettext("涉密等级不足，不能导出该文件。"))
+
+
+def _read(field):
+    with field.open("rb") as handle:
+        return handle.read()
+
+
+def _image_pdf(title, field, ext):
+    """A stored image on an A4 page of its own."""
+    import base64
+
+    from congress_office.pdf import render_pdf
+
+    data = base64.b64encode(_read(field)).decode("ascii")
+    return render_pdf(
+        "documents/pdf/archive_image.html", {"title": title, "src": f"data:{WRAPPED_IMAGES[ext]};base64,{data}"}
+    )
+
+
+def file_part(title, field, name):
+    """A stored file as a part: a PDF as it is, an image wrapped into a PDF, anything else (a .docx,
+    an .xls …) in its original format."""
+    from congress_office.registries import ArchivePart
+    from congress_office.uploads import extension_of
+
+    ext = extension_of(name or field.name) or "bin"
+    if ext == "pdf":
+        return ArchivePart(title, lambda: _read(field))
+    if ext in WRAPPED_IMAGES:
+        return ArchivePart(title, lambda: _image_pdf(title, field, ext))
+    return ArchivePart(title, lambda: _read(field), ext=ext)
+
+
+def numbered(title, index, total):
+    return title if total == 1 else gettext("%(t)s（%(i)s/%(n)s）") % {"t": title, "i": index, "n": total}
+
+
+def draft_sheet_context(document):
+    """The 发文稿纸 of the outgoing PDF view (OutgoingSheetView): the chain and the signed text."""
+    from django.utils import timezone
+
+    from congress_office.services.cases import case_timeline
+
+    from .views.outgoing import REVIEW_ACTIONS, state_label
+
+    timeline = case_timeline(document)
+    signed = document.versions.filter(version=document.signed_version).first() if document.signed_version else None
+    return {
+        "title": gettext("发文稿纸"),
+        "doc": document,
+        "reviews": [e for e in timeline if e.action in REVIEW_ACTIONS],
+        "registered": next((e for e in reversed(timeline) if e.action == "register"), None),
+        "seal_logs": list(document.seal_logs.select_related("used_by")),
+        "final": signed or document.versions.order_by("-version").first(),
+        "state_label": state_label(document.state),
+        "printed_at": timezone.localtime(),
+    }
+
+
+def outgoing_parts(document, user, item=None):
+    """正本 (GB/T 9704), then the 发文稿纸 (its chain, with the signed text), then the 定稿's own
+    file when the signed version kept one (a .docx stays a .docx). Outgoing documents hold no
+    attachment files (附件说明 names them in the 正本): nothing goes between 正本 and 稿纸."""
+    from congress_office.pdf import render_pdf
+    from congress_office.registries import ArchivePart
+
+    from .layout import gbt9704_context
+    from .models import OutgoingDocument
+
+    document = OutgoingDocument.objects.select_related("issuing_body", "signer", "drafted_by", "township").get(
+        pk=document.pk
+    )
+    _cleared(document, user)
+    parts = [
+        ArchivePart(gettext("正本"), lambda: render_pdf("documents/pdf/gbt9704.html", gbt9704_context(document))),
+        ArchivePart(
+            gettext("发文稿纸"), lambda: render_pdf("documents/pdf/draft_sheet.html", draft_sheet_context(document))
+        ),
+    ]
+    versions = document.versions.exclude(docx="")
+    final = versions.filter(version=document.signed_version).first() if document.signed_version else None
+    if final is not None:
+        parts.append(file_part(gettext("定稿"), final.docx, final.docx.name))
+    return parts
+
+
+def incoming_parts(document, user, item=None):
+    """收文处理单, then the 收文 as received (each scan or file in the order uploaded)."""
+    from congress_office.pdf import render_pdf
+    from congress_office.registries import ArchivePart
+
+    from .models import IncomingDocument
+    from .views.incoming import slip_context
+
+    document = IncomingDocument.objects.select_related("township").get(pk=document.pk)
+    _cleared(document, user)
+    slip = ArchivePart(
+        gettext("收文处理单"),
+        lambda: render_pdf(
+            "documents/pdf/incoming_slip.html", {"title": gettext("收文处理单"), **slip_context(document)}
+        ),
+    )
+    files = list(document.files.order_by("pk"))
+    return [slip] + [
+        file_part(numbered(gettext("收文"), n, len(files)), row.file, row.name) for n, row in enumerate(files, start=1)
+    ]
 
 
 def register():
@@ -85,9 +215,9 @@ def register():
 
     archive_sections.register(
         "documents.outgoing",
-        ArchiveSection("documents.outgoing", _("发文"), "documents", "D30", archive_outgoing),
+        ArchiveSection("documents.outgoing", _("发文"), "documents", "D30", archive_outgoing, parts=outgoing_parts),
     )
     archive_sections.register(
         "documents.incoming",
-        ArchiveSection("documents.incoming", _("收文"), "documents", "D30", archive_incoming),
+        ArchiveSection("documents.incoming", _("收文"), "documents", "D30", archive_incoming, parts=incoming_parts),
     )

@@ -77,6 +77,28 @@ def archive_meetings(township, year):
         )
 
 
+def meeting_parts(meeting, user, item=None):
+    """The archive item of a meeting: its dossier (会议档案), one PDF."""
+    from django.utils.translation import gettext
+
+    from congress_office.pdf import render_pdf
+    from congress_office.registries import ArchivePart
+    from congress_office.services.archive import archived_on
+
+    from .models import Meeting
+    from .reports import meeting_dossier_context
+
+    meeting = Meeting.objects.select_related("township", "term").get(pk=meeting.pk)
+    return [
+        ArchivePart(
+            gettext("会议档案"),
+            lambda: render_pdf(
+                "meetings/pdf_dossier.html", {**meeting_dossier_context(meeting), "today": archived_on(item)}
+            ),
+        )
+    ]
+
+
 def register():
     from .case_type import opinion_case_type
     from .permissions import MEETINGS_ROLE_PERMISSIONS
@@ -105,5 +127,6 @@ def register():
     from congress_office.registries import ArchiveSection, archive_sections
 
     archive_sections.register(
-        "meetings.meeting", ArchiveSection("meetings.meeting", _("会议"), "meetings", "Y", archive_meetings)
+        "meetings.meeting",
+        ArchiveSection("meetings.meeting", _("会议"), "meetings", "Y", archive_meetings, parts=meeting_parts),
     )

@@ -12,12 +12,19 @@ from .models import Meeting
 
 
 def dossier_context(job, progress):
+    """The PDF job's context: the meeting of `job.params`, as far as the job's owner may see it."""
     raw = str(job.params.get("meeting_id", ""))
     meeting = None
     if raw.isdigit():
         meeting = Meeting.objects.visible_to(job.owner).select_related("township", "term").filter(pk=int(raw)).first()
     if meeting is None:
         raise ValidationError(_("找不到该会议，或您无权查看。"))
+    return meeting_dossier_context(meeting, progress)
+
+
+def meeting_dossier_context(meeting, progress=None):
+    """The dossier of one meeting (the PDF job's and the archive item's)."""
+    progress = progress or (lambda percent, message: None)
     progress(20, _("正在整理签到情况"))
     attendances = list(meeting.attendances.select_related("deputy", "leave_decided_by").order_by("deputy__name"))
     groups = {

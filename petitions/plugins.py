@@ -409,7 +409,7 @@ def _image_pdf(attachment):
     return render
 
 
-def archive_petition_parts(petition, user):
+def archive_petition_parts(petition, user, item=None):
     """The case file in DA/T 22 order: the 信访事项档案 (registration, handling, replies, ratings,
     return visits and the timeline), then the documents issued in the order they were issued
     (受理 / 不予受理 / 转送告知书, 督办单, 延期办理告知书, 处理意见书, 办结报告), then the

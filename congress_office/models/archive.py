@@ -164,7 +164,8 @@ class ArchiveItem(models.Model):
             models.UniqueConstraint(
                 fields=["fonds", "year", "retention", "org_code", "sequence"], name="archive_sequence_gapless"
             ),
-            models.UniqueConstraint(fields=["item_type", "item_id"], name="archive_record_once"),
+            # one item per record and year: a deputy's 履职档案 is archived every year
+            models.UniqueConstraint(fields=["item_type", "item_id", "year"], name="archive_record_once_a_year"),
         ]
 
     def __str__(self):

@@ -41,6 +41,16 @@ def retention_of(section):
     return period
 
 
+def archived_on(item):
+    """The day an item was archived: what its PDFs print as their date, so the same item renders
+    to the same bytes whenever it is exported (today for a record not archived yet)."""
+    from django.utils import timezone
+
+    if item is None or item.archived_at is None:
+        return timezone.localdate()
+    return timezone.localtime(item.archived_at).date()
+
+
 def _next_sequence(fonds, year, retention, org_code):
     last = ArchiveItem.objects.filter(fonds=fonds, year=year, retention=retention, org_code=org_code).aggregate(
         n=Max("sequence")
@@ -80,9 +90,9 @@ def archive_assign(*, township, year, by):
             continue
         content_type = ContentType.objects.get_for_model(type(entries[0].record))
         done = set(
-            ArchiveItem.objects.filter(item_type=content_type, item_id__in=[e.record.pk for e in entries]).values_list(
-                "item_id", flat=True
-            )
+            ArchiveItem.objects.filter(
+                item_type=content_type, year=year, item_id__in=[e.record.pk for e in entries]
+            ).values_list("item_id", flat=True)
         )
         sequence = _next_sequence(fonds, year, retention, section.org_code)
         for entry in sorted(entries, key=lambda e: (e.date, e.record.pk)):

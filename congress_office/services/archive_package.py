@@ -78,7 +78,7 @@ def year_items(township, year):
     return (
         ArchiveItem.objects.filter(township=township, year=year)
         .select_related("fonds", "destruction")
-        .order_by("retention", "org_code", "sequence")
+        .order_by("-retention", "org_code", "sequence")
     )
 
 
@@ -125,7 +125,7 @@ def _parts(item, user):
             return render_pdf("archive/item_summary.html", {"title": item.title, "item": item})
 
         return [ArchivePart(_("归档文件"), render_summary)]
-    return list(section.parts(record, user))
+    return list(section.parts(record, user, item=item))
 
 
 def org_names(township):
@@ -337,7 +337,7 @@ def _fixed_xlsx(data):
 def write_catalogues(root, fonds, year, orgs):
     folder = Path(root) / CATALOGUE_DIR
     folder.mkdir(exist_ok=True)
-    for (retention, org), items in sorted(series_of(fonds.township, year).items()):
+    for (retention, org), items in series_of(fonds.township, year).items():
         name = series_name((fonds.code, year, retention, org))
         (folder / f"{name}.pdf").write_bytes(catalogue_pdf(fonds, year, retention, org, items, orgs))
         (folder / f"{name}.xlsx").write_bytes(catalogue_xlsx(items))
@@ -424,7 +424,7 @@ def finish_package(root, fonds, year, user):
         "pages": sum(i.pages or 0 for i in items),
         "series": [
             {"name": series_name((fonds.code, year, r, o)), "retention": Retention(r).label, "count": len(s)}
-            for (r, o), s in sorted(series_of(fonds.township, year).items())
+            for (r, o), s in series_of(fonds.township, year).items()
         ],
     }
     write_catalogues(root, fonds, year, orgs)

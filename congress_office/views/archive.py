@@ -71,9 +71,9 @@ class ArchiveHomeView(ArchiveMixin, TemplateView):
             }
             for row in items.values("retention", "org_code")
             .annotate(count=Count("pk"))
-            .order_by("retention", "org_code")
+            .order_by("-retention", "org_code")
         ]
-        listed = items.select_related("destruction").order_by("retention", "org_code", "sequence")
+        listed = items.select_related("destruction").order_by("-retention", "org_code", "sequence")
         if retention in Retention.values:
             listed = listed.filter(retention=retention)
         if org:

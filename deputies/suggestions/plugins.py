@@ -148,7 +148,7 @@ def archive_suggestions(township, year):
         )
 
 
-def archive_suggestion_parts(suggestion, user):
+def archive_suggestion_parts(suggestion, user, item=None):
     """The 代表建议档案 (the suggestion, its deputies, the assignment, 面商, each answer with its
     unit and date, each rating, supervision and the timeline); suggestions carry no uploaded
     attachments, so it is the item's only file."""

@@ -76,7 +76,7 @@ def section(township):
                 clearance=2 if secret else 0,
             )
 
-    def parts(unit, user):
+    def parts(unit, user, item=None):
         return [
             ArchivePart("正文", lambda: pdf(f"<h1>关于{unit.name}的报告</h1><p>正文内容。</p>", pages=2)),
             ArchivePart("附件1", lambda: pdf("<p>附件：统计表</p>")),

@@ -15,6 +15,9 @@ from urllib.parse import urlsplit
 import pytest
 from django.conf import settings
 
+# the real Celery worker, for journeys that watch a job's progress
+from ..core.conftest import celery_worker, celery_worker_process, role_groups  # noqa: F401
+
 CHROMIUM = "/usr/bin/chromium"
 CHROMIUM_ARGS = [
     "--no-sandbox",

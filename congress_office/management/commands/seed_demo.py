@@ -23,6 +23,7 @@ TOWNSHIPS = [
         "agency_code": "青人",
         "population": 38600,
         "prefix": "qs",
+        "fonds": "0123",
     },
     {
         "code": "baishui",
@@ -31,6 +32,7 @@ TOWNSHIPS = [
         "agency_code": "白人",
         "population": 16200,
         "prefix": "bs",
+        "fonds": "0124",
     },
 ]
 
@@ -80,6 +82,19 @@ DEADLINES = [
     ("高标准农田建设项目验收资料", "农业农村办公室", 5, DeadlineRule.WORKING_DAYS, 10, "open"),
     ("第二季度代表建议办理情况汇总", "党政办公室", 100, DeadlineRule.CALENDAR_DAYS, 30, "met"),
 ]
+
+
+def seed_archive(township, spec, auditor, today):
+    """The township's 全宗 and 机构 code; last year's records archived, this year's left for the
+    auditor's 整理归档 and export."""
+    from congress_office.models import Fonds, OrgCode
+    from congress_office.services.archive import archive_assign
+
+    Fonds.objects.get_or_create(
+        township=township, defaults={"code": spec["fonds"], "name": f"{township.name}人民代表大会"}
+    )
+    OrgCode.objects.get_or_create(township=township, code="BGS", defaults={"name": "办公室"})
+    return len(archive_assign(township=township, year=today.year - 1, by=auditor))
 
 
 class Command(BaseCommand):
@@ -162,6 +177,9 @@ class Command(BaseCommand):
                     )
             for seeder in demo_seeders.values():
                 seeder(township=township, users=users, today=today, stdout=self.stdout)
+            archived = seed_archive(township, spec, users["auditor"], today)
+            if archived:
+                self.stdout.write(f"{township.name}：归档 {archived} 件（上一年度）")
         scan = deadlines_scan(today=today)
         self.stdout.write(
             self.style.SUCCESS(
