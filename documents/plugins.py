@@ -125,26 +125,11 @@ def numbered(title, index, total):
     return title if total == 1 else gettext("%(t)s（%(i)s/%(n)s）") % {"t": title, "i": index, "n": total}
 
 
-def draft_sheet_context(document):
-    """The 发文稿纸 of the outgoing PDF view (OutgoingSheetView): the chain and the signed text."""
+def archived_at(item):
+    """What an archived copy prints as its 打印时间: the moment it was archived."""
     from django.utils import timezone
 
-    from congress_office.services.cases import case_timeline
-
-    from .views.outgoing import REVIEW_ACTIONS, state_label
-
-    timeline = case_timeline(document)
-    signed = document.versions.filter(version=document.signed_version).first() if document.signed_version else None
-    return {
-        "title": gettext("发文稿纸"),
-        "doc": document,
-        "reviews": [e for e in timeline if e.action in REVIEW_ACTIONS],
-        "registered": next((e for e in reversed(timeline) if e.action == "register"), None),
-        "seal_logs": list(document.seal_logs.select_related("used_by")),
-        "final": signed or document.versions.order_by("-version").first(),
-        "state_label": state_label(document.state),
-        "printed_at": timezone.localtime(),
-    }
+    return timezone.localtime(item.archived_at if item is not None and item.archived_at else None)
 
 
 def outgoing_parts(document, user, item=None):
@@ -156,6 +141,7 @@ def outgoing_parts(document, user, item=None):
 
     from .layout import gbt9704_context
     from .models import OutgoingDocument
+    from .views.outgoing import draft_sheet_context
 
     document = OutgoingDocument.objects.select_related("issuing_body", "signer", "drafted_by", "township").get(
         pk=document.pk
@@ -164,7 +150,8 @@ def outgoing_parts(document, user, item=None):
     parts = [
         ArchivePart(gettext("正本"), lambda: render_pdf("documents/pdf/gbt9704.html", gbt9704_context(document))),
         ArchivePart(
-            gettext("发文稿纸"), lambda: render_pdf("documents/pdf/draft_sheet.html", draft_sheet_context(document))
+            gettext("发文稿纸"),
+            lambda: render_pdf("documents/pdf/draft_sheet.html", draft_sheet_context(document, archived_at(item))),
         ),
     ]
     versions = document.versions.exclude(docx="")
@@ -187,7 +174,8 @@ def incoming_parts(document, user, item=None):
     slip = ArchivePart(
         gettext("收文处理单"),
         lambda: render_pdf(
-            "documents/pdf/incoming_slip.html", {"title": gettext("收文处理单"), **slip_context(document)}
+            "documents/pdf/incoming_slip.html",
+            {"title": gettext("收文处理单"), **slip_context(document), "printed_at": archived_at(item)},
         ),
     )
     files = list(document.files.order_by("pk"))

@@ -1,6 +1,6 @@
 """The annual package as a Celery job: `archive_export_start` queues it; the run splits the
 year's items into chunks the workers write side by side (each item written whole or not at
-all, see archive_package.write_item); the chunk that writes the last item claims the finishing
+all, see archive_package.write_items); the chunk that writes the last item claims the finishing
 step (catalogues, 文件目录.xml, manifests, zip). A job whose worker died — no heartbeat for
 ARCHIVE_EXPORT_STALE_SECONDS — is taken up again by `archive_export_resume_stale` (the beat runs
 it, the job page offers it): it goes on with the items not yet written, none twice."""
@@ -21,12 +21,13 @@ from django.utils.translation import gettext as _
 from ..models.archive import ArchiveExport, ArchiveItem, ExportStatus
 from .archive import ARCHIVE, archive_assign, fonds_of
 from .archive_package import (
+    BATCH,
     ITEMS_DIR,
     as_of,
     finish_package,
     org_names,
     package_name,
-    write_item,
+    write_items,
     write_zip,
     year_items,
 )
@@ -135,10 +136,11 @@ def archive_export_chunk(*, export_id, item_ids):
     orgs = org_names(export.township)
     wrote = 0
     try:
-        for item in year_items(export.township, export.year).filter(pk__in=item_ids):
-            if write_item(item, export.requested_by, root, orgs):
-                wrote += 1
-                _heartbeat(export.pk, done=F("done") + 1)
+        items = list(year_items(export.township, export.year).filter(pk__in=item_ids))
+        for start in range(0, len(items), BATCH):
+            written = write_items(items[start : start + BATCH], export.requested_by, root, orgs)
+            wrote += len(written)
+            _heartbeat(export.pk, done=F("done") + len(written))
         export.refresh_from_db(fields=["done", "total", "status"])
         if export.status == ExportStatus.RUNNING:
             ArchiveExport.objects.filter(pk=export.pk).update(

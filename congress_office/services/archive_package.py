@@ -34,7 +34,7 @@ from django.utils.translation import gettext as _
 
 from ..models.archive import CATEGORY_CODE, ArchiveItem, Fonds, OrgCode, Retention
 from ..registries import archive_sections
-from .archive_stamp import StampCells, page_count, stamp
+from .archive_stamp import StampCells, page_count, stamp, stamp_pages
 
 MANIFESTS = {"sm3": "manifest-sm3.txt", "sha256": "manifest-sha256.txt"}
 CATALOGUE_FILE = "文件目录.xml"
@@ -43,6 +43,7 @@ METADATA_FILE = "元数据.xml"
 ITEMS_DIR = "items"
 CATALOGUE_DIR = "归档文件目录"
 CHUNK = 1024 * 1024
+BATCH = 20  # items rendered, stamped and written together
 SOFTWARE = "congress-office 0.1.0"
 RETENTION_SHORT = {Retention.PERMANENT: "永久", Retention.THIRTY: "30年", Retention.TEN: "10年"}
 
@@ -132,41 +133,69 @@ def org_names(township):
     return dict(OrgCode.objects.filter(township=township).values_list("code", "name"))
 
 
-def write_item(item, user, root, orgs):
-    """Render, stamp and write one item into root/items/<档号>/ (whole or not at all); returns its
-    files. An item already written is left as it is."""
+@dataclass
+class Rendered:
+    item: object
+    parts: list  # [(ArchivePart, bytes)]
+    reason: str = ""
+    pages: int = 0
+
+
+def _render(item, user):
+    reason = withheld(item, user)
+    if reason:
+        return Rendered(item, [], reason)
+    parts = [(part, part.render()) for part in _parts(item, user)]
+    pages = sum(page_count(data) for part, data in parts if part.ext == "pdf")
+    return Rendered(item, parts, pages=pages)
+
+
+def _cells(item, pages, orgs):
+    return StampCells(
+        fonds=item.fonds.code,
+        year=item.year,
+        sequence=item.sequence,
+        org=orgs.get(item.org_code) or item.org_code,
+        retention=RETENTION_SHORT[item.retention],
+        pages=pages,
+    )
+
+
+def write_items(items, user, root, orgs):
+    """Render, stamp and write items into root/items/<档号>/, each whole or not at all (a
+    temporary folder renamed into place); items already written are left as they are. The
+    stamps of the batch are rendered in one document. Returns the items written."""
     items_dir = Path(root) / ITEMS_DIR
+    todo = [item for item in items if not (items_dir / item.code).exists()]
+    rendered = [_render(item, user) for item in todo]
+    stamped = [r for r in rendered if r.parts and r.parts[0][0].ext == "pdf"]
+    pages = stamp_pages([_cells(r.item, r.pages, orgs) for r in stamped]) if stamped else []
+    for r, stamp_page in zip(stamped, pages, strict=True):
+        first, data = r.parts[0]
+        r.parts[0] = (first, stamp(data, _cells(r.item, r.pages, orgs), stamp_page)[0])
+    written = []
+    for r in rendered:
+        if _write(r, items_dir):
+            written.append(r.item)
+    return written
+
+
+def _write(r, items_dir):
+    item = r.item
     final = items_dir / item.code
-    if final.exists():
-        return False
     tmp = items_dir / f".tmp-{item.code}-{uuid.uuid4().hex[:8]}"
     tmp.mkdir(parents=True)
     try:
         files = []
-        reason = withheld(item, user)
-        if not reason:
-            rendered = [(part, part.render()) for part in _parts(item, user)]
-            pages = sum(page_count(data) for part, data in rendered if part.ext == "pdf")
-            if rendered and rendered[0][0].ext == "pdf":
-                cells = StampCells(
-                    fonds=item.fonds.code,
-                    year=item.year,
-                    sequence=item.sequence,
-                    org=orgs.get(item.org_code) or item.org_code,
-                    retention=RETENTION_SHORT[item.retention],
-                    pages=pages,
-                )
-                first, data = rendered[0]
-                rendered[0] = (first, stamp(data, cells)[0])
-            for index, (part, data) in enumerate(rendered, start=1):
-                name = f"{index:02d}-{_safe(part.title)}.{part.ext}"
-                (tmp / name).write_bytes(data)
-                sm3, sha = file_digests(tmp / name)
-                files.append(WrittenFile(str(part.title), name, part.ext.upper(), len(data), sm3, sha))
-            if item.pages != pages:
-                ArchiveItem.objects.filter(pk=item.pk).update(pages=pages)
-                item.pages = pages
-        (tmp / METADATA_FILE).write_bytes(item_metadata_xml(item, files, reason))
+        for index, (part, data) in enumerate(r.parts, start=1):
+            name = f"{index:02d}-{_safe(part.title)}.{part.ext}"
+            (tmp / name).write_bytes(data)
+            sm3, sha = file_digests(tmp / name)
+            files.append(WrittenFile(str(part.title), name, part.ext.upper(), len(data), sm3, sha))
+        if not r.reason and item.pages != r.pages:
+            ArchiveItem.objects.filter(pk=item.pk).update(pages=r.pages)
+            item.pages = r.pages
+        (tmp / METADATA_FILE).write_bytes(item_metadata_xml(item, files, r.reason))
         try:
             os.rename(tmp, final)  # atomic: another run of the same item may have won
         except OSError:
@@ -429,7 +458,7 @@ def finish_package(root, fonds, year, user):
     }
     write_catalogues(root, fonds, year, orgs)
     write_directory_xml(root, fonds, year)
-    counts["files"] = sum(1 for rel in all_files(root) if rel.startswith(f"{ITEMS_DIR}/")) + 2  # + manifests
+    counts["files"] = sum(1 for rel in all_files(root) if rel.startswith(f"{ITEMS_DIR}/"))
     write_readme(root, fonds, year, user, counts)
     write_manifests(root)
     return counts
@@ -442,10 +471,10 @@ def build_package(*, township, year, user, out_dir, progress=None):
     (root / ITEMS_DIR).mkdir(parents=True, exist_ok=True)
     orgs = org_names(township)
     items = list(year_items(township, year))
-    for n, item in enumerate(items, start=1):
-        write_item(item, user, root, orgs)
+    for start in range(0, len(items), BATCH):
+        write_items(items[start : start + BATCH], user, root, orgs)
         if progress:
-            progress(n, len(items))
+            progress(min(start + BATCH, len(items)), len(items))
     finish_package(root, fonds, year, user)
     target = Path(out_dir) / f"{root.name}.zip"
     write_zip(root, target, as_of(township, year))

@@ -9,7 +9,7 @@ page's content is scaled down to make room: the stamp never covers anything.
 import io
 from dataclasses import dataclass
 
-import pdfplumber
+import pypdfium2 as pdfium
 from django.template.loader import render_to_string
 from pypdf import PdfReader, PdfWriter, Transformation
 
@@ -39,20 +39,26 @@ class Placement:
     shrunk: bool = False
 
 
-def stamp_pdf_bytes(cells):
-    """The stamp alone, a 45 × 16 mm PDF page (rendered by WeasyPrint with the CJK fonts)."""
+def stamp_pages(cells_list):
+    """The stamps alone, one 45 × 16 mm page each, rendered by WeasyPrint with the CJK fonts in
+    one document (one render for a batch of items: the fonts are laid out and subset once)."""
     from weasyprint import HTML
 
     from ..pdf import pdf_fonts
 
-    html = render_to_string("archive/stamp.html", {"cells": cells, "pdf_fonts": pdf_fonts()})
-    return HTML(string=html).write_pdf()
+    html = render_to_string("archive/stamp.html", {"stamps": cells_list, "pdf_fonts": pdf_fonts()})
+    return PdfReader(io.BytesIO(HTML(string=html).write_pdf())).pages
 
 
-def _obstacles(page):
-    boxes = [(c["x0"], c["top"], c["x1"], c["bottom"]) for c in page.chars if c.get("text", "").strip()]
-    for kind in (page.images, page.rects, page.lines, page.curves):
-        boxes.extend((o["x0"], o["top"], o["x1"], o["bottom"]) for o in kind)
+def _obstacles(page, height):
+    """Boxes (x0, top, x1, bottom; points from the top left) of everything printed on a pdfium
+    page: text runs, paths (lines, rules, table borders), images, forms."""
+    boxes = []
+    for obj in page.get_objects(max_depth=2):
+        left, bottom, right, top = obj.get_bounds()
+        if right - left <= 0 and top - bottom <= 0:
+            continue
+        boxes.append((left, height - top, right, height - bottom))
     return boxes
 
 
@@ -63,10 +69,10 @@ def _free(boxes, x, top):
 
 
 def find_place(page):
-    """Where the stamp goes on a pdfplumber page: top centre when blank, else the nearest blank
-    spot near the top; None when the top of the page is full."""
-    width, height = float(page.width), float(page.height)
-    boxes = _obstacles(page)
+    """Where the stamp goes on a pdfium page: top centre when blank, else the nearest blank spot
+    near the top; None when the top of the page is full."""
+    width, height = page.get_size()
+    boxes = _obstacles(page, height)
     centre = (width - STAMP_WIDTH) / 2
     sides = [width - SIDE_MARGIN - STAMP_WIDTH, SIDE_MARGIN]
     for xs, tops in (([centre], TOP_OFFSETS), (sides, TOP_OFFSETS), ([centre, *sides], LOWER_OFFSETS)):
@@ -79,12 +85,16 @@ def find_place(page):
     return None
 
 
-def stamp(pdf, cells):
-    """`pdf` (bytes) with the 归档章 on its first page; returns (bytes, Placement)."""
-    with pdfplumber.open(io.BytesIO(pdf)) as doc:
-        first = doc.pages[0]
+def stamp(pdf, cells, stamp_page=None):
+    """`pdf` (bytes) with the 归档章 on its first page; returns (bytes, Placement). `stamp_page`,
+    when given, is the stamp already rendered (see stamp_pages)."""
+    doc = pdfium.PdfDocument(pdf)
+    try:
+        first = doc[0]
         place = find_place(first)
-        width, height = float(first.width), float(first.height)
+        width, height = first.get_size()
+    finally:
+        doc.close()
     reader = PdfReader(io.BytesIO(pdf))
     writer = PdfWriter(clone_from=reader)
     page = writer.pages[0]
@@ -94,7 +104,7 @@ def stamp(pdf, cells):
         margin = (1 - SHRINK) * width / 2
         page.add_transformation(Transformation().scale(SHRINK).translate(margin, 0))
         place = Placement((width - STAMP_WIDTH) / 2, 8 * MM, shrunk=True)
-    stamp_page = PdfReader(io.BytesIO(stamp_pdf_bytes(cells))).pages[0]
+    stamp_page = stamp_page or stamp_pages([cells])[0]
     x = float(box.left) + place.x
     y = float(box.bottom) + height - place.top - STAMP_HEIGHT
     page.merge_transformed_page(stamp_page, Transformation().translate(x, y))

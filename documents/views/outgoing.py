@@ -695,6 +695,23 @@ class OutgoingCompareView(OutgoingObjectMixin, TemplateView):
 REVIEW_ACTIONS = ("pass_review", "return_draft")
 
 
+def draft_sheet_context(doc, printed_at=None):
+    """The 发文稿纸 of a document: its review and signing chain, the seal log and the signed text;
+    printed now, or at `printed_at` (the archived copy prints the day it was archived)."""
+    timeline = case_timeline(doc)
+    signed = doc.versions.filter(version=doc.signed_version).first() if doc.signed_version else None
+    return {
+        "title": _("发文稿纸"),
+        "doc": doc,
+        "reviews": [e for e in timeline if e.action in REVIEW_ACTIONS],
+        "registered": next((e for e in reversed(timeline) if e.action == "register"), None),
+        "seal_logs": list(doc.seal_logs.select_related("used_by")),
+        "final": signed or doc.versions.order_by("-version").first(),
+        "state_label": state_label(doc.state),
+        "printed_at": printed_at or timezone.localtime(),
+    }
+
+
 class OutgoingSheetView(OutgoingObjectMixin, View):
     """发文稿纸: the drafting and signing chain of one document, as an inline PDF."""
 
@@ -702,21 +719,7 @@ class OutgoingSheetView(OutgoingObjectMixin, View):
         from congress_office.pdf import render_pdf
 
         doc = self.document
-        timeline = case_timeline(doc)
-        signed = None
-        if doc.signed_version:
-            signed = doc.versions.filter(version=doc.signed_version).first()
-        final = signed or doc.versions.order_by("-version").first()
-        context = {
-            "title": _("发文稿纸"),
-            "doc": doc,
-            "reviews": [e for e in timeline if e.action in REVIEW_ACTIONS],
-            "registered": next((e for e in reversed(timeline) if e.action == "register"), None),
-            "seal_logs": list(doc.seal_logs.select_related("used_by")),
-            "final": final,
-            "state_label": state_label(doc.state),
-            "printed_at": timezone.localtime(),
-        }
+        context = draft_sheet_context(doc)
         pdf = render_pdf("documents/pdf/draft_sheet.html", context)
         response = HttpResponse(pdf, content_type="application/pdf")
         name = _("发文稿纸-%(t)s.pdf") % {"t": (doc.number or doc.title)[:40]}

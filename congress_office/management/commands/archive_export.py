@@ -30,8 +30,11 @@ class Command(BaseCommand):
             if by is None:
                 raise CommandError(f"没有用户 {user}。")
         else:
+            from congress_office.roles import Role
+
             candidates = User.objects.filter(township=place, is_active=True).order_by("pk")
-            by = next((u for u in candidates if u.has_perm("core.add_archiveitem")), None)
+            able = [u for u in candidates if u.has_perm("core.add_archiveitem")]
+            by = next((u for u in able if u.has_role(Role.AUDITOR)), able[0] if able else None)
             if by is None:
                 raise CommandError("本乡镇没有可以归档的用户，请用 --user 指定。")
         try:
