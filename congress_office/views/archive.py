@@ -85,7 +85,11 @@ class ArchiveHomeView(ArchiveMixin, TemplateView):
             | {this_year, this_year - 1},
             reverse=True,
         )
-        exports = ArchiveExport.objects.visible_to(self.request.user).filter(year=self.year)[:5]
+        exports = (
+            ArchiveExport.objects.visible_to(self.request.user)
+            .filter(year=self.year)
+            .select_related("requested_by")[:5]
+        )
         context.update(
             fonds=fonds,
             year=self.year,
@@ -108,9 +112,7 @@ class ArchiveAssignView(ArchiveMixin, View):
     permission_required = "core.add_archiveitem"
 
     def post(self, request):
-        year = _year(request.POST.get("year"), None)
-        if year is None:
-            raise Http404
+        year = _year(request.POST.get("year"), timezone.localdate().year)
         try:
             created = archive_assign(township=self.township, year=year, by=request.user)
         except ValidationError as error:
@@ -146,9 +148,7 @@ class ExportStartView(ArchiveMixin, View):
     permission_required = "core.add_archiveitem"
 
     def post(self, request):
-        year = _year(request.POST.get("year"), None)
-        if year is None:
-            raise Http404
+        year = _year(request.POST.get("year"), timezone.localdate().year)
         running = (
             ArchiveExport.objects.visible_to(request.user)
             .filter(year=year, status__in=[ExportStatus.PENDING, ExportStatus.RUNNING, ExportStatus.FINISHING])

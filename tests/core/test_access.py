@@ -19,7 +19,7 @@ from django.core.files.base import ContentFile
 from django.urls import URLPattern, reverse
 
 from congress_office import core_urls
-from congress_office.models import DeadlineState, Holiday, Notification, PdfJob, PdfJobStatus
+from congress_office.models import DeadlineState, Fonds, Holiday, Notification, OrgCode, PdfJob, PdfJobStatus
 from congress_office.roles import CORE_ROLE_PERMISSIONS, Role
 from tests.factories import UnitFactory, make_deadline
 
@@ -132,6 +132,21 @@ PAGES = [
     Page("core:pdfjob_start", "post", target="report", permission="core.view_deadline", ok=302),
     Page("core:pdfjob_detail", target="pdfjob"),
     Page("core:pdfjob_download", target="pdfjob"),
+    Page("core:archive_home", permission="core.view_archiveitem", township_only=True),
+    Page("core:archive_assign", "post", permission="core.add_archiveitem", township_only=True, ok=302),
+    Page("core:archive_catalogue", target="catalogue", permission="core.view_archiveitem", township_only=True),
+    Page("core:archive_export_start", "post", permission="core.add_archiveitem", township_only=True, ok=302),
+    Page("core:archive_export_detail", target="export", permission="core.view_archiveitem", township_only=True),
+    Page(
+        "core:archive_export_resume",
+        "post",
+        target="export",
+        permission="core.add_archiveitem",
+        township_only=True,
+        ok=302,
+    ),
+    Page("core:archive_export_download", target="export", permission="core.view_archiveitem", township_only=True),
+    Page("core:archive_export_verify", "post", target="export", permission="core.view_archiveitem", township_only=True),
     Page("password_change"),
     Page("password_change_done"),
     Page("admin:index", staff=True),
@@ -162,6 +177,8 @@ def world(users, township, unit, other_township, other_unit, make_user):
         other_deadline=other_deadline,
         holiday=Holiday.objects.create(date=date(2027, 1, 1), name="元旦"),
         no_role=make_user(None, township, username="norole"),
+        fonds=Fonds.objects.create(township=township, code="0123", name="青山镇人民代表大会"),
+        org=OrgCode.objects.create(township=township, code="BGS", name="办公室"),
     )
 
 
@@ -184,6 +201,26 @@ def make_pdfjob(user):
     return job
 
 
+def make_export(world, owner):
+    """A finished package of the world's township (a zip on disk, its folder gone)."""
+    from pathlib import Path
+
+    from django.conf import settings
+
+    from congress_office.models import ArchiveExport, ExportStatus
+
+    export = ArchiveExport.objects.create(
+        township=world.township, year=2026, requested_by=world.users[Role.CLERK], total=1, status=ExportStatus.DONE
+    )
+    path = f"archive/exports/{export.pk}/0123-WS-2026.zip"
+    target = Path(settings.MEDIA_ROOT) / path
+    target.parent.mkdir(parents=True, exist_ok=True)
+    target.write_bytes(b"PK\x05\x06" + b"\0" * 18)
+    export.package = path
+    export.save()
+    return export
+
+
 def url_of(page, world, owner):
     """The page's URL; per-user targets (notification, PDF job) belong to `owner`."""
     args = []
@@ -199,6 +236,10 @@ def url_of(page, world, owner):
         args = [make_notification(owner, world).pk]
     elif page.target == "pdfjob":
         args = [make_pdfjob(owner).pk]
+    elif page.target == "catalogue":
+        args = [2026, "Y", "BGS", "xlsx"]
+    elif page.target == "export":
+        args = [make_export(world, owner).pk]
     return reverse(page.name, args=args)
 
 

@@ -331,3 +331,24 @@ def test_a_clerk_may_archive_but_a_chair_may_not_export(archived, users, client_
     assert client_for(users[Role.CLERK]).get(reverse("core:archive_home")).status_code == 200
     with pytest.raises(PermissionDenied):
         archive_export_start(township=users[Role.CHAIR].township, year=YEAR, by=users[Role.CHAIR])
+
+
+def test_the_archive_page_keeps_its_query_count(archived, township, users, client_for):
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    client = client_for(users[Role.AUDITOR])
+    url = reverse("core:archive_home")
+
+    def queries():
+        with CaptureQueriesContext(connection) as captured:
+            assert client.get(url, {"year": YEAR}).status_code == 200
+        return len(captured)
+
+    few = queries()
+    for n in range(30):
+        UnitFactory(township=township, name=f"新单位{n}")
+    archive_assign(township=township, year=YEAR, by=users[Role.AUDITOR])
+    for _ in range(3):
+        ArchiveExport.objects.create(township=township, year=YEAR, requested_by=users[Role.CLERK], total=1)
+    assert queries() == few
