@@ -71,3 +71,38 @@ def make_deadline(
         responsible_unit=unit,
         responsible_user=user,
     )
+
+
+def make_archive_items(township, fonds, by, series, *, year=2026, title="测试文件{n}", responsible="办公室"):
+    """Archive items straight into the table, `series` = [(retention, count), …], numbered from 1
+    in each series; their kind has no section, so each renders the core's summary page (what a
+    separate worker process can do, knowing none of a test's sections)."""
+    from django.contrib.contenttypes.models import ContentType
+
+    from congress_office.models import ArchiveItem, Township
+    from congress_office.services.archive import archive_code
+
+    kind = ContentType.objects.get_for_model(Township)
+    rows, n = [], 0
+    for retention, count in series:
+        for sequence in range(1, count + 1):
+            n += 1
+            rows.append(
+                ArchiveItem(
+                    township=township,
+                    fonds=fonds,
+                    year=year,
+                    retention=retention,
+                    org_code="BGS",
+                    sequence=sequence,
+                    code=archive_code(fonds.code, year, retention, "BGS", sequence),
+                    kind="tests.gone",
+                    item_type=kind,
+                    item_id=10_000 + n,
+                    title=title.format(n=n),
+                    responsible=responsible,
+                    date=date(year, 1 + n % 12, 10),
+                    archived_by=by,
+                )
+            )
+    return ArchiveItem.objects.bulk_create(rows)

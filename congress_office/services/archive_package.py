@@ -16,6 +16,7 @@ clearance is left out; the catalogue still lists them.
 """
 
 import hashlib
+import logging
 import os
 import re
 import shutil
@@ -27,6 +28,7 @@ from pathlib import Path
 from xml.etree import ElementTree as ET
 
 from django.conf import settings
+from django.core.exceptions import ValidationError
 from django.db.models import Max
 from django.template.loader import render_to_string
 from django.utils import timezone
@@ -36,6 +38,7 @@ from ..models.archive import CATEGORY_CODE, ArchiveItem, Fonds, OrgCode, Retenti
 from ..registries import archive_sections
 from .archive_stamp import StampCells, page_count, stamp, stamp_pages
 
+logger = logging.getLogger(__name__)
 MANIFESTS = {"sm3": "manifest-sm3.txt", "sha256": "manifest-sha256.txt"}
 CATALOGUE_FILE = "文件目录.xml"
 README_FILE = "说明文件.txt"
@@ -145,7 +148,15 @@ def _render(item, user):
     reason = withheld(item, user)
     if reason:
         return Rendered(item, [], reason)
-    parts = [(part, part.render()) for part in _parts(item, user)]
+    try:
+        parts = [(part, part.render()) for part in _parts(item, user)]
+    except ValidationError:
+        raise
+    except Exception as error:  # a missing scan, a broken record: name the item, log the rest
+        logger.exception("archive item %s failed to render", item.code)
+        raise ValidationError(
+            _("%(c)s（%(t)s）无法生成，详情已记入日志") % {"c": item.code, "t": item.title[:30]}
+        ) from error
     pages = sum(page_count(data) for part, data in parts if part.ext == "pdf")
     return Rendered(item, parts, pages=pages)
 

@@ -352,3 +352,20 @@ def test_the_archive_page_keeps_its_query_count(archived, township, users, clien
     for _ in range(3):
         ArchiveExport.objects.create(township=township, year=YEAR, requested_by=users[Role.CLERK], total=1)
     assert queries() == few
+
+
+def test_an_item_that_cannot_render_fails_the_export_by_name(
+    archived, township, users, section, django_capture_on_commit_callbacks
+):
+    def broken(unit, user, item=None):
+        raise FileNotFoundError("scan missing")
+
+    spec = archive_sections[section]
+    archive_sections.unregister(section)
+    archive_sections.register(section, ArchiveSection(section, "测试", "records", "D10", spec.entries, parts=broken))
+    with django_capture_on_commit_callbacks(execute=True):
+        export = archive_export_start(township=township, year=YEAR, by=users[Role.AUDITOR])
+    export.refresh_from_db()
+    assert export.status == ExportStatus.FAILED
+    assert archived[0].code in export.message and "无法生成" in export.message
+    assert "scan missing" not in export.message

@@ -1,19 +1,18 @@
 """The annual package in a real Celery worker: killed midway (SIGKILL of the whole worker), the
 job is taken up again where it stopped, and every item is in the package exactly once."""
 
-from datetime import date, timedelta
+from datetime import timedelta
 from xml.etree import ElementTree as ET
 
 import pytest
-from django.contrib.contenttypes.models import ContentType
 from django.utils import timezone
 
-from congress_office.models import ArchiveExport, ArchiveItem, ExportStatus, Fonds, OrgCode, Township
+from congress_office.models import ArchiveExport, ArchiveItem, ExportStatus, Fonds, OrgCode
 from congress_office.roles import Role
-from congress_office.services.archive import archive_code
 from congress_office.services.archive_export import archive_export_resume_stale, archive_export_start, package_root
 from congress_office.services.archive_verify import verify_package
 
+from ..factories import make_archive_items
 from .conftest import wait_until
 
 pytestmark = [pytest.mark.real_worker, pytest.mark.django_db(transaction=True)]
@@ -24,26 +23,7 @@ def test_a_killed_export_resumes_with_every_item_once(celery_worker, role_groups
     auditor = make_user(Role.AUDITOR, township, username="auditor")
     fonds = Fonds.objects.create(township=township, code="0123", name="青山镇人民代表大会")
     OrgCode.objects.create(township=township, code="BGS", name="办公室")
-    content_type = ContentType.objects.get_for_model(Township)
-    ArchiveItem.objects.bulk_create(
-        ArchiveItem(
-            township=township,
-            fonds=fonds,
-            year=2026,
-            retention="D10",
-            org_code="BGS",
-            sequence=n,
-            code=archive_code("0123", 2026, "D10", "BGS", n),
-            kind="tests.gone",  # no section: each item renders its summary page
-            item_type=content_type,
-            item_id=10_000 + n,
-            title=f"测试文件{n}",
-            responsible="办公室",
-            date=date(2026, 6, 1),
-            archived_by=auditor,
-        )
-        for n in range(1, ITEMS + 1)
-    )
+    make_archive_items(township, fonds, auditor, [("D10", ITEMS)])
     with celery_worker.routing():
         export = archive_export_start(township=township, year=2026, by=auditor)
 

@@ -3,19 +3,16 @@ progress bar move while a real Celery worker writes the items, downloads the pac
 downloaded zip verifies; on a 375 px phone the archive page does not break."""
 
 import zipfile
-from datetime import date
 from io import StringIO
 
 import pytest
-from django.contrib.contenttypes.models import ContentType
 from django.core.management import call_command
 from playwright.sync_api import expect
 
-from congress_office.models import ArchiveExport, ArchiveItem, ExportStatus, Fonds, OrgCode, Township
+from congress_office.models import ArchiveExport, ExportStatus, Fonds, OrgCode
 from congress_office.roles import Role
-from congress_office.services.archive import archive_code
 
-from ..factories import UserFactory
+from ..factories import UserFactory, make_archive_items
 from .test_documents_journey import PHONE, Journey
 
 pytestmark = [pytest.mark.e2e, pytest.mark.real_worker, pytest.mark.django_db(transaction=True)]
@@ -27,25 +24,13 @@ def year_archived(township, role_groups):
     auditor = UserFactory(username="chenjing", name="陈静", township=township, roles=[Role.AUDITOR])
     fonds = Fonds.objects.create(township=township, code="0123", name="青山镇人民代表大会")
     OrgCode.objects.create(township=township, code="BGS", name="办公室")
-    kind = ContentType.objects.get_for_model(Township)
-    ArchiveItem.objects.bulk_create(
-        ArchiveItem(
-            township=township,
-            fonds=fonds,
-            year=2026,
-            retention="Y" if n <= 4 else "D30",
-            org_code="BGS",
-            sequence=n if n <= 4 else n - 4,
-            code=archive_code("0123", 2026, "Y" if n <= 4 else "D30", "BGS", n if n <= 4 else n - 4),
-            kind="tests.gone",
-            item_type=kind,
-            item_id=20_000 + n,
-            title=f"青山镇人大2026年第{n}号文件",
-            responsible="青山镇人民代表大会主席团",
-            date=date(2026, 1 + n % 12, 10),
-            archived_by=auditor,
-        )
-        for n in range(1, ITEMS + 1)
+    make_archive_items(
+        township,
+        fonds,
+        auditor,
+        [("Y", 4), ("D30", ITEMS - 4)],
+        title="青山镇人大2026年第{n}号文件",
+        responsible="青山镇人民代表大会主席团",
     )
     return auditor
 
