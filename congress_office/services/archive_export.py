@@ -50,8 +50,21 @@ def _written(export):
     return {p.name for p in items.iterdir() if p.is_dir() and not p.name.startswith(".tmp-")}
 
 
-def _enqueue(task, *args):
-    transaction.on_commit(lambda: task.delay(*args))
+QUEUE_DOWN = _("任务队列暂不可用，队列恢复后将自动开始")
+
+
+def _send(task, export_id):
+    """Hand the job to the broker; when the broker is down the user's action still succeeds: the
+    job waits, says so, and the beat's sweep sends it again once the queue is back."""
+    try:
+        task.delay(export_id)
+    except Exception:  # kombu's OperationalError and the like: the broker, not the user's data
+        logger.warning("archive export %s: the task queue is unreachable; the sweep will retry", export_id)
+        ArchiveExport.objects.filter(pk=export_id, status=ExportStatus.PENDING).update(message=QUEUE_DOWN)
+
+
+def _enqueue(task, export_id):
+    transaction.on_commit(lambda: _send(task, export_id))
 
 
 def archive_export_start(*, township, year, by):
@@ -192,9 +205,12 @@ def _finish(export_id):
 def stale_exports(now=None):
     now = now or timezone.now()
     limit = now - timedelta(seconds=settings.ARCHIVE_EXPORT_STALE_SECONDS)
-    return ArchiveExport.objects.filter(
-        status__in=[ExportStatus.RUNNING, ExportStatus.FINISHING], heartbeat_at__lt=limit
+    started = Q(status__in=[ExportStatus.RUNNING, ExportStatus.FINISHING], heartbeat_at__lt=limit)
+    # queued, but no worker took it up: its message was lost or never reached the broker
+    waiting = Q(status=ExportStatus.PENDING, created_at__lt=limit) & (
+        Q(heartbeat_at__isnull=True) | Q(heartbeat_at__lt=limit)
     )
+    return ArchiveExport.objects.filter(started | waiting)
 
 
 def archive_export_resume(*, export, by=None):
@@ -204,7 +220,12 @@ def archive_export_resume(*, export, by=None):
     resumed = (
         stale_exports()
         .filter(pk=export.pk)
-        .update(status=ExportStatus.PENDING, task_id="", message=_("已中断，正在从中断处继续"))
+        .update(
+            status=ExportStatus.PENDING,
+            task_id="",
+            message=_("已中断，正在从中断处继续"),
+            heartbeat_at=timezone.now(),
+        )
     )
     if resumed:
         from ..tasks import archive_export_run
@@ -214,7 +235,8 @@ def archive_export_resume(*, export, by=None):
 
 
 def archive_export_resume_stale(now=None):
-    """The beat's sweep: every job whose worker died goes on."""
+    """The beat's sweep: every job whose worker died goes on, every job whose message was lost is
+    sent again (a job is claimed once, so a duplicate message does nothing)."""
     ids = list(stale_exports(now).values_list("pk", flat=True))
     from ..tasks import archive_export_run
 
@@ -222,7 +244,12 @@ def archive_export_resume_stale(now=None):
         updated = (
             stale_exports(now)
             .filter(pk=export_id)
-            .update(status=ExportStatus.PENDING, task_id="", message=_("已中断，正在从中断处继续"))
+            .update(
+                status=ExportStatus.PENDING,
+                task_id="",
+                message=_("已中断，正在从中断处继续"),
+                heartbeat_at=timezone.now(),
+            )
         )
         if updated:
             _enqueue(archive_export_run, export_id)
