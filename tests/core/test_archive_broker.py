@@ -64,19 +64,20 @@ def own_broker():
     server = OwnRedis(free_port())
     server.start()
     conf = celery_app.conf
-    saved = conf.broker_url, conf.task_always_eager, conf.task_default_queue, celery_app._pool
+    amqp = celery_app.amqp
+    saved = conf.broker_url, conf.task_always_eager, conf.task_default_queue, celery_app._pool, amqp._producer_pool
     conf.broker_url, conf.task_always_eager, conf.task_default_queue = (
         f"redis://127.0.0.1:{server.port}/0",
         False,
         QUEUE,
     )
-    celery_app._pool = None
+    celery_app._pool = amqp._producer_pool = None  # both cache the connection to the session's Redis
     try:
         yield server
     finally:
         if celery_app._pool is not None:
             celery_app._pool.force_close_all()
-        conf.broker_url, conf.task_always_eager, conf.task_default_queue, celery_app._pool = saved
+        conf.broker_url, conf.task_always_eager, conf.task_default_queue, celery_app._pool, amqp._producer_pool = saved
         server.stop()
 
 
