@@ -186,6 +186,9 @@ def register_core():
 
     deadline_kinds.register("core.general", DeadlineKind(label=_("督办事项")))
     dashboard_cards.register("core.extension_requests", extension_card)
+    from .views.archive_disposal import destruction_card
+
+    dashboard_cards.register("core.destruction_approvals", destruction_card)
     reports.register()
     from . import indicators
 

@@ -23,6 +23,7 @@ from django.views.generic import TemplateView
 from ..access import RoleRequiredMixin, TownshipMemberMixin
 from ..forms import ConfirmForm, DateInput
 from ..models.archive import Appraisal, AppraisalDecision, DestructionList
+from ..registries import Card
 from ..roles import Role
 from ..services.archive_disposal import (
     ARCHIVE,
@@ -332,3 +333,26 @@ class DestructionCarryOutView(DestructionObjectMixin, View):
         else:
             messages.success(request, _("已登记销毁。档案目录中保留这些档案的条目，标注为已销毁。"))
         return redirect(url)
+
+
+def destruction_card(user):
+    """For a township's chairs: appraisals that send items for destruction and wait for approval
+    (one query); the link opens the disposal page that lists them."""
+    if not user.is_authenticated or user.township_id is None or not user.has_role(Role.CHAIR):
+        return None
+    waiting = (
+        Appraisal.objects.filter(
+            township_id=user.township_id, destruction__isnull=True, entries__decision=AppraisalDecision.DESTROY
+        )
+        .distinct()
+        .count()
+    )
+    if not waiting:
+        return None
+    return Card(
+        title=_("档案销毁待批准"),
+        value=waiting,
+        url=reverse(URL_DUE),
+        tone="warning",
+        icon="bi-archive",
+    )

@@ -393,3 +393,20 @@ def test_appraise_review_confirm_approve_and_carry_out_through_the_pages(fonds, 
     assert "已销毁" in client.get(detail).content.decode()
     due = client.get(reverse("core:archive_due")).content.decode()
     assert destruction.number in due and "没有到期的档案" in due
+
+
+def test_the_chairs_home_shows_the_destructions_waiting_for_approval(
+    fonds, township, clerk, chair, make_item, client_for
+):
+    from django.urls import reverse
+
+    from congress_office.views.archive_disposal import destruction_card
+
+    assert destruction_card(chair) is None  # nothing waiting: no card
+    appraisal = appraise(township, clerk, {make_item(fonds).pk: ("destroy", None)})
+    card = destruction_card(chair)
+    assert (card.value, card.url) == (1, reverse("core:archive_due"))
+    assert destruction_card(clerk) is None  # the chairs approve
+    assert "档案销毁待批准" in client_for(chair).get(reverse("core:home")).content.decode()
+    destruction_approve(appraisal=appraisal, by=chair)
+    assert destruction_card(chair) is None
