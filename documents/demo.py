@@ -710,10 +710,10 @@ CHECKED = ("checked", *PROPOSED)
 
 
 def body_text(item, township):
-    """A plausible body: who, what, and what the recipients should do."""
+    """A plausible body: what, and what the recipients should do (the 主送 line is the layout's,
+    from main_recipients: the body does not repeat it)."""
     subject = item.title.removeprefix("关于").removesuffix("的通知").removesuffix("的函")
     return (
-        f"{item.main}：\n"
         f"根据工作安排，现就{subject}有关事项{DocType(item.doc_type).label}如下。\n"
         f"一、高度重视，加强组织领导，明确专人负责。\n"
         f"二、结合实际，认真抓好落实，确保各项工作按时完成。\n"

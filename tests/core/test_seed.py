@@ -1,7 +1,8 @@
 from django.contrib.auth.models import Group
 from django.core.management import call_command
+from django.utils import timezone
 
-from congress_office.models import Deadline, Reminder, Township, Unit, User
+from congress_office.models import ArchiveItem, Deadline, Fonds, Reminder, Township, Unit, User
 from congress_office.roles import Role
 
 
@@ -12,6 +13,7 @@ def counts():
         "users": User.objects.count(),
         "deadlines": Deadline.objects.count(),
         "reminders": Reminder.objects.count(),
+        "archive_items": ArchiveItem.objects.count(),
     }
 
 
@@ -32,6 +34,10 @@ def test_seed_demo_builds_two_townships_with_every_role_and_running_it_twice_dup
     # demo deadlines come in every state so the dashboards have something to show
     states = set(Deadline.objects.filter(township__code="qingshan").values_list("state", flat=True))
     assert {"met", "extended"} <= states and states & {"open", "overdue"}
+    # each township's 全宗, and last year archived (this year is left for the auditor)
+    assert dict(Fonds.objects.values_list("township__code", "code")) == {"qingshan": "0123", "baishui": "0124"}
+    years = set(ArchiveItem.objects.values_list("year", flat=True))
+    assert years == {timezone.localdate().year - 1}
 
 
 def test_roles_are_groups_with_permissions_created_by_migration(db):
