@@ -125,19 +125,13 @@ def numbered(title, index, total):
     return title if total == 1 else gettext("%(t)s（%(i)s/%(n)s）") % {"t": title, "i": index, "n": total}
 
 
-def archived_at(item):
-    """What an archived copy prints as its 打印时间: the moment it was archived."""
-    from django.utils import timezone
-
-    return timezone.localtime(item.archived_at if item is not None and item.archived_at else None)
-
-
 def outgoing_parts(document, user, item=None):
     """正本 (GB/T 9704), then the 发文稿纸 (its chain, with the signed text), then the 定稿's own
     file when the signed version kept one (a .docx stays a .docx). Outgoing documents hold no
     attachment files (附件说明 names them in the 正本): nothing goes between 正本 and 稿纸."""
     from congress_office.pdf import render_pdf
     from congress_office.registries import ArchivePart
+    from congress_office.services.archive import archived_at
 
     from .layout import gbt9704_context
     from .models import OutgoingDocument
@@ -165,6 +159,7 @@ def incoming_parts(document, user, item=None):
     """收文处理单, then the 收文 as received (each scan or file in the order uploaded)."""
     from congress_office.pdf import render_pdf
     from congress_office.registries import ArchivePart
+    from congress_office.services.archive import archived_at
 
     from .models import IncomingDocument
     from .views.incoming import slip_context

@@ -167,6 +167,10 @@ class ArchiveItem(models.Model):
             # one item per record and year: a deputy's 履职档案 is archived every year
             models.UniqueConstraint(fields=["item_type", "item_id", "year"], name="archive_record_once_a_year"),
         ]
+        # the archive page and the package read a township-year in 档号 order
+        indexes = [
+            models.Index(fields=["township", "year", "retention", "org_code", "sequence"], name="archive_year_idx")
+        ]
 
     def __str__(self):
         return f"{self.code} {self.title}"

@@ -41,14 +41,16 @@ def retention_of(section):
     return period
 
 
-def archived_on(item):
-    """The day an item was archived: what its PDFs print as their date, so the same item renders
-    to the same bytes whenever it is exported (today for a record not archived yet)."""
+def archived_at(item):
+    """When an item was archived (local time): what its PDFs print as their date or 打印时间, so
+    the same item renders to the same bytes whenever it is exported (now for no item yet)."""
     from django.utils import timezone
 
-    if item is None or item.archived_at is None:
-        return timezone.localdate()
-    return timezone.localtime(item.archived_at).date()
+    return timezone.localtime(item.archived_at if item is not None and item.archived_at else None)
+
+
+def archived_on(item):
+    return archived_at(item).date()
 
 
 def _next_sequence(fonds, year, retention, org_code):

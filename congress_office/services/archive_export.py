@@ -21,13 +21,12 @@ from django.utils.translation import gettext as _
 from ..models.archive import ArchiveExport, ArchiveItem, ExportStatus
 from .archive import ARCHIVE, archive_assign, fonds_of
 from .archive_package import (
-    BATCH,
     ITEMS_DIR,
     as_of,
     finish_package,
     org_names,
     package_name,
-    write_items,
+    write_in_batches,
     write_zip,
     year_items,
 )
@@ -150,8 +149,7 @@ def archive_export_chunk(*, export_id, item_ids):
     wrote = 0
     try:
         items = list(year_items(export.township, export.year).filter(pk__in=item_ids))
-        for start in range(0, len(items), BATCH):
-            written = write_items(items[start : start + BATCH], export.requested_by, root, orgs)
+        for _batch, written in write_in_batches(items, export.requested_by, root, orgs):
             wrote += len(written)
             _heartbeat(export.pk, done=F("done") + len(written))
         export.refresh_from_db(fields=["done", "total", "status"])
@@ -217,42 +215,27 @@ def archive_export_resume(*, export, by=None):
     """Take a job whose worker stopped up again where it stopped."""
     if by is not None and (not by.has_perm(ARCHIVE) or by.township_id not in (None, export.township_id)):
         raise PermissionDenied
-    resumed = (
-        stale_exports()
-        .filter(pk=export.pk)
-        .update(
-            status=ExportStatus.PENDING,
-            task_id="",
-            message=_("已中断，正在从中断处继续"),
-            heartbeat_at=timezone.now(),
-        )
-    )
-    if resumed:
-        from ..tasks import archive_export_run
+    return _requeue(stale_exports().filter(pk=export.pk), export.pk)
 
-        _enqueue(archive_export_run, export.pk)
-    return bool(resumed)
+
+def _requeue(stale, export_id):
+    """Back to the queue, if still stale (a concurrent sweep or click may have taken it)."""
+    from ..tasks import archive_export_run
+
+    requeued = stale.update(
+        status=ExportStatus.PENDING, task_id="", message=_("已中断，正在从中断处继续"), heartbeat_at=timezone.now()
+    )
+    if requeued:
+        _enqueue(archive_export_run, export_id)
+    return bool(requeued)
 
 
 def archive_export_resume_stale(now=None):
     """The beat's sweep: every job whose worker died goes on, every job whose message was lost is
     sent again (a job is claimed once, so a duplicate message does nothing)."""
     ids = list(stale_exports(now).values_list("pk", flat=True))
-    from ..tasks import archive_export_run
-
     for export_id in ids:
-        updated = (
-            stale_exports(now)
-            .filter(pk=export_id)
-            .update(
-                status=ExportStatus.PENDING,
-                task_id="",
-                message=_("已中断，正在从中断处继续"),
-                heartbeat_at=timezone.now(),
-            )
-        )
-        if updated:
-            _enqueue(archive_export_run, export_id)
+        _requeue(stale_exports(now).filter(pk=export_id), export_id)
     return len(ids)
 
 

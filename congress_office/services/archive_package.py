@@ -108,10 +108,17 @@ class WrittenFile:
     sha256: str
 
 
-def withheld(item, user):
-    """Why the item's content is left out for `user`, or ""."""
+def destroyed_note(item):
+    """已销毁（清册号） for an item destroyed by a 销毁清册, else ""."""
     if item.destruction_id and item.destruction.destroyed_at:
         return _("已销毁（%(n)s）") % {"n": item.destruction.number}
+    return ""
+
+
+def withheld(item, user):
+    """Why the item's content is left out for `user`, or ""."""
+    if note := destroyed_note(item):
+        return note
     if item.secrecy_level > (getattr(user, "clearance", 0) or 0):
         return _("涉密（%(s)s），内容未导出") % {"s": item.secrecy or _("涉密")}
     return ""
@@ -191,6 +198,13 @@ def write_items(items, user, root, orgs):
     return written
 
 
+def write_in_batches(items, user, root, orgs):
+    """write_items over `items` BATCH at a time; yields (batch, the items written of it)."""
+    for start in range(0, len(items), BATCH):
+        batch = items[start : start + BATCH]
+        yield batch, write_items(batch, user, root, orgs)
+
+
 def _write(r, items_dir):
     item = r.item
     final = items_dir / item.code
@@ -241,6 +255,8 @@ def item_fields(item):
         ("密级", item.secrecy),
         ("保管期限", item.get_retention_display()),
         ("页数", item.pages if item.pages is not None else ""),
+        ("机构问题", item.org_code),
+        ("件号", item.sequence),
     ]
 
 
@@ -262,8 +278,6 @@ def item_metadata_xml(item, files, reason=""):
         _sub(root, tag, value)
     _sub(root, "全宗号", item.fonds.code)
     _sub(root, "年度", item.year)
-    _sub(root, "机构问题", item.org_code)
-    _sub(root, "件号", item.sequence)
     if reason:
         _sub(root, "备注", reason)
     holder = ET.SubElement(root, "文件组成")
@@ -293,9 +307,6 @@ def read_item_files(item_dir):
 
 def catalogue_rows(items):
     for n, item in enumerate(items, start=1):
-        note = ""
-        if item.destruction_id and item.destruction.destroyed_at:
-            note = _("已销毁（%(n)s）") % {"n": item.destruction.number}
         yield {
             "n": n,
             "code": item.code,
@@ -305,7 +316,7 @@ def catalogue_rows(items):
             "date": day8(item.date),
             "secrecy": item.secrecy,
             "pages": item.pages if item.pages is not None else "",
-            "note": note,
+            "note": destroyed_note(item),
         }
 
 
@@ -322,10 +333,10 @@ CATALOGUE_COLUMNS = [
 ]
 
 
-def series_of(township, year):
-    """{(retention, org): [items]} of the year, in 档号 order."""
+def series_of(items):
+    """{(retention, org): [items]} of items in 档号 order."""
     groups = {}
-    for item in year_items(township, year):
+    for item in items:
         groups.setdefault((item.retention, item.org_code), []).append(item)
     return groups
 
@@ -374,24 +385,22 @@ def _fixed_xlsx(data):
     return out.getvalue()
 
 
-def write_catalogues(root, fonds, year, orgs):
+def write_catalogues(root, fonds, year, series, orgs):
     folder = Path(root) / CATALOGUE_DIR
     folder.mkdir(exist_ok=True)
-    for (retention, org), items in series_of(fonds.township, year).items():
+    for (retention, org), items in series.items():
         name = series_name((fonds.code, year, retention, org))
         (folder / f"{name}.pdf").write_bytes(catalogue_pdf(fonds, year, retention, org, items, orgs))
         (folder / f"{name}.xlsx").write_bytes(catalogue_xlsx(items))
 
 
-def write_directory_xml(root, fonds, year):
+def write_directory_xml(root, fonds, year, items):
     """文件目录.xml: every item in 档号 order with its files (withheld and destroyed items too)."""
     tree = ET.Element("归档文件目录", {"全宗号": fonds.code, "全宗名称": fonds.name, "年度": str(year)})
-    for n, item in enumerate(year_items(fonds.township, year), start=1):
+    for n, item in enumerate(items, start=1):
         element = ET.SubElement(tree, "件", {"顺序号": str(n)})
         for tag, value in item_fields(item):
             _sub(element, tag, value)
-        _sub(element, "机构问题", item.org_code)
-        _sub(element, "件号", item.sequence)
         holder = ET.SubElement(element, "文件组成")
         item_dir = Path(root) / ITEMS_DIR / item.code
         for written in read_item_files(item_dir):
@@ -458,17 +467,18 @@ def finish_package(root, fonds, year, user):
     """Everything but the items: the catalogues, 文件目录.xml, 说明文件, the manifests."""
     orgs = org_names(fonds.township)
     items = list(year_items(fonds.township, year))
+    series = series_of(items)
     counts = {
         "items": len(items),
         "withheld": sum(1 for i in items if withheld(i, user)),
         "pages": sum(i.pages or 0 for i in items),
         "series": [
             {"name": series_name((fonds.code, year, r, o)), "retention": Retention(r).label, "count": len(s)}
-            for (r, o), s in series_of(fonds.township, year).items()
+            for (r, o), s in series.items()
         ],
     }
-    write_catalogues(root, fonds, year, orgs)
-    write_directory_xml(root, fonds, year)
+    write_catalogues(root, fonds, year, series, orgs)
+    write_directory_xml(root, fonds, year, items)
     counts["files"] = sum(1 for rel in all_files(root) if rel.startswith(f"{ITEMS_DIR}/"))
     write_readme(root, fonds, year, user, counts)
     write_manifests(root)
@@ -482,10 +492,11 @@ def build_package(*, township, year, user, out_dir, progress=None):
     (root / ITEMS_DIR).mkdir(parents=True, exist_ok=True)
     orgs = org_names(township)
     items = list(year_items(township, year))
-    for start in range(0, len(items), BATCH):
-        write_items(items[start : start + BATCH], user, root, orgs)
+    done = 0
+    for batch, _written in write_in_batches(items, user, root, orgs):
+        done += len(batch)
         if progress:
-            progress(min(start + BATCH, len(items)), len(items))
+            progress(done, len(items))
     finish_package(root, fonds, year, user)
     target = Path(out_dir) / f"{root.name}.zip"
     write_zip(root, target, as_of(township, year))

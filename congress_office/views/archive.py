@@ -8,7 +8,7 @@ from django.contrib import messages
 from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
 from django.db.models import Count
-from django.http import FileResponse, Http404
+from django.http import FileResponse, Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils import timezone
@@ -139,7 +139,7 @@ class CatalogueView(ArchiveMixin, View):
         if fmt == "xlsx":
             return xlsx_response(catalogue_xlsx(items), f"{name}.xlsx")
         pdf = catalogue_pdf(fonds, year, retention, org, items, org_names(self.township))
-        response = FileResponse(iter([pdf]), content_type="application/pdf")
+        response = HttpResponse(pdf, content_type="application/pdf")
         response["Content-Disposition"] = content_disposition_header(as_attachment=False, filename=f"{name}.pdf")
         return response
 

@@ -340,13 +340,7 @@ def destruction_card(user):
     (one query); the link opens the disposal page that lists them."""
     if not user.is_authenticated or user.township_id is None or not user.has_role(Role.CHAIR):
         return None
-    waiting = (
-        Appraisal.objects.filter(
-            township_id=user.township_id, destruction__isnull=True, entries__decision=AppraisalDecision.DESTROY
-        )
-        .distinct()
-        .count()
-    )
+    waiting = appraisals_of(user).filter(destruction__isnull=True, n_destroy__gt=0).count()
     if not waiting:
         return None
     return Card(

@@ -48,7 +48,7 @@ def _register():
 
 def _work(args):
     """One worker process: write some items (the chunk task's work)."""
-    from congress_office.services.archive_package import org_names, write_items, year_items
+    from congress_office.services.archive_package import org_names, write_in_batches, year_items
 
     export_root, township_id, year, user_id, ids = args
     connections.close_all()  # the forked connection belongs to the parent
@@ -58,9 +58,7 @@ def _work(args):
     user = get_user_model().objects.get(pk=user_id)
     items = list(year_items(township, year).filter(pk__in=ids))
     started = time.perf_counter()
-    written = 0
-    for start in range(0, len(items), 20):
-        written += len(write_items(items[start : start + 20], user, export_root, org_names(township)))
+    written = sum(len(w) for _batch, w in write_in_batches(items, user, export_root, org_names(township)))
     return written, time.perf_counter() - started, resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
 
 
