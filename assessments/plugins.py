@@ -142,7 +142,7 @@ def result_context(plan):
     }
 
 
-def result_parts(plan, user, item=None):
+def result_parts(plan, user, item=None, full=False):
     """The item of a plan: its results, one PDF."""
     from django.utils.translation import gettext
 

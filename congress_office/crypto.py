@@ -35,6 +35,18 @@ def decrypt(token):
         raise ValueError("cannot decrypt a personal-data field: wrong FIELD_ENCRYPTION_KEYS?") from None
 
 
+def encrypt_bytes(data):
+    """A file's content encrypted at rest (an archived file holding personal data in full)."""
+    return _fernet().encrypt(data)
+
+
+def decrypt_bytes(token):
+    try:
+        return _fernet().decrypt(token)
+    except InvalidToken:
+        raise ValueError("cannot decrypt an archived file: wrong FIELD_ENCRYPTION_KEYS?") from None
+
+
 def keyed_hash(value):
     """HMAC-SHA256 of a normalised value, for exact-match search (repeat petitions)."""
     if not value:

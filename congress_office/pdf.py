@@ -5,8 +5,24 @@ with 仿宋_GB2312 or 方正小标宋 installed lists them first; the free Noto 
 installs are the fallback. WeasyPrint embeds the subset of every font it uses.
 """
 
+import threading
+
 from django.conf import settings
 from django.template.loader import render_to_string
+
+_local = threading.local()
+
+
+def url_fetcher():
+    """The fetcher WeasyPrint reads images and stylesheets with: local files and data: URIs only
+    (a PDF never reaches the network), made once per thread (each new one builds an SSL context,
+    a twentieth of a page's rendering time)."""
+    fetcher = getattr(_local, "fetcher", None)
+    if fetcher is None:
+        from weasyprint.urls import URLFetcher
+
+        fetcher = _local.fetcher = URLFetcher(allowed_protocols=("file", "data"))
+    return fetcher
 
 
 def _family(names, generic):
@@ -33,7 +49,7 @@ def render_pdf(template_name, context=None, *, progress=None):
 
     base = {"pdf_fonts": pdf_fonts(), "site_name": settings.SITE_NAME}
     html = render_to_string(template_name, {**base, **(context or {})})
-    document = HTML(string=html, base_url=str(settings.BASE_DIR)).render()
+    document = HTML(string=html, base_url=str(settings.BASE_DIR), url_fetcher=url_fetcher()).render()
     if progress:
         progress(80, "排版完成，正在写入 PDF")
     return document.write_pdf()

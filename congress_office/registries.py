@@ -100,7 +100,7 @@ class ArchivePart:
 @dataclass(frozen=True)
 class ArchiveSection:
     """What an app contributes to a year's archive: `entries(township, year)` yields
-    ArchiveEntry, `parts(record, user)` renders one item's files; `period` is the default
+    ArchiveEntry, `parts(...)` renders one item's files; `period` is the default
     retention of the kind (an admin's RetentionRule for `kind` overrides it, never laxer than `retention_class`'s)."""
 
     kind: str
@@ -109,9 +109,14 @@ class ArchiveSection:
     period: str
     entries: Callable
     org_code: str = "BGS"
-    # parts(record, user) -> [ArchivePart]: the item's files as `user` (the exporting user) may
-    # see them (personal data masked as that user's role sees it)
+    # parts(record, user, item=None, full=False) -> [ArchivePart]: the item's files, rendered once
+    # when it is archived (`user` is the archivist, whom the PDFs may name): personal data masked,
+    # or in full when `full` (only for a section with `full_copy`)
     parts: Callable | None = None
+    # full_copy(record, user) -> bool: whether `user`, writing a package, receives the item's full
+    # copy (personal data in full) rather than the archive copy; it logs the full view it grants.
+    # None: the section's items hold no personal data beyond what every archivist may read
+    full_copy: Callable | None = None
 
 
 @dataclass(frozen=True)

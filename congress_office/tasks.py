@@ -83,8 +83,20 @@ def archive_export_chunk(export_id, item_ids):
 
 
 @shared_task
-def archive_export_sweep():
-    """Resume annual packages whose worker died (no heartbeat for ARCHIVE_EXPORT_STALE_SECONDS)."""
-    from .services.archive_export import archive_export_resume_stale
+def archive_render_chunk(item_ids):
+    """Render and store the files of archived items (their archived copy), once each."""
+    from .models import ArchiveItem
+    from .services.archive_render import render_items, unrendered
 
-    return archive_export_resume_stale()
+    items = unrendered(ArchiveItem.objects.filter(pk__in=item_ids)).select_related("fonds", "archived_by")
+    return render_items(items.order_by("pk"))
+
+
+@shared_task
+def archive_export_sweep():
+    """Resume annual packages whose worker died (no heartbeat for ARCHIVE_EXPORT_STALE_SECONDS),
+    and queue the rendering of archived items still without files."""
+    from .services.archive_export import archive_export_resume_stale
+    from .services.archive_render import render_pending
+
+    return {"exports": archive_export_resume_stale(), "renders": render_pending()}

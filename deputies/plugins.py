@@ -92,9 +92,15 @@ def archive_records(township, year):
         )
 
 
-def record_parts(deputy, user, item=None, year=None):
+def record_full_copy(deputy, user):
+    """Those who may read the register receive the 履职档案 with the deputy's phone in full."""
+    return user.has_perm("deputies.view_deputy") and user.township_id == deputy.township_id
+
+
+def record_parts(deputy, user, item=None, year=None, full=False):
     """The deputy's 履职档案 of the item's year (or `year`), as the deputies' PDF report prints
-    it, dated the day it was archived; the phone masked for a user who may not read the register."""
+    it, dated the day it was archived and made by the archivist `user`; the phone masked unless
+    `full` (the full copy, see record_full_copy)."""
     from django.utils.translation import gettext
 
     from congress_office.crypto import mask_phone
@@ -109,7 +115,7 @@ def record_parts(deputy, user, item=None, year=None):
     if year is None:
         raise ValueError("record_parts needs the archive item or the year")
     deputy = Deputy.objects.select_related("township", "term", "district", "group").get(pk=deputy.pk)
-    if not user.has_perm("deputies.view_deputy"):
+    if not full:
         deputy.phone = mask_phone(deputy.phone)
 
     def render():
@@ -155,7 +161,14 @@ def register():
     archive_sections.register(
         "deputies.record",
         ArchiveSection(
-            "deputies.record", _("代表履职档案"), "records", "D10", archive_records, org_code="BGS", parts=record_parts
+            "deputies.record",
+            _("代表履职档案"),
+            "records",
+            "D10",
+            archive_records,
+            org_code="BGS",
+            parts=record_parts,
+            full_copy=record_full_copy,
         ),
     )
 

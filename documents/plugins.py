@@ -82,14 +82,6 @@ WRAPPED_IMAGES = {
 }
 
 
-def _cleared(document, user):
-    """The exporting user must be cleared for the document's level (the core checks too)."""
-    from django.core.exceptions import PermissionDenied
-
-    if getattr(user, "clearance", 0) < SECRECY_LEVEL[Secrecy(document.secrecy or "")]:
-        raise PermissionDenied(gettext("涉密等级不足，不能导出该文件。"))
-
-
 def _read(field):
     with field.open("rb") as handle:
         return handle.read()
@@ -125,7 +117,7 @@ def numbered(title, index, total):
     return title if total == 1 else gettext("%(t)s（%(i)s/%(n)s）") % {"t": title, "i": index, "n": total}
 
 
-def outgoing_parts(document, user, item=None):
+def outgoing_parts(document, user, item=None, full=False):
     """正本 (GB/T 9704), then the 发文稿纸 (its chain, with the signed text), then the 定稿's own
     file when the signed version kept one (a .docx stays a .docx). Outgoing documents hold no
     attachment files (附件说明 names them in the 正本): nothing goes between 正本 and 稿纸."""
@@ -140,7 +132,6 @@ def outgoing_parts(document, user, item=None):
     document = OutgoingDocument.objects.select_related("issuing_body", "signer", "drafted_by", "township").get(
         pk=document.pk
     )
-    _cleared(document, user)
     parts = [
         ArchivePart(gettext("正本"), lambda: render_pdf("documents/pdf/gbt9704.html", gbt9704_context(document))),
         ArchivePart(
@@ -155,7 +146,7 @@ def outgoing_parts(document, user, item=None):
     return parts
 
 
-def incoming_parts(document, user, item=None):
+def incoming_parts(document, user, item=None, full=False):
     """收文处理单, then the 收文 as received (each scan or file in the order uploaded)."""
     from congress_office.pdf import render_pdf
     from congress_office.registries import ArchivePart
@@ -165,7 +156,6 @@ def incoming_parts(document, user, item=None):
     from .views.incoming import slip_context
 
     document = IncomingDocument.objects.select_related("township").get(pk=document.pk)
-    _cleared(document, user)
     slip = ArchivePart(
         gettext("收文处理单"),
         lambda: render_pdf(

@@ -77,7 +77,7 @@ def archive_meetings(township, year):
         )
 
 
-def meeting_parts(meeting, user, item=None):
+def meeting_parts(meeting, user, item=None, full=False):
     """The archive item of a meeting: its dossier (会议档案), one PDF."""
     from django.utils.translation import gettext
 

@@ -306,26 +306,24 @@ def _letter(key, user, **params):
     return render
 
 
-def _case_file_context(petition, user):
-    """What the detail page shows, for the case file: phone and ID number in full only for those
-    who may reveal them (the view is logged, as a reveal on the page is), masked for the others;
-    the keyed hashes are never printed."""
+def _case_file_context(petition, user, item=None, full=False):
+    """What the detail page shows, for the case file, as archived by `user`: phone and ID number
+    masked in the archive copy, in full in the full copy (whose every export is logged, see
+    archive_petition_full_copy); the keyed hashes are never printed."""
     from django.contrib.contenttypes.models import ContentType
-    from django.utils import timezone
 
     from congress_office.models import AssignmentRole, CaseAssignment, CaseRating, CaseReply, CaseSupervision
     from congress_office.registries import case_types
+    from congress_office.services.archive import archived_on
     from congress_office.services.cases import case_timeline
 
     from .choices import Outcome
     from .models import CompletionReport, Petition
     from .services.handling import handling_extensions
-    from .services.personal_data import can_view_personal_data, personal_data_reveal
+    from .services.personal_data import PERSONAL_FIELDS
 
     rows = {"item_type": ContentType.objects.get_for_model(Petition), "item_id": petition.pk}
-    revealed = {}
-    if can_view_personal_data(user, petition) and (petition.phone or petition.id_number):
-        revealed = personal_data_reveal(petition=petition, user=user)
+    revealed = {name: getattr(petition, name) for name in PERSONAL_FIELDS if full and getattr(petition, name)}
     state_label = case_types["petitions.petition"].state_label
     timeline = case_timeline(petition)
     for event in timeline:
@@ -357,16 +355,16 @@ def _case_file_context(petition, user):
         "return_visits": list(petition.return_visits.select_related("visited_by")),
         "timeline": timeline,
         "attachments": list(petition.attachments.all()),
-        "exporter": user,
-        "exported_on": timezone.localdate(),
+        "archivist": user,
+        "archived_on": archived_on(item),
     }
 
 
-def _case_file(petition, user):
+def _case_file(petition, user, item=None, full=False):
     from congress_office.pdf import render_pdf
 
     def render():
-        context = _case_file_context(petition, user)
+        context = _case_file_context(petition, user, item=item, full=full)
         return render_pdf("petitions/pdf/case_file.html", {**context, "title": _("信访事项档案")})
 
     return render
@@ -391,7 +389,7 @@ def _image_pdf(attachment):
         from django.utils.html import escape
         from weasyprint import HTML
 
-        from congress_office.pdf import pdf_fonts
+        from congress_office.pdf import pdf_fonts, url_fetcher
 
         data = _file_bytes(attachment)()
         mime = mimetypes.guess_type(attachment.name)[0] or "image/jpeg"
@@ -404,12 +402,23 @@ def _image_pdf(attachment):
             "img { display: block; margin: 0 auto; max-width: 170mm; max-height: 240mm; object-fit: contain; }"
             f"</style></head><body><p>{escape(attachment.name)}</p><img src='{uri}'></body></html>"
         )
-        return HTML(string=html, base_url=str(settings.BASE_DIR)).write_pdf()
+        return HTML(string=html, base_url=str(settings.BASE_DIR), url_fetcher=url_fetcher()).write_pdf()
 
     return render
 
 
-def archive_petition_parts(petition, user, item=None):
+def archive_petition_full_copy(petition, user):
+    """A package writer who may read the petitioner's phone and ID number receives the full copy
+    of the case file; each time is logged as a reveal on the detail page is."""
+    from .services.personal_data import can_view_personal_data, personal_data_reveal
+
+    if not can_view_personal_data(user, petition) or not (petition.phone or petition.id_number):
+        return False
+    personal_data_reveal(petition=petition, user=user)
+    return True
+
+
+def archive_petition_parts(petition, user, item=None, full=False):
     """The case file in DA/T 22 order: the 信访事项档案 (registration, handling, replies, ratings,
     return visits and the timeline), then the documents issued in the order they were issued
     (受理 / 不予受理 / 转送告知书, 督办单, 延期办理告知书, 处理意见书, 办结报告), then the
@@ -426,7 +435,7 @@ def archive_petition_parts(petition, user, item=None):
     from .models import CompletionReport, Petition
     from .services.handling import handling_extensions
 
-    parts = [ArchivePart(gettext("信访事项档案"), _case_file(petition, user))]
+    parts = [ArchivePart(gettext("信访事项档案"), _case_file(petition, user, item=item, full=full))]
     pk = petition.pk
     if petition.state == S.NOT_ACCEPTED:
         notice = gettext("不予受理告知书")
@@ -491,5 +500,6 @@ def _register_archive():
             archive_petitions,
             org_code="BGS",
             parts=archive_petition_parts,
+            full_copy=archive_petition_full_copy,
         ),
     )

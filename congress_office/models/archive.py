@@ -153,6 +153,8 @@ class ArchiveItem(models.Model):
     )
     archived_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
     archived_at = models.DateTimeField(auto_now_add=True)
+    # when the item's files were rendered and stored (ArchiveFile): the archived copy, fixed
+    rendered_at = models.DateTimeField(_("生成时间"), null=True, blank=True)
 
     objects = ArchiveItemQuerySet.as_manager()
 
@@ -181,6 +183,46 @@ class ArchiveItem(models.Model):
         if self.retention == Retention.PERMANENT:
             return None
         return self.extended_to or self.year + RETENTION_YEARS[self.retention]
+
+
+class FileVariant(models.TextChoices):
+    ARCHIVE = "archive", _("归档副本（个人信息遮蔽）")
+    FULL = "full", _("完整副本（含完整个人信息）")
+
+
+def archive_file_path(instance, filename):
+    return f"archive/{instance.item.township_id}/{instance.item.year}/{instance.item_id}/{instance.variant}/{filename}"
+
+
+class ArchiveFile(models.Model):
+    """One file of an archived item, rendered once when the item is archived and kept as it was
+    then (DA/T 22: the archived copy does not follow later edits of the record). Every item has
+    its archive copy (personal data masked); an item with personal data also has a full copy for
+    the roles that may read it. Files holding personal data in full or classified content are
+    stored encrypted (Fernet, the keys of the personal-data fields). The 归档章 is stamped when
+    a package is written, so a corrected 档号 needs no new rendering."""
+
+    item = models.ForeignKey(ArchiveItem, on_delete=models.CASCADE, related_name="files")
+    variant = models.CharField(max_length=10, choices=FileVariant.choices, default=FileVariant.ARCHIVE)
+    position = models.PositiveSmallIntegerField()
+    title = models.CharField(_("题名"), max_length=200)
+    ext = models.CharField(max_length=10, default="pdf")
+    file = models.FileField(upload_to=archive_file_path, max_length=300)
+    encrypted = models.BooleanField(default=False)
+    size = models.PositiveBigIntegerField(_("大小"))  # of the plain content
+    sha256 = models.CharField(max_length=64)  # of the plain content
+    pages = models.PositiveIntegerField(default=0)
+
+    class Meta:
+        verbose_name = _("归档文件电子版")
+        verbose_name_plural = _("归档文件电子版")
+        ordering = ["item", "variant", "position"]
+        constraints = [
+            models.UniqueConstraint(fields=["item", "variant", "position"], name="archive_file_once"),
+        ]
+
+    def __str__(self):
+        return f"{self.item_id}/{self.variant}/{self.position:02d} {self.title}"
 
 
 class ArchiveCodeChange(models.Model):

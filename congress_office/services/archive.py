@@ -122,6 +122,11 @@ def archive_assign(*, township, year, by):
                 )
             )
             sequence += 1
+    if created:
+        from .archive_render import schedule_render
+
+        ids = [item.pk for item in created]
+        transaction.on_commit(lambda: schedule_render(ids))
     return created
 
 
@@ -144,6 +149,11 @@ def archive_code_correct(*, item, by, reason, retention=None, org_code=None):
     old = item.code
     item.retention, item.org_code, item.sequence = retention, org_code, sequence
     item.code = archive_code(item.fonds.code, item.year, retention, org_code, sequence)
-    item.save(update_fields=["retention", "org_code", "sequence", "code"])
+    item.rendered_at = None  # its 归档章 shows the old 档号: rendered again with the new one
+    item.save(update_fields=["retention", "org_code", "sequence", "code", "rendered_at"])
     ArchiveCodeChange.objects.create(item=item, old_code=old, new_code=item.code, reason=reason, changed_by=by)
+    from .archive_render import discard_files, schedule_render
+
+    discard_files([item.pk])
+    transaction.on_commit(lambda: schedule_render([item.pk]))
     return item

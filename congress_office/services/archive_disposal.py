@@ -28,6 +28,7 @@ from ..models.archive import (
     Retention,
 )
 from ..roles import Role
+from .archive_render import discard_files
 
 ARCHIVE = "core.add_archiveitem"
 NUMBER_PREFIX = "XH"
@@ -192,14 +193,15 @@ def destruction_approve(*, appraisal, by):
 
 @transaction.atomic
 def destruction_carry_out(*, destruction, by):
-    """Record that the approved list's items were destroyed, and by whom (监销人): each item's
-    catalogue row stays, marked with the list. Returns the list."""
+    """Record that the approved list's items were destroyed, and by whom (监销人), and delete their
+    stored files: each item's catalogue row stays, marked with the list. Returns the list."""
     _check_archivist(by, destruction.township)
     destruction = DestructionList.objects.select_for_update().get(pk=destruction.pk)
     if destruction.destroyed_at is not None:
         raise ValidationError(_("该清册的档案已经销毁，不能重复登记。"))
     item_ids = [e.item_id for e in to_destroy(destruction.appraisal)]
     ArchiveItem.objects.filter(pk__in=item_ids, destruction__isnull=True).update(destruction=destruction)
+    discard_files(item_ids)  # the electronic copies go with the record of their destruction
     destruction.destroyed_by = by
     destruction.destroyed_at = timezone.now()
     destruction.save(update_fields=["destroyed_by", "destroyed_at"])

@@ -28,15 +28,14 @@ from pathlib import Path
 from xml.etree import ElementTree as ET
 
 from django.conf import settings
-from django.core.exceptions import ValidationError
-from django.db.models import Max
+from django.db.models import Max, prefetch_related_objects
 from django.template.loader import render_to_string
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from ..models.archive import CATEGORY_CODE, ArchiveItem, Fonds, OrgCode, Retention
-from ..registries import archive_sections
-from .archive_stamp import StampCells, page_count, stamp, stamp_pages
+from ..registries import ArchivePart
+from .archive_render import read_file, render_items, stored_files
 
 logger = logging.getLogger(__name__)
 MANIFESTS = {"sm3": "manifest-sm3.txt", "sha256": "manifest-sha256.txt"}
@@ -46,9 +45,8 @@ METADATA_FILE = "元数据.xml"
 ITEMS_DIR = "items"
 CATALOGUE_DIR = "归档文件目录"
 CHUNK = 1024 * 1024
-BATCH = 20  # items rendered, stamped and written together
+BATCH = 20  # items written together (those without files rendered and stamped as one batch)
 SOFTWARE = "congress-office 0.1.0"
-RETENTION_SHORT = {Retention.PERMANENT: "永久", Retention.THIRTY: "30年", Retention.TEN: "10年"}
 
 
 def file_digests(path):
@@ -124,21 +122,6 @@ def withheld(item, user):
     return ""
 
 
-def _parts(item, user):
-    section = archive_sections.get(item.kind)
-    record = item.record
-    if section is None or section.parts is None or record is None:
-        from ..registries import ArchivePart
-
-        def render_summary():
-            from ..pdf import render_pdf
-
-            return render_pdf("archive/item_summary.html", {"title": item.title, "item": item})
-
-        return [ArchivePart(_("归档文件"), render_summary)]
-    return list(section.parts(record, user, item=item))
-
-
 def org_names(township):
     return dict(OrgCode.objects.filter(township=township).values_list("code", "name"))
 
@@ -152,49 +135,27 @@ class Rendered:
 
 
 def _render(item, user):
+    """The item's files for `user` from its archived copy (rendered now if it has none yet)."""
     reason = withheld(item, user)
     if reason:
         return Rendered(item, [], reason)
-    try:
-        parts = [(part, part.render()) for part in _parts(item, user)]
-    except ValidationError:
-        raise
-    except Exception as error:  # a missing scan, a broken record: name the item, log the rest
-        logger.exception("archive item %s failed to render", item.code)
-        raise ValidationError(
-            _("%(c)s（%(t)s）无法生成，详情已记入日志") % {"c": item.code, "t": item.title[:30]}
-        ) from error
-    pages = sum(page_count(data) for part, data in parts if part.ext == "pdf")
-    return Rendered(item, parts, pages=pages)
+    _variant, rows = stored_files(item, user)
+    parts = [(ArchivePart(row.title, None, row.ext), read_file(row)) for row in rows]
+    return Rendered(item, parts, pages=item.pages or 0)
 
 
-def _cells(item, pages, orgs):
-    return StampCells(
-        fonds=item.fonds.code,
-        year=item.year,
-        sequence=item.sequence,
-        org=orgs.get(item.org_code) or item.org_code,
-        retention=RETENTION_SHORT[item.retention],
-        pages=pages,
-    )
-
-
-def write_items(items, user, root, orgs):
-    """Render, stamp and write items into root/items/<档号>/, each whole or not at all (a
-    temporary folder renamed into place); items already written are left as they are. The
-    stamps of the batch are rendered in one document. Returns the items written."""
+def write_items(items, user, root, orgs=None):
+    """Write items into root/items/<档号>/ from their archived copies (rendered and stamped
+    first where an item has none yet), each whole or not at all (a temporary folder renamed into
+    place); items already written are left as they are. Returns the items written."""
     items_dir = Path(root) / ITEMS_DIR
     todo = [item for item in items if not (items_dir / item.code).exists()]
-    rendered = [_render(item, user) for item in todo]
-    stamped = [r for r in rendered if r.parts and r.parts[0][0].ext == "pdf"]
-    pages = stamp_pages([_cells(r.item, r.pages, orgs) for r in stamped]) if stamped else []
-    for r, stamp_page in zip(stamped, pages, strict=True):
-        first, data = r.parts[0]
-        r.parts[0] = (first, stamp(data, _cells(r.item, r.pages, orgs), stamp_page)[0])
+    render_items([item for item in todo if not withheld(item, user)])  # those without files, as one batch
+    prefetch_related_objects(todo, "files")
     written = []
-    for r in rendered:
-        if _write(r, items_dir):
-            written.append(r.item)
+    for item in todo:
+        if _write(_render(item, user), items_dir):
+            written.append(item)
     return written
 
 
@@ -217,9 +178,6 @@ def _write(r, items_dir):
             (tmp / name).write_bytes(data)
             sm3, sha = file_digests(tmp / name)
             files.append(WrittenFile(str(part.title), name, part.ext.upper(), len(data), sm3, sha))
-        if not r.reason and item.pages != r.pages:
-            ArchiveItem.objects.filter(pk=item.pk).update(pages=r.pages)
-            item.pages = r.pages
         (tmp / METADATA_FILE).write_bytes(item_metadata_xml(item, files, r.reason))
         try:
             os.rename(tmp, final)  # atomic: another run of the same item may have won
@@ -435,12 +393,26 @@ def all_files(root):
     return sorted(found)
 
 
+def _item_digests(root):
+    """The digests each item's metadata gives its files, computed when they were written."""
+    known = {}
+    items_dir = Path(root) / ITEMS_DIR
+    for item_dir in sorted(items_dir.iterdir()) if items_dir.exists() else []:
+        if item_dir.is_dir() and not item_dir.name.startswith(".tmp-"):
+            for written in read_item_files(item_dir):
+                known[f"{ITEMS_DIR}/{item_dir.name}/{written.name}"] = (written.sm3, written.sha256)
+    return known
+
+
 def write_manifests(root):
+    """manifest-sm3.txt and manifest-sha256.txt of every other file; an item's files take the
+    digests its metadata recorded as they were written (archive_verify recomputes them all)."""
     lines = {"sm3": [], "sha256": []}
+    known = _item_digests(root)
     for rel in all_files(root):
         if rel in MANIFESTS.values():
             continue
-        sm3, sha = file_digests(Path(root) / rel)
+        sm3, sha = known.get(rel) or file_digests(Path(root) / rel)
         lines["sm3"].append(f"{sm3}  {rel}\n")
         lines["sha256"].append(f"{sha}  {rel}\n")
     for algorithm, name in MANIFESTS.items():
@@ -456,7 +428,8 @@ def write_zip(root, target, day):
     with zipfile.ZipFile(tmp, "w", zipfile.ZIP_DEFLATED, compresslevel=6) as archive:
         for rel in all_files(root):
             info = zipfile.ZipInfo(f"{root.name}/{rel}", date_time=stamp_time)
-            info.compress_type = zipfile.ZIP_DEFLATED
+            # PDFs are compressed streams already: stored, the zip is written at disk speed
+            info.compress_type = zipfile.ZIP_STORED if rel.endswith(".pdf") else zipfile.ZIP_DEFLATED
             info.external_attr = 0o644 << 16
             with open(root / rel, "rb") as source, archive.open(info, "w") as sink:
                 shutil.copyfileobj(source, sink, CHUNK)

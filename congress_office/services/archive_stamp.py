@@ -44,10 +44,10 @@ def stamp_pages(cells_list):
     one document (one render for a batch of items: the fonts are laid out and subset once)."""
     from weasyprint import HTML
 
-    from ..pdf import pdf_fonts
+    from ..pdf import pdf_fonts, url_fetcher
 
     html = render_to_string("archive/stamp.html", {"stamps": cells_list, "pdf_fonts": pdf_fonts()})
-    return PdfReader(io.BytesIO(HTML(string=html).write_pdf())).pages
+    return PdfReader(io.BytesIO(HTML(string=html, url_fetcher=url_fetcher()).write_pdf())).pages
 
 
 def _obstacles(page, height):

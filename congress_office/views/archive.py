@@ -7,7 +7,7 @@ from django.conf import settings
 from django.contrib import messages
 from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
-from django.db.models import Count
+from django.db.models import Count, Q
 from django.http import FileResponse, Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
@@ -70,7 +70,10 @@ class ArchiveHomeView(ArchiveMixin, TemplateView):
                 "name": series_name((fonds.code, self.year, row["retention"], row["org_code"])) if fonds else "",
             }
             for row in items.values("retention", "org_code")
-            .annotate(count=Count("pk"))
+            .annotate(
+                count=Count("pk"),
+                rendered=Count("pk", filter=Q(rendered_at__isnull=False) | Q(destruction__isnull=False)),
+            )
             .order_by("-retention", "org_code")
         ]
         listed = items.select_related("destruction").order_by("-retention", "org_code", "sequence")
@@ -98,6 +101,7 @@ class ArchiveHomeView(ArchiveMixin, TemplateView):
             page_obj=page,
             items=page.object_list,
             total=sum(s["count"] for s in series),
+            rendered=sum(s["rendered"] for s in series),
             exports=exports,
             retention=retention,
             org=org,

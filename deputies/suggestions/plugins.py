@@ -148,7 +148,7 @@ def archive_suggestions(township, year):
         )
 
 
-def archive_suggestion_parts(suggestion, user, item=None):
+def archive_suggestion_parts(suggestion, user, item=None, full=False):
     """The 代表建议档案 (the suggestion, its deputies, the assignment, 面商, each answer with its
     unit and date, each rating, supervision and the timeline); suggestions carry no uploaded
     attachments, so it is the item's only file."""
@@ -157,9 +157,8 @@ def archive_suggestion_parts(suggestion, user, item=None):
     from congress_office.registries import ArchivePart
 
     def render():
-        from django.utils import timezone
-
         from congress_office.pdf import render_pdf
+        from congress_office.services.archive import archived_on
 
         from .models import Suggestion
         from .selectors import suggestion_page
@@ -174,8 +173,8 @@ def archive_suggestion_parts(suggestion, user, item=None):
                 "suggestion": record,
                 "page": suggestion_page(suggestion=record),
                 "presidium": _("%(t)s人大主席团") % {"t": record.township.name},
-                "exporter": user,
-                "exported_on": timezone.localdate(),
+                "archivist": user,
+                "archived_on": archived_on(item),
             },
         )
 

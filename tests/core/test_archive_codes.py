@@ -13,6 +13,7 @@ from congress_office.models import ArchiveCodeChange, ArchiveItem, Fonds, Retent
 from congress_office.registries import ArchiveEntry, ArchiveSection, archive_sections
 from congress_office.roles import Role
 from congress_office.services.archive import archive_assign, archive_code, archive_code_correct
+from congress_office.services.archive_render import render_item
 
 from ..factories import UnitFactory
 
@@ -80,11 +81,25 @@ def test_a_correction_keeps_the_old_code_on_record(fonds, township, users, units
         i for i in archive_assign(township=township, year=2026, by=users[Role.AUDITOR]) if i.kind == units_section
     )
     old = item.code
+    assert render_item(item) and stamp_text(item).splitlines()[-1] == "BGS 10年 1"  # the stamp's lower row
     with pytest.raises(ValidationError, match="理由"):
         archive_code_correct(item=item, by=users[Role.AUDITOR], reason=" ", retention="Y")
     archive_code_correct(item=item, by=users[Role.AUDITOR], reason="属于重要文件，应永久保存", retention="Y")
     item.refresh_from_db()
     assert item.code.startswith("0123-WS·2026-Y-BGS-") and ArchiveCodeChange.objects.get(item=item).old_code == old
+    # the stored copy's 归档章 showed the old code: the item is rendered again, with the new one
+    assert item.rendered_at is None and not item.files.exists()
+    assert render_item(item) and stamp_text(item).splitlines()[-1] == "BGS 永久 1"
+    assert item.code in stamp_text(item)
+
+
+def stamp_text(item):
+    import io
+
+    from pypdf import PdfReader
+
+    with item.files.get(position=1).file.open("rb") as handle:
+        return PdfReader(io.BytesIO(handle.read())).pages[0].extract_text()
 
 
 def test_who_may_archive(fonds, township, users, other_township, make_user):

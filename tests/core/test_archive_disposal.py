@@ -243,15 +243,28 @@ def test_concurrent_approvals_neither_skip_nor_repeat_a_number(role_groups, make
 # --- carrying out -------------------------------------------------------------------------------
 
 
-def test_carrying_out_marks_the_items_and_deletes_nothing(fonds, township, clerk, chair, other_clerk, make_item):
+def test_carrying_out_marks_the_items_and_deletes_only_their_stored_files(
+    fonds, township, clerk, chair, other_clerk, make_item, django_capture_on_commit_callbacks
+):
+    from django.core.files.storage import default_storage
+
+    from congress_office.models import ArchiveFile
+    from congress_office.services.archive_render import render_items
+
     destroyed, kept, untouched = make_item(fonds), make_item(fonds), make_item(fonds)
+    render_items([destroyed, kept, untouched])
+    gone = ArchiveFile.objects.get(item=destroyed).file.name
+    assert default_storage.exists(gone)
     appraisal = appraise(township, clerk, {destroyed.pk: ("destroy", None), kept.pk: ("keep", 5)})
     destruction = destruction_approve(appraisal=appraisal, by=chair)
     count = ArchiveItem.objects.count()
     for user in (chair, other_clerk):
         with pytest.raises(PermissionDenied):
             destruction_carry_out(destruction=destruction, by=user)
-    destruction_carry_out(destruction=destruction, by=clerk)
+    with django_capture_on_commit_callbacks(execute=True):
+        destruction_carry_out(destruction=destruction, by=clerk)
+    assert not ArchiveFile.objects.filter(item=destroyed).exists() and not default_storage.exists(gone)
+    assert ArchiveFile.objects.filter(item__in=[kept, untouched]).count() == 2
     destruction.refresh_from_db()
     assert destruction.destroyed_by == clerk and destruction.destroyed_at is not None
     assert ArchiveItem.objects.count() == count  # the catalogue keeps every row

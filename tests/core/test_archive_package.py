@@ -76,7 +76,7 @@ def section(township):
                 clearance=2 if secret else 0,
             )
 
-    def parts(unit, user, item=None):
+    def parts(unit, user, item=None, full=False):
         return [
             ArchivePart("正文", lambda: pdf(f"<h1>关于{unit.name}的报告</h1><p>正文内容。</p>", pages=2)),
             ArchivePart("附件1", lambda: pdf("<p>附件：统计表</p>")),
@@ -250,6 +250,46 @@ def test_the_same_year_twice_gives_the_same_bytes(archived, township, users, tmp
     assert first_zip.read_bytes() == second_zip.read_bytes()
 
 
+def test_items_are_rendered_once_and_the_package_keeps_the_archived_copy(archived, township, users, tmp_path):
+    """An item's files are rendered once and stored (by the worker after 整理归档, or by the
+    first package without one); a record changed after 归档 leaves the package as it was."""
+    from congress_office.models import ArchiveFile, Unit
+    from congress_office.services.archive_render import render_items
+
+    auditor = users[Role.AUDITOR]
+    first_root, _ = build_package(township=township, year=YEAR, user=auditor, out_dir=tmp_path / "a")
+    assert render_items(year_items(township, YEAR)) == 1  # the classified item, left out above
+    first_root, _ = build_package(township=township, year=YEAR, user=auditor, out_dir=tmp_path / "a2")
+    assert render_items(year_items(township, YEAR)) == 0  # nothing twice
+    item = ArchiveItem.objects.get(pk=archived[0].pk)
+    assert item.rendered_at is not None and item.pages == 3
+    rows = ArchiveFile.objects.filter(item=item)
+    assert [(r.variant, r.position, r.title, r.pages, r.encrypted) for r in rows] == [
+        ("archive", 1, "正文", 2, False),
+        ("archive", 2, "附件1", 1, False),
+    ]
+
+    Unit.objects.filter(pk=item.item_id).update(name="改名科")
+    second_root, _ = build_package(township=township, year=YEAR, user=auditor, out_dir=tmp_path / "b")
+    assert (first_root / "manifest-sha256.txt").read_bytes() == (second_root / "manifest-sha256.txt").read_bytes()
+    text = "".join(p.extract_text() for p in PdfReader(second_root / "items" / item.code / "01-正文.pdf").pages)
+    assert archived[0].responsible in text and "改名科" not in text
+
+
+def test_classified_content_is_stored_encrypted(archived):
+    from congress_office.models import ArchiveFile
+    from congress_office.services.archive_render import read_file, render_items
+
+    render_items(archived)
+    secret = next(i for i in archived if i.secrecy == "秘密")
+    for row in ArchiveFile.objects.filter(item__in=archived):
+        with row.file.open("rb") as handle:
+            raw = handle.read()
+        assert row.encrypted == (row.item_id == secret.pk)
+        assert raw.startswith(b"%PDF") != row.encrypted
+        assert read_file(row).startswith(b"%PDF-") and len(read_file(row)) == row.size
+
+
 def test_a_cleared_user_exports_the_classified_content(archived, township, users, tmp_path):
     clerk = users[Role.CLERK]
     clerk.clearance = 2
@@ -357,7 +397,7 @@ def test_the_archive_page_keeps_its_query_count(archived, township, users, clien
 def test_an_item_that_cannot_render_fails_the_export_by_name(
     archived, township, users, section, django_capture_on_commit_callbacks
 ):
-    def broken(unit, user, item=None):
+    def broken(unit, user, item=None, full=False):
         raise FileNotFoundError("scan missing")
 
     spec = archive_sections[section]

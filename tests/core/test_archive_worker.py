@@ -56,3 +56,30 @@ def test_a_killed_export_resumes_with_every_item_once(celery_worker, role_groups
     assert len(codes) == len(set(codes)) == ITEMS
     report = verify_package(root)
     assert report.ok, report.lines()
+
+
+def test_archived_items_are_rendered_by_the_worker_and_the_sweep_queues_what_was_lost(
+    celery_worker, role_groups, township, make_user
+):
+    """整理归档 queues the rendering of its items; the worker stores each item's files once; an
+    item whose message was lost is queued again by the sweep."""
+    from congress_office.models import ArchiveFile
+    from congress_office.services.archive_render import render_pending, schedule_render, unrendered
+
+    auditor = make_user(Role.AUDITOR, township, username="auditor")
+    fonds = Fonds.objects.create(township=township, code="0123", name="青山镇人民代表大会")
+    items = make_archive_items(township, fonds, auditor, [("D10", 45)])
+    ids = [item.pk for item in items]
+    assert schedule_render(ids) == 0  # eager (no broker): nothing queued, a package renders them
+    with celery_worker.routing():
+        assert schedule_render(ids[:-1]) == 3  # chunks of ARCHIVE_EXPORT_CHUNK (20)
+
+    wait_until(lambda: unrendered().count() == 1, timeout=120, interval=0.2, message="the rendering")
+    assert ArchiveFile.objects.filter(item_id__in=ids[:-1]).count() == 44  # one file each, once
+    assert not ArchiveFile.objects.filter(item_id=ids[-1]).exists()
+
+    with celery_worker.routing():
+        assert render_pending(older_than_seconds=0) == 1
+    wait_until(lambda: not unrendered().exists(), timeout=60, interval=0.2, message="the sweep's rendering")
+    assert ArchiveFile.objects.count() == 45
+    assert all(i.pages == 1 for i in ArchiveItem.objects.all())

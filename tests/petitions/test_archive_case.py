@@ -1,8 +1,9 @@
 # ruff: noqa: F811  (the fixtures imported from handling_fixtures are redefined as arguments)
 """The petitions' archive section: one item per petition finished in the year (closed, or not
 accepted / transferred out), and its case file in DA/T 22 order: the 信访事项档案 first, then
-the documents issued, then the attachments. Phone and ID number as the exporting user's role
-sees them on the detail page: an auditor's export masks them; the keyed hashes never appear."""
+the documents issued, then the attachments. Two copies are archived: the archive copy with phone
+and ID number masked, which an auditor's package holds, and the full copy (stored encrypted),
+which a clerk's package holds and logs; the keyed hashes never appear."""
 
 import io
 import re
@@ -213,11 +214,13 @@ def test_the_case_file_holds_the_handling_the_replies_ratings_and_return_visits(
         assert squash(word) in text, word
 
 
-def test_an_auditors_export_masks_phone_and_id_number(closed, users):
-    """The auditor sees the registration data, with phone and ID number masked as on the
-    detail page; no plaintext, no keyed hash, in any file; nothing is logged as a full view."""
+def test_the_archive_copy_masks_phone_and_id_number_and_the_auditor_gets_it(closed, users, clerk):
+    """The archive copy has the registration data, with phone and ID number masked as on the
+    detail page, whoever archived it; no plaintext, no keyed hash, in any file. The auditor, who
+    may not reveal them, receives that copy: nothing is logged as a full view."""
     auditor = users[Role.AUDITOR]
-    rendered = [p.render() for p in section().parts(closed, auditor)]
+    assert section().full_copy(closed, auditor) is False
+    rendered = [p.render() for p in section().parts(closed, clerk)]
     text = "".join(pdf_text(data) for data in rendered)
 
     first = pdf_text(rendered[0])
@@ -229,15 +232,44 @@ def test_an_auditors_export_masks_phone_and_id_number(closed, users):
     assert not PersonalDataAccess.objects.filter(petition=closed).exists()
 
 
-def test_a_clerks_export_shows_them_in_full_and_logs_the_view(closed, clerk):
-    """A clerk of the township may reveal them on the page: the case file carries them in full,
-    and the view is logged like a reveal; the hashes are still never printed."""
-    first = pdf_text(section().parts(closed, clerk)[0].render())
-
+def test_a_clerk_receives_the_full_copy_and_the_view_is_logged(closed, clerk, users):
+    """A clerk of the township may reveal them on the page: a clerk's package takes the full
+    copy, which carries them in full, and each time is logged like a reveal; the hashes are
+    still never printed."""
+    first = pdf_text(section().parts(closed, users[Role.AUDITOR], full=True)[0].render())
     assert PHONE in first and ID_NUMBER in first
     assert closed.phone_hash not in first and closed.id_hash not in first
+    assert not PersonalDataAccess.objects.filter(petition=closed).exists()  # rendering is no view
+
+    assert section().full_copy(closed, clerk) is True
     access = PersonalDataAccess.objects.get(petition=closed)
     assert (access.user, access.fields) == (clerk, "phone,id_number")
+
+
+def test_the_packages_of_an_auditor_and_a_clerk(closed, township, clerk, users, tmp_path):
+    from congress_office.models import ArchiveFile, Fonds
+    from congress_office.services.archive import archive_assign
+    from congress_office.services.archive_package import build_package
+
+    Fonds.objects.create(township=township, code="0123", name="青山镇人民代表大会")
+    (item,) = archive_assign(township=township, year=2026, by=clerk)
+
+    def case_file(user, out):
+        root, _zip = build_package(township=township, year=2026, user=user, out_dir=tmp_path / out)
+        return pdf_text((root / "items" / item.code / "01-信访事项档案.pdf").read_bytes())
+
+    masked = case_file(users[Role.AUDITOR], "auditor")
+    assert "138****5678" in masked and PHONE not in masked and ID_NUMBER not in masked
+    assert not PersonalDataAccess.objects.filter(petition=closed).exists()
+
+    full = case_file(clerk, "clerk")
+    assert PHONE in full and ID_NUMBER in full and "完整副本" in full
+    assert PersonalDataAccess.objects.filter(petition=closed, user=clerk).count() == 1
+
+    for row in ArchiveFile.objects.filter(item=item, variant="full"):  # encrypted at rest
+        with row.file.open("rb") as handle:
+            raw = handle.read()
+        assert row.encrypted and not raw.startswith(b"%PDF") and PHONE.encode() not in raw
 
 
 def test_a_declined_petition_keeps_its_notice(township, clerk, users):
