@@ -1,0 +1,271 @@
+"""The county-scale benchmark's measurements (issue 12): every list (first and a deep page, common
+filters, search), detail, dashboard, statistics, export and PDF, as a clerk and a chair of one
+township and as a county user, through the Django test client in process. For each: the median
+and p95 of `runs` timed requests after one warm-up, the SQL query count, the response size, and,
+for exports and PDFs, the peak memory the request adds (measured in a forked child whose VmHWM is
+reset before the request). Not a test: `python manage.py bench_county` prints the table and writes
+the JSON; docs/performance.md gives the latest figures.
+"""
+
+import os
+import statistics
+import time
+from dataclasses import asdict, dataclass, field
+from datetime import date
+
+from django.db import connection
+from django.test import Client
+from django.test.utils import CaptureQueriesContext
+from django.urls import reverse
+
+# targets of issue 12 at scale 1.0 (milliseconds; memory in MiB)
+TARGETS = {
+    ("list", "township"): 150,
+    ("detail", "township"): 150,
+    ("list", "county"): 300,
+    ("detail", "county"): 300,
+    ("dashboard", "township"): 200,
+    ("dashboard", "county"): 200,
+    ("stats", "township"): 300,
+    ("stats", "county"): 1000,
+    ("pdf", "township"): 2000,
+    ("pdf", "county"): 2000,
+}
+MEMORY_TARGET_MIB = 100
+_INHERITED = []
+
+
+@dataclass
+class Case:
+    name: str
+    role: str  # clerk, chair, county
+    url: str
+    kind: str  # list, detail, dashboard, stats, export, pdf
+    method: str = "GET"
+    data: dict = field(default_factory=dict)
+
+    @property
+    def scope(self):
+        return "county" if self.role == "county" else "township"
+
+    @property
+    def target_ms(self):
+        return TARGETS.get((self.kind, self.scope))
+
+
+@dataclass
+class Result:
+    name: str
+    role: str
+    kind: str
+    status: int
+    median_ms: float
+    p95_ms: float
+    queries: int
+    kib: int
+    memory_mib: float | None
+    target_ms: int | None
+    ok: bool
+    note: str = ""
+
+
+def _p95(values):
+    ordered = sorted(values)
+    return ordered[min(len(ordered) - 1, round(0.95 * (len(ordered) - 1)))]
+
+
+def _consume(response):
+    if getattr(response, "streaming", False):
+        return sum(len(chunk) for chunk in response.streaming_content)
+    return len(response.content)
+
+
+def _request(client, case):
+    if case.method == "POST":
+        return client.post(case.url, case.data)
+    return client.get(case.url, case.data)
+
+
+def _status_kib(path):
+    values = {}
+    with open(path) as handle:
+        for line in handle:
+            key, _, rest = line.partition(":")
+            if key in ("VmRSS", "VmHWM"):
+                values[key] = int(rest.split()[0])
+    return values
+
+
+def _added_memory_mib(client, case):
+    """Fork; in the child reset the high-water mark, make the request, report VmHWM - VmRSS."""
+    read, write = os.pipe()
+    pid = os.fork()
+    if pid == 0:  # the child: its own copy of the connection must not be shared with the parent
+        os.close(read)
+        try:
+            # the parent's connection must stay open: keep the inherited one referenced (closing or
+            # freeing it would end the parent's session) and let Django open a fresh one
+            _INHERITED.append(connection.connection)
+            connection.connection = None
+            with open("/proc/self/clear_refs", "w") as handle:
+                handle.write("5")
+            before = _status_kib("/proc/self/status")["VmRSS"]
+            _consume(_request(client, case))
+            peak = _status_kib("/proc/self/status")["VmHWM"]
+            os.write(write, str((peak - before) / 1024).encode())
+        finally:
+            os._exit(0)
+    os.close(write)
+    with os.fdopen(read) as handle:
+        text = handle.read()
+    os.waitpid(pid, 0)
+    return round(float(text), 1) if text else None
+
+
+def measure_case(client, case, runs):
+    response = _request(client, case)  # warm-up (caches, the first connection)
+    size = _consume(response)
+    timings, queries = [], 0
+    for _ in range(runs):
+        with CaptureQueriesContext(connection) as captured:
+            started = time.perf_counter()
+            response = _request(client, case)
+            size = _consume(response)
+            timings.append((time.perf_counter() - started) * 1000)
+        queries = len(captured.captured_queries)
+    memory = _added_memory_mib(client, case) if case.kind in ("export", "pdf") else None
+    p95 = _p95(timings)
+    target = case.target_ms
+    ok = response.status_code < 400 and (target is None or p95 <= target)
+    if memory is not None and memory > MEMORY_TARGET_MIB:
+        ok = False
+    return Result(
+        case.name,
+        case.role,
+        case.kind,
+        response.status_code,
+        round(statistics.median(timings), 1),
+        round(p95, 1),
+        queries,
+        size // 1024,
+        memory,
+        target,
+        ok,
+    )
+
+
+def _first(model, **filters):
+    return model.objects.filter(**filters).order_by("pk").values_list("pk", flat=True).first()
+
+
+def build_cases(township, year=None):
+    """The catalogue, for `township`'s clerk and chair and the county user. Records are the
+    township's first of each kind (ids looked up once)."""
+    from deputies.models import Activity, Deputy
+    from deputies.suggestions.models import Suggestion
+    from petitions.models import Petition
+
+    year = year or date.today().year
+    petition = _first(Petition, township=township)
+    deputy = _first(Deputy, township=township)
+    activity = _first(Activity, township=township)
+    suggestion = _first(Suggestion, township=township)
+    cases = []
+    month = {"year": year, "month": max(1, date.today().month - 1)}
+
+    def add(name, url_name, kind, roles=("clerk", "chair", "county"), args=None, **data):
+        url = reverse(url_name, args=args or [])
+        for role in roles:
+            cases.append(Case(name, role, url, kind, data=data))
+
+    add("首页 / 工作台", "core:home", "dashboard")
+    add("信访列表", "petitions:petition_list", "list")
+    add("信访列表 第500页", "petitions:petition_list", "list", page=500)
+    add("信访列表 办理中", "petitions:petition_list", "list", state="handling")
+    add("信访列表 搜索", "petitions:petition_list", "list", q="土地")
+    add("信访列表 仅逾期", "petitions:petition_list", "list", overdue="on")
+    if petition:
+        add("信访详情", "petitions:petition_detail", "detail", roles=("clerk", "chair"), args=[petition])
+    add("信访统计 本年", "petitions:stats", "stats", year=year)
+    add("信访统计 导出", "petitions:stats_export", "export", year=year)
+    add("信访 导出", "petitions:petition_export", "export", roles=("clerk", "chair"))
+    add("期限督办", "core:deadline_list", "list")
+    add("代表名册", "deputies:deputy_list", "list")
+    add("代表名册 搜索", "deputies:deputy_list", "list", q="张")
+    if deputy:
+        add("代表详情", "deputies:deputy_detail", "detail", roles=("clerk", "chair"), args=[deputy])
+        add("履职档案", "deputies:record_detail", "detail", roles=("clerk", "chair"), args=[deputy, year])
+    add("代表名册 导出", "deputies:deputy_export", "export", roles=("clerk", "chair"))
+    add("履职活动", "deputies:activity_list", "list")
+    add("履职活动 第500页", "deputies:activity_list", "list", page=500)
+    add("履职活动 搜索", "deputies:activity_list", "list", q="调研")
+    if activity:
+        add("履职活动详情", "deputies:activity_detail", "detail", roles=("clerk", "chair"), args=[activity])
+    add("代表小组考核", "deputies:assessment", "stats", year=year)
+    add("代表建议", "deputies:suggestion_list", "list")
+    add("代表建议 第50页", "deputies:suggestion_list", "list", page=50)
+    if suggestion:
+        add("代表建议详情", "deputies:suggestion_detail", "detail", roles=("clerk", "chair"), args=[suggestion])
+    add("收文", "documents:incoming_list", "list", roles=("clerk", "chair"))
+    add("发文", "documents:outgoing_list", "list", roles=("clerk", "chair"))
+    add("会议", "meetings:list", "list", roles=("clerk", "chair"))
+    add("考核", "assessments:plan_list", "list", roles=("clerk", "chair"))
+    add("档案", "core:archive_home", "list", roles=("clerk",))
+    for role in ("clerk", "county"):
+        data = {**month} if role == "clerk" else {**month, "township": ""}
+        cases.append(
+            Case(
+                "信访月度分析 PDF",
+                role,
+                reverse("core:pdfjob_start", args=["petitions.monthly_report"]),
+                "pdf",
+                "POST",
+                data,
+            )
+        )
+    return cases
+
+
+def run(users, township, runs=5, only=None, stdout=None):
+    """users: {role: User}. Returns [Result]."""
+    clients = {}
+    for role, user in users.items():
+        client = Client(raise_request_exception=False)
+        client.force_login(user)
+        clients[role] = client
+    results = []
+    for case in build_cases(township):
+        if only and only not in case.name:
+            continue
+        if case.role not in clients:
+            continue
+        try:
+            result = measure_case(clients[case.role], case, runs)
+        except Exception as error:  # a broken page is a finding, not the end of the run
+            result = Result(
+                case.name, case.role, case.kind, 0, 0, 0, 0, 0, None, case.target_ms, False, repr(error)[:120]
+            )
+        results.append(result)
+        if stdout:
+            stdout.write(row(result))
+    return results
+
+
+HEADER = (
+    "".join((f"{'page':<22}", f"{'role':<8}", f"{'status':>6}", f"{'median':>9}", f"{'p95':>9}", f"{'queries':>8}"))
+    + f"{'KiB':>7}{'mem MiB':>9}{'target':>8}  ok"
+)
+
+
+def row(r):
+    memory = "" if r.memory_mib is None else f"{r.memory_mib:.0f}"
+    target = "" if r.target_ms is None else str(r.target_ms)
+    mark = "ok" if r.ok else "MISS"
+    return (
+        f"{r.name:<22}{r.role:<8}{r.status:>6}{r.median_ms:>9.0f}{r.p95_ms:>9.0f}{r.queries:>8}{r.kib:>7}"
+        f"{memory:>9}{target:>8}  {mark} {r.note}"
+    )
+
+
+def as_json(results):
+    return [asdict(r) for r in results]
