@@ -1,11 +1,12 @@
 from django.urls import include, path
 
-from .views import archive, deadlines, extensions, holidays, home, notifications, pdf, units
+from .views import archive, deadlines, extensions, holidays, home, lookup, notifications, pdf, units
 
 app_name = "core"
 
 urlpatterns = [
     path("", home.HomeView.as_view(), name="home"),
+    path("lookup/<slug:kind>/", lookup.LookupView.as_view(), name="lookup"),
     path("notifications/", notifications.NotificationListView.as_view(), name="notification_list"),
     path("notifications/<int:pk>/open/", notifications.NotificationOpenView.as_view(), name="notification_open"),
     path("notifications/read-all/", notifications.NotificationReadAllView.as_view(), name="notification_read_all"),

@@ -4,6 +4,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from .models import Deadline, DeadlineState, Township, Unit, UnitKind
+from .widgets import LookupSelect
 
 PENDING = "pending"
 
@@ -25,7 +26,9 @@ class DeadlineFilterSet(VisibleChoicesFilterSet):
     state = django_filters.ChoiceFilter(
         label=_("状态"), choices=[(PENDING, _("未办结（全部）")), *DeadlineState.choices], method="filter_state"
     )
-    responsible_unit = django_filters.ModelChoiceFilter(label=_("责任单位"), queryset=Unit.objects.all())
+    responsible_unit = django_filters.ModelChoiceFilter(
+        label=_("责任单位"), queryset=Unit.objects.all(), widget=LookupSelect("unit")
+    )
     due_after = django_filters.DateFilter(label=_("到期日起"), field_name="due_date", lookup_expr="gte")
     due_before = django_filters.DateFilter(label=_("到期日止"), field_name="due_date", lookup_expr="lte")
     met_after = django_filters.DateFilter(label=_("办结日起"), field_name="met_at", lookup_expr="date__gte")
@@ -50,6 +53,7 @@ class DeadlineFilterSet(VisibleChoicesFilterSet):
 class UnitFilterSet(VisibleChoicesFilterSet):
     q = django_filters.CharFilter(label=_("搜索"), method="search")
     kind = django_filters.ChoiceFilter(label=_("类别"), choices=UnitKind.choices)
+    # at most the county's townships, and a township user's own only: a plain select
     township = django_filters.ModelChoiceFilter(label=_("乡镇"), queryset=Township.objects.all())
     is_active = django_filters.BooleanFilter(label=_("启用"))
 

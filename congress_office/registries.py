@@ -6,6 +6,7 @@
 - deputy_record_sections: sections of a deputy's yearly record (履职档案) from later apps.
 - deputy_flags: what later apps flag about deputies on the register (absences …).
 - record_links: what a record cites or is cited by in later apps (a petition's 批复 …).
+- lookup_kinds: what the search-as-you-type filter fields look up (deputy, unit, subject …).
 """
 
 from collections.abc import Callable
@@ -144,6 +145,22 @@ class RecordSection:
     build: Callable
 
 
+@dataclass(frozen=True)
+class LookupKind:
+    """A kind of record the search-as-you-type filter fields (congress_office.widgets.LookupSelect)
+    look up through the core's lookup view: queryset(user) -> what the user may see (their
+    township's rows for a township user), searched with `search_fields` (icontains, ORed) or
+    `search(queryset, q)`, in `ordering`; text(obj, user) -> the option's label."""
+
+    queryset: Callable
+    search_fields: tuple = ("name",)
+    ordering: tuple = ("name", "pk")
+    search: Callable | None = None
+    text: Callable | None = None
+    # allowed(user) -> bool: whether the user may look this kind up at all (404 if not)
+    allowed: Callable | None = None
+
+
 role_tables = Registry("role permission tables")  # {Role: ["app.codename", …]} of each app
 case_types = Registry("case types")  # congress_office.cases.CaseType of petitions, suggestions …
 deadline_kinds = Registry("deadline kinds")
@@ -165,6 +182,8 @@ reception_visit_actions = Registry("reception visit actions")
 # (record, user) -> list of {"label", "url", "relation"} (optional "kind", "icon"), only what the
 # user may see; the {% record_links record as links %} tag (templatetags/citations.py) calls them all
 record_links = Registry("record links")
+# LookupKind entries by the kind named in the lookup URL (lookup/<kind>/): "deputy", "unit" …
+lookup_kinds = Registry("lookup kinds")
 
 
 def register_case_type(spec):
@@ -198,3 +217,6 @@ def register_core():
     from . import indicators
 
     indicators.register()
+    from . import lookups
+
+    lookups.register()

@@ -5,6 +5,7 @@ from django.utils.translation import gettext_lazy as _
 
 from congress_office.filters import VisibleChoicesFilterSet
 from congress_office.forms import DateInput
+from congress_office.widgets import LookupSelect
 
 from .choices import ActivityStatus, ActivityType, DeputyStatus
 from .models import Activity, Deputy, DeputyGroup, District, ReceptionDay, Term
@@ -12,9 +13,13 @@ from .models import Activity, Deputy, DeputyGroup, District, ReceptionDay, Term
 
 class DeputyFilterSet(VisibleChoicesFilterSet):
     q = django_filters.CharFilter(label=_("搜索"), method="search")
-    term = django_filters.ModelChoiceFilter(label=_("届次"), queryset=Term.objects.all())
-    district = django_filters.ModelChoiceFilter(label=_("选区"), queryset=District.objects.all())
-    group = django_filters.ModelChoiceFilter(label=_("代表小组"), queryset=DeputyGroup.objects.all())
+    term = django_filters.ModelChoiceFilter(label=_("届次"), queryset=Term.objects.all(), widget=LookupSelect("term"))
+    district = django_filters.ModelChoiceFilter(
+        label=_("选区"), queryset=District.objects.all(), widget=LookupSelect("district")
+    )
+    group = django_filters.ModelChoiceFilter(
+        label=_("代表小组"), queryset=DeputyGroup.objects.all(), widget=LookupSelect("group")
+    )
     status = django_filters.ChoiceFilter(label=_("状态"), choices=DeputyStatus.choices)
     # a checkbox: unticked (the default) hides terminated deputies, ticked shows them too
     include_terminated = django_filters.BooleanFilter(
@@ -42,7 +47,7 @@ class DeputyFilterSet(VisibleChoicesFilterSet):
 
 class DistrictFilterSet(VisibleChoicesFilterSet):
     q = django_filters.CharFilter(label=_("搜索"), method="search")
-    term = django_filters.ModelChoiceFilter(label=_("届次"), queryset=Term.objects.all())
+    term = django_filters.ModelChoiceFilter(label=_("届次"), queryset=Term.objects.all(), widget=LookupSelect("term"))
 
     class Meta:
         model = District
@@ -54,7 +59,7 @@ class DistrictFilterSet(VisibleChoicesFilterSet):
 
 class DeputyGroupFilterSet(VisibleChoicesFilterSet):
     q = django_filters.CharFilter(label=_("搜索"), field_name="name", lookup_expr="icontains")
-    term = django_filters.ModelChoiceFilter(label=_("届次"), queryset=Term.objects.all())
+    term = django_filters.ModelChoiceFilter(label=_("届次"), queryset=Term.objects.all(), widget=LookupSelect("term"))
 
     class Meta:
         model = DeputyGroup
@@ -65,7 +70,9 @@ class ActivityFilterSet(VisibleChoicesFilterSet):
     q = django_filters.CharFilter(label=_("搜索"), method="search")
     type = django_filters.ChoiceFilter(label=_("活动类型"), choices=ActivityType.choices)
     status = django_filters.ChoiceFilter(label=_("状态"), choices=ActivityStatus.choices)
-    group = django_filters.ModelChoiceFilter(label=_("代表小组"), queryset=DeputyGroup.objects.all())
+    group = django_filters.ModelChoiceFilter(
+        label=_("代表小组"), queryset=DeputyGroup.objects.all(), widget=LookupSelect("group")
+    )
     date_after = django_filters.DateFilter(label=_("日期起"), field_name="date", lookup_expr="gte", widget=DateInput())
     date_before = django_filters.DateFilter(label=_("日期止"), field_name="date", lookup_expr="lte", widget=DateInput())
 
@@ -80,7 +87,9 @@ class ActivityFilterSet(VisibleChoicesFilterSet):
 
 
 class ReceptionDayFilterSet(VisibleChoicesFilterSet):
-    district = django_filters.ModelChoiceFilter(label=_("选区"), queryset=District.objects.all())
+    district = django_filters.ModelChoiceFilter(
+        label=_("选区"), queryset=District.objects.all(), widget=LookupSelect("district")
+    )
     date_after = django_filters.DateFilter(label=_("日期起"), field_name="date", lookup_expr="gte", widget=DateInput())
     date_before = django_filters.DateFilter(label=_("日期止"), field_name="date", lookup_expr="lte", widget=DateInput())
 

@@ -125,6 +125,62 @@ def record_parts(deputy, user, item=None, year=None, full=False):
     return [ArchivePart(gettext("%(n)s%(y)s年度履职档案") % {"n": deputy.name, "y": year}, render)]
 
 
+def register_lookups():
+    """What the deputies' filter fields look up: deputies, districts, groups and terms the user
+    may see (their own township's for a township user)."""
+    from django.db.models import Q
+
+    from congress_office.lookups import with_township
+    from congress_office.registries import LookupKind, lookup_kinds
+
+    from .models import Deputy, DeputyGroup, District, Term
+
+    def search_terms(queryset, q):
+        condition = Q(township__name__icontains=q)
+        digits = q.strip("第届 ")
+        if digits.isdigit():
+            condition |= Q(number=int(digits))
+        return queryset.filter(condition)
+
+    by_township = ("township__code", "-term__number", "name", "pk")
+    lookup_kinds.register(
+        "deputy",
+        LookupKind(
+            queryset=lambda user: Deputy.objects.visible_to(user).select_related("township"),
+            search_fields=("name",),
+            ordering=("township__code", "name", "pk"),
+            text=with_township,
+        ),
+    )
+    lookup_kinds.register(
+        "district",
+        LookupKind(
+            queryset=lambda user: District.objects.visible_to(user).select_related("township"),
+            search_fields=("name", "area"),
+            ordering=by_township,
+            text=with_township,
+        ),
+    )
+    lookup_kinds.register(
+        "group",
+        LookupKind(
+            queryset=lambda user: DeputyGroup.objects.visible_to(user).select_related("township"),
+            search_fields=("name",),
+            ordering=by_township,
+            text=with_township,
+        ),
+    )
+    lookup_kinds.register(
+        "term",
+        LookupKind(
+            queryset=lambda user: Term.objects.visible_to(user).select_related("township"),
+            search=search_terms,
+            ordering=("township__code", "-number", "pk"),
+            text=with_township,
+        ),
+    )
+
+
 def register():
     from congress_office.registries import role_tables
 
@@ -132,6 +188,7 @@ def register():
     from .permissions import DEPUTIES_ROLE_PERMISSIONS
 
     role_tables.register("deputies", DEPUTIES_ROLE_PERMISSIONS)
+    register_lookups()
     nav_items.register(
         "deputies.register",
         NavItem(_("代表名册"), "deputies:deputy_list", "bi-people", permission="deputies.view_deputy"),

@@ -12,6 +12,7 @@ from congress_office.crypto import keyed_hash
 from congress_office.filters import VisibleChoicesFilterSet
 from congress_office.forms import DateInput
 from congress_office.models import Township, Unit
+from congress_office.widgets import LookupSelect
 
 from .choices import Category, Channel, PetitionState
 from .models import Petition, Subject
@@ -44,9 +45,15 @@ class PetitionFilterSet(VisibleChoicesFilterSet):
     state = django_filters.ChoiceFilter(label=_("状态"), choices=PetitionState.choices)
     channel = django_filters.ChoiceFilter(label=_("信访方式"), choices=Channel.choices)
     category = django_filters.ChoiceFilter(label=_("信访类别"), choices=Category.choices)
-    subject = django_filters.ModelChoiceFilter(label=_("事项分类"), queryset=Subject.objects.all())
-    township = django_filters.ModelChoiceFilter(label=_("乡镇"), queryset=Township.objects.all())
-    lead_unit = django_filters.ModelChoiceFilter(label=_("主办单位"), queryset=Unit.objects.all())
+    subject = django_filters.ModelChoiceFilter(
+        label=_("事项分类"), queryset=Subject.objects.all(), widget=LookupSelect("subject")
+    )
+    township = django_filters.ModelChoiceFilter(
+        label=_("乡镇"), queryset=Township.objects.all(), widget=LookupSelect("township")
+    )
+    lead_unit = django_filters.ModelChoiceFilter(
+        label=_("主办单位"), queryset=Unit.objects.all(), widget=LookupSelect("unit")
+    )
     received_after = django_filters.DateFilter(
         label=_("收到日期起"), field_name="received_on", lookup_expr="gte", widget=DateInput()
     )

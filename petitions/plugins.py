@@ -40,6 +40,7 @@ def register():
 
     role_tables.register("petitions", PETITIONS_ROLE_PERMISSIONS)
     register_case_type(petition_case_type())
+    _register_lookups()
     nav_items.register(
         "petitions",
         NavItem(_("信访"), "petitions:petition_list", "bi-envelope-paper", permission="petitions.view_petition"),
@@ -48,6 +49,26 @@ def register():
     _register_handling()
     _register_stats()
     _register_archive()
+
+
+def _register_lookups():
+    """The petition subjects a filter field looks up: the shared ones and the user's township's."""
+    from django.db.models import F
+
+    from congress_office.lookups import with_township
+    from congress_office.registries import LookupKind, lookup_kinds
+
+    from .models import Subject
+
+    lookup_kinds.register(
+        "subject",
+        LookupKind(
+            queryset=lambda user: Subject.objects.visible_to(user).select_related("township"),
+            search_fields=("name",),
+            ordering=(F("township__code").asc(nulls_first=True), "name", "pk"),
+            text=with_township,
+        ),
+    )
 
 
 # --- registration, acceptance and the office pages ------------------------------------------------

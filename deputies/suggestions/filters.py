@@ -5,6 +5,7 @@ from django.utils.translation import gettext_lazy as _
 
 from congress_office.filters import VisibleChoicesFilterSet
 from congress_office.models import Unit
+from congress_office.widgets import LookupSelect
 
 from ..models import Deputy
 from .models import Suggestion, SuggestionState
@@ -16,12 +17,15 @@ class SuggestionFilterSet(VisibleChoicesFilterSet):
     q = django_filters.CharFilter(label=_("搜索"), method="search")
     state = django_filters.ChoiceFilter(label=_("状态"), choices=SuggestionState.choices)
     year = django_filters.NumberFilter(label=_("年度"))
-    lead_unit = django_filters.ModelChoiceFilter(label=_("主办单位"), queryset=Unit.objects.all())
+    lead_unit = django_filters.ModelChoiceFilter(
+        label=_("主办单位"), queryset=Unit.objects.all(), widget=LookupSelect("unit")
+    )
     deputy = django_filters.ModelChoiceFilter(
         label=_("提出代表"),
         queryset=Deputy.objects.all(),
         field_name="signers__deputy",
         distinct=True,
+        widget=LookupSelect("deputy"),
     )
     is_hard = django_filters.BooleanFilter(label=_("仅看难度大的"), method="filter_hard", widget=forms.CheckboxInput())
 

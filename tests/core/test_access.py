@@ -114,6 +114,7 @@ class Page:
 PAGES = [
     Page("core:home"),
     Page("core:notification_list"),
+    Page("core:lookup", target="lookup"),  # search-as-you-type: rows each user may see, any signed-in user
     Page("core:notification_open", "post", target="notification", ok=302),
     Page("core:notification_read_all", "post", ok=302),
     Page("core:deadline_list", permission="core.view_deadline"),
@@ -238,6 +239,8 @@ def url_of(page, world, owner):
         args = [make_pdfjob(owner).pk]
     elif page.target == "catalogue":
         args = [2026, "Y", "BGS", "xlsx"]
+    elif page.target == "lookup":
+        args = ["unit"]
     elif page.target == "export":
         args = [make_export(world, owner).pk]
     return reverse(page.name, args=args)
