@@ -491,6 +491,30 @@ VARIANTS = {"petition": 3, "suggestion": 2}
 SMALL_VARIANTS = {"petition": 1, "suggestion": 1}
 
 
+def _request_review(st, sc, petition, kind, day):
+    """A 复查 or 复核 request on `day`, as the clerk registers it."""
+    from petitions.services import handling
+
+    with st.at(day):
+        handling.petition_request_review(
+            petition=petition, kind=kind, requested_on=st.date(), request="⟦reviewrequest⟧", by=sc.clerk
+        )
+
+
+def _decide_review(st, sc, petition, kind, day):
+    from petitions.services import handling
+
+    with st.at(day):
+        handling.petition_decide_review(
+            petition=petition,
+            kind=kind,
+            by=sc.clerk,
+            decision="⟦reviewdecision⟧",
+            outcome=Outcome.EXPLAIN,
+            decided_on=st.date(),
+        )
+
+
 def _petition_template(sc, rng, base, stop, flags):
     from petitions.services import handling, registration
 
@@ -618,46 +642,16 @@ def _petition_template(sc, rng, base, stop, flags):
     if flags.get("review"):
         day = min(day + rng.randint(1, 10), reply_day + 28)
         day = max(day, reply_day)
-        with st.at(day):
-            handling.petition_request_review(
-                petition=petition,
-                kind=ReviewKind.REVIEW,
-                requested_on=st.date(),
-                request="⟦reviewrequest⟧",
-                by=sc.clerk,
-            )
+        _request_review(st, sc, petition, ReviewKind.REVIEW, day)
         if stop == "reviewing":
             return petition
         day += rng.randint(10, 29)
-        with st.at(day):
-            handling.petition_decide_review(
-                petition=petition,
-                kind=ReviewKind.REVIEW,
-                by=sc.clerk,
-                decision="⟦reviewdecision⟧",
-                outcome=Outcome.EXPLAIN,
-                decided_on=st.date(),
-            )
+        _decide_review(st, sc, petition, ReviewKind.REVIEW, day)
     if flags.get("recheck"):
         day += rng.randint(3, 25)
-        with st.at(day):
-            handling.petition_request_review(
-                petition=petition,
-                kind=ReviewKind.RECHECK,
-                requested_on=st.date(),
-                request="⟦reviewrequest⟧",
-                by=sc.clerk,
-            )
+        _request_review(st, sc, petition, ReviewKind.RECHECK, day)
         day += rng.randint(10, 29)
-        with st.at(day):
-            handling.petition_decide_review(
-                petition=petition,
-                kind=ReviewKind.RECHECK,
-                by=sc.clerk,
-                decision="⟦reviewdecision⟧",
-                outcome=Outcome.EXPLAIN,
-                decided_on=st.date(),
-            )
+        _decide_review(st, sc, petition, ReviewKind.RECHECK, day)
     return petition
 
 

@@ -190,6 +190,7 @@ def build_cases(township, year=None):
     add("信访统计 导出", "petitions:stats_export", "export", year=year)
     add("信访 导出", "petitions:petition_export", "export", roles=("clerk", "chair"))
     add("期限督办", "core:deadline_list", "list")
+    add("筛选联想 单位", "core:lookup", "list", args=["unit"], q="办")
     add("代表名册", "deputies:deputy_list", "list")
     add("代表名册 搜索", "deputies:deputy_list", "list", q="张")
     if deputy:

@@ -24,7 +24,6 @@ from .archive_package import (
     ITEMS_DIR,
     as_of,
     finish_package,
-    org_names,
     package_name,
     write_in_batches,
     write_zip,
@@ -145,11 +144,10 @@ def archive_export_chunk(*, export_id, item_ids):
     if export is None or export.status != ExportStatus.RUNNING:
         return 0
     root = package_root(export)
-    orgs = org_names(export.township)
     wrote = 0
     try:
         items = list(year_items(export.township, export.year).filter(pk__in=item_ids))
-        for _batch, written in write_in_batches(items, export.requested_by, root, orgs):
+        for _batch, written in write_in_batches(items, export.requested_by, root):
             wrote += len(written)
             _heartbeat(export.pk, done=F("done") + len(written))
         export.refresh_from_db(fields=["done", "total", "status"])

@@ -33,9 +33,8 @@ from django.template.loader import render_to_string
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from ..models.archive import CATEGORY_CODE, ArchiveItem, Fonds, OrgCode, Retention
-from ..registries import ArchivePart
-from .archive_render import read_file, render_items, stored_files
+from ..models.archive import CATEGORY_CODE, ArchiveItem, Fonds, Retention
+from .archive_render import org_names, read_file, render_items, stored_files
 
 logger = logging.getLogger(__name__)
 MANIFESTS = {"sm3": "manifest-sm3.txt", "sha256": "manifest-sha256.txt"}
@@ -122,16 +121,11 @@ def withheld(item, user):
     return ""
 
 
-def org_names(township):
-    return dict(OrgCode.objects.filter(township=township).values_list("code", "name"))
-
-
 @dataclass
 class Rendered:
     item: object
-    parts: list  # [(ArchivePart, bytes)]
+    files: list  # [(ArchiveFile, its plain bytes)]
     reason: str = ""
-    pages: int = 0
 
 
 def _render(item, user):
@@ -140,11 +134,10 @@ def _render(item, user):
     if reason:
         return Rendered(item, [], reason)
     _variant, rows = stored_files(item, user)
-    parts = [(ArchivePart(row.title, None, row.ext), read_file(row)) for row in rows]
-    return Rendered(item, parts, pages=item.pages or 0)
+    return Rendered(item, [(row, read_file(row)) for row in rows])
 
 
-def write_items(items, user, root, orgs=None):
+def write_items(items, user, root):
     """Write items into root/items/<档号>/ from their archived copies (rendered and stamped
     first where an item has none yet), each whole or not at all (a temporary folder renamed into
     place); items already written are left as they are. Returns the items written."""
@@ -159,11 +152,11 @@ def write_items(items, user, root, orgs=None):
     return written
 
 
-def write_in_batches(items, user, root, orgs):
+def write_in_batches(items, user, root):
     """write_items over `items` BATCH at a time; yields (batch, the items written of it)."""
     for start in range(0, len(items), BATCH):
         batch = items[start : start + BATCH]
-        yield batch, write_items(batch, user, root, orgs)
+        yield batch, write_items(batch, user, root)
 
 
 def _write(r, items_dir):
@@ -173,11 +166,11 @@ def _write(r, items_dir):
     tmp.mkdir(parents=True)
     try:
         files = []
-        for index, (part, data) in enumerate(r.parts, start=1):
-            name = f"{index:02d}-{_safe(part.title)}.{part.ext}"
+        for index, (row, data) in enumerate(r.files, start=1):
+            name = f"{index:02d}-{_safe(row.title)}.{row.ext}"
             (tmp / name).write_bytes(data)
             sm3, sha = file_digests(tmp / name)
-            files.append(WrittenFile(str(part.title), name, part.ext.upper(), len(data), sm3, sha))
+            files.append(WrittenFile(row.title, name, row.ext.upper(), len(data), sm3, sha))
         (tmp / METADATA_FILE).write_bytes(item_metadata_xml(item, files, r.reason))
         try:
             os.rename(tmp, final)  # atomic: another run of the same item may have won
@@ -463,10 +456,9 @@ def build_package(*, township, year, user, out_dir, progress=None):
     fonds = Fonds.objects.select_related("township").get(township=township)
     root = Path(out_dir) / package_name(fonds, year)
     (root / ITEMS_DIR).mkdir(parents=True, exist_ok=True)
-    orgs = org_names(township)
     items = list(year_items(township, year))
     done = 0
-    for batch, _written in write_in_batches(items, user, root, orgs):
+    for batch, _written in write_in_batches(items, user, root):
         done += len(batch)
         if progress:
             progress(done, len(items))

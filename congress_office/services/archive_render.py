@@ -74,23 +74,25 @@ def stamp_cells(item, pages, orgs):
     )
 
 
+def org_names(township):
+    """{机构（问题）code: name} of a township (an instance or its id)."""
+    return dict(OrgCode.objects.filter(township=township).values_list("code", "name"))
+
+
 @dataclass
 class _Rendered:
     item: ArchiveItem
-    files: list  # [(variant, ArchivePart, bytes)]
+    files: list  # [(variant, ArchivePart, bytes, pages)]
 
     @property
     def pages(self):
-        return sum(
-            page_count(data)
-            for variant, part, data in self.files
-            if variant == FileVariant.ARCHIVE and part.ext == "pdf"
-        )
+        """The 页数 of the 归档章: the pages of the archive copy's PDFs."""
+        return sum(pages for variant, _part, _data, pages in self.files if variant == FileVariant.ARCHIVE)
 
     def firsts(self):
         """The index of each copy's first file, which takes the 归档章 (a PDF by the registry's rule)."""
         seen, found = set(), []
-        for index, (variant, part, _data) in enumerate(self.files):
+        for index, (variant, part, _data, _pages) in enumerate(self.files):
             if variant not in seen:
                 seen.add(variant)
                 if part.ext == "pdf":
@@ -100,11 +102,11 @@ class _Rendered:
 
 def _render(item):
     try:
-        files = [
-            (variant, part, part.render())
-            for variant in variants_of(item)
-            for part in item_parts(item, full=variant == FileVariant.FULL)
-        ]
+        files = []
+        for variant in variants_of(item):
+            for part in item_parts(item, full=variant == FileVariant.FULL):
+                data = part.render()
+                files.append((variant, part, data, page_count(data) if part.ext == "pdf" else 0))
     except ValidationError:
         raise
     except Exception as error:  # a missing scan, a broken record: name the item, log the rest
@@ -119,7 +121,7 @@ def _store(rendered):
     """Save the files to storage and their rows, unless another worker stored the item first."""
     item, rows, positions = rendered.item, [], {}
     pages = rendered.pages
-    for variant, part, data in rendered.files:
+    for variant, part, data, file_pages in rendered.files:
         positions[variant] = position = positions.get(variant, 0) + 1
         encrypted = variant == FileVariant.FULL or item.secrecy_level > 0
         row = ArchiveFile(
@@ -131,7 +133,7 @@ def _store(rendered):
             encrypted=encrypted,
             size=len(data),
             sha256=hashlib.sha256(data).hexdigest(),
-            pages=page_count(data) if part.ext == "pdf" else 0,
+            pages=file_pages,
         )
         name = archive_file_path(row, f"{position:02d}.{part.ext}")
         row.file.name = default_storage.save(name, ContentFile(encrypt_bytes(data) if encrypted else data))
@@ -163,16 +165,14 @@ def render_items(items):
     todo = [item for item in items if item.rendered_at is None and item.destruction_id is None]
     if not todo:
         return 0
-    orgs = {}
-    for township_id in {item.township_id for item in todo}:
-        orgs[township_id] = dict(OrgCode.objects.filter(township_id=township_id).values_list("code", "name"))
+    orgs = {township_id: org_names(township_id) for township_id in {item.township_id for item in todo}}
     rendered = [_render(item) for item in todo]
     cells = [stamp_cells(r.item, r.pages, orgs[r.item.township_id]) for r in rendered]
     pages = stamp_pages(cells)
     for r, cell, stamp_page in zip(rendered, cells, pages, strict=True):
         for index in r.firsts():
-            variant, part, data = r.files[index]
-            r.files[index] = (variant, part, stamp(data, cell, stamp_page)[0])
+            variant, part, data, file_pages = r.files[index]
+            r.files[index] = (variant, part, stamp(data, cell, stamp_page)[0], file_pages)
     return sum(1 for r in rendered if _store(r))
 
 

@@ -75,7 +75,7 @@ def _render_work(args):
 
 def _work(args):
     """One worker process: write some items (the chunk task's work)."""
-    from congress_office.services.archive_package import org_names, write_in_batches, year_items
+    from congress_office.services.archive_package import write_in_batches, year_items
 
     export_root, township_id, year, user_id, ids = args
     connections.close_all()  # the forked connection belongs to the parent
@@ -85,7 +85,7 @@ def _work(args):
     user = get_user_model().objects.get(pk=user_id)
     items = list(year_items(township, year).filter(pk__in=ids))
     started = time.perf_counter()
-    written = sum(len(w) for _batch, w in write_in_batches(items, user, export_root, org_names(township)))
+    written = sum(len(w) for _batch, w in write_in_batches(items, user, export_root))
     return written, time.perf_counter() - started, resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
 
 
