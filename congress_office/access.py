@@ -29,6 +29,35 @@ class TownshipMemberMixin:
         return super().dispatch(request, *args, **kwargs)
 
 
+def reads_aggregates_only(user):
+    """A county account (县人大常委会) that is not also an administrator: it reads the townships'
+    figures and the lists of deputies and suggestions, never a citizen's personal data nor a
+    per-person export."""
+    from .roles import Role
+
+    return user.is_authenticated and user.has_role(Role.COUNTY) and not user.has_role(Role.ADMIN)
+
+
+class PerPersonExportMixin:
+    """Views that hand out people's records one row per person (the deputy register's .xlsx):
+    county accounts read aggregates only, so they get 403. Put it before RoleRequiredMixin."""
+
+    def dispatch(self, request, *args, **kwargs):
+        if reads_aggregates_only(request.user):
+            raise PermissionDenied(_("县级账号只能查看汇总数据，不能导出逐人名单。"))
+        return super().dispatch(request, *args, **kwargs)
+
+
+class CountyWideMixin(LoginRequiredMixin):
+    """Pages of the whole county (县级汇总): county-wide accounts (county, admin) only; a township
+    user gets 403, an anonymous visitor the login page."""
+
+    def dispatch(self, request, *args, **kwargs):
+        if request.user.is_authenticated and not request.user.is_county_wide:
+            raise PermissionDenied(_("县级汇总仅供县级账号查看。"))
+        return super().dispatch(request, *args, **kwargs)
+
+
 class VisibleObjectMixin:
     """Detail-style views: the object is looked up within `model.objects.visible_to(user)`.
 

@@ -141,6 +141,9 @@ class CaseType:
     preconditions: dict = field(default_factory=dict)
     # (item) -> users to tell about extensions and replies (the people the case concerns)
     concerned_users: Callable | None = None
+    # the permission needed to see the type's deadlines (their titles name the case) when a
+    # county-wide user reads the deadline list: "" for everyone who sees deadlines
+    view_permission: str = ""
 
     def state_label(self, value):
         return self.states.get(value, value)

@@ -1,12 +1,14 @@
 from django.urls import include, path
 
-from .views import archive, deadlines, extensions, holidays, home, lookup, notifications, pdf, units
+from .views import archive, county, deadlines, extensions, holidays, home, lookup, notifications, pdf, units
 
 app_name = "core"
 
 urlpatterns = [
     path("", home.HomeView.as_view(), name="home"),
     path("lookup/<slug:kind>/", lookup.LookupView.as_view(), name="lookup"),
+    path("county/", county.CountyOverviewView.as_view(), name="county_overview"),
+    path("county/<slug:code>/", county.CountyTownshipView.as_view(), name="county_township"),
     path("notifications/", notifications.NotificationListView.as_view(), name="notification_list"),
     path("notifications/<int:pk>/open/", notifications.NotificationOpenView.as_view(), name="notification_open"),
     path("notifications/read-all/", notifications.NotificationReadAllView.as_view(), name="notification_read_all"),

@@ -7,6 +7,7 @@ Production refuses to start without them; elsewhere they are derived from SECRET
 """
 
 import base64
+import functools
 import hashlib
 import hmac
 
@@ -19,9 +20,16 @@ def _derived(label):
     return base64.urlsafe_b64encode(hashlib.sha256(f"{label}:{settings.SECRET_KEY}".encode()).digest())
 
 
-def _fernet():
-    keys = settings.FIELD_ENCRYPTION_KEYS or [_derived("field-encryption").decode()]
+@functools.lru_cache(maxsize=8)
+def _fernet_of(keys, secret_key):  # secret_key: a key of the cache (the derived key's secret)
+    keys = keys or [_derived("field-encryption").decode()]
     return MultiFernet([Fernet(k.encode() if isinstance(k, str) else k) for k in keys])
+
+
+def _fernet():
+    """The cipher of the configured keys, built once per key set (an export decrypts every row's
+    phone and ID number: rebuilding it per value would cost more than the decryption)."""
+    return _fernet_of(tuple(settings.FIELD_ENCRYPTION_KEYS), settings.SECRET_KEY)
 
 
 def encrypt(text):

@@ -135,3 +135,19 @@ class HolidayForm(forms.ModelForm):
 
 class OfficePasswordChangeForm(PasswordChangeForm):
     """Django's form; its messages are already in Chinese."""
+
+
+class CountyYearForm(forms.Form):
+    """The county overview's GET form: the year (this year when absent or wrong)."""
+
+    year = forms.TypedChoiceField(label=_("年度"), coerce=int, required=False, empty_value=None)
+
+    def __init__(self, *args, years, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.years = years
+        self.fields["year"].choices = [(y, _("%(y)s年") % {"y": y}) for y in years]
+
+    def chosen_year(self):
+        if self.is_bound and self.is_valid() and self.cleaned_data.get("year"):
+            return self.cleaned_data["year"]
+        return self.years[0]

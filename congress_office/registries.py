@@ -3,10 +3,12 @@
 - deadline_kinds: what a Deadline.kind means (its label, and the URL of its subject).
 - dashboard_cards: counters on home pages, each a callable (user) -> Card or None.
 - pdf_reports: reports rendered to PDF by a Celery task with progress.
+- xlsx_exports: list exports to .xlsx (a download, or a Celery job above EXPORT_INLINE_MAX_ROWS).
 - deputy_record_sections: sections of a deputy's yearly record (履职档案) from later apps.
 - deputy_flags: what later apps flag about deputies on the register (absences …).
 - record_links: what a record cites or is cited by in later apps (a petition's 批复 …).
 - lookup_kinds: what the search-as-you-type filter fields look up (deputy, unit, subject …).
+- county_figures: the columns of the county overview (县级汇总), per township, from each app.
 """
 
 from collections.abc import Callable
@@ -50,6 +52,9 @@ class DeadlineKind:
     label: str
     # Who, besides the responsible unit and user, is reminded (role codes within the township).
     remind_roles: tuple = ("clerk",)
+    # a county-wide user without this permission does not see deadlines of this kind (their
+    # titles name the case, which may name a citizen): "" for everyone who sees deadlines
+    view_permission: str = ""
 
 
 @dataclass(frozen=True)
@@ -71,6 +76,18 @@ class PdfReport:
     roles: tuple = field(default_factory=tuple)
     # POST fields the start view copies (as strings) into job.params; build_context validates them.
     params: tuple = ()
+
+
+@dataclass(frozen=True)
+class XlsxExport:
+    """A list's .xlsx export (congress_office.xlsx.xlsx_export): table(user, query) ->
+    congress_office.xlsx.ExportTable, the rows `user` may see filtered by `query` (the list's
+    query string as a QueryDict), not yet evaluated. `title` names the job of a large export
+    (信访件导出（12,345 条）); `permission` is checked again when a job runs."""
+
+    title: str
+    table: Callable
+    permission: str = ""
 
 
 @dataclass(frozen=True)
@@ -161,11 +178,52 @@ class LookupKind:
     allowed: Callable | None = None
 
 
+@dataclass(frozen=True)
+class CountyColumn:
+    """One column of the county overview. `kind`: "count" (an int), "rate" (a share shown in per
+    cent) or "ratio" (a number such as activities per deputy); a rate's or ratio's value has
+    `numerator`, `denominator`, `value` (a float or None) and str() (petitions' Rate, the core's
+    Ratio). `higher_is_better`: the ranking order (False for 重复信访率 and overdue counts)."""
+
+    key: str
+    label: str
+    kind: str = "count"
+    higher_is_better: bool = True
+    help: str = ""  # the definition, shown as the header's title
+
+
+@dataclass(frozen=True)
+class CountyFigures:
+    """What an app adds to the county overview (县级汇总) and its township pages: aggregates
+    only, never a case or a person.
+
+    compute(user, start, end, today, township=None) -> {township_id: {column key: value}} of the
+    whole months from `start` to `end`, read through what `user` may see (narrowed to `township`
+    when given), in a fixed number of queries whatever the number of townships.
+    monthly(user, township, start, end, today) -> {first day of a month: {column key: value}} for
+    the township page's trend, in a fixed number of queries too; `monthly_columns` are the keys it
+    fills (default: every column). link(township, year) -> the app's own statistics page for that
+    township, or ""."""
+
+    title: str
+    columns: tuple
+    compute: Callable
+    monthly: Callable | None = None
+    monthly_columns: tuple = ()
+    permission: str = ""
+    order: int = 100
+    link: Callable | None = None
+    # a PdfReport key taking the params year, month and township (empty: the whole county) that
+    # the overview offers, e.g. the petitions' monthly analysis
+    report: str = ""
+
+
 role_tables = Registry("role permission tables")  # {Role: ["app.codename", …]} of each app
 case_types = Registry("case types")  # congress_office.cases.CaseType of petitions, suggestions …
 deadline_kinds = Registry("deadline kinds")
 dashboard_cards = Registry("dashboard cards")
 pdf_reports = Registry("pdf reports")
+xlsx_exports = Registry("xlsx exports")  # XlsxExport of each list export (petitions, the register …)
 deputy_record_sections = Registry("deputy record sections")
 # providers(deputy_ids) -> {deputy_id: [DeputyFlag, …]} in a fixed number of queries: what a later
 # app says about a deputy on the register (two unexcused absences from sessions …)
@@ -184,6 +242,8 @@ reception_visit_actions = Registry("reception visit actions")
 record_links = Registry("record links")
 # LookupKind entries by the kind named in the lookup URL (lookup/<kind>/): "deputy", "unit" …
 lookup_kinds = Registry("lookup kinds")
+# CountyFigures entries of the apps, by key: the county overview's sections, in `order`
+county_figures = Registry("county figures")
 
 
 def register_case_type(spec):
@@ -191,7 +251,9 @@ def register_case_type(spec):
     clocks, so the daily scan reminds and escalates them like any other deadline."""
     case_types.register(spec.key, spec)
     for clock_name, clock in spec.clocks.items():
-        deadline_kinds.register(spec.deadline_kind(clock_name), DeadlineKind(label=clock.label))
+        deadline_kinds.register(
+            spec.deadline_kind(clock_name), DeadlineKind(label=clock.label, view_permission=spec.view_permission)
+        )
     return spec
 
 

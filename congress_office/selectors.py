@@ -1,7 +1,7 @@
 """Reads for the core's pages. Each returns a fixed number of queries whatever the row count."""
 
 from collections import defaultdict
-from datetime import timedelta
+from datetime import datetime, time, timedelta
 
 from django.db.models import Count, Q
 from django.utils import timezone
@@ -33,19 +33,29 @@ DUE_SOON_DAYS = 7
 
 
 def deadline_counts(*, user, today=None):
-    """Counters for dashboards: one query. The deadline list's filters reproduce each count
+    """Counters for dashboards: two queries, each on an index of its own (the pending deadlines
+    are a partial index; met ones are read from the month's start, an aware datetime, never
+    through a date cast that no index serves). The deadline list's filters reproduce each count
     (state=pending / state=overdue / the due-date window / met_after), so a counter's link
     lists exactly what it counted."""
     today = today or timezone.localdate()
-    month_start = today.replace(day=1)
     soon = today + timedelta(days=DUE_SOON_DAYS)
-    return Deadline.objects.visible_to(user).aggregate(
-        pending=Count("pk", filter=Q(state__in=PENDING_STATES)),
-        overdue=Count("pk", filter=Q(state__in=PENDING_STATES, due_date__lt=today)),
-        due_this_week=Count("pk", filter=Q(state__in=PENDING_STATES, due_date__gte=today, due_date__lte=soon)),
+    visible = Deadline.objects.visible_to(user)
+    counts = visible.filter(state__in=PENDING_STATES).aggregate(
+        pending=Count("pk"),
+        overdue=Count("pk", filter=Q(due_date__lt=today)),
+        due_this_week=Count("pk", filter=Q(due_date__gte=today, due_date__lte=soon)),
         extended=Count("pk", filter=Q(state=DeadlineState.EXTENDED)),
-        met_this_month=Count("pk", filter=Q(state=DeadlineState.MET, met_at__date__gte=month_start)),
     )
+    counts["met_this_month"] = visible.filter(
+        state=DeadlineState.MET, met_at__gte=_start_of(today.replace(day=1))
+    ).count()
+    return counts
+
+
+def _start_of(day):
+    """The first moment of `day` in the current time zone."""
+    return timezone.make_aware(datetime.combine(day, time.min))
 
 
 def deadline_counts_by_unit(*, user, today=None):
@@ -60,17 +70,30 @@ def deadline_counts_by_unit(*, user, today=None):
 
 
 def township_overview(*, user, today=None):
-    """County view: per township, one query."""
+    """County view: per township its pending and overdue deadlines and those met this year;
+    three queries whatever the number of townships (each count grouped by township)."""
     today = today or timezone.localdate()
-    return (
-        Township.objects.visible_to(user)
-        .annotate(
-            pending=Count("deadlines", filter=Q(deadlines__state__in=PENDING_STATES)),
-            overdue=Count("deadlines", filter=Q(deadlines__state__in=PENDING_STATES, deadlines__due_date__lt=today)),
-            met=Count("deadlines", filter=Q(deadlines__state=DeadlineState.MET)),
-        )
-        .order_by("code")
+    visible = Deadline.objects.visible_to(user)
+    pending = {
+        row["township"]: row
+        for row in visible.filter(state__in=PENDING_STATES)
+        .values("township")
+        .annotate(pending=Count("pk"), overdue=Count("pk", filter=Q(due_date__lt=today)))
+        .order_by()
+    }
+    met = dict(
+        visible.filter(state=DeadlineState.MET, met_at__gte=_start_of(today.replace(month=1, day=1)))
+        .values("township")
+        .annotate(n=Count("pk"))
+        .order_by()
+        .values_list("township", "n")
     )
+    townships = list(Township.objects.visible_to(user).order_by("code"))
+    for township in townships:
+        row = pending.get(township.pk, {})
+        township.pending, township.overdue = row.get("pending", 0), row.get("overdue", 0)
+        township.met = met.get(township.pk, 0)
+    return townships
 
 
 def my_open_deadlines(*, user, limit=8):

@@ -69,6 +69,22 @@ def render_pdf_job(self, job_id):
 
 
 @shared_task(bind=True)
+def export_xlsx_job(self, job_id):
+    """A list export above EXPORT_INLINE_MAX_ROWS rows, written to .xlsx (services.exports)."""
+    from .services.exports import xlsx_job_run
+
+    xlsx_job_run(job_id=job_id, task_id=self.request.id or "")
+
+
+@shared_task
+def resend_waiting_jobs():
+    """The beat's sweep of PDF and export jobs whose message never reached the broker."""
+    from .services.pdf import job_resend_waiting
+
+    return job_resend_waiting()
+
+
+@shared_task(bind=True)
 def archive_export_run(self, export_id):
     from .services.archive_export import archive_export_run as run
 

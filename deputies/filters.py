@@ -1,6 +1,6 @@
 import django_filters
 from django import forms
-from django.db.models import Q
+from django.db.models import Exists, OuterRef, Q
 from django.utils.translation import gettext_lazy as _
 
 from congress_office.filters import VisibleChoicesFilterSet
@@ -81,9 +81,10 @@ class ActivityFilterSet(VisibleChoicesFilterSet):
         fields = ["q", "type", "status", "group", "date_after", "date_before"]
 
     def search(self, queryset, name, value):
-        return queryset.filter(
-            Q(title__icontains=value) | Q(place__icontains=value) | Q(participants__name__icontains=value)
-        ).distinct()
+        # EXISTS, not a join: a join repeats an activity once per matching participant (DISTINCT
+        # over millions of participant rows to undo it)
+        named = Activity.participants.through.objects.filter(activity=OuterRef("pk"), deputy__name__icontains=value)
+        return queryset.filter(Q(title__icontains=value) | Q(place__icontains=value) | Exists(named))
 
 
 class ReceptionDayFilterSet(VisibleChoicesFilterSet):

@@ -327,6 +327,9 @@ class Activity(models.Model):
         indexes = [
             models.Index(fields=["township", "status", "-date"], name="activity_township_status_idx"),
             models.Index(fields=["township", "type", "date"], name="activity_township_type_idx"),
+            # the list's order (-date, -pk), within a township and county-wide
+            models.Index(fields=["township", "date", "id"], name="activity_township_date_idx"),
+            models.Index(fields=["date", "id"], name="activity_date_idx"),
         ]
         constraints = [
             models.CheckConstraint(

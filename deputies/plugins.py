@@ -181,6 +181,12 @@ def register_lookups():
     )
 
 
+def register_export_table(user, query):
+    from .views.register import deputies_export_table
+
+    return deputies_export_table(user, query)
+
+
 def register():
     from congress_office.registries import role_tables
 
@@ -202,6 +208,11 @@ def register():
         NavItem(_("履职档案"), "deputies:record_home", "bi-archive", permission="deputies.view_record"),
     )
     dashboard_cards.register("deputies.pending_activities", pending_activities_card)
+    from congress_office.registries import county_figures
+
+    from . import county
+
+    county_figures.register("deputies.activities", county.FIGURES)
     pdf_reports.register(
         "deputies.record",
         PdfReport(
@@ -213,6 +224,13 @@ def register():
         ),
     )
     demo_seeders.register("deputies", demo.seed)
+    from congress_office.registries import XlsxExport, xlsx_exports
+
+    from .services.register_io import EXPORT_KEY
+
+    xlsx_exports.register(
+        EXPORT_KEY, XlsxExport(title=_("代表名册"), table=register_export_table, permission="deputies.view_deputy")
+    )
     from congress_office.registries import ArchiveSection, archive_sections
 
     archive_sections.register(

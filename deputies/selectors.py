@@ -12,7 +12,17 @@ from django.utils import timezone
 from congress_office.registries import deputy_record_sections
 
 from .choices import ActivityStatus, ActivityType
-from .models import Activity, Award, Deputy, DeputyGroup, GroupScoring, ReceptionDay, ReceptionVisit, Training
+from .models import (
+    Activity,
+    ActivityAttachment,
+    Award,
+    Deputy,
+    DeputyGroup,
+    GroupScoring,
+    ReceptionDay,
+    ReceptionVisit,
+    Training,
+)
 
 DEFAULT_ACTIVITY_POINTS = {
     ActivityType.INSPECTION: 3,
@@ -60,10 +70,21 @@ def activity_list(*, user, filters=None):
         Activity.objects.visible_to(user)
         .select_related("township", "group", "submitted_by")
         .prefetch_related("participants")
-        .annotate(attachment_count=Count("attachments", distinct=True))
-        .order_by("-date", "-pk")  # an aggregate drops Meta.ordering: without this, pages shuffle
+        .order_by("-date", "-pk")
     )
     return ActivityFilterSet(filters, queryset=qs, user=user)
+
+
+def attach_attachment_counts(activities):
+    """Set `attachment_count` on a page of activities (a list) in one query."""
+    counts = dict(
+        ActivityAttachment.objects.filter(activity__in=activities)
+        .values("activity")
+        .annotate(n=Count("pk"))
+        .values_list("activity", "n")
+    )
+    for activity in activities:
+        activity.attachment_count = counts.get(activity.pk, 0)
 
 
 def reception_day_list(*, user, filters=None):

@@ -169,6 +169,31 @@ def incoming_parts(document, user, item=None, full=False):
     ]
 
 
+def incoming_export_table(user, query):
+    from .views.incoming import incoming_export_table as table
+
+    return table(user, query)
+
+
+def outgoing_export_table(user, query):
+    from .views.outgoing import outgoing_export_table as table
+
+    return table(user, query)
+
+
+def _register_exports():
+    from congress_office.registries import XlsxExport, xlsx_exports
+
+    xlsx_exports.register(
+        "documents.incoming",
+        XlsxExport(title=_("收文登记簿"), table=incoming_export_table, permission="documents.view_incomingdocument"),
+    )
+    xlsx_exports.register(
+        "documents.outgoing",
+        XlsxExport(title=_("发文登记簿"), table=outgoing_export_table, permission="documents.view_outgoingdocument"),
+    )
+
+
 def register():
     from .permissions import DOCUMENTS_ROLE_PERMISSIONS
 
@@ -184,6 +209,7 @@ def register():
     role_tables.register("documents.citations", CITATION_ROLE_PERMISSIONS)
     record_links.register("documents", links)
     demo_seeders.register("documents", seed)
+    _register_exports()
     from congress_office.registries import ArchiveSection, archive_sections
 
     archive_sections.register(

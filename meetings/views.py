@@ -5,6 +5,7 @@ meeting's state allows and say why in Chinese, and nothing typed is lost when th
 from django.conf import settings
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.paginator import Paginator
 from django.db.models import Count, Q
 from django.http import HttpResponseRedirect
 from django.shortcuts import get_object_or_404
@@ -72,12 +73,37 @@ def own_deputy(user, meeting):
 # --- the year's meetings ---------------------------------------------------------------------------
 
 
+def add_meeting_counts(meetings):
+    """`expected`, `present` and `motions_count` of the given meetings (a page), in two queries."""
+    ids = [m.pk for m in meetings]
+    attendance = {
+        row["meeting_id"]: row
+        for row in Attendance.objects.filter(meeting_id__in=ids)
+        .order_by()
+        .values("meeting_id")
+        .annotate(expected=Count("pk"), present=Count("pk", filter=Q(status=AttendanceStatus.PRESENT)))
+    }
+    motions = dict(
+        Motion.objects.filter(meeting_id__in=ids)
+        .order_by()
+        .values("meeting_id")
+        .annotate(n=Count("pk"))
+        .values_list("meeting_id", "n")
+    )
+    for m in meetings:
+        row = attendance.get(m.pk, {})
+        m.expected, m.present = row.get("expected", 0), row.get("present", 0)
+        m.motions_count = motions.get(m.pk, 0)
+
+
 class MeetingListView(RoleRequiredMixin, TemplateView):
-    """The year's meetings with their attendance counts (a fixed number of queries), and a
-    warning when fewer regular sessions than SESSION_MIN_PER_YEAR are planned."""
+    """The year's meetings, a page at a time (a county reads 30 townships' ~1,200), with their
+    attendance counts (a fixed number of queries), and a warning when fewer regular sessions
+    than SESSION_MIN_PER_YEAR are planned."""
 
     template_name = "meetings/list.html"
     permission_required = VIEW
+    paginate_by = 50
 
     def get_context_data(self, **kwargs):
         user = self.request.user
@@ -86,28 +112,23 @@ class MeetingListView(RoleRequiredMixin, TemplateView):
             year = int(self.request.GET.get("year") or today.year)
         except ValueError:
             year = today.year
-        meetings = list(
-            Meeting.objects.visible_to(user)
-            .filter(year=year)
-            .select_related("township", "term")
-            .annotate(
-                expected=Count("attendances"),
-                present=Count("attendances", filter=Q(attendances__status=AttendanceStatus.PRESENT)),
-                motions_count=Count("motions", distinct=True),
-            )
-            .order_by("starts_at", "pk")
-        )
-        sessions = [m for m in meetings if m.kind == MeetingKind.SESSION]
+        of_year = Meeting.objects.visible_to(user).filter(year=year)
+        page = Paginator(
+            of_year.select_related("township", "term").order_by("starts_at", "pk"), self.paginate_by
+        ).get_page(self.request.GET.get("page"))
+        meetings = list(page.object_list)
+        add_meeting_counts(meetings)
+        sessions = of_year.filter(kind=MeetingKind.SESSION).count()
         minimum = settings.SESSION_MIN_PER_YEAR
-        townships = {m.township_id for m in meetings}
         return super().get_context_data(
             year=year,
             years=range(today.year + 1, today.year - 6, -1),
             meetings=meetings,
-            sessions_planned=len(sessions),
+            page_obj=page,
+            sessions_planned=sessions,
             sessions_minimum=minimum,
-            too_few=user.township_id is not None and len(sessions) < minimum,
-            many_townships=len(townships) > 1,
+            too_few=user.township_id is not None and sessions < minimum,
+            many_townships=of_year.order_by().values("township_id").distinct()[:2].count() > 1,
             can_plan=user.has_perm("meetings.add_meeting") and user.township_id is not None,
             **kwargs,
         )

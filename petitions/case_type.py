@@ -87,4 +87,6 @@ def petition_case_type():
             on_approved=_extension_notice,
         ),
         rating=Rating(raters=_petitioner, reopen_clock="reopened", reopens=_rehandle_on_unsatisfied),
+        # a petition's title (信访事由) may name the petitioner: county accounts read only figures
+        view_permission="petitions.view_petition",
     )

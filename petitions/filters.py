@@ -25,16 +25,20 @@ ID_LIKE_RE = re.compile(r"^\d{17}[\dX]$")
 
 
 def pending_deadlines_of(petition_ref=None):
-    """Pending deadlines whose subject is the petition `petition_ref` (an OuterRef)."""
+    """Pending deadlines whose subject is the petition `petition_ref` (an OuterRef, default the
+    outer query's pk), or one of the petitions whose ids are listed."""
     from django.contrib.contenttypes.models import ContentType
 
     from congress_office.models import Deadline
     from congress_office.models.deadlines import PENDING_STATES
 
+    subject = (
+        {"subject_id__in": petition_ref}
+        if isinstance(petition_ref, list)
+        else {"subject_id": petition_ref or OuterRef("pk")}
+    )
     return Deadline.objects.filter(
-        subject_type=ContentType.objects.get_for_model(Petition),
-        subject_id=petition_ref or OuterRef("pk"),
-        state__in=PENDING_STATES,
+        subject_type=ContentType.objects.get_for_model(Petition), state__in=PENDING_STATES, **subject
     )
 
 

@@ -160,7 +160,11 @@ class Petition(Case):
         ]
         indexes = [
             models.Index(fields=["township", "state", "-received_on"], name="petition_township_state_idx"),
-            models.Index(fields=["township", "received_on"], name="petition_township_received_idx"),
+            # the list's order (-received_on, -pk), within a township and county-wide, and the
+            # statistics' period of received petitions
+            models.Index(fields=["township", "received_on", "id"], name="petition_township_received_idx"),
+            models.Index(fields=["received_on", "id"], name="petition_received_idx"),
+            models.Index(fields=["year"], name="petition_year_idx"),
             models.Index(fields=["township", "channel"], name="petition_channel_idx"),
             models.Index(fields=["township", "category"], name="petition_category_idx"),
         ]

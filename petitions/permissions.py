@@ -29,6 +29,8 @@ PETITIONS_ROLE_PERMISSIONS = {
     Role.UNIT_HANDLER: ["petitions.view_petition", "petitions.reply_petition"],
     Role.DEPUTY: ["petitions.view_petition"],
     Role.AUDITOR: _VIEW,
-    Role.COUNTY: _VIEW,
+    # the county reads aggregates only (信访统计, 县级汇总): no petition list, detail, attachment,
+    # notice or export, so no petitioner's name, address, phone or ID number (migration 0007)
+    Role.COUNTY: ["petitions.view_subject", "petitions.view_petition_stats"],
     Role.ADMIN: _VIEW + ["petitions.add_subject", "petitions.change_subject"],
 }

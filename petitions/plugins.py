@@ -43,12 +43,24 @@ def register():
     _register_lookups()
     nav_items.register(
         "petitions",
+        # county accounts read the figures only (信访统计, 县级汇总): no view_petition
         NavItem(_("信访"), "petitions:petition_list", "bi-envelope-paper", permission="petitions.view_petition"),
     )
     _register_office()
     _register_handling()
     _register_stats()
     _register_archive()
+    _register_exports()
+
+
+def _register_exports():
+    from congress_office.registries import XlsxExport, xlsx_exports
+
+    from .services.export import EXPORT_KEY, petitions_table
+
+    xlsx_exports.register(
+        EXPORT_KEY, XlsxExport(title=_("信访件"), table=petitions_table, permission="petitions.view_petition")
+    )
 
 
 def _register_lookups():
@@ -228,6 +240,11 @@ def _register_stats():
         ),
     )
     dashboard_cards.register("petitions.month_received", stats_views.month_card)
+    from congress_office.registries import county_figures
+
+    from . import county
+
+    county_figures.register("petitions", county.FIGURES)
     dashboard_cards.register("petitions.overdue", stats_views.overdue_card)
     from congress_office.registries import UnitIndicator, unit_indicators
 

@@ -2,7 +2,7 @@
 number of rows; every one starts from `Petition.objects.visible_to(user)`."""
 
 from django.contrib.contenttypes.models import ContentType
-from django.db.models import Subquery
+from django.db.models import Min, Subquery
 
 from congress_office.models import Deadline
 
@@ -14,15 +14,28 @@ PETITION_ORDER = ("-received_on", "-pk")
 
 
 def petition_list(*, user, filters=None) -> PetitionFilterSet:
-    """The petitions the user may see, filtered; each row carries `next_due` (the earliest
-    pending deadline) so the list needs no query per row."""
-    qs = (
-        Petition.objects.visible_to(user)
-        .select_related("township", "subject")
-        .annotate(next_due=Subquery(pending_deadlines_of().order_by("due_date").values("due_date")[:1]))
-        .order_by(*PETITION_ORDER)
-    )
+    """The petitions the user may see, filtered, newest first. A page of it gets each row's
+    `next_due` from `attach_next_due`; an export iterating every row uses `with_next_due`."""
+    qs = Petition.objects.visible_to(user).select_related("township", "subject").order_by(*PETITION_ORDER)
     return PetitionFilterSet(filters, queryset=qs, user=user)
+
+
+def with_next_due(petitions):
+    """Each row annotated with `next_due`, the earliest pending deadline (a subquery per row:
+    for exports, which read every row anyway)."""
+    return petitions.annotate(next_due=Subquery(pending_deadlines_of().order_by("due_date").values("due_date")[:1]))
+
+
+def attach_next_due(petitions):
+    """Set `next_due` on a page of petitions (a list) in one query."""
+    due = dict(
+        pending_deadlines_of([p.pk for p in petitions])
+        .values("subject_id")
+        .annotate(first=Min("due_date"))
+        .values_list("subject_id", "first")
+    )
+    for petition in petitions:
+        petition.next_due = due.get(petition.pk)
 
 
 def petition_get(*, user, pk) -> Petition:

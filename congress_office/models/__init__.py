@@ -31,7 +31,7 @@ from .cases import (
 )
 from .deadlines import Deadline, DeadlineExtension, DeadlineRule, DeadlineState, Holiday, Reminder
 from .notifications import Notification
-from .pdf import PdfJob, PdfJobStatus
+from .pdf import JobKind, PdfJob, PdfJobStatus
 from .places import Township, TownshipQuerySet, Unit, UnitKind
 from .users import User
 
@@ -68,6 +68,7 @@ __all__ = [
     "ExtensionRequest",
     "ExtensionRequestState",
     "Holiday",
+    "JobKind",
     "Notification",
     "PdfJob",
     "PdfJobStatus",

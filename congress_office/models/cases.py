@@ -225,7 +225,11 @@ class CaseRating(CaseRowMixin):
         verbose_name_plural = _("满意度评价")
         ordering = ["pk"]
         constraints = [models.UniqueConstraint(fields=["reply", "rater_key"], name="rating_once_per_rater")]
-        indexes = [models.Index(fields=["item_type", "item_id"], name="rating_item_idx")]
+        indexes = [
+            models.Index(fields=["item_type", "item_id"], name="rating_item_idx"),
+            # the statistics' ratings of a period
+            models.Index(fields=["item_type", "rated_at"], name="rating_rated_idx"),
+        ]
 
     def __str__(self):
         return f"{self.rater_label} {self.get_satisfaction_display()}"

@@ -28,13 +28,28 @@ class DeadlineState(models.TextChoices):
 PENDING_STATES = (DeadlineState.OPEN, DeadlineState.EXTENDED, DeadlineState.OVERDUE)
 
 
+def hidden_kinds(user):
+    """The deadline kinds a county-wide user may not see: those whose `view_permission` they lack
+    (a petition's deadlines name the petition, and its title may name the petitioner; a county
+    account reads only the figures)."""
+    from ..registries import deadline_kinds
+
+    return sorted(
+        key for key, kind in deadline_kinds.items() if kind.view_permission and not user.has_perm(kind.view_permission)
+    )
+
+
 class DeadlineQuerySet(TownshipQuerySet):
     def visible_to(self, user):
         """Clerks, chairs and auditors see their township's deadlines; a unit handler those of
-        their unit; a deputy those they are personally responsible for."""
+        their unit; a deputy those they are personally responsible for; county-wide users every
+        township's, except the kinds they may not see (hidden_kinds)."""
         qs = self.in_townships_of(user)
-        if not user.is_authenticated or user.is_county_wide:
+        if not user.is_authenticated:
             return qs
+        if user.is_county_wide:
+            hidden = hidden_kinds(user)
+            return qs.exclude(kind__in=hidden) if hidden else qs
         if user.has_role(Role.CLERK, Role.CHAIR, Role.AUDITOR):
             return qs
         q = Q(responsible_user=user)
@@ -115,6 +130,18 @@ class Deadline(models.Model):
             models.Index(fields=["township", "state", "due_date"], name="deadline_township_state_idx"),
             models.Index(fields=["responsible_unit", "state"], name="deadline_unit_state_idx"),
             models.Index(fields=["subject_type", "subject_id"], name="deadline_subject_idx"),
+            # the list's order (due_date, pk), within a township and county-wide
+            models.Index(fields=["township", "due_date", "id"], name="deadline_township_due_idx"),
+            models.Index(fields=["due_date", "id"], name="deadline_due_idx"),
+            # the pending few of 600 k (dashboards, 仅逾期, reminders): partial indexes
+            models.Index(fields=["due_date", "id"], condition=Q(state__in=PENDING_STATES), name="deadline_pending_idx"),
+            models.Index(
+                fields=["township", "due_date", "id"],
+                condition=Q(state__in=PENDING_STATES),
+                name="deadline_pending_township_idx",
+            ),
+            # 本月办结 / 本年办结 read met deadlines from a moment on
+            models.Index(fields=["met_at"], condition=Q(state="met"), name="deadline_met_idx"),
         ]
 
     def __str__(self):

@@ -3,6 +3,7 @@ import uuid
 from django.conf import settings
 from django.db import models
 from django.urls import reverse
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from .places import Township
@@ -15,6 +16,24 @@ class PdfJobStatus(models.TextChoices):
     FAILED = "failed", _("失败")
 
 
+class JobKind(models.TextChoices):
+    PDF = "pdf", "PDF"
+    XLSX = "xlsx", "Excel"
+
+
+# what a finished job's file is: (content type, extension)
+JOB_FORMATS = {
+    JobKind.PDF: ("application/pdf", "pdf"),
+    JobKind.XLSX: ("application/vnd.openxmlformats-officedocument.spreadsheetml.sheet", "xlsx"),
+}
+
+
+def job_file_path(job, filename):
+    """A PDF under pdf/ as before, a list export under exports/."""
+    folder = "pdf" if job.kind == JobKind.PDF else "exports"
+    return f"{folder}/{timezone.now():%Y/%m}/{filename}"
+
+
 class PdfJobQuerySet(models.QuerySet):
     def visible_to(self, user):
         if not user.is_authenticated:
@@ -23,18 +42,21 @@ class PdfJobQuerySet(models.QuerySet):
 
 
 class PdfJob(models.Model):
-    """A long PDF render run by a Celery task; the page polls its progress."""
+    """A long PDF render, or a large list export to .xlsx (`kind`), run by a Celery task; the
+    page polls its progress and offers the file."""
 
     id = models.UUIDField(primary_key=True, default=uuid.uuid4, editable=False)
     owner = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="pdf_jobs")
     township = models.ForeignKey(Township, on_delete=models.CASCADE, null=True, blank=True, related_name="+")
+    kind = models.CharField(_("类型"), max_length=8, choices=JobKind.choices, default=JobKind.PDF)
+    # the key of the job's entry in pdf_reports, or in xlsx_exports for an .xlsx job
     report = models.CharField(_("报表"), max_length=60)
     params = models.JSONField(default=dict, blank=True)
     title = models.CharField(_("标题"), max_length=200)
     status = models.CharField(_("状态"), max_length=20, choices=PdfJobStatus.choices, default=PdfJobStatus.PENDING)
     progress = models.PositiveSmallIntegerField(_("进度"), default=0)
     message = models.CharField(_("说明"), max_length=200, blank=True)
-    file = models.FileField(_("文件"), upload_to="pdf/%Y/%m/", blank=True)
+    file = models.FileField(_("文件"), upload_to=job_file_path, blank=True)
     # the Celery task that claimed the job: a redelivery of that task (its worker died) may resume it
     task_id = models.CharField(max_length=64, blank=True)
     created_at = models.DateTimeField(auto_now_add=True)
@@ -55,6 +77,18 @@ class PdfJob(models.Model):
 
     def get_absolute_url(self):
         return reverse("core:pdfjob_detail", args=[self.pk])
+
+    @property
+    def content_type(self):
+        return JOB_FORMATS[self.kind][0]
+
+    @property
+    def extension(self):
+        return JOB_FORMATS[self.kind][1]
+
+    @property
+    def download_name(self):
+        return (self.params or {}).get("filename") or f"{self.title}.{self.extension}"
 
     @property
     def is_finished(self):

@@ -85,6 +85,11 @@ DATABASES = {
 }
 DATABASES["default"]["ATOMIC_REQUESTS"] = False
 DATABASES["default"].setdefault("CONN_MAX_AGE", env.int("CONN_MAX_AGE", default=0))
+if DATABASES["default"].get("ENGINE") == "django.db.backends.postgresql":
+    # JIT compilation pays off for long analytical queries, not for a page's queries of tens of
+    # milliseconds: a LIMIT over a big table looks costly to the planner, which then spends
+    # 100 ms or more compiling a query that runs in 40 (measured on the county benchmark)
+    DATABASES["default"].setdefault("OPTIONS", {}).setdefault("options", "-c jit=off")
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 AUTH_USER_MODEL = "core.User"
@@ -176,7 +181,18 @@ CELERY_BEAT_SCHEDULE = {
         "schedule": 300.0,
         "options": {"expires": 240},
     },
+    "job-resend-sweep": {
+        "task": "congress_office.tasks.resend_waiting_jobs",
+        "schedule": 300.0,
+        "options": {"expires": 240},
+    },
 }
+# A PDF or export job still queued this long after it was created is sent to the broker again
+# (its message never reached it: the broker was down when the user started the job).
+JOB_RESEND_SECONDS = env.int("JOB_RESEND_SECONDS", default=120)
+# A list export of at most this many rows is the download itself; a larger one is a Celery job
+# with progress (docs/performance.md); either way no row cap.
+EXPORT_INLINE_MAX_ROWS = env.int("EXPORT_INLINE_MAX_ROWS", default=2000)
 
 # The annual archive package: items per task (the workers write chunks side by side), and how
 # long a running job may go without a heartbeat before the sweep takes it up again.

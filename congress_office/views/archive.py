@@ -6,7 +6,6 @@ from pathlib import Path
 from django.conf import settings
 from django.contrib import messages
 from django.core.exceptions import ValidationError
-from django.core.paginator import Paginator
 from django.db.models import Count, Q
 from django.http import FileResponse, Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
@@ -20,6 +19,7 @@ from django.views.generic import DetailView, TemplateView
 
 from ..access import RoleRequiredMixin, TownshipMemberMixin
 from ..models.archive import ArchiveExport, ArchiveItem, ExportStatus, Fonds, OrgCode, Retention
+from ..pagination import BoundedPaginator
 from ..services.archive import archive_assign
 from ..services.archive_export import (
     archive_export_resume,
@@ -81,7 +81,7 @@ class ArchiveHomeView(ArchiveMixin, TemplateView):
             listed = listed.filter(retention=retention)
         if org:
             listed = listed.filter(org_code=org)
-        page = Paginator(listed, self.paginate_by).get_page(self.request.GET.get("page"))
+        page = BoundedPaginator(listed, self.paginate_by).get_page(self.request.GET.get("page"))
         this_year = timezone.localdate().year
         years = sorted(
             set(ArchiveItem.objects.visible_to(self.request.user).values_list("year", flat=True).distinct())

@@ -12,11 +12,12 @@ from .. import selectors
 from ..access import RoleRequiredMixin, TownshipMemberMixin
 from ..forms import DeadlineExtendForm, DeadlineForm
 from ..models import Deadline
+from ..pagination import BoundedPaginationMixin
 from ..services.deadlines import deadline_extend, deadline_meet, deadline_open
 from .mixins import ServiceFormMixin
 
 
-class DeadlineListView(RoleRequiredMixin, ListView):
+class DeadlineListView(BoundedPaginationMixin, RoleRequiredMixin, ListView):
     permission_required = "core.view_deadline"
     template_name = "core/deadline_list.html"
     context_object_name = "deadlines"

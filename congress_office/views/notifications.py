@@ -7,10 +7,11 @@ from django.views.generic import ListView
 from .. import selectors
 from ..access import get_visible_or_404
 from ..models import Notification
+from ..pagination import BoundedPaginationMixin
 from ..services.notifications import notification_mark_read, notifications_mark_all_read
 
 
-class NotificationListView(LoginRequiredMixin, ListView):
+class NotificationListView(BoundedPaginationMixin, LoginRequiredMixin, ListView):
     template_name = "core/notification_list.html"
     context_object_name = "notifications"
     paginate_by = 30

@@ -6,7 +6,7 @@ from django.views import View
 from django.views.generic import DetailView
 
 from ..access import VisibleObjectMixin
-from ..models import PdfJob, PdfJobStatus
+from ..models import JobKind, PdfJob, PdfJobStatus
 from ..registries import pdf_reports
 from ..services.pdf import pdf_job_start
 
@@ -47,4 +47,9 @@ class PdfJobDownloadView(LoginRequiredMixin, VisibleObjectMixin, DetailView):
         job = self.get_object()
         if job.status != PdfJobStatus.DONE or not job.file:
             raise Http404
-        return FileResponse(job.file.open("rb"), content_type="application/pdf", filename=f"{job.title}.pdf")
+        return FileResponse(
+            job.file.open("rb"),
+            content_type=job.content_type,
+            filename=job.download_name,
+            as_attachment=job.kind == JobKind.XLSX,
+        )

@@ -6,9 +6,10 @@ from .. import selectors
 from ..access import RoleRequiredMixin, VisibleObjectMixin
 from ..forms import UnitForm
 from ..models import Unit
+from ..pagination import BoundedPaginationMixin
 
 
-class UnitListView(RoleRequiredMixin, ListView):
+class UnitListView(BoundedPaginationMixin, RoleRequiredMixin, ListView):
     permission_required = "core.view_unit"
     template_name = "core/unit_list.html"
     context_object_name = "units"

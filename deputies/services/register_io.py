@@ -8,6 +8,7 @@ or group the term does not have is an error suggesting the closest existing name
 created only when the clerk ticks 新建 for it in the preview."""
 
 import csv
+import functools
 import io
 from dataclasses import dataclass, field
 from datetime import date, datetime
@@ -19,6 +20,8 @@ from django.db import transaction
 from django.db.models import Count, Q
 from django.utils import translation
 from django.utils.translation import gettext as _
+
+from congress_office.xlsx import ExportTable, Labels, undefuse
 
 from ..choices import Affiliation, DeputyStatus, Gender, Position
 from ..forms.register import DeputyImportRowForm
@@ -159,7 +162,7 @@ def _cell(value):
         return str(int(value))
     if value is None:
         return ""
-    return str(value).strip()
+    return undefuse(str(value).strip())  # a cell our export kept as text ("'+86 …") reads as it was
 
 
 def _read_xlsx(data):
@@ -391,52 +394,47 @@ def _create(obj):
     return obj
 
 
+EXPORT_KEY = "deputies.register"
+EXPORT_WIDTHS = (10, 6, 8, 12, 12, 14, 28, 14, 16, 16, 10, 8, 14, 20, 12)
+
+
+def deputy_row(d, labels):
+    """One deputy's cells, in Chinese (the district and group select_related)."""
+    return [
+        d.name,
+        labels(d, "gender"),
+        d.ethnicity,
+        d.birth_date,
+        labels(d, "affiliation"),
+        d.occupation,
+        d.work_unit,
+        d.phone,
+        d.district.name if d.district else "",
+        d.group.name if d.group else "",
+        "是" if d.is_presidium else "否",
+        labels(d, "position") if d.position else "",
+        labels(d, "status"),
+        d.status_reason,
+        d.status_date,
+    ]
+
+
+def export_table(deputies, filename=""):
+    """The deputies as an export (congress_office.xlsx) with the import's Chinese headers and
+    Chinese values whatever the page's language, so that it can be edited and imported again."""
+    return ExportTable(
+        sheet="代表名册",
+        columns=tuple(zip(list(COLUMNS) + EXPORT_EXTRA, EXPORT_WIDTHS, strict=True)),
+        rows=deputies.select_related("district", "group"),
+        row=functools.partial(deputy_row, labels=Labels()),
+        filename=filename,
+    )
+
+
 def deputies_export_xlsx(deputies) -> bytes:
-    """The given deputies as an .xlsx workbook with the import's Chinese headers and Chinese
-    values whatever the page's language, so that it can be edited and imported again."""
-    with translation.override("zh-hans"):
-        return _export_xlsx(deputies)
-
-
-def _export_xlsx(deputies):
-    from openpyxl import Workbook
-    from openpyxl.styles import Font
-
-    book = Workbook()
-    sheet = book.active
-    sheet.title = "代表名册"
-    headers = list(COLUMNS) + EXPORT_EXTRA
-    sheet.append(headers)
-    for cell in sheet[1]:
-        cell.font = Font(bold=True)
-    for d in deputies:
-        sheet.append(
-            [
-                d.name,
-                d.get_gender_display(),
-                d.ethnicity,
-                d.birth_date,
-                d.get_affiliation_display(),
-                d.occupation,
-                d.work_unit,
-                d.phone,
-                d.district.name if d.district else "",
-                d.group.name if d.group else "",
-                "是" if d.is_presidium else "否",
-                d.get_position_display() if d.position else "",
-                d.get_status_display(),
-                d.status_reason,
-                d.status_date,
-            ]
-        )
-    for column, width in zip("ABCDEFGHIJKLMNO", (10, 6, 8, 12, 12, 14, 28, 14, 16, 16, 10, 8, 14, 20, 12), strict=True):
-        sheet.column_dimensions[column].width = width
-    for row in sheet.iter_rows(min_row=2):
-        for cell in (row[3], row[14]):
-            cell.number_format = "yyyy-mm-dd"
-    out = io.BytesIO()
-    book.save(out)
-    return out.getvalue()
+    """The given deputies (a queryset) as the bytes of the export's workbook."""
+    with export_table(deputies).write() as handle:
+        return handle.read()
 
 
 def import_template_xlsx() -> bytes:

@@ -191,6 +191,11 @@ def register():
         NavItem(_("代表建议"), "deputies:suggestion_list", "bi-lightbulb", permission="deputies.view_suggestion"),
     )
     dashboard_cards.register("deputies.suggestions", suggestions_card)
+    from congress_office.registries import county_figures
+
+    from . import county
+
+    county_figures.register("deputies.suggestions", county.FIGURES)
     reception_visit_actions.register("deputies.suggestion", visit_to_suggestion)
     deputy_record_sections.register(
         "deputies.suggestions", RecordSection(title=_("提出代表建议情况"), build=record_rows)

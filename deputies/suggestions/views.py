@@ -18,6 +18,7 @@ from django.views import View
 from django.views.generic import FormView, ListView, TemplateView
 
 from congress_office.access import RoleRequiredMixin, TownshipMemberMixin
+from congress_office.pagination import BoundedPaginationMixin
 from congress_office.services.cases import case_handling_deadline, extension_latest
 from congress_office.views.mixins import ServiceFormMixin, apply_validation_error
 
@@ -38,7 +39,7 @@ from .forms import (
 from .models import Suggestion
 
 
-class SuggestionListView(RoleRequiredMixin, ListView):
+class SuggestionListView(BoundedPaginationMixin, RoleRequiredMixin, ListView):
     permission_required = "deputies.view_suggestion"
     template_name = "deputies/suggestions/suggestion_list.html"
     context_object_name = "suggestions"

@@ -20,7 +20,8 @@ from django.utils.translation import gettext_lazy as _
 from django.views import View
 from django.views.generic import DetailView, FormView, ListView
 
-from congress_office.access import RoleRequiredMixin, TownshipMemberMixin, get_visible_or_404
+from congress_office.access import RoleRequiredMixin, TownshipMemberMixin, get_visible_or_404, reads_aggregates_only
+from congress_office.pagination import BoundedPaginationMixin
 from congress_office.registries import reception_visit_actions
 from congress_office.roles import Role
 from congress_office.selectors import history_of
@@ -66,7 +67,7 @@ def _service_error(error):
 # --- activities ---------------------------------------------------------------------------------
 
 
-class ActivityListView(RoleRequiredMixin, ListView):
+class ActivityListView(BoundedPaginationMixin, RoleRequiredMixin, ListView):
     permission_required = "deputies.view_activity"
     template_name = "deputies/activities/activity_list.html"
     context_object_name = "activities"
@@ -75,6 +76,9 @@ class ActivityListView(RoleRequiredMixin, ListView):
     def get_queryset(self):
         self.filterset = selectors.activity_list(user=self.request.user, filters=self.request.GET or None)
         return self.filterset.qs
+
+    def decorate_page(self, rows):
+        selectors.attach_attachment_counts(rows)
 
     def get_context_data(self, **kwargs):
         context = super().get_context_data(filterset=self.filterset, **kwargs)
@@ -312,7 +316,7 @@ class AttachmentThumbnailView(AttachmentMixin, View):
 # --- reception days -----------------------------------------------------------------------------
 
 
-class ReceptionDayListView(RoleRequiredMixin, ListView):
+class ReceptionDayListView(BoundedPaginationMixin, RoleRequiredMixin, ListView):
     permission_required = "deputies.view_receptionday"
     template_name = "deputies/activities/reception_list.html"
     context_object_name = "reception_days"
@@ -371,6 +375,8 @@ class ReceptionDayDetailView(ReceptionDayObjectMixin, DetailView):
         context.update(
             visits=visits,
             receiving=list(self.reception_day.deputies.order_by("name")),
+            # a visitor is a citizen (often a petitioner): county accounts see the number only
+            hide_visitors=reads_aggregates_only(user),
         )
         if user.has_perm("deputies.add_receptionvisit") and user.township_id == self.reception_day.township_id:
             context.setdefault("visit_form", kwargs.get("visit_form") or ReceptionVisitForm())
@@ -409,7 +415,7 @@ def _year_from(request):
     return year if 2000 <= year <= 2100 else timezone.localdate().year
 
 
-class TrainingListView(RoleRequiredMixin, ListView):
+class TrainingListView(BoundedPaginationMixin, RoleRequiredMixin, ListView):
     """The year's trainings, and the deputies who missed every one of them."""
 
     permission_required = "deputies.view_training"

@@ -18,12 +18,19 @@ from django.utils.translation import gettext as _
 from django.views import View
 from django.views.generic import DetailView, FormView, ListView, RedirectView, TemplateView
 
-from congress_office.access import RoleRequiredMixin, TownshipMemberMixin, VisibleObjectMixin
+from congress_office.access import (
+    PerPersonExportMixin,
+    RoleRequiredMixin,
+    TownshipMemberMixin,
+    VisibleObjectMixin,
+    reads_aggregates_only,
+)
 from congress_office.models import Township
+from congress_office.pagination import BoundedPaginationMixin
 from congress_office.registries import deputy_flags
 from congress_office.selectors import history_of
 from congress_office.views.mixins import ServiceFormMixin
-from congress_office.xlsx import xlsx_response
+from congress_office.xlsx import xlsx_export, xlsx_response
 
 from .. import selectors
 from ..choices import DeputyStatus
@@ -48,7 +55,7 @@ from ..services.register import (
     term_create,
     term_update,
 )
-from ..services.register_io import deputies_export_xlsx, import_template_xlsx, register_import, register_preview
+from ..services.register_io import EXPORT_KEY, export_table, import_template_xlsx, register_import, register_preview
 
 IMPORT_SESSION_KEY = "deputies.register_import"
 # stable pages: names repeat, so the primary key ends the order
@@ -80,7 +87,7 @@ def attach_flags(deputies):
     return deputies
 
 
-class DeputyListView(RoleRequiredMixin, ListView):
+class DeputyListView(BoundedPaginationMixin, RoleRequiredMixin, ListView):
     permission_required = "deputies.view_deputy"
     template_name = "deputies/register/deputy_list.html"
     context_object_name = "deputies"
@@ -94,7 +101,12 @@ class DeputyListView(RoleRequiredMixin, ListView):
         query = self.request.GET.copy()
         query.pop("page", None)
         context = super().get_context_data(
-            filterset=self.filterset, export_query=query.urlencode(), count_warning=self.count_warning(), **kwargs
+            filterset=self.filterset,
+            export_query=query.urlencode(),
+            count_warning=self.count_warning(),
+            # the .xlsx is one row per person: not for county accounts (PerPersonExportMixin)
+            can_export=not reads_aggregates_only(self.request.user),
+            **kwargs,
         )
         attach_flags(context["deputies"])
         return context
@@ -110,15 +122,21 @@ class DeputyListView(RoleRequiredMixin, ListView):
         return deputy_count_warning(user.township, Deputy.objects.filter(term=term).serving().count())
 
 
-class DeputyExportView(RoleRequiredMixin, View):
-    """Exactly the rows the list shows for the same query string (all pages), as .xlsx."""
+class DeputyExportView(PerPersonExportMixin, RoleRequiredMixin, View):
+    """Exactly the rows the list shows for the same query string (all pages), as .xlsx; a county
+    account, which reads the list but not a per-person export, gets 403."""
 
     permission_required = "deputies.view_deputy"
 
     def get(self, request):
-        filterset = selectors.deputy_list(user=request.user, filters=request.GET or None)
-        content = deputies_export_xlsx(filterset.qs.order_by(*DEPUTY_ORDER))
-        return xlsx_response(content, _("代表名册-%(d)s.xlsx") % {"d": timezone.localdate().strftime("%Y%m%d")})
+        return xlsx_export(request, EXPORT_KEY)  # the file, or a job above EXPORT_INLINE_MAX_ROWS
+
+
+def deputies_export_table(user, query):
+    """The register's export (registries.xlsx_exports): the list's rows for `query`, in its order."""
+    filterset = selectors.deputy_list(user=user, filters=query or None)
+    filename = _("代表名册-%(d)s.xlsx") % {"d": timezone.localdate().strftime("%Y%m%d")}
+    return export_table(filterset.qs.order_by(*DEPUTY_ORDER), filename=filename)
 
 
 class DeputyObjectMixin(RoleRequiredMixin):
@@ -265,7 +283,7 @@ def _count_per_term(model, **filters):
     return Coalesce(Subquery(rows.values("n"), output_field=IntegerField()), Value(0))
 
 
-class TermListView(RoleRequiredMixin, ListView):
+class TermListView(BoundedPaginationMixin, RoleRequiredMixin, ListView):
     permission_required = "deputies.view_term"
     template_name = "deputies/register/term_list.html"
     context_object_name = "terms"
@@ -334,7 +352,7 @@ class TermUpdateView(RoleRequiredMixin, TermFormMixin, FormView):
 SERVING = ~Q(deputies__status=DeputyStatus.TERMINATED)
 
 
-class DistrictListView(RoleRequiredMixin, ListView):
+class DistrictListView(BoundedPaginationMixin, RoleRequiredMixin, ListView):
     permission_required = "deputies.view_district"
     template_name = "deputies/register/district_list.html"
     context_object_name = "districts"
@@ -407,7 +425,7 @@ class DistrictUpdateView(RoleRequiredMixin, DistrictFormMixin, FormView):
 # --- groups --------------------------------------------------------------------------------------
 
 
-class GroupListView(RoleRequiredMixin, ListView):
+class GroupListView(BoundedPaginationMixin, RoleRequiredMixin, ListView):
     permission_required = "deputies.view_deputygroup"
     template_name = "deputies/register/group_list.html"
     context_object_name = "groups"

@@ -10,6 +10,7 @@ the user back to the document with the reason. Each POST calls one service; its 
 lands on the form, its PermissionDenied is a 403.
 """
 
+import functools
 import mimetypes
 from collections import OrderedDict
 
@@ -17,12 +18,12 @@ from django.conf import settings
 from django.contrib import messages
 from django.contrib.contenttypes.models import ContentType
 from django.core.exceptions import ValidationError
-from django.db.models import Count, IntegerField, OuterRef, Subquery, Value
+from django.db.models import Count, IntegerField, OuterRef, Q, Subquery, Value
 from django.db.models.functions import Coalesce
 from django.http import FileResponse, Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect
 from django.urls import reverse
-from django.utils import timezone, translation
+from django.utils import timezone
 from django.utils.cache import patch_cache_control
 from django.utils.functional import cached_property
 from django.utils.http import content_disposition_header
@@ -35,6 +36,7 @@ from congress_office.access import RoleRequiredMixin, TownshipMemberMixin
 from congress_office.forms import ExtensionDecisionForm
 from congress_office.models import CaseSupervision, Deadline, DeadlineRule, ExtensionRequestState
 from congress_office.models.deadlines import PENDING_STATES
+from congress_office.pagination import BoundedPaginationMixin
 from congress_office.pdf import render_pdf
 from congress_office.selectors import kind_label
 from congress_office.services.cases import (
@@ -52,7 +54,7 @@ from congress_office.services.cases import (
 from congress_office.views.cases import CaseActionView, extension_request_rows
 from congress_office.views.mixins import ServiceFormMixin
 from congress_office.workdays import compute_due_date
-from congress_office.xlsx import workbook_bytes, xlsx_response
+from congress_office.xlsx import ExportTable, Labels, xlsx_export
 
 from ..choices import IncomingState, Secrecy, Urgency
 from ..filters import IncomingFilter, incoming_handling_kinds, incoming_pending_handling
@@ -62,8 +64,7 @@ from ..services import incoming as services
 
 VIEW = "documents.view_incomingdocument"
 HANDLE = "documents.handle_incoming"
-# the export is for reports, not a data dump: one sheet of at most this many rows
-EXPORT_MAX_ROWS = 5000
+INCOMING_EXPORT = "documents.incoming"
 # the register's order: newest year first, then by 收文号 (unregistered ones, still without a
 # number, on top of their year)
 REGISTER_ORDER = ("-year", "-received_at", "-pk")
@@ -82,22 +83,49 @@ def _count_of(queryset):
     return Coalesce(Subquery(counted, output_field=IntegerField()), Value(0))
 
 
-def incoming_register_rows(*, user, filters=None):
+def incoming_register_rows(*, user, filters=None, figures=True):
     """The register the user may see, filtered: each row carries its lead unit, `next_due` (the
     pending handling deadline), `readers` and `read` (circulation counts), so the list costs a
-    fixed number of queries whatever the number of rows."""
-    circulations = Circulation.objects.filter(document=OuterRef("pk"))
-    qs = (
-        IncomingDocument.objects.visible_to(user)
-        .select_related("township", "lead_unit")
-        .annotate(
+    fixed number of queries whatever the number of rows. `figures=False` leaves the three out
+    (the list adds them to its page only: `add_register_figures`)."""
+    qs = IncomingDocument.objects.visible_to(user).select_related("township", "lead_unit")
+    if figures:
+        circulations = Circulation.objects.filter(document=OuterRef("pk"))
+        qs = qs.annotate(
             next_due=Subquery(incoming_pending_handling().order_by("due_date").values("due_date")[:1]),
             readers=_count_of(circulations),
             read=_count_of(circulations.filter(read_at__isnull=False)),
         )
-        .order_by(*REGISTER_ORDER)
-    )
-    return IncomingFilter(filters, queryset=qs, user=user)
+    return IncomingFilter(filters, queryset=qs.order_by(*REGISTER_ORDER), user=user)
+
+
+def add_register_figures(documents):
+    """`next_due`, `readers` and `read` of the given documents (a page), in two queries: as
+    correlated subqueries they would also run for every row a deep page skips."""
+    ids = [d.pk for d in documents]
+    due = {}
+    for subject_id, due_date in (
+        Deadline.objects.filter(
+            subject_type=ContentType.objects.get_for_model(IncomingDocument),
+            subject_id__in=ids,
+            kind__in=incoming_handling_kinds(),
+            state__in=PENDING_STATES,
+        )
+        .order_by("-due_date")
+        .values_list("subject_id", "due_date")
+    ):
+        due[subject_id] = due_date  # the earliest last
+    counts = {
+        row["document_id"]: row
+        for row in Circulation.objects.filter(document_id__in=ids)
+        .order_by()
+        .values("document_id")
+        .annotate(readers=Count("pk"), read=Count("pk", filter=Q(read_at__isnull=False)))
+    }
+    for d in documents:
+        d.next_due = due.get(d.pk)
+        row = counts.get(d.pk, {})
+        d.readers, d.read = row.get("readers", 0), row.get("read", 0)
 
 
 def get_incoming(user, pk):
@@ -182,7 +210,7 @@ def incoming_actions(document, user):
 # --- list, export, overdue --------------------------------------------------------------------------
 
 
-class IncomingListView(RoleRequiredMixin, ListView):
+class IncomingListView(BoundedPaginationMixin, RoleRequiredMixin, ListView):
     """收文登记簿."""
 
     permission_required = VIEW
@@ -191,8 +219,11 @@ class IncomingListView(RoleRequiredMixin, ListView):
     paginate_by = 30
 
     def get_queryset(self):
-        self.filterset = incoming_register_rows(user=self.request.user, filters=self.request.GET or None)
+        self.filterset = incoming_register_rows(user=self.request.user, filters=self.request.GET or None, figures=False)
         return self.filterset.qs
+
+    def decorate_page(self, rows):
+        add_register_figures(rows)
 
     def get_context_data(self, **kwargs):
         query = self.request.GET.copy()
@@ -227,52 +258,56 @@ EXPORT_HEADERS = (
 )
 
 
-def incoming_xlsx(documents, *, township_column=False):
-    """The register's rows as an .xlsx workbook."""
+def incoming_export_table(user, query):
+    """The register's export (registries.xlsx_exports): its rows for `query`, in Chinese; a
+    county user's with the township."""
+    filterset = incoming_register_rows(user=user, filters=query or None)
+    township_column = user.is_county_wide
     headers = list(EXPORT_HEADERS)
     if township_column:
         headers.insert(1, ("乡镇", 10))
-    return workbook_bytes("收文登记簿", headers, incoming_rows(documents, township_column))
+    return ExportTable(
+        sheet="收文登记簿",
+        columns=headers,
+        rows=filterset.qs,
+        row=functools.partial(incoming_row, township_column=township_column, labels=Labels()),
+        filename=_("收文登记簿-%(d)s.xlsx") % {"d": timezone.localdate().strftime("%Y%m%d")},
+    )
 
 
-def incoming_rows(documents, township_column):
-    for d in documents:
-        received = timezone.localtime(d.received_at).replace(tzinfo=None)
-        row = [
-            str(d.number),
-            received,
-            d.sender,
-            d.sender_number,
-            d.title,
-            d.get_doc_type_display(),
-            d.secrecy_mark,
-            Urgency(d.urgency).label if d.urgency else "",
-            d.copies,
-            d.pages,
-            str(state_label(d.state)),
-            d.lead_unit.name if d.lead_unit_id else "",
-            d.next_due,
-            f"{d.read}/{d.readers}" if d.readers else "",
-            "是" if d.archived_at else "",
-        ]
-        if township_column:
-            row.insert(1, d.township.name)
-        yield row
+def incoming_row(d, township_column=False, labels=None):
+    labels = labels or Labels()
+    received = timezone.localtime(d.received_at).replace(tzinfo=None)
+    row = [
+        str(d.number),
+        received,
+        d.sender,
+        d.sender_number,
+        d.title,
+        labels(d, "doc_type"),
+        d.secrecy_mark,
+        labels.get(("urgency", d.urgency), lambda: Urgency(d.urgency).label) if d.urgency else "",
+        d.copies,
+        d.pages,
+        labels.get(("state", d.state), lambda: state_label(d.state)),
+        d.lead_unit.name if d.lead_unit_id else "",
+        d.next_due,
+        f"{d.read}/{d.readers}" if d.readers else "",
+        "是" if d.archived_at else "",
+    ]
+    if township_column:
+        row.insert(1, d.township.name)
+    return row
 
 
 class IncomingExportView(RoleRequiredMixin, View):
-    """Exactly the rows the register shows for the same query string (all pages) as .xlsx."""
+    """Exactly the rows the register shows for the same query string (all pages) as .xlsx: the
+    file, or a job above EXPORT_INLINE_MAX_ROWS."""
 
     permission_required = VIEW
 
     def get(self, request):
-        filterset = incoming_register_rows(user=request.user, filters=request.GET or None)
-        with translation.override("zh-hans"):
-            content = incoming_xlsx(filterset.qs[:EXPORT_MAX_ROWS], township_column=request.user.is_county_wide)
-        filename = _("收文登记簿-%(d)s.xlsx") % {"d": timezone.localdate().strftime("%Y%m%d")}
-        response = xlsx_response(content, filename)
-        patch_cache_control(response, private=True, no_store=True)
-        return response
+        return xlsx_export(request, INCOMING_EXPORT)
 
 
 class IncomingOverdueView(RoleRequiredMixin, TemplateView):

@@ -10,6 +10,7 @@ for the person is 403. Each POST calls one service; its ValidationError lands on
 """
 
 import difflib
+import functools
 import mimetypes
 from dataclasses import dataclass
 
@@ -30,11 +31,12 @@ from django.views import View
 from django.views.generic import FormView, ListView, TemplateView
 
 from congress_office.access import RoleRequiredMixin, TownshipMemberMixin, get_visible_or_404
+from congress_office.pagination import BoundedPaginationMixin
 from congress_office.selectors import history_of
 from congress_office.services.cases import case_may, case_timeline
 from congress_office.views.cases import CaseActionView
 from congress_office.views.mixins import ServiceFormMixin
-from congress_office.xlsx import workbook_bytes, xlsx_response
+from congress_office.xlsx import ExportTable, Labels, xlsx_export
 
 from ..choices import OutgoingState, Secrecy, Urgency
 from ..filters import OutgoingFilter
@@ -43,8 +45,7 @@ from ..models import OutgoingDocument, VoidedNumber, document_number
 from ..services import outgoing as services
 
 VIEW = "documents.view_outgoingdocument"
-# the export is a register for reports, not a data dump: one sheet of at most this many rows
-EXPORT_MAX_ROWS = 5000
+OUTGOING_EXPORT = "documents.outgoing"
 # a cell starting with one of these would be run by a spreadsheet as a formula
 FORMULA_PREFIXES = ("=", "+", "-", "@", "\t", "\r")
 
@@ -104,7 +105,7 @@ def outgoing_register_filter(user, data):
     return OutgoingFilter(data or None, queryset=queryset, user=user)
 
 
-class OutgoingListView(RoleRequiredMixin, ListView):
+class OutgoingListView(BoundedPaginationMixin, RoleRequiredMixin, ListView):
     permission_required = VIEW
     template_name = "documents/outgoing/list.html"
     context_object_name = "documents"
@@ -146,48 +147,51 @@ EXPORT_COLUMNS = (
 )
 
 
-def outgoing_export_xlsx(documents):
-    """The register as an .xlsx workbook."""
-    return workbook_bytes(_("发文登记簿"), EXPORT_COLUMNS, outgoing_rows(documents))
+def outgoing_export_table(user, query):
+    """The register's export (registries.xlsx_exports): its rows for `query`, in the language of
+    the page it was asked from."""
+    return ExportTable(
+        sheet=_("发文登记簿"),
+        columns=EXPORT_COLUMNS,
+        rows=outgoing_register_filter(user, query).qs,
+        row=functools.partial(outgoing_row, labels=Labels()),
+        filename=_("发文登记簿-%(d)s.xlsx") % {"d": timezone.localdate().strftime("%Y%m%d")},
+        language=None,
+    )
 
 
-def outgoing_rows(documents):
-    for d in documents:
-        yield [
-            d.number,
-            d.year,
-            d.issuing_body.name,
-            d.get_doc_type_display(),
-            d.title,
-            d.main_recipients,
-            d.cc_recipients,
-            d.secrecy_mark or str(Secrecy.NONE.label),
-            d.get_urgency_display() if d.urgency else str(Urgency.NORMAL.label),
-            d.drafted_by.display_name,
-            timezone.localtime(d.drafted_at).date(),
-            d.signer.display_name if d.signer_id else "",
-            d.signed_on,
-            d.written_on,
-            d.printed_copies,
-            d.printed_on,
-            timezone.localtime(d.dispatched_at).date() if d.dispatched_at else None,
-            str(state_label(d.state)),
-            _("是") if d.archived_at else "",
-        ]
+def outgoing_row(d, labels):
+    return [
+        d.number,
+        d.year,
+        d.issuing_body.name,
+        labels(d, "doc_type"),
+        d.title,
+        d.main_recipients,
+        d.cc_recipients,
+        d.secrecy_mark or str(Secrecy.NONE.label),
+        labels(d, "urgency") if d.urgency else str(Urgency.NORMAL.label),
+        d.drafted_by.display_name,
+        timezone.localtime(d.drafted_at).date(),
+        d.signer.display_name if d.signer_id else "",
+        d.signed_on,
+        d.written_on,
+        d.printed_copies,
+        d.printed_on,
+        timezone.localtime(d.dispatched_at).date() if d.dispatched_at else None,
+        labels.get(("state", d.state), lambda: state_label(d.state)),
+        _("是") if d.archived_at else "",
+    ]
 
 
 class OutgoingExportView(RoleRequiredMixin, View):
-    """Exactly the rows the register shows for the same query string (all pages), as .xlsx."""
+    """Exactly the rows the register shows for the same query string (all pages), as .xlsx: the
+    file, or a job above EXPORT_INLINE_MAX_ROWS."""
 
     permission_required = VIEW
 
     def get(self, request):
-        filterset = outgoing_register_filter(request.user, request.GET)
-        content = outgoing_export_xlsx(filterset.qs[:EXPORT_MAX_ROWS])
-        filename = _("发文登记簿-%(d)s.xlsx") % {"d": timezone.localdate().strftime("%Y%m%d")}
-        response = xlsx_response(content, filename)
-        patch_cache_control(response, private=True, no_store=True)
-        return response
+        return xlsx_export(request, OUTGOING_EXPORT)
 
 
 # --- 起草 and 修改稿本 ---------------------------------------------------------------------------------

@@ -11,17 +11,17 @@ import mimetypes
 from django.conf import settings
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.http import FileResponse, Http404, HttpResponse
+from django.http import FileResponse, Http404
 from django.shortcuts import get_object_or_404, redirect
 from django.utils import timezone
 from django.utils.cache import patch_cache_control
 from django.utils.functional import cached_property
-from django.utils.http import content_disposition_header
 from django.utils.translation import gettext as _
 from django.views import View
 from django.views.generic import DetailView, FormView, ListView
 
 from congress_office.access import RoleRequiredMixin, TownshipMemberMixin
+from congress_office.pagination import BoundedPaginationMixin
 from congress_office.selectors import history_of, kind_label
 from congress_office.services.cases import case_may, case_timeline, case_type_of
 from congress_office.views.mixins import ServiceFormMixin, apply_validation_error
@@ -41,9 +41,6 @@ from ..services.registration import (
 )
 from ..services.subjects import subject_create
 
-XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
-# the export is for reports, not a data dump: one sheet of at most this many rows
-EXPORT_MAX_ROWS = 5000
 # a decision the petitioner is told of (受理告知书 …); an item found outside the remit waits for
 # its transfer (or the objection) before a notice is printed
 DECIDED_STATES = tuple(
@@ -62,7 +59,7 @@ def state_label_of(petition, value):
 # --- list and export ------------------------------------------------------------------------------
 
 
-class PetitionListView(RoleRequiredMixin, ListView):
+class PetitionListView(BoundedPaginationMixin, RoleRequiredMixin, ListView):
     permission_required = "petitions.view_petition"
     template_name = "petitions/office/petition_list.html"
     context_object_name = "petitions"
@@ -71,6 +68,9 @@ class PetitionListView(RoleRequiredMixin, ListView):
     def get_queryset(self):
         self.filterset = selectors.petition_list(user=self.request.user, filters=self.request.GET or None)
         return self.filterset.qs
+
+    def decorate_page(self, rows):
+        selectors.attach_next_due(rows)
 
     def get_context_data(self, **kwargs):
         query = self.request.GET.copy()
@@ -86,19 +86,16 @@ class PetitionListView(RoleRequiredMixin, ListView):
 
 class PetitionExportView(RoleRequiredMixin, View):
     """Exactly the rows the list shows for the same query string (all pages) as .xlsx, with
-    phone and ID number masked whoever exports."""
+    phone and ID number masked whoever exports: the file, or a job above EXPORT_INLINE_MAX_ROWS."""
 
     permission_required = "petitions.view_petition"
 
     def get(self, request):
-        from ..services.export import petitions_export_xlsx
+        from congress_office.xlsx import xlsx_export
 
-        filterset = selectors.petition_list(user=request.user, filters=request.GET or None)
-        content = petitions_export_xlsx(filterset.qs[:EXPORT_MAX_ROWS])
-        response = HttpResponse(content, content_type=XLSX)
-        filename = _("信访件-%(d)s.xlsx") % {"d": timezone.localdate().strftime("%Y%m%d")}
-        response["Content-Disposition"] = content_disposition_header(as_attachment=True, filename=filename)
-        return response
+        from ..services.export import EXPORT_KEY
+
+        return xlsx_export(request, EXPORT_KEY)
 
 
 # --- detail ---------------------------------------------------------------------------------------

@@ -105,6 +105,7 @@ class Page:
     permission: str | None = None  # None: any signed-in user
     staff: bool = False  # the Django admin: staff only
     township_only: bool = False  # county-wide accounts are refused (they only read)
+    county_wide_only: bool = False  # county-wide accounts only (县级汇总): township users are refused
     ok: int = 200
 
     def __str__(self):
@@ -115,6 +116,8 @@ PAGES = [
     Page("core:home"),
     Page("core:notification_list"),
     Page("core:lookup", target="lookup"),  # search-as-you-type: rows each user may see, any signed-in user
+    Page("core:county_overview", county_wide_only=True),
+    Page("core:county_township", target="township", county_wide_only=True),
     Page("core:notification_open", "post", target="notification", ok=302),
     Page("core:notification_read_all", "post", ok=302),
     Page("core:deadline_list", permission="core.view_deadline"),
@@ -159,6 +162,8 @@ def allowed(role, page):
         return role in STAFF_ROLES
     if page.permission and page.permission not in ROLE_PERMISSIONS.get(role, set()):
         return False
+    if page.county_wide_only:
+        return role in COUNTY_WIDE
     return not (page.township_only and role in COUNTY_WIDE)
 
 
@@ -241,6 +246,8 @@ def url_of(page, world, owner):
         args = [2026, "Y", "BGS", "xlsx"]
     elif page.target == "lookup":
         args = ["unit"]
+    elif page.target == "township":
+        args = [world.township.code]
     elif page.target == "export":
         args = [make_export(world, owner).pk]
     return reverse(page.name, args=args)
@@ -333,6 +340,64 @@ def test_unknown_pdf_report_is_404(client, world):
     """Starting a report nobody registered is 404, not a server error."""
     client.force_login(world.users[Role.CLERK])
     assert client.post(reverse("core:pdfjob_start", args=["no.such_report"])).status_code == 404
+
+
+# --- the county reads aggregates only (issue 12) ------------------------------------------------
+
+
+def county_matrix_urls(world):
+    """(name, url, method) of the per-case pages the county role is refused, and of the aggregate
+    pages it keeps."""
+    from petitions.models import PetitionAttachment
+    from tests.petitions.factories import register_petition
+    from tests.petitions.office_fixtures import pdf_upload
+
+    petition = register_petition(township=world.township, by=world.users[Role.CLERK])
+    attachment = PetitionAttachment.objects.create(petition=petition, file=pdf_upload(), name="材料.pdf", size=10)
+    refused = [
+        ("petitions:petition_list", reverse("petitions:petition_list"), "get"),
+        ("petitions:petition_detail", petition.get_absolute_url(), "get"),
+        ("petitions:petition_export", reverse("petitions:petition_export"), "get"),
+        ("petitions:attachment_download", reverse("petitions:attachment_download", args=[attachment.pk]), "get"),
+        ("deputies:deputy_export", reverse("deputies:deputy_export"), "get"),
+        (
+            "petitions.completion_report (PDF)",
+            reverse("core:pdfjob_start", args=["petitions.completion_report"]),
+            "post",
+        ),
+    ]
+    kept = [
+        ("core:county_overview", reverse("core:county_overview"), "get"),
+        ("core:county_township", reverse("core:county_township", args=[world.township.code]), "get"),
+        ("petitions:stats", reverse("petitions:stats"), "get"),
+        ("deputies:deputy_list", reverse("deputies:deputy_list"), "get"),
+        ("deputies:suggestion_list", reverse("deputies:suggestion_list"), "get"),
+    ]
+    return refused, kept
+
+
+@pytest.mark.parametrize("role", [Role.COUNTY, Role.ADMIN, Role.CLERK], ids=lambda r: r.value)
+def test_the_county_role_reads_aggregates_only(client, world, role):
+    """County accounts get 403 on the petition list, detail, attachments, printed notices and
+    export and on the deputy register's .xlsx, and 200 on the overview, the statistics and the
+    lists of deputies and suggestions; an administrator keeps the per-case pages, a clerk keeps
+    them and is refused the county overview."""
+    refused, kept = county_matrix_urls(world)
+    client.force_login(world.users[role])
+    got = {}
+    for name, url, method in refused + kept:
+        response = getattr(client, method)(url)
+        if hasattr(response, "streaming_content"):
+            # read to the end: the test client then closes it without closing the test's connection
+            b"".join(response.streaming_content)
+        got[name] = response.status_code
+    if role == Role.COUNTY:
+        expected = {name: 403 for name, _url, _m in refused} | {name: 200 for name, _url, _m in kept}
+    else:
+        expected = {name: (302 if method == "post" else 200) for name, _url, method in refused + kept}
+    if role == Role.CLERK:
+        expected |= {"core:county_overview": 403, "core:county_township": 403}
+    assert got == expected
 
 
 # --- other townships, other users: 404 -------------------------------------------------------
@@ -502,6 +567,7 @@ def nav_entries(client):
 # The core's menu entries per role (domain apps add their own; those are checked generically).
 CORE_NAV_URLS = {
     "首页": "core:home",
+    "县级汇总": "core:county_overview",
     "期限督办": "core:deadline_list",
     "承办单位": "core:unit_list",
     "节假日": "core:holiday_list",
@@ -513,8 +579,8 @@ CORE_NAV = {
     Role.DEPUTY: ["首页", "期限督办"],
     Role.UNIT_HANDLER: ["首页", "期限督办"],
     Role.AUDITOR: ["首页", "期限督办", "承办单位", "节假日"],
-    Role.COUNTY: ["首页", "期限督办", "承办单位", "节假日"],
-    Role.ADMIN: ["首页", "期限督办", "承办单位", "节假日", "系统管理"],
+    Role.COUNTY: ["首页", "县级汇总", "期限督办", "承办单位", "节假日"],
+    Role.ADMIN: ["首页", "县级汇总", "期限督办", "承办单位", "节假日", "系统管理"],
     None: ["首页"],
 }
 

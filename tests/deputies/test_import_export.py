@@ -557,7 +557,7 @@ def exported(client, params):
     response = client.get(reverse("deputies:deputy_export"), params)
     assert response.status_code == 200
     assert "attachment" in response["Content-Disposition"] and ".xlsx" in response["Content-Disposition"]
-    sheet = load_workbook(io.BytesIO(response.content)).active
+    sheet = load_workbook(io.BytesIO(response.getvalue())).active
     rows = list(sheet.iter_rows(values_only=True))
     return rows[0], rows[1:]
 

@@ -60,6 +60,7 @@ class Page:
     target: str | None = None  # "deputy", "term", "district", "group", "year", "member"
     permission: str | None = None
     township_only: bool = False  # county-wide accounts only read
+    per_person: bool = False  # a per-person export: not for the county role (aggregates only)
     ok: int = 200
 
     def __str__(self):
@@ -68,7 +69,7 @@ class Page:
 
 PAGES = [
     Page("deputies:deputy_list", permission="deputies.view_deputy"),
-    Page("deputies:deputy_export", permission="deputies.view_deputy"),
+    Page("deputies:deputy_export", permission="deputies.view_deputy", per_person=True),
     Page("deputies:deputy_create", permission="deputies.add_deputy", township_only=True),
     Page("deputies:deputy_detail", "deputy", "deputies.view_deputy"),
     Page("deputies:deputy_update", "deputy", "deputies.change_deputy"),
@@ -132,6 +133,8 @@ def url_of(page, world, other=False):
 def allowed(role, page):
     if page.permission and page.permission not in DEPUTIES_ROLE_PERMISSIONS.get(role, []):
         return False
+    if page.per_person and role == Role.COUNTY:
+        return False
     return not (page.township_only and role in COUNTY_WIDE)
 
 
@@ -193,7 +196,7 @@ def test_a_deputys_list_and_export_hold_only_their_own_entry(client, world, depu
     response = client.get(reverse("deputies:deputy_list"))
     assert list(response.context["deputies"]) == [world.deputy]
     assert "导入名册" not in response.text and "新增代表" not in response.text
-    book = load_workbook(io.BytesIO(client.get(reverse("deputies:deputy_export")).content))
+    book = load_workbook(io.BytesIO(client.get(reverse("deputies:deputy_export")).getvalue()))
     assert [r[0] for r in book.active.iter_rows(min_row=2, values_only=True)] == ["张桂兰"]
 
 

@@ -262,7 +262,7 @@ def test_a_classified_document_is_404_for_an_uncleared_user_on_every_url(client_
     assert classified.title not in text(client.get(OVERDUE))
     from openpyxl import load_workbook
 
-    sheet = load_workbook(io.BytesIO(client.get(EXPORT).content)).active
+    sheet = load_workbook(io.BytesIO(client.get(EXPORT).getvalue())).active
     assert all(classified.title not in str(cell.value) for row in sheet.iter_rows() for cell in row)
     assert state_of(classified) == IncomingState.REGISTERED
 
@@ -387,7 +387,7 @@ def test_the_export_is_the_filtered_register_with_chinese_headers_and_defused_fo
     response = client_for(clerk).get(EXPORT, {"sender": "HYPERLINK"})
     assert response.status_code == 200 and response["Content-Type"].startswith("application/vnd.openxml")
     assert "attachment" in response["Content-Disposition"]
-    sheet = load_workbook(io.BytesIO(response.content)).active
+    sheet = load_workbook(io.BytesIO(response.getvalue())).active
     rows = [[cell.value for cell in row] for row in sheet.iter_rows()]
     header = rows[0]
     assert header[:5] == ["收文号", "签收时间", "来文机关", "来文字号", "标题"] and "承办单位" in header

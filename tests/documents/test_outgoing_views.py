@@ -379,7 +379,7 @@ def test_a_classified_document_is_404_for_an_uncleared_user_everywhere(
         assert client.post(url("outgoing_submit", classified)).status_code == 404
         listed = client.get(LIST).context["documents"]
         assert classified not in listed and draft in listed
-        export = client.get(EXPORT).content
+        export = client.get(EXPORT).getvalue()
         assert "关于某涉密事项的通知" not in xlsx_text(export)
         assert "关于召开镇第十九届人民代表大会第三次会议的通知" in xlsx_text(export)
 
@@ -605,7 +605,7 @@ def test_the_export_has_chinese_headers_and_defuses_formulas(client_for, clerk, 
     response = client_for(clerk).get(EXPORT, {"q": "HYPERLINK"})
     assert response["Content-Type"].startswith("application/vnd.openxmlformats")
     assert "attachment" in response["Content-Disposition"]
-    rows = xlsx_rows(response.content)
+    rows = xlsx_rows(response.getvalue())
     assert rows[0][:5] == ["发文字号", "年度", "发文机关", "文种", "标题"] and "状态" in rows[0]
     assert len(rows) == 2  # the filter applies to the export
     row = rows[1]

@@ -351,7 +351,7 @@ def test_supervision_notices_are_numbered_per_township_and_year(
     assert (job.owner, job.report) == (chair, "petitions.supervision_notice")
     assert job.params == {"supervision_id": str(n1.pk)}
     # the render is queued to run after the commit, not inside the transaction
-    assert job.status == "pending" and any("pdf_job_start" in cb.__qualname__ for cb in callbacks)
+    assert job.status == "pending" and any("job_enqueue" in cb.__qualname__ for cb in callbacks)
     event = CaseEvent.objects.filter(item_id=first.pk, action="supervise").first()
     assert event.label == "督办" and event.data["number"] == f"督办〔{year}〕1号"
 

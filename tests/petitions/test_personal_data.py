@@ -10,8 +10,9 @@ Expected behaviour:
 - the list and the .xlsx export show 3201**********1234 / 138****5678 to everyone;
 - the detail page is masked for everyone; clerks and chairs of the township get a
   "查看完整信息" POST button that shows them in full and writes a PersonalDataAccess row
-  (every view one row); deputies, unit handlers, auditors and county users get no button and a
-  403 on the POST, nothing logged; another township's clerk gets 404.
+  (every view one row); deputies, unit handlers and auditors get no button and a 403 on the
+  POST, nothing logged; county users (aggregates only) get 403 on the page itself; another
+  township's clerk gets 404.
 """
 
 import io
@@ -138,7 +139,7 @@ def test_the_export_is_masked_for_everyone(client_for, clerk, chair, petition):
     for user in (clerk, chair):
         response = client_for(user).get(reverse("petitions:petition_export"))
         assert response.status_code == 200
-        sheet = load_workbook(io.BytesIO(response.content)).active
+        sheet = load_workbook(io.BytesIO(response.getvalue())).active
         rows = [[str(c.value) for c in row] for row in sheet.iter_rows()]
         header, row = rows[0], rows[1]
         assert row[header.index("联系电话")] == MASKED_PHONE and row[header.index("身份证号")] == MASKED_ID
@@ -151,8 +152,8 @@ def test_a_formula_in_a_title_is_exported_as_text(client_for, clerk, township):
 
     register_petition(township=township, by=clerk, title='=HYPERLINK("http://x","点我")')
     response = client_for(clerk).get(reverse("petitions:petition_export"))
-    cell = load_workbook(io.BytesIO(response.content)).active["G2"]
-    assert cell.data_type == "s" and cell.value.startswith("=HYPERLINK")
+    cell = load_workbook(io.BytesIO(response.getvalue())).active["G2"]
+    assert cell.data_type == "s" and cell.value == '\'=HYPERLINK("http://x","点我")'
 
 
 # --- full view ------------------------------------------------------------------------------------
@@ -197,7 +198,7 @@ def visible_to_all(township, clerk, unit, users, petition):
     return petition
 
 
-@pytest.mark.parametrize("role", [Role.DEPUTY, Role.UNIT_HANDLER, Role.AUDITOR, Role.COUNTY, Role.ADMIN])
+@pytest.mark.parametrize("role", [Role.DEPUTY, Role.UNIT_HANDLER, Role.AUDITOR, Role.ADMIN])
 def test_other_roles_see_masked_values_only(client_for, users, visible_to_all, role):
     user = users[role]
     page = client_for(user).get(visible_to_all.get_absolute_url())
@@ -206,6 +207,14 @@ def test_other_roles_see_masked_values_only(client_for, users, visible_to_all, r
     assert 'data-testid="reveal"' not in page.text
 
     assert client_for(user).post(reveal_url(visible_to_all)).status_code == 403
+    assert not PersonalDataAccess.objects.exists()
+
+
+def test_the_county_role_sees_no_personal_data_at_all(client_for, users, visible_to_all):
+    """County accounts read aggregates only (issue 12): not even the masked values."""
+    county = client_for(users[Role.COUNTY])
+    assert county.get(visible_to_all.get_absolute_url()).status_code == 403
+    assert county.post(reveal_url(visible_to_all)).status_code == 403
     assert not PersonalDataAccess.objects.exists()
 
 

@@ -418,7 +418,7 @@ def test_the_statistics_take_a_fixed_number_of_queries(township, users, unit):
     large = count_queries(run)
 
     assert run().totals.received == 9
-    assert small == large == 17  # 5 breakdowns × 3 sources, return visits, overdue units
+    assert small == large == 5  # the three sources (all breakdowns at once), return visits, overdue units
 
 
 def test_the_monthly_report_data_take_a_fixed_number_of_queries(township, users, unit):
@@ -432,7 +432,7 @@ def test_the_monthly_report_data_take_a_fixed_number_of_queries(township, users,
     small = count_queries(run)
     make_batch(township, clerk, unit, handler, 6, 200)
     large = count_queries(run)
-    assert small == large == 20  # the month's 17, and the 13-month trend's 3
+    assert small == large == 8  # the month's 5, and the 13-month trend's 3
 
 
 # --- the monthly report's figures ----------------------------------------------------------------------

@@ -4,6 +4,7 @@ then measure every list, detail, dashboard, statistics page, export and PDF as a
 of the first township and as a county user. Not a test: it prints a table and writes JSON.
 
     python manage.py bench_county --generate --scale 1.0      # once (about 20 minutes at 1.0)
+    python manage.py bench_county --generate-more --scale 1.0 # documents, meetings, assessments, archive
     python manage.py bench_county --runs 5 --json var/bench/county.json
 """
 
@@ -21,14 +22,17 @@ class Command(BaseCommand):
     help = "县级规模基准测试：生成数据并测量各页面的耗时、查询数和内存。"
 
     def add_arguments(self, parser):
-        parser.add_argument("--generate", action="store_true", help="先生成基准数据")
+        parser.add_argument("--generate", action="store_true", help="先生成基准数据（含公文、会议、考核和档案）")
+        parser.add_argument(
+            "--generate-more", action="store_true", help="在已生成的基准数据上补充公文、会议、考核和档案"
+        )
         parser.add_argument("--scale", type=float, default=1.0)
         parser.add_argument("--runs", type=int, default=5)
         parser.add_argument("--only", default="", help="只测名称含此文字的页面")
         parser.add_argument("--township", default="bench01", help="测量的乡镇代码（演示数据可用 qingshan）")
         parser.add_argument("--json", dest="json_path", default="var/bench/county.json")
 
-    def handle(self, *args, generate, scale, runs, only, township, json_path, **options):
+    def handle(self, *args, generate, generate_more, scale, runs, only, township, json_path, **options):
         from congress_office import celery_app
         from congress_office.bench import measure
         from congress_office.models import Township
@@ -42,6 +46,13 @@ class Command(BaseCommand):
             from congress_office.bench.generate import generate as make
 
             info = make(scale, stdout=self.stdout)
+        if generate or generate_more:
+            from congress_office.bench.generate_more import generate_more as make_more
+
+            try:
+                info["more"] = make_more(scale, stdout=self.stdout)
+            except RuntimeError as error:
+                raise CommandError(str(error)) from error
         code = township
         township = Township.objects.filter(code=code).first()
         if township is None:
