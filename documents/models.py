@@ -139,6 +139,9 @@ class IncomingDocument(SecrecyFields, Case):
         indexes = [
             models.Index(fields=["township", "year", "state"], name="incoming_register_idx"),
             models.Index(fields=["township", "received_at"], name="incoming_received_idx"),
+            # the register's order, county-wide and within a township (issue 12's benchmark)
+            models.Index(fields=["year", "received_at", "id"], name="incoming_register_order_idx"),
+            models.Index(fields=["township", "year", "received_at", "id"], name="incoming_township_order_idx"),
         ]
         permissions = [
             ("handle_incoming", _("可办理收文")),
@@ -269,6 +272,9 @@ class OutgoingDocument(SecrecyFields, BaseCase):
         ]
         indexes = [
             models.Index(fields=["township", "year", "state"], name="outgoing_register_idx"),
+            # the register's order, county-wide and within a township
+            models.Index(fields=["drafted_at", "id"], name="outgoing_register_order_idx"),
+            models.Index(fields=["township", "drafted_at", "id"], name="outgoing_township_order_idx"),
         ]
         permissions = [
             ("review_outgoing", _("可核稿")),

@@ -1364,9 +1364,10 @@ def build_more_templates(sizes, presidium_sizes, current_sizes, today, stdout=No
             raise _Rollback
     except _Rollback:
         pass
-    for name in written_files:  # the scans the template runs stored: the clones use SHARED_FILE
-        if name != SHARED_FILE:
-            default_storage.delete(name)
+    finally:  # the scans the template runs stored (also when one failed): the clones use SHARED_FILE
+        for name in written_files:
+            if name != SHARED_FILE:
+                default_storage.delete(name)
     return templates
 
 

@@ -84,7 +84,7 @@ class ArchiveHomeView(ArchiveMixin, TemplateView):
         page = BoundedPaginator(listed, self.paginate_by).get_page(self.request.GET.get("page"))
         this_year = timezone.localdate().year
         years = sorted(
-            set(ArchiveItem.objects.visible_to(self.request.user).values_list("year", flat=True).distinct())
+            set(ArchiveItem.objects.visible_to(self.request.user).order_by().values_list("year", flat=True).distinct())
             | {this_year, this_year - 1},
             reverse=True,
         )
