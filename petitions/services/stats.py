@@ -800,6 +800,10 @@ def _counts_in_words(rows):
     return "、".join(_("%(label)s%(n)s件") % {"label": row.label, "n": row.received} for row in rows if row.received)
 
 
+# the monthly report's unit tables: at most this many rows each (the statistics page has them all)
+REPORT_UNIT_ROWS = 30
+
+
 def monthly_report_data(petitions, *, year, month, today=None, scope_label="", several_townships=False):
     """The figures of the monthly analysis report: the month's statistics, the 13 months up to
     it (month-on-month and year-on-year), and the changes in words: eight queries."""
@@ -811,6 +815,7 @@ def monthly_report_data(petitions, *, year, month, today=None, scope_label="", s
     current, previous, last_year = trend[-1], trend[-2], trend[0]
     recent = trend[-6:]
     peak = max((row.received for row in recent), default=0)
+    units = [row for row in stats.by_unit if row.key]
     return {
         "stats": stats,
         "period": period,
@@ -830,6 +835,11 @@ def monthly_report_data(petitions, *, year, month, today=None, scope_label="", s
         "category_text": _counts_in_words(stats.by_category),
         "overdue_total": sum(u.overdue for u in stats.overdue_units),
         "units_with_closure": [u for u in stats.by_unit if u.closure_due],
+        # a county has hundreds of units: the report lists the busiest, the page lists them all
+        "report_units": units[:REPORT_UNIT_ROWS],
+        "more_units": max(0, len(units) - REPORT_UNIT_ROWS),
+        "report_overdue_units": stats.overdue_units[:REPORT_UNIT_ROWS],
+        "more_overdue_units": max(0, len(stats.overdue_units) - REPORT_UNIT_ROWS),
     }
 
 
