@@ -1,5 +1,3 @@
-from datetime import datetime, time
-
 import django_filters
 from django.db.models import Q
 from django.utils import timezone
@@ -7,6 +5,7 @@ from django.utils.translation import gettext_lazy as _
 
 from .models import Deadline, DeadlineState, Township, Unit, UnitKind
 from .widgets import LookupSelect
+from .workdays import start_of_day
 
 PENDING = "pending"
 
@@ -50,7 +49,7 @@ class DeadlineFilterSet(VisibleChoicesFilterSet):
 
     def filter_met_after(self, queryset, name, value):
         # from the day's first moment (an index serves it; a date cast of met_at would not)
-        return queryset.filter(met_at__gte=timezone.make_aware(datetime.combine(value, time.min)))
+        return queryset.filter(met_at__gte=start_of_day(value))
 
     def search(self, queryset, name, value):
         return queryset.filter(Q(title__icontains=value) | Q(note__icontains=value))

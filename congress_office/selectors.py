@@ -1,7 +1,7 @@
 """Reads for the core's pages. Each returns a fixed number of queries whatever the row count."""
 
 from collections import defaultdict
-from datetime import datetime, time, timedelta
+from datetime import timedelta
 
 from django.db.models import Count, Q
 from django.utils import timezone
@@ -10,6 +10,7 @@ from django.utils.translation import gettext as _
 from .models import Deadline, DeadlineState, Notification, Township, Unit
 from .models.deadlines import PENDING_STATES
 from .registries import deadline_kinds
+from .workdays import start_of_day
 
 
 def deadline_list(*, user, filters=None):
@@ -48,14 +49,9 @@ def deadline_counts(*, user, today=None):
         extended=Count("pk", filter=Q(state=DeadlineState.EXTENDED)),
     )
     counts["met_this_month"] = visible.filter(
-        state=DeadlineState.MET, met_at__gte=_start_of(today.replace(day=1))
+        state=DeadlineState.MET, met_at__gte=start_of_day(today.replace(day=1))
     ).count()
     return counts
-
-
-def _start_of(day):
-    """The first moment of `day` in the current time zone."""
-    return timezone.make_aware(datetime.combine(day, time.min))
 
 
 def deadline_counts_by_unit(*, user, today=None):
@@ -82,7 +78,7 @@ def township_overview(*, user, today=None):
         .order_by()
     }
     met = dict(
-        visible.filter(state=DeadlineState.MET, met_at__gte=_start_of(today.replace(month=1, day=1)))
+        visible.filter(state=DeadlineState.MET, met_at__gte=start_of_day(today.replace(month=1, day=1)))
         .values("township")
         .annotate(n=Count("pk"))
         .order_by()

@@ -6,15 +6,22 @@ entered). A missing year never raises: deadlines running into next January are c
 """
 
 import calendar as pycalendar
-from datetime import date, timedelta
+from datetime import date, datetime, time, timedelta
 
 import chinese_calendar
 from chinese_calendar import constants as cc_constants
 from django.conf import settings
+from django.utils import timezone
 
 from .models import DeadlineRule, Holiday
 
 LIBRARY_YEARS = frozenset(d.year for d in cc_constants.holidays)
+
+
+def start_of_day(day):
+    """The first instant of the local `day`: what a date range on a datetime column compares with
+    (an index on the column serves it; a date cast of the column would not)."""
+    return timezone.make_aware(datetime.combine(day, time.min))
 
 
 class WorkCalendar:

@@ -1015,7 +1015,42 @@ class Clone:
 # --- the generator ------------------------------------------------------------------------------
 
 
-class Generator:
+class CaseDates:
+    """What both generators recompute on a cloned case row: due dates from the shifted start
+    (extensions and requests follow their deadline), overdue states, and 督办 numbers per township
+    and year. Needs self.cal, self.today, self._due_cache and self.supervision_seq."""
+
+    def due(self, start, rule, limit):
+        key = (start, rule, limit)
+        if key not in self._due_cache:
+            self._due_cache[key] = compute_due_date(start, rule, limit, work_calendar=self.cal)
+        return self._due_cache[key]
+
+    def redate(self, model, out, row, township, tokens, due_of):
+        """Fix `out` (the clone of template `row`) in place."""
+        if model is Deadline:
+            original = self.due(out["start_date"], out["rule"], out["limit"])
+            if row["due_date"] != row["original_due_date"]:
+                due = max(out["due_date"], original + timedelta(days=1))
+            else:
+                due = original
+            out["original_due_date"], out["due_date"] = original, due
+            if out["state"] in (DeadlineState.OPEN, DeadlineState.EXTENDED) and due < self.today:
+                out["state"] = DeadlineState.OVERDUE
+            due_of[out["id"]] = (original, due)
+        elif model is DeadlineExtension:
+            out["previous_due_date"], out["new_due_date"] = due_of[out["deadline_id"]]
+        elif model is ExtensionRequest:
+            if out["extension_id"]:
+                out["new_due_date"] = due_of[out["deadline_id"]][1]
+        elif model is CaseSupervision:
+            year = dj_timezone.localtime(out["issued_at"]).year
+            self.supervision_seq[(township, year)] += 1
+            out["year"], out["sequence"] = year, self.supervision_seq[(township, year)]
+            tokens["sup_number"] = str(CaseSupervision(year=year, sequence=out["sequence"]).number)
+
+
+class Generator(CaseDates):
     def __init__(self, scale, seed, stdout):
         self.scale, self.rng, self.stdout = scale, random.Random(seed), stdout
         self.started = time.monotonic()
@@ -1189,14 +1224,6 @@ class Generator:
         self.counts["deputies"] = len(deputies)
         self.say(f"{len(deputies)} deputies in {len(terms)} terms, {len(accounts)} deputy accounts")
 
-    # -- due dates
-
-    def due(self, start, rule, limit):
-        key = (start, rule, limit)
-        if key not in self._due_cache:
-            self._due_cache[key] = compute_due_date(start, rule, limit, work_calendar=self.cal)
-        return self._due_cache[key]
-
     # -- cases
 
     def pick_paths(self, paths, n, templates_by_path, rng):
@@ -1232,27 +1259,8 @@ class Generator:
             table = tables[model]
             for row, recipe in recipes:
                 out = {name: c.value(entry) if entry[0] != K_PK else c.ids[entry[1]] for name, entry in recipe}
-                if model is Deadline:
-                    original = self.due(out["start_date"], out["rule"], out["limit"])
-                    if row["due_date"] != row["original_due_date"]:
-                        due = max(out["due_date"], original + timedelta(days=1))
-                    else:
-                        due = original
-                    out["original_due_date"], out["due_date"] = original, due
-                    if out["state"] in (DeadlineState.OPEN, DeadlineState.EXTENDED) and due < self.today:
-                        out["state"] = DeadlineState.OVERDUE
-                    due_of[out["id"]] = (original, due)
-                elif model is DeadlineExtension:
-                    out["previous_due_date"], out["new_due_date"] = due_of[out["deadline_id"]]
-                elif model is ExtensionRequest:
-                    if out["extension_id"]:
-                        out["new_due_date"] = due_of[out["deadline_id"]][1]
-                elif model is CaseSupervision:
-                    year = dj_timezone.localtime(out["issued_at"]).year
-                    self.supervision_seq[(ctx["township"], year)] += 1
-                    out["year"], out["sequence"] = year, self.supervision_seq[(ctx["township"], year)]
-                    tokens["sup_number"] = CaseSupervision(year=year, sequence=out["sequence"]).number
-                elif model in (Petition, Suggestion):
+                self.redate(model, out, row, ctx["township"], tokens, due_of)
+                if model in (Petition, Suggestion):
                     out.update(overrides)
                     overrides["_id"] = out["id"]
                 elif model is CaseEvent and out["action"] == "register" and "channel" in overrides:

@@ -83,7 +83,7 @@ from congress_office.models import (
     User,
 )
 from congress_office.roles import Role
-from congress_office.workdays import WorkCalendar, compute_due_date
+from congress_office.workdays import WorkCalendar
 from deputies.choices import DeputyStatus, Gender
 from deputies.models import Deputy, Term
 
@@ -1406,7 +1406,7 @@ def _template_tokens(root, rows, tokens, base):
 # --- the generator ------------------------------------------------------------------------------
 
 
-class MoreGenerator:
+class MoreGenerator(g.CaseDates):
     def __init__(self, scale, seed, stdout):
         self.scale, self.rng, self.stdout = scale, random.Random(seed), stdout
         Tokens.rng = random.Random(seed + 1)
@@ -1425,12 +1425,6 @@ class MoreGenerator:
         if day not in self._workdays:
             self._workdays[day] = self.cal.is_workday(day)
         return self._workdays[day]
-
-    def due(self, start, rule, limit):
-        key = (start, rule, limit)
-        if key not in self._due_cache:
-            self._due_cache[key] = compute_due_date(start, rule, limit, work_calendar=self.cal)
-        return self._due_cache[key]
 
     # -- the bench townships as the main generator made them
 
@@ -1511,26 +1505,7 @@ class MoreGenerator:
                 out[pk[0]] = ids[pk[1]]
                 for attname, entry in dynamic:
                     out[attname] = value(entry)
-                if model is Deadline:
-                    original = self.due(out["start_date"], out["rule"], out["limit"])
-                    if row["due_date"] != row["original_due_date"]:
-                        due = max(out["due_date"], original + timedelta(days=1))
-                    else:
-                        due = original
-                    out["original_due_date"], out["due_date"] = original, due
-                    if out["state"] in (DeadlineState.OPEN, DeadlineState.EXTENDED) and due < self.today:
-                        out["state"] = DeadlineState.OVERDUE
-                    due_of[out["id"]] = (original, due)
-                elif model is DeadlineExtension:
-                    out["previous_due_date"], out["new_due_date"] = due_of[out["deadline_id"]]
-                elif model is ExtensionRequest:
-                    if out["extension_id"]:
-                        out["new_due_date"] = due_of[out["deadline_id"]][1]
-                elif model is CaseSupervision:
-                    year = dj_timezone.localtime(out["issued_at"]).year
-                    self.supervision_seq[(ctx["township"], year)] += 1
-                    out["year"], out["sequence"] = year, self.supervision_seq[(ctx["township"], year)]
-                    tokens["sup_number"] = f"督办〔{year}〕{out['sequence']}号"
+                self.redate(model, out, row, ctx["township"], tokens, due_of)
                 fix(name, out, row, c)
                 # a column still holding its template constant is written as encoded once
                 lines.append("\t".join([e if v is out[a] else _copy_text(out[a]) for a, e, v in cols]))

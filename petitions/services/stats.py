@@ -35,7 +35,7 @@ for the cohort figures, settlement for closure, rating for satisfaction.
 
 import io
 from dataclasses import dataclass, field
-from datetime import date, datetime, time, timedelta
+from datetime import date, timedelta
 from decimal import ROUND_HALF_UP, Decimal
 
 from django.conf import settings
@@ -52,6 +52,7 @@ from django.utils.translation import gettext_lazy
 from congress_office.cases import Satisfaction
 from congress_office.models import CaseRating, Deadline, DeadlineState, Township
 from congress_office.models.deadlines import PENDING_STATES
+from congress_office.workdays import start_of_day
 
 from ..choices import Category, Channel, PetitionState
 from ..models import Petition, ReturnVisit
@@ -572,11 +573,6 @@ def facts_of(petitions, period, today):
     )
 
 
-def start_of_day(day):
-    """The first instant of the local `day`."""
-    return timezone.make_aware(datetime.combine(day, time.min))
-
-
 def return_visit_rate(petitions, period):
     """回访满意率: satisfied or basically satisfied return visits of the period (one query)."""
     row = ReturnVisit.objects.filter(
@@ -1002,19 +998,13 @@ def _xlsx(stats, scope_label):
 # --- the county overview (县级汇总): the same figures, one row per township ---------------------
 
 
-def township_rows(petitions, period, today):
-    """The cohort, closure and rating rows grouped by township (the same counts over the same
-    rows as every other breakdown; a deadline and a rating belong to their petition's township,
-    the engine writes them so): three queries whatever the number of townships."""
-    return facts_of(petitions, period, today).rows("township")
-
-
 def township_breakdown(petitions, period, *, today=None):
     """{township id: Figures} of `period`, the figures `totals` gives for each township alone
-    (the queries of township_rows); a township with nothing in the period is absent."""
+    (three queries whatever the number of townships: a deadline and a rating belong to their
+    petition's township, the engine writes them so); a township with nothing in the period is
+    absent."""
     today = today or timezone.localdate()
-    petitions = _normalised(petitions)
-    merged = _merge("township", township_rows(petitions, period, today))
+    merged = _merge("township", facts_of(petitions, period, today).rows("township"))
     return {key: _with_label(figures, "") for key, figures in merged.items()}
 
 
