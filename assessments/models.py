@@ -421,7 +421,7 @@ def evidence_upload_to(instance, filename):
 def validate_evidence_upload(file):
     from congress_office.uploads import validate_upload
 
-    validate_upload(file, limit_mb=settings.DOCUMENT_UPLOAD_MAX_MB)
+    return validate_upload(file, limit_mb=settings.DOCUMENT_UPLOAD_MAX_MB)
 
 
 class ScoreFile(models.Model):

@@ -405,8 +405,7 @@ def evidence_add(*, score, by, files):
     files = list(files)
     if not files:
         raise ValidationError({"files": _("请选择文件。")})
-    for file in files:
-        validate_evidence_upload(file)
+    files = [validate_evidence_upload(file) or file for file in files]  # what is stored (an image encoded again)
     return [
         ScoreFile.objects.create(score=score, file=file, name=file.name[:200], size=file.size, uploaded_by=by)
         for file in files

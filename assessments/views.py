@@ -514,7 +514,9 @@ class EvidenceView(PlanObjectMixin, RoleRequiredMixin, TemplateView):
         )
 
     def get_context_data(self, **kwargs):
-        return super().get_context_data(plan=self.plan, score=self.score, files=list(self.score.files.all()), **kwargs)
+        # the URL's own "score" (its pk) comes in kwargs on a GET: the Score object replaces it
+        kwargs.update(plan=self.plan, score=self.score, files=list(self.score.files.all()))
+        return super().get_context_data(**kwargs)
 
     def post(self, request, *args, **kwargs):
         try:
@@ -538,6 +540,10 @@ class EvidenceFileView(PlanObjectMixin, RoleRequiredMixin, View):
         if request.user.is_county_wide:
             raise Http404
         item = get_object_or_404(ScoreFile, score__subject__plan=self.plan, pk=self.kwargs["file"])
-        response = FileResponse(item.file.open("rb"), as_attachment=True, filename=item.name)
+        try:
+            handle = item.file.open("rb")
+        except FileNotFoundError:
+            raise Http404 from None
+        response = FileResponse(handle, as_attachment=True, filename=item.name)
         response["X-Content-Type-Options"] = "nosniff"
         return response

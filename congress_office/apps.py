@@ -11,10 +11,13 @@ class CoreConfig(AppConfig):
     verbose_name = _("平台")
 
     def ready(self):
+        from django.contrib.auth.signals import user_logged_in
         from django.db.models.signals import post_migrate
 
-        from . import registries
+        from . import checks, registries  # noqa: F401  (checks: registers the deploy checks)
+        from .middleware import mark_session_seen
         from .roles import sync_role_groups_after_migrate
 
         registries.register_core()
         post_migrate.connect(sync_role_groups_after_migrate, dispatch_uid="core.sync_role_groups")
+        user_logged_in.connect(mark_session_seen, dispatch_uid="core.session_seen")  # the idle timeout

@@ -1,4 +1,7 @@
+import time
+
 from django.conf import settings
+from django.contrib.auth import SESSION_KEY
 from django.middleware.locale import LocaleMiddleware
 from django.shortcuts import redirect
 from django.urls import reverse
@@ -35,3 +38,39 @@ class ChineseFirstLocaleMiddleware(LocaleMiddleware):
             language = settings.LANGUAGE_CODE
         translation.activate(language)
         request.LANGUAGE_CODE = translation.get_language()
+
+
+class SessionIdleTimeoutMiddleware:
+    """A signed-in session ends after SESSION_IDLE_TIMEOUT seconds without a request.
+
+    The session's expiry (SESSION_COOKIE_AGE, the same number) is moved on by saving the session,
+    which this does at most every SESSION_IDLE_REFRESH_SECONDS rather than on every request
+    (SESSION_SAVE_EVERY_REQUEST would write the session row on every page, download and htmx poll).
+    So the idle limit is between the timeout minus the refresh interval and the timeout. The
+    session backend enforces the expiry; the check here is for a session whose expiry was set
+    longer than the idle limit.
+    """
+
+    seen_key = "_idle_seen"
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        session = getattr(request, "session", None)
+        if session is not None and request.COOKIES.get(settings.SESSION_COOKIE_NAME) and SESSION_KEY in session:
+            now = int(time.time())
+            seen = session.get(self.seen_key)
+            if seen is not None and now - seen >= settings.SESSION_IDLE_TIMEOUT:
+                session.flush()
+            elif seen is None or now - seen >= settings.SESSION_IDLE_REFRESH_SECONDS:
+                session[self.seen_key] = now  # marks the session modified: saved with a new expiry
+        return self.get_response(request)
+
+
+def mark_session_seen(sender, request, user, **kwargs):
+    """user_logged_in: signing in counts as activity. The session login() saves carries the mark,
+    so the first request after it does not write the session again."""
+    session = getattr(request, "session", None)
+    if session is not None:
+        session[SessionIdleTimeoutMiddleware.seen_key] = int(time.time())

@@ -216,6 +216,8 @@ class CountyFigures:
     # a PdfReport key taking the params year, month and township (empty: the whole county) that
     # the overview offers, e.g. the petitions' monthly analysis
     report: str = ""
+    # a line the overview shows under its title (e.g. how fresh the figures are)
+    note: object = ""
 
 
 role_tables = Registry("role permission tables")  # {Role: ["app.codename", …]} of each app

@@ -9,6 +9,7 @@ from django.core.mail import send_mail
 from django.db import transaction
 from django.utils import timezone
 
+from . import outbox
 from .models import Notification
 
 logger = logging.getLogger(__name__)
@@ -77,11 +78,38 @@ def export_xlsx_job(self, job_id):
 
 
 @shared_task
-def resend_waiting_jobs():
-    """The beat's sweep of PDF and export jobs whose message never reached the broker."""
-    from .services.pdf import job_resend_waiting
+def flush_outbox():
+    """The beat's flush of the task outbox (every 30 s): what the broker did not take when it was
+    sent after its commit goes now, oldest first; rows sent long ago are removed."""
+    from .outbox import flush
 
-    return job_resend_waiting()
+    return flush()
+
+
+@shared_task
+def sweep_stuck_jobs():
+    """The beat's sweeper (every minute): PDF and export jobs and annual packages stuck queued
+    (their message lost) or running (their worker died) are queued again, or failed after
+    JOB_MAX_REQUEUES."""
+    from .services.archive_export import archive_export_resume_stale
+    from .services.pdf import job_sweep_stuck
+
+    return {**job_sweep_stuck(), "exports": archive_export_resume_stale()}
+
+
+@shared_task
+def expire_job_files():
+    """The daily deletion of finished jobs' files past JOB_FILE_KEEP_DAYS (services.pdf)."""
+    from .services.pdf import job_files_expire
+
+    return job_files_expire()
+
+
+@shared_task
+def resend_waiting_jobs():
+    """Formerly the beat's resend of waiting jobs; kept so that a message of it still queued (or an
+    old beat schedule) does the new work: the outbox flush and the sweeper."""
+    return {"outbox": flush_outbox(), "jobs": sweep_stuck_jobs()}
 
 
 @shared_task(bind=True)
@@ -110,9 +138,26 @@ def archive_render_chunk(item_ids):
 
 @shared_task
 def archive_export_sweep():
-    """Resume annual packages whose worker died (no heartbeat for ARCHIVE_EXPORT_STALE_SECONDS),
-    and queue the rendering of archived items still without files."""
-    from .services.archive_export import archive_export_resume_stale
+    """Queue the rendering of archived items still without files (annual packages whose worker
+    died are the sweeper's, sweep_stuck_jobs)."""
     from .services.archive_render import render_pending
 
-    return {"exports": archive_export_resume_stale(), "renders": render_pending()}
+    return {"renders": render_pending()}
+
+
+def _job_queue_state(args, sent):
+    from .services.pdf import job_queue_state
+
+    job_queue_state(args, sent)
+
+
+def _export_queue_state(args, sent):
+    from .services.archive_export import export_queue_state
+
+    export_queue_state(args, sent)
+
+
+# a job whose task waits in the outbox (the broker is down) says so on its page
+outbox.on_send(render_pdf_job, _job_queue_state)
+outbox.on_send(export_xlsx_job, _job_queue_state)
+outbox.on_send(archive_export_run, _export_queue_state)

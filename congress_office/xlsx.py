@@ -1,7 +1,10 @@
 """The .xlsx exports, written one way: openpyxl in write-only mode into a temporary file (memory
 stays flat whatever the row count: rows go to disk as they are written, the queryset is read in
 chunks), bold headers with their widths, dates as dates, text a spreadsheet would run as a
-formula (=, +, -, @ first) kept as text, and the download.
+formula (=, +, -, @, a tab or a carriage return first: OWASP's CSV injection) kept as text by a
+"'" put first (`defuse`; numbers stay numbers), and the download. Every .xlsx the project writes
+(list exports, archive catalogues, the petition statistics) passes its text cells through
+`defuse`; the register import reads its own exports back through `undefuse`.
 
 A list's export (`xlsx_export`, its entry in registries.xlsx_exports) has no row cap: up to
 settings.EXPORT_INLINE_MAX_ROWS rows (a bounded count) the file is the answer; a larger one is a
@@ -23,23 +26,32 @@ from django.utils.functional import Promise
 from django.utils.http import content_disposition_header
 
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
-FORMULA_PREFIXES = ("=", "+", "-", "@")
+FORMULA_PREFIXES = ("=", "+", "-", "@", "\t", "\r")
 # rows fetched per round trip (a server-side cursor on PostgreSQL): what an export holds at once
 EXPORT_CHUNK_ROWS = 2000
 # a progress callback is called every this many rows
 PROGRESS_EVERY_ROWS = 1000
 
 
+def _needs_defusing(text):
+    # a formula's first character, or one already behind "'"s: "'=x" is written "''=x", so that
+    # `undefuse` gives back exactly what was written
+    return text.lstrip("'").startswith(FORMULA_PREFIXES)
+
+
 def defuse(value):
-    """A text cell a spreadsheet would read as a formula is kept as text: a "'" first."""
-    if isinstance(value, str) and value.startswith(FORMULA_PREFIXES):
+    """A text cell a spreadsheet would read as a formula is kept as text: a "'" first. A lazy
+    text becomes its text; anything else (a number, a date) is returned as it is."""
+    if isinstance(value, Promise):
+        value = str(value)
+    if isinstance(value, str) and _needs_defusing(value):
         return "'" + value
     return value
 
 
 def undefuse(value):
     """The text `defuse` was given: what an import reads back from one of our exports."""
-    if isinstance(value, str) and value.startswith("'") and value[1:].startswith(FORMULA_PREFIXES):
+    if isinstance(value, str) and value.startswith("'") and _needs_defusing(value[1:]):
         return value[1:]
     return value
 
@@ -70,10 +82,8 @@ def write_workbook(target, title, columns, rows, *, progress=None):
         # a date and time, for its format (a date gets "yyyy-mm-dd" from openpyxl)
         cells = []
         for value in row:
-            if isinstance(value, str):
+            if isinstance(value, (str, Promise)):
                 value = defuse(value)
-            elif isinstance(value, Promise):
-                value = defuse(str(value))
             elif isinstance(value, datetime):
                 value = WriteOnlyCell(sheet, value=value)
                 value.number_format = "yyyy-mm-dd hh:mm"

@@ -19,6 +19,8 @@ from django.db.models import Case, DateTimeField, Value, When
 from django.utils import timezone
 from simple_history.utils import bulk_create_with_history
 
+from congress_office.personal_numbers import ID_CHECK_CHARS, ID_WEIGHTS
+
 from .choices import ActivityStatus, ActivityType, Affiliation, Gender, Position
 from .models import (
     Activity,
@@ -409,6 +411,14 @@ def _phone(rng):
     return f"13{rng.randint(0, 9)}{rng.randint(10_000_000, 99_999_999)}"
 
 
+def _id_number(name, born):
+    """A resident ID number with a valid check character for someone born on `born` (a demo
+    region code: no real person's); its own random numbers, so the demo's others do not move."""
+    first17 = f"320999{born:%Y%m%d}{random.Random(f'id:{name}').randint(0, 999):03d}"
+    total = sum(int(d) * w for d, w in zip(first17, ID_WEIGHTS, strict=True))
+    return first17 + ID_CHECK_CHARS[total % 11]
+
+
 def _village(district):
     """东风村选区 → 东风村; a district that is not a village or community → None."""
     name = district.name.removesuffix("选区") if district else ""
@@ -436,6 +446,8 @@ def _register(township, spec, rng):
         for person in people:
             deputy = Deputy.objects.filter(term=term, name=person.name).first()
             if deputy is None:
+                # drawn in the order they always were, so the rest of the demo stays the same
+                phone, born = _phone(rng), date(person.born, rng.randint(1, 12), rng.randint(1, 28))
                 deputy = deputy_save(
                     deputy=Deputy(
                         township=township,
@@ -446,10 +458,11 @@ def _register(township, spec, rng):
                         affiliation=person.affiliation,
                         occupation=person.occupation,
                         work_unit=person.work_unit,
-                        phone=_phone(rng),
+                        phone=phone,
+                        id_number=_id_number(person.name, born) if created % 3 == 0 else "",
                         district=district,
                         group=groups[group_name],
-                        birth_date=date(person.born, rng.randint(1, 12), rng.randint(1, 28)),
+                        birth_date=born,
                         is_presidium=person.presidium,
                         position=person.position,
                     )

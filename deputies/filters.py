@@ -1,14 +1,22 @@
+import re
+
 import django_filters
 from django import forms
-from django.db.models import Exists, OuterRef, Q
+from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
 from congress_office.filters import VisibleChoicesFilterSet
 from congress_office.forms import DateInput
+from congress_office.personal_numbers import normalise_id_number, normalise_phone
 from congress_office.widgets import LookupSelect
 
 from .choices import ActivityStatus, ActivityType, DeputyStatus
-from .models import Activity, Deputy, DeputyGroup, District, ReceptionDay, Term
+from .models import Activity, Deputy, DeputyGroup, District, ReceptionDay, Term, deputy_id_hash, deputy_phone_hash
+
+# what a search for a whole phone number (7 digits and more, a landline with its area code) or
+# an 18-character ID number looks like
+PHONE_LIKE_RE = re.compile(r"^\d{7,15}$")
+ID_LIKE_RE = re.compile(r"^\d{17}[\dX]$")
 
 
 class DeputyFilterSet(VisibleChoicesFilterSet):
@@ -31,7 +39,19 @@ class DeputyFilterSet(VisibleChoicesFilterSet):
         fields = ["q", "term", "district", "group", "status", "include_terminated"]
 
     def search(self, queryset, name, value):
-        return queryset.filter(Q(name__icontains=value) | Q(work_unit__icontains=value) | Q(phone__icontains=value))
+        """Name or work unit; a whole phone or ID number through its keyed hash (both are
+        encrypted: a part of one cannot be searched)."""
+        value = value.strip()
+        if not value:
+            return queryset
+        condition = Q(name__icontains=value) | Q(work_unit__icontains=value)
+        compact = normalise_id_number(value)
+        if ID_LIKE_RE.match(compact):
+            return queryset.filter(condition | Q(id_hash=deputy_id_hash(compact)))
+        phone = normalise_phone(value)
+        if PHONE_LIKE_RE.match(phone):
+            condition |= Q(phone_hash=deputy_phone_hash(phone))
+        return queryset.filter(condition)
 
     def filter_terminated(self, queryset, name, value):
         return queryset
@@ -81,10 +101,17 @@ class ActivityFilterSet(VisibleChoicesFilterSet):
         fields = ["q", "type", "status", "group", "date_after", "date_before"]
 
     def search(self, queryset, name, value):
-        # EXISTS, not a join: a join repeats an activity once per matching participant (DISTINCT
-        # over millions of participant rows to undo it)
-        named = Activity.participants.through.objects.filter(activity=OuterRef("pk"), deputy__name__icontains=value)
-        return queryset.filter(Q(title__icontains=value) | Q(place__icontains=value) | Exists(named))
+        """Title, place, or the name of a participant. The deputies so named are read first (one
+        query over the register, a few thousand rows): a topic such as 调研 names nobody, and the
+        activities are then matched on their own columns, with no lookup of participants per
+        activity; a name gives the activities of those deputies as one IN, never a join (a join
+        repeats an activity once per matching participant)."""
+        condition = Q(title__icontains=value) | Q(place__icontains=value)
+        named = list(Deputy.objects.filter(name__icontains=value).values_list("pk", flat=True))
+        if named:
+            taking_part = Activity.participants.through.objects.filter(deputy_id__in=named)
+            condition |= Q(pk__in=taking_part.values("activity_id"))
+        return queryset.filter(condition)
 
 
 class ReceptionDayFilterSet(VisibleChoicesFilterSet):

@@ -10,7 +10,9 @@ from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
+from congress_office.crypto import EncryptedCharField, is_undecryptable, keyed_hash, mask_id_number, mask_phone
 from congress_office.models import Township, TownshipQuerySet
+from congress_office.personal_numbers import normalise_id_number, normalise_phone
 from congress_office.roles import Role
 
 from .choices import ActivityStatus, ActivityType, Affiliation, DeputyStatus, Gender, Position
@@ -115,6 +117,16 @@ class DeputyGroup(models.Model):
         return reverse("deputies:group_detail", args=[self.pk])
 
 
+def deputy_phone_hash(value):
+    """The keyed hash a deputy's phone is found by: of its digits, so 0571-8888 6666 and
+    057188886666 are the same number (the register search hashes what is typed the same way)."""
+    return keyed_hash(normalise_phone(value))
+
+
+def deputy_id_hash(value):
+    return keyed_hash(normalise_id_number(value))
+
+
 class DeputyQuerySet(TownshipQuerySet):
     def visible_to(self, user):
         """Clerks, chairs and auditors see their township's register; a deputy sees their own entry."""
@@ -134,7 +146,11 @@ class DeputyQuerySet(TownshipQuerySet):
 
 
 class Deputy(models.Model):
-    """A deputy (人大代表) of one term. Terminated deputies stay in the register's history."""
+    """A deputy (人大代表) of one term. Terminated deputies stay in the register's history.
+
+    Phone and ID number are encrypted at rest (EncryptedCharField), found through their keyed
+    hashes (set in save()), left out of the history, and shown masked except to the township's
+    clerks and chairs (services.contact), each full view logged (DeputyContactAccess)."""
 
     township = models.ForeignKey(Township, on_delete=models.PROTECT, related_name="deputies", verbose_name=_("乡镇"))
     term = models.ForeignKey(Term, on_delete=models.PROTECT, related_name="deputies", verbose_name=_("届次"))
@@ -153,7 +169,10 @@ class Deputy(models.Model):
     affiliation = models.CharField(_("政治面貌"), max_length=10, choices=Affiliation.choices, default=Affiliation.NONE)
     occupation = models.CharField(_("职业"), max_length=60, blank=True)
     work_unit = models.CharField(_("工作单位及职务"), max_length=120, blank=True)
-    phone = models.CharField(_("联系电话"), max_length=20, blank=True)
+    phone = EncryptedCharField(_("联系电话"), blank=True)
+    id_number = EncryptedCharField(_("身份证号"), blank=True)
+    phone_hash = models.CharField(_("联系电话摘要"), max_length=64, blank=True, db_index=True, editable=False)
+    id_hash = models.CharField(_("身份证号摘要"), max_length=64, blank=True, db_index=True, editable=False)
     district = models.ForeignKey(
         District, on_delete=models.PROTECT, null=True, blank=True, related_name="deputies", verbose_name=_("选区")
     )
@@ -173,7 +192,8 @@ class Deputy(models.Model):
     position = models.CharField(_("职务"), max_length=12, choices=Position.choices, blank=True, default=Position.NONE)
 
     objects = DeputyQuerySet.as_manager()
-    history = HistoricalRecords()
+    # the history keeps the hashes (that the number changed, and when), never the numbers
+    history = HistoricalRecords(excluded_fields=["phone", "id_number"])
 
     class Meta:
         verbose_name = _("人大代表")
@@ -182,6 +202,7 @@ class Deputy(models.Model):
         permissions = [
             ("import_deputies", _("可导入代表名册")),
             ("view_record", _("可查看履职档案")),
+            ("view_contact", _("可查看代表完整联系电话和身份证号")),
         ]
         indexes = [
             models.Index(fields=["township", "term", "status"], name="deputy_township_status_idx"),
@@ -197,6 +218,12 @@ class Deputy(models.Model):
     def __str__(self):
         return self.name
 
+    def save(self, *args, **kwargs):
+        self.set_contact_hashes()
+        if kwargs.get("update_fields") is not None and {"phone", "id_number"} & set(kwargs["update_fields"]):
+            kwargs["update_fields"] = {*kwargs["update_fields"], "phone_hash", "id_hash"}
+        super().save(*args, **kwargs)
+
     def get_absolute_url(self):
         return reverse("deputies:deputy_detail", args=[self.pk])
 
@@ -205,6 +232,22 @@ class Deputy(models.Model):
         if self.position and not self.is_presidium:
             error = ValidationError(_("主席、副主席须为主席团成员。"), code="position_needs_presidium")
             raise ValidationError({"position": error})
+
+    def set_contact_hashes(self):
+        """phone_hash / id_hash of the current values (a value that cannot be decrypted keeps its
+        hash: it is written back unchanged). bulk_create does not call save(): call this first."""
+        if not is_undecryptable(self.phone):
+            self.phone_hash = deputy_phone_hash(self.phone)
+        if not is_undecryptable(self.id_number):
+            self.id_hash = deputy_id_hash(self.id_number)
+
+    @property
+    def masked_phone(self):
+        return mask_phone(self.phone)
+
+    @property
+    def masked_id_number(self):
+        return mask_id_number(self.id_number)
 
     @property
     def age(self):
@@ -216,6 +259,37 @@ class Deputy(models.Model):
             - self.birth_date.year
             - ((today.month, today.day) < (self.birth_date.month, self.birth_date.day))
         )
+
+
+class ContactAccessKind(models.TextChoices):
+    VIEW = "view", _("查看")
+    EXPORT = "export", _("导出名册")
+    ARCHIVE = "archive", _("档案全本")
+
+
+class DeputyContactAccess(models.Model):
+    """Every full view of deputies' phones or ID numbers: who, when, how, which deputy (none
+    for an export of the register, which names its rows' count)."""
+
+    deputy = models.ForeignKey(
+        Deputy, on_delete=models.CASCADE, null=True, blank=True, related_name="contact_accesses", verbose_name=_("代表")
+    )
+    township = models.ForeignKey(Township, on_delete=models.PROTECT, related_name="+", verbose_name=_("乡镇"))
+    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    kind = models.CharField(_("方式"), max_length=10, choices=ContactAccessKind.choices, default=ContactAccessKind.VIEW)
+    fields = models.CharField(max_length=100)
+    detail = models.CharField(_("说明"), max_length=200, blank=True)
+    ip_address = models.GenericIPAddressField(null=True, blank=True)
+    accessed_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("代表联系方式查看记录")
+        verbose_name_plural = _("代表联系方式查看记录")
+        ordering = ["-accessed_at", "-pk"]
+        indexes = [models.Index(fields=["township", "-accessed_at"], name="deputy_contact_access_idx")]
+
+    def __str__(self):
+        return f"{self.user} {self.deputy_id or self.detail} {self.accessed_at:%Y-%m-%d %H:%M}"
 
 
 class LiaisonPlan(models.Model):

@@ -37,11 +37,13 @@ DEPUTIES_ROLE_PERMISSIONS = {
     + _EDIT
     + [
         "deputies.import_deputies",
+        "deputies.view_contact",
         "deputies.add_activity",
         "deputies.change_activity",
         "deputies.review_activity",
     ],
-    Role.CHAIR: _READ + ["deputies.change_liaisonplan", "deputies.add_award", "deputies.review_activity"],
+    Role.CHAIR: _READ
+    + ["deputies.view_contact", "deputies.change_liaisonplan", "deputies.add_award", "deputies.review_activity"],
     Role.DEPUTY: ["deputies.view_activity", "deputies.add_activity", "deputies.view_record", "deputies.view_deputy"],
     Role.AUDITOR: _READ,
     Role.COUNTY: _READ,

@@ -93,8 +93,15 @@ def archive_records(township, year):
 
 
 def record_full_copy(deputy, user):
-    """Those who may read the register receive the 履职档案 with the deputy's phone in full."""
-    return user.has_perm("deputies.view_deputy") and user.township_id == deputy.township_id
+    """A package writer who may see deputies' numbers in full (the township's clerks and chairs,
+    services.contact) receives the 履职档案 with the phone in full; each time is logged."""
+    from .models import ContactAccessKind
+    from .services.contact import can_view_deputy_contact, deputy_contact_reveal
+
+    if not can_view_deputy_contact(user, deputy) or not (deputy.phone or deputy.id_number):
+        return False
+    deputy_contact_reveal(deputy=deputy, user=user, kind=ContactAccessKind.ARCHIVE)
+    return True
 
 
 def record_parts(deputy, user, item=None, year=None, full=False):
@@ -103,7 +110,6 @@ def record_parts(deputy, user, item=None, year=None, full=False):
     `full` (the full copy, see record_full_copy)."""
     from django.utils.translation import gettext
 
-    from congress_office.crypto import mask_phone
     from congress_office.pdf import render_pdf
     from congress_office.registries import ArchivePart
     from congress_office.services.archive import archived_on
@@ -115,11 +121,14 @@ def record_parts(deputy, user, item=None, year=None, full=False):
     if year is None:
         raise ValueError("record_parts needs the archive item or the year")
     deputy = Deputy.objects.select_related("township", "term", "district", "group").get(pk=deputy.pk)
-    if not full:
-        deputy.phone = mask_phone(deputy.phone)
 
     def render():
-        context = {"record": deputy_year_record(deputy=deputy, year=year), "today": archived_on(item), "owner": user}
+        context = {
+            "record": deputy_year_record(deputy=deputy, year=year),
+            "today": archived_on(item),
+            "owner": user,
+            "phone_in_full": full,
+        }
         return render_pdf("deputies/pdf/record.html", {"title": gettext("代表履职档案"), **context})
 
     return [ArchivePart(gettext("%(n)s%(y)s年度履职档案") % {"n": deputy.name, "y": year}, render)]

@@ -20,7 +20,7 @@ from .choices import SECRECY_LEVEL, DocType, IncomingState, OutgoingState, Secre
 
 def validate_document_upload(file):
     """A scan or a document whose content matches its extension, within DOCUMENT_UPLOAD_MAX_MB."""
-    validate_upload(file, limit_mb=settings.DOCUMENT_UPLOAD_MAX_MB)
+    return validate_upload(file, limit_mb=settings.DOCUMENT_UPLOAD_MAX_MB)
 
 
 def document_number(code, year, sequence):

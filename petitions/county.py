@@ -4,9 +4,11 @@ grouped by township) and the petitions overdue today. Figures only: no petition 
 
 from urllib.parse import urlencode
 
+from django.conf import settings
 from django.urls import reverse
 from django.utils.functional import lazy
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import ngettext
 
 from congress_office.registries import CountyColumn, CountyFigures
 
@@ -58,9 +60,11 @@ def _petitions(user, township):
 
 
 def compute(user, start, end, today, township=None):
-    """Four queries: the three of the statistics' totals grouped by township, and the overdue."""
+    """Four queries (one with a fresh snapshot): the three of the statistics' totals grouped by
+    township, and the overdue."""
     petitions = _petitions(user, township)
-    by_township = stats.township_breakdown(petitions, stats.Period(start, end), today=today)
+    # county users read the task's snapshot of the facts (stats.facts_snapshot)
+    by_township = stats.township_breakdown(petitions, stats.Period(start, end), today=today, snapshot=True)
     overdue = stats.overdue_by_township(petitions, today)
     rows = {}
     for township_id in {*by_township, *overdue}:
@@ -71,8 +75,19 @@ def compute(user, start, end, today, township=None):
 
 def monthly(user, township, start, end, today):
     """The statistics page's month breakdown of the township (three queries)."""
-    rows = stats.breakdown(_petitions(user, township), stats.Period(start, end), "month", today=today)
+    petitions, period = _petitions(user, township), stats.Period(start, end)
+    facts = stats.facts_snapshot(petitions, period, today).facts
+    rows = stats.breakdown(petitions, period, "month", today=today, facts=facts)
     return {row.key: _values(row) for row in rows}
+
+
+def _note():
+    minutes = max(1, settings.PETITION_STATS_SNAPSHOT_REFRESH // 60)
+    return ngettext(
+        "信访各项数字由后台每 %(n)s 分钟汇总一次，最新办理情况稍后计入。",
+        "信访各项数字由后台每 %(n)s 分钟汇总一次，最新办理情况稍后计入。",
+        minutes,
+    ) % {"n": minutes}
 
 
 def link(township, year):
@@ -89,4 +104,5 @@ FIGURES = CountyFigures(
     order=10,
     link=link,
     report="petitions.monthly_report",
+    note=lazy(_note, str)(),
 )

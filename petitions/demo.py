@@ -22,6 +22,7 @@ from django.utils import timezone
 
 from congress_office.cases import Satisfaction
 from congress_office.models import CaseAssignment, CaseEvent, CaseRating, CaseReply, CaseSupervision, Deadline, Unit
+from congress_office.personal_numbers import id_check_char
 from congress_office.services.cases import (
     case_approve_extension,
     case_assign,
@@ -40,7 +41,6 @@ from .services.registration import (
     petition_mark_outside_remit,
     petition_transfer_out,
 )
-from .validators import id_check_char
 
 DEMO_QUERY_CODE = "QSDEMAXF26"
 DEMO_QUERY_PHONE = "13900002026"

@@ -12,11 +12,11 @@ from congress_office.crypto import keyed_hash
 from congress_office.filters import VisibleChoicesFilterSet
 from congress_office.forms import DateInput
 from congress_office.models import Township, Unit
+from congress_office.personal_numbers import normalise_id_number, normalise_phone
 from congress_office.widgets import LookupSelect
 
 from .choices import Category, Channel, PetitionState
 from .models import Petition, Subject
-from .validators import normalise_id_number, normalise_phone
 
 # "青信〔2026〕12号", "2026-12", "〔2026〕12": a petition's number
 NUMBER_RE = re.compile(r"(\d{4})\D+(\d{1,6})\D*$")

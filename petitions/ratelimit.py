@@ -7,7 +7,6 @@ cache.incr) and good enough against floods and code guessing.
 """
 
 import hashlib
-import ipaddress
 import re
 import time
 from dataclasses import dataclass
@@ -15,9 +14,11 @@ from dataclasses import dataclass
 from django.conf import settings
 from django.core.cache import cache
 
+# the one rule for the client's address (settings.TRUSTED_PROXIES), shared with the login lockout
+from congress_office.net import client_ip  # noqa: F401
+
 UNITS = {"s": 1, "m": 60, "h": 3600, "d": 86400}
 RATE_RE = re.compile(r"^\s*(\d+)\s*/\s*(\d*)\s*([smhd])\w*\s*$", re.IGNORECASE)
-# who is in front of the application: nginx on the same host adds the client to X-Forwarded-For
 
 
 @dataclass(frozen=True)
@@ -43,29 +44,6 @@ def parse_rate(text) -> Rate:
 
 def public_rate() -> Rate:
     return parse_rate(settings.PETITION_PUBLIC_RATE_LIMIT)
-
-
-def _valid_ip(value):
-    try:
-        return str(ipaddress.ip_address(value.strip()))
-    except ValueError:
-        return None
-
-
-def client_ip(request):
-    """The client's address. Behind the trusted reverse proxy (nginx on this host,
-    settings.TRUSTED_PROXY_IPS otherwise) it is the right-most X-Forwarded-For entry the
-    proxies did not add: what a client writes into the header itself is ignored, so it cannot
-    pick a fresh address for every request."""
-    trusted = set(settings.TRUSTED_PROXY_IPS)
-    remote = _valid_ip(request.META.get("REMOTE_ADDR", "")) or "0.0.0.0"
-    if remote not in trusted:
-        return remote
-    for entry in reversed(request.META.get("HTTP_X_FORWARDED_FOR", "").split(",")):
-        address = _valid_ip(entry)
-        if address and address not in trusted:
-            return address
-    return remote
 
 
 def _key(scope, ip, rate, now):

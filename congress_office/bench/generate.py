@@ -25,7 +25,8 @@ with those of one of its clones.
 
 Left out of the bulk load: django-simple-history `Historical*` tables, in-app notifications
 (the services' Notification rows), reminders and PDF jobs. The townships, units, users, terms,
-districts, groups and deputies are written with bulk_create.
+districts, groups and deputies are written with bulk_create (a deputy's phone encrypted by its
+EncryptedCharField, its phone_hash set first by Deputy.set_contact_hashes).
 
 Personal data: each petitioner gets a generated name, a distinct 11-digit mobile and a distinct
 18-digit ID number with a valid check character, stored through the model's own
@@ -81,6 +82,7 @@ from congress_office.models import (
     UnitKind,
     User,
 )
+from congress_office.personal_numbers import id_check_char
 from congress_office.roles import Role
 from congress_office.workdays import WorkCalendar, compute_due_date
 from deputies.choices import ActivityStatus, ActivityType, Affiliation, DeputyStatus, Gender, Position
@@ -88,7 +90,6 @@ from deputies.models import Activity, Deputy, DeputyGroup, District, Term
 from deputies.suggestions.models import Consultation, ConsultationMethod, Suggestion, SuggestionSigner
 from petitions.choices import Category, Channel, Outcome, ReviewKind
 from petitions.models import CompletionReport, LeaderInstruction, Petition, ReturnVisit, Review, Subject
-from petitions.validators import id_check_char
 
 BENCH_PASSWORD = "Bench@2026"
 CODE_PREFIX = "bench"
@@ -1196,6 +1197,8 @@ class Generator(CaseDates):
                     )
                 town["deputies"][term.number] = rows
                 deputies += rows
+        for deputy in deputies:  # bulk_create encrypts phone (the field's own prep) but calls no save()
+            deputy.set_contact_hashes()
         Deputy.objects.bulk_create(deputies)
         by_group = defaultdict(list)
         for deputy in deputies:

@@ -31,6 +31,7 @@ from .cases import (
 )
 from .deadlines import Deadline, DeadlineExtension, DeadlineRule, DeadlineState, Holiday, Reminder
 from .notifications import Notification
+from .outbox import TaskOutbox
 from .pdf import JobKind, PdfJob, PdfJobStatus
 from .places import Township, TownshipQuerySet, Unit, UnitKind
 from .users import User
@@ -73,6 +74,7 @@ __all__ = [
     "PdfJob",
     "PdfJobStatus",
     "Reminder",
+    "TaskOutbox",
     "Township",
     "TownshipQuerySet",
     "Unit",

@@ -267,7 +267,9 @@ class ArchiveExport(models.Model):
     message = models.CharField(_("说明"), max_length=200, blank=True)
     task_id = models.CharField(max_length=64, blank=True)
     runs = models.PositiveSmallIntegerField(_("运行次数"), default=0)
-    package = models.CharField(_("归档包"), max_length=300, blank=True)  # path of the zip under MEDIA_ROOT
+    # how many times the stuck-job sweeper queued it again (services.archive_export)
+    requeues = models.PositiveSmallIntegerField(_("重新提交次数"), default=0)
+    package = models.CharField(_("归档包"), max_length=300, blank=True)  # the zip's name in the media storage
     package_size = models.PositiveBigIntegerField(default=0)
     package_sha256 = models.CharField(max_length=64, blank=True)
     created_at = models.DateTimeField(auto_now_add=True)

@@ -140,6 +140,10 @@ class Deadline(models.Model):
                 condition=Q(state__in=PENDING_STATES),
                 name="deadline_pending_township_idx",
             ),
+            # 仅逾期 of one kind of subject (the 收文 register): its few pending deadlines past due
+            models.Index(
+                fields=["kind", "due_date"], condition=Q(state__in=PENDING_STATES), name="deadline_pending_kind_idx"
+            ),
             # 本月办结 / 本年办结 read met deadlines from a moment on
             models.Index(fields=["met_at"], condition=Q(state="met"), name="deadline_met_idx"),
         ]

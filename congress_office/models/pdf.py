@@ -60,6 +60,15 @@ class PdfJob(models.Model):
     # the Celery task that claimed the job: a redelivery of that task (its worker died) may resume it
     task_id = models.CharField(max_length=64, blank=True)
     created_at = models.DateTimeField(auto_now_add=True)
+    # the heartbeat: set when the job is queued, claimed, makes progress or ends; the sweeper
+    # (services.pdf.job_sweep_stuck) takes up a job queued or running too long without it
+    updated_at = models.DateTimeField(default=timezone.now)
+    # how many times the sweeper queued the job again; a run writes only while the job is still
+    # at the attempt it claimed, so a run the sweeper gave up on cannot overwrite the new one
+    attempt = models.PositiveSmallIntegerField(_("重新提交次数"), default=0)
+    runs = models.PositiveSmallIntegerField(_("运行次数"), default=0)  # claims by a task
+    # what the sweeper did, shown on the job's page (the message is the run's progress)
+    notice = models.CharField(_("提示"), max_length=200, blank=True)
     finished_at = models.DateTimeField(null=True, blank=True)
 
     objects = PdfJobQuerySet.as_manager()
@@ -70,6 +79,14 @@ class PdfJob(models.Model):
         ordering = ["-created_at"]
         constraints = [
             models.CheckConstraint(condition=models.Q(progress__lte=100), name="pdfjob_progress_max_100"),
+        ]
+        indexes = [
+            # the sweeper's scan every minute: the jobs not finished, a small part of the table
+            models.Index(
+                fields=["updated_at"],
+                condition=models.Q(status__in=["pending", "running"]),
+                name="pdfjob_unfinished_idx",
+            ),
         ]
 
     def __str__(self):

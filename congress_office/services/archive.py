@@ -125,8 +125,7 @@ def archive_assign(*, township, year, by):
     if created:
         from .archive_render import schedule_render
 
-        ids = [item.pk for item in created]
-        transaction.on_commit(lambda: schedule_render(ids))
+        schedule_render([item.pk for item in created])  # through the outbox: sent after the commit
     return created
 
 
@@ -155,5 +154,5 @@ def archive_code_correct(*, item, by, reason, retention=None, org_code=None):
     from .archive_render import discard_files, schedule_render
 
     discard_files([item.pk])
-    transaction.on_commit(lambda: schedule_render([item.pk]))
+    schedule_render([item.pk])  # through the outbox: sent after the commit
     return item

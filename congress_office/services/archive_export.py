@@ -8,16 +8,21 @@ it, the job page offers it): it goes on with the items not yet written, none twi
 import hashlib
 import logging
 import shutil
+import tempfile
+import zipfile
 from datetime import timedelta
 from pathlib import Path
 
 from django.conf import settings
 from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.files import File
+from django.core.files.storage import default_storage
 from django.db import transaction
 from django.db.models import F, Q
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from .. import outbox
 from ..models.archive import ArchiveExport, ArchiveItem, ExportStatus
 from .archive import ARCHIVE, archive_assign, fonds_of
 from .archive_package import (
@@ -29,12 +34,20 @@ from .archive_package import (
     write_zip,
     year_items,
 )
+from .archive_verify import verify_package
+from .pdf import GAVE_UP, REQUEUED_WAITING
 
 logger = logging.getLogger(__name__)
 
 
+# where the finished zips are kept in the media storage: archive/exports/<job>/<name>.zip
+PACKAGES = "archive/exports"
+
+
 def export_dir(export):
-    return Path(settings.MEDIA_ROOT) / "archive" / "exports" / str(export.pk)
+    """The job's local working folder: ARCHIVE_WORK_DIR, or beside the media on the filesystem."""
+    base = settings.ARCHIVE_WORK_DIR
+    return (Path(base) if base else Path(settings.MEDIA_ROOT) / PACKAGES) / str(export.pk)
 
 
 def package_root(export):
@@ -51,18 +64,20 @@ def _written(export):
 QUEUE_DOWN = _("任务队列暂不可用，队列恢复后将自动开始")
 
 
-def _send(task, export_id):
-    """Hand the job to the broker; when the broker is down the user's action still succeeds: the
-    job waits, says so, and the beat's sweep sends it again once the queue is back."""
-    try:
-        task.delay(export_id)
-    except Exception:  # kombu's OperationalError and the like: the broker, not the user's data
-        logger.warning("archive export %s: the task queue is unreachable; the sweep will retry", export_id)
-        ArchiveExport.objects.filter(pk=export_id, status=ExportStatus.PENDING).update(message=QUEUE_DOWN)
+def export_queue_state(args, sent):
+    """The outbox's hook for archive_export_run: a job whose task the broker did not take says it
+    waits for the queue; once the flush has sent it, that it is queued."""
+    waiting = ArchiveExport.objects.filter(pk=args[0], status=ExportStatus.PENDING)
+    if sent:
+        waiting.filter(message=QUEUE_DOWN).update(message=_("排队等待"))
+    else:
+        waiting.update(message=QUEUE_DOWN)
 
 
 def _enqueue(task, export_id):
-    transaction.on_commit(lambda: _send(task, export_id))
+    """Through the outbox: sent after the commit, or by its flush once a broker that was down is
+    back (the job says so meanwhile, see export_queue_state)."""
+    outbox.enqueue(task, export_id)
 
 
 def archive_export_start(*, township, year, by):
@@ -126,8 +141,8 @@ def archive_export_run(*, export_id, task_id=""):
     chunks = [todo[n : n + size] for n in range(0, len(todo), size)]
     if not chunks:
         _finish(export_id)
-    for chunk in chunks:
-        archive_export_chunk.delay(export_id, chunk)
+    # one INSERT and one connection for them all; a chunk sent twice writes no item twice
+    outbox.enqueue_many(archive_export_chunk, [[export_id, chunk] for chunk in chunks])
     return len(chunks)
 
 
@@ -175,18 +190,20 @@ def _finish(export_id):
         root = package_root(export)
         finish_package(root, fonds_of(export.township), export.year, export.requested_by)
         _heartbeat(export.pk, message=_("正在打包"))
-        target = export_dir(export) / f"{root.name}.zip"
-        write_zip(root, target, as_of(export.township, export.year))
+        built = export_dir(export) / f".{root.name}.zip"  # local; the media storage keeps the package
+        write_zip(root, built, as_of(export.township, export.year))
         sha = hashlib.sha256()
-        with open(target, "rb") as handle:
+        with open(built, "rb") as handle:
             while block := handle.read(1024 * 1024):
                 sha.update(block)
+        size = built.stat().st_size
+        package = _store_package(export, built, f"{root.name}.zip")
         ArchiveExport.objects.filter(pk=export.pk).update(
             status=ExportStatus.DONE,
             done=export.total,
             message=_("已完成"),
-            package=str(target.relative_to(settings.MEDIA_ROOT)),
-            package_size=target.stat().st_size,
+            package=package,
+            package_size=size,
             package_sha256=sha.hexdigest(),
             finished_at=timezone.now(),
             heartbeat_at=timezone.now(),
@@ -198,13 +215,45 @@ def _finish(export_id):
     return True
 
 
+def _store_package(export, built, filename):
+    """Save the zip built on local disk to the media storage (the filesystem or S3), where any web
+    node serves it, and remove the local copy. A finishing step that died after saving it is
+    resumed: the same name is written again, never a second package."""
+    name = f"{PACKAGES}/{export.pk}/{filename}"
+    if default_storage.exists(name):
+        default_storage.delete(name)
+    with open(built, "rb") as handle:
+        name = default_storage.save(name, File(handle, name=filename))
+    built.unlink()
+    return name
+
+
+def archive_export_verify(export):
+    """The DA/T 70 check of a finished package: on the working folder where this node has it,
+    otherwise on the stored zip unpacked into a temporary folder (another node built it)."""
+    root = package_root(export)
+    if root.is_dir() or not export.package:
+        return verify_package(root)
+    with tempfile.TemporaryDirectory(prefix="archive-verify-") as scratch:
+        try:
+            handle = default_storage.open(export.package, "rb")
+        except FileNotFoundError:
+            return verify_package(root)  # names the package as missing
+        with handle, zipfile.ZipFile(handle) as archive:
+            archive.extractall(scratch)
+        report = verify_package(Path(scratch) / root.name)
+    report.root = export.package
+    return report
+
+
 def stale_exports(now=None):
     now = now or timezone.now()
     limit = now - timedelta(seconds=settings.ARCHIVE_EXPORT_STALE_SECONDS)
     started = Q(status__in=[ExportStatus.RUNNING, ExportStatus.FINISHING], heartbeat_at__lt=limit)
     # queued, but no worker took it up: its message was lost or never reached the broker
-    waiting = Q(status=ExportStatus.PENDING, created_at__lt=limit) & (
-        Q(heartbeat_at__isnull=True) | Q(heartbeat_at__lt=limit)
+    queued = now - timedelta(seconds=settings.JOB_PENDING_TIMEOUT)
+    waiting = Q(status=ExportStatus.PENDING, created_at__lt=queued) & (
+        Q(heartbeat_at__isnull=True) | Q(heartbeat_at__lt=queued)
     )
     return ArchiveExport.objects.filter(started | waiting)
 
@@ -216,12 +265,17 @@ def archive_export_resume(*, export, by=None):
     return _requeue(stale_exports().filter(pk=export.pk), export.pk)
 
 
-def _requeue(stale, export_id):
+@transaction.atomic
+def _requeue(stale, export_id, message=None, **fields):
     """Back to the queue, if still stale (a concurrent sweep or click may have taken it)."""
     from ..tasks import archive_export_run
 
     requeued = stale.update(
-        status=ExportStatus.PENDING, task_id="", message=_("已中断，正在从中断处继续"), heartbeat_at=timezone.now()
+        status=ExportStatus.PENDING,
+        task_id="",
+        message=message or _("已中断，正在从中断处继续"),
+        heartbeat_at=timezone.now(),
+        **fields,
     )
     if requeued:
         _enqueue(archive_export_run, export_id)
@@ -229,13 +283,40 @@ def _requeue(stale, export_id):
 
 
 def archive_export_resume_stale(now=None):
-    """The beat's sweep: every job whose worker died goes on, every job whose message was lost is
-    sent again (a job is claimed once, so a duplicate message does nothing)."""
-    ids = list(stale_exports(now).values_list("pk", flat=True))
-    for export_id in ids:
-        _requeue(stale_exports(now).filter(pk=export_id), export_id)
-    return len(ids)
+    """The sweeper's part (beat, every minute): every job whose worker died goes on where it
+    stopped; every job whose message was lost (nothing of it in the outbox, unsent or sent within
+    JOB_PENDING_TIMEOUT) is sent again; a job is claimed once, so a duplicate message does
+    nothing. After JOB_MAX_REQUEUES such requeues the job fails and says so. Returns how many
+    jobs it requeued or failed."""
+    from ..tasks import archive_export_run
+
+    now = now or timezone.now()
+    rows = list(stale_exports(now).values_list("pk", "status", "requeues"))
+    if not rows:
+        return 0
+    since = now - timedelta(seconds=settings.JOB_PENDING_TIMEOUT)
+    waiting = outbox.in_flight([archive_export_run.name], since=since)
+    handled = 0
+    for export_id, status, requeues in rows:
+        if status == ExportStatus.PENDING and str(export_id) in waiting:
+            continue  # its task waits in the outbox (the broker is down), or was just sent
+        stale = stale_exports(now).filter(pk=export_id, requeues=requeues)
+        if requeues >= settings.JOB_MAX_REQUEUES:
+            failed = stale.update(
+                status=ExportStatus.FAILED,
+                message=(_("导出失败：%(e)s") % {"e": GAVE_UP})[:200],
+                finished_at=timezone.now(),
+            )
+            handled += failed
+            continue
+        message = None
+        if status == ExportStatus.PENDING:
+            message = str(REQUEUED_WAITING) % {"n": requeues + 1}
+        handled += _requeue(stale, export_id, message, requeues=F("requeues") + 1)
+    return handled
 
 
 def archive_export_delete_files(export):
     shutil.rmtree(export_dir(export), ignore_errors=True)
+    if export.package:
+        default_storage.delete(export.package)

@@ -188,28 +188,29 @@ def unrendered(queryset=None):
 
 
 def schedule_render(item_ids):
-    """Queue the rendering of items just archived, in chunks (after the commit that made them).
-    Without a broker (eager tasks) nothing is queued: the first package renders them. A broker
-    that is down loses nothing: the sweep queues what is still unrendered."""
-    from .. import celery_app, tasks
+    """Queue the rendering of items just archived, in chunks, through the task outbox: written in
+    the transaction that archived them, sent after it commits (or by the outbox's flush when the
+    broker was down). Returns the number of chunks. Without a broker (eager tasks) nothing is
+    queued: the first package renders them."""
+    from .. import celery_app, outbox, tasks
 
     if not item_ids or celery_app.conf.task_always_eager:
         return 0
 
     size = settings.ARCHIVE_EXPORT_CHUNK
-    sent = 0
-    for start in range(0, len(item_ids), size):
-        try:
-            tasks.archive_render_chunk.delay(list(item_ids[start : start + size]))
-        except Exception:  # the broker is down: the sweep sends them when it is back
-            logger.warning("archive rendering not queued (broker unreachable); the sweep will", exc_info=True)
-            return sent
-        sent += 1
-    return sent
+    chunks = [list(item_ids[start : start + size]) for start in range(0, len(item_ids), size)]
+    outbox.enqueue_many(tasks.archive_render_chunk, [[chunk] for chunk in chunks])
+    return len(chunks)
 
 
 def render_pending(older_than_seconds=None, limit=5000):
-    """The sweep's part: queue the items archived a while ago and still without files."""
+    """The sweep's part: queue the items archived a while ago and still without files, unless
+    chunks wait in the outbox for a broker that was down (their flush sends them)."""
+    from .. import tasks
+    from ..models import TaskOutbox
+
+    if TaskOutbox.objects.filter(task=tasks.archive_render_chunk.name, sent_at__isnull=True).exists():
+        return 0
     cutoff = timezone.now() - timezone.timedelta(
         seconds=older_than_seconds if older_than_seconds is not None else settings.ARCHIVE_EXPORT_STALE_SECONDS
     )

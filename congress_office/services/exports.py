@@ -15,7 +15,7 @@ from django.utils.translation import gettext as _
 
 from ..models import JobKind, PdfJob, PdfJobStatus
 from ..registries import xlsx_exports
-from .pdf import job_claim, job_enqueue, job_failed, job_progress
+from .pdf import job_claim, job_enqueue, job_failed, job_progress, job_save
 
 logger = logging.getLogger(__name__)
 
@@ -80,5 +80,5 @@ def xlsx_job_run(*, job_id, task_id=""):
         if handle is not None:
             handle.close()
         job.finished_at = timezone.now()
-        job.save()
+        job_save(job)  # unless the sweeper took the job up again meanwhile
     return job

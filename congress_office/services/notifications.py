@@ -1,9 +1,10 @@
 """Notifications: in-app rows written in the caller's transaction, e-mail sent by a Celery
-task enqueued only after that transaction commits."""
+task through the task outbox (congress_office.outbox): handed to the broker after that
+transaction commits, or later by the flush when the broker was down."""
 
-from django.db import transaction
 from django.utils import timezone
 
+from .. import outbox
 from ..models import Notification
 
 
@@ -20,11 +21,9 @@ def notify(*, recipients, title, body="", url="", township=None):
     if to_email:
         from ..tasks import send_notification_email
 
-        def enqueue():
-            for pk in to_email:
-                send_notification_email.delay(pk)
-
-        transaction.on_commit(enqueue)
+        # written with the notifications, sent after the commit (or by the outbox's flush); the
+        # task e-mails a notification once however often it is sent (emailed_at, under a lock)
+        outbox.enqueue_many(send_notification_email, [[pk] for pk in to_email])
     return notifications
 
 

@@ -36,6 +36,7 @@ INSTALLED_APPS = [
     "django_filters",
     "simple_history",
     "axes",
+    "csp",
     "congress_office.apps.CoreConfig",
     "deputies",
     "petitions",
@@ -46,8 +47,10 @@ INSTALLED_APPS = [
 
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
+    "csp.middleware.CSPMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
+    "congress_office.middleware.SessionIdleTimeoutMiddleware",
     "congress_office.middleware.ChineseFirstLocaleMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
@@ -106,11 +109,49 @@ AUTH_PASSWORD_VALIDATORS = [
 LOGIN_URL = "login"
 LOGIN_REDIRECT_URL = "core:home"
 LOGOUT_REDIRECT_URL = "login"
+# Staff sessions end after this many idle seconds (8 hours): each request moves the expiry on,
+# at most every SESSION_IDLE_REFRESH_SECONDS (congress_office.middleware.SessionIdleTimeoutMiddleware),
+# so a session is not written on every request.
+SESSION_IDLE_TIMEOUT = env.int("SESSION_IDLE_TIMEOUT", default=8 * 3600)
+SESSION_IDLE_REFRESH_SECONDS = env.int("SESSION_IDLE_REFRESH_SECONDS", default=300)
+SESSION_COOKIE_AGE = SESSION_IDLE_TIMEOUT
 
-# Lockout after repeated failed logins (django-axes).
+# Content-Security-Policy (django-csp): our own origin only, no inline script or style at all
+# (page data goes through json_script blocks and data- attributes; see README "Security").
+CONTENT_SECURITY_POLICY = {
+    "DIRECTIVES": {
+        "default-src": ["'self'"],
+        "script-src": ["'self'"],
+        "style-src": ["'self'"],
+        "img-src": ["'self'", "data:"],
+        "font-src": ["'self'"],
+        "connect-src": ["'self'"],
+        "frame-ancestors": ["'none'"],
+        "form-action": ["'self'"],
+        "base-uri": ["'self'"],
+        "object-src": ["'none'"],
+    },
+}
+# production.py sets it: seed_demo then refuses to run without --force
+PRODUCTION = False
+
+# Lockout after repeated failed logins: django-axes records the failures, congress_office/lockout.py
+# counts them three ways (README "登录锁定与客户端地址"). This username at this address:
 AXES_FAILURE_LIMIT = env.int("AXES_FAILURE_LIMIT", default=5)
 AXES_COOLOFF_TIME = timedelta(minutes=env.int("AXES_COOLOFF_MINUTES", default=30))
-AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
+AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]  # also what a successful login clears
+# this address, whatever the username (one address trying every account):
+LOCKOUT_ADDRESS_FAILURE_LIMIT = env.int("LOCKOUT_ADDRESS_FAILURE_LIMIT", default=20)
+LOCKOUT_ADDRESS_COOLOFF = timedelta(minutes=env.int("LOCKOUT_ADDRESS_COOLOFF_MINUTES", default=30))
+# this username, whatever the address; not from the user's last few sign-in addresses:
+LOCKOUT_USERNAME_FAILURE_LIMIT = env.int("LOCKOUT_USERNAME_FAILURE_LIMIT", default=10)
+LOCKOUT_USERNAME_COOLOFF = timedelta(minutes=env.int("LOCKOUT_USERNAME_COOLOFF_MINUTES", default=15))
+LOCKOUT_KNOWN_ADDRESSES = env.int("LOCKOUT_KNOWN_ADDRESSES", default=5)
+AXES_HANDLER = "congress_office.lockout.LockoutHandler"
+AXES_LOCKOUT_CALLABLE = "congress_office.lockout.lockout_response"
+AXES_CLIENT_IP_CALLABLE = "congress_office.net.client_ip"  # the one rule (TRUSTED_PROXIES)
+# an attempt refused by a lock is not recorded: it neither counts nor extends the lock
+AXES_RESET_COOL_OFF_ON_FAILURE_DURING_LOCKOUT = False
 AXES_RESET_ON_SUCCESS = True
 AXES_LOCKOUT_TEMPLATE = "registration/lockout.html"
 AXES_VERBOSE = False
@@ -126,7 +167,7 @@ USE_TZ = True
 # Static files: our own in static/, third-party front-end assets from npm (node_modules),
 # all served locally (the intranet has no internet).
 STATIC_URL = "/static/"
-STATIC_ROOT = VAR_DIR / "staticfiles"
+STATIC_ROOT = Path(env("STATIC_ROOT", default=str(VAR_DIR / "staticfiles")))  # collectstatic, per node
 NODE_MODULES = BASE_DIR / "node_modules"
 STATICFILES_DIRS = [
     BASE_DIR / "static",
@@ -137,12 +178,43 @@ STATICFILES_DIRS = [
 ]
 MEDIA_URL = "/media/"
 MEDIA_ROOT = Path(env("MEDIA_ROOT", default=str(VAR_DIR / "media")))
+# Media: the folder MEDIA_ROOT by default; an S3-compatible bucket (MinIO, Ceph, a cloud's object
+# storage) when S3_BUCKET is set, so that several web nodes and workers share it. Private either
+# way: no public ACL, and every file is streamed by a view that checks the user's access first.
+S3_BUCKET = env("S3_BUCKET", default="")
+if S3_BUCKET:
+    MEDIA_STORAGE = {
+        "BACKEND": "storages.backends.s3.S3Storage",
+        "OPTIONS": {
+            "bucket_name": S3_BUCKET,
+            "endpoint_url": env("S3_ENDPOINT_URL", default="") or None,
+            # empty: boto3's own chain (AWS_* variables, ~/.aws, an instance role)
+            "access_key": env("S3_ACCESS_KEY_ID", default="") or None,
+            "secret_key": env("S3_SECRET_ACCESS_KEY", default="") or None,
+            "region_name": env("S3_REGION", default="us-east-1"),
+            "addressing_style": env("S3_ADDRESSING_STYLE", default="") or None,  # "path" for most MinIO setups
+            "signature_version": "s3v4",
+            "default_acl": None,  # the bucket's own (private) policy; never public-read
+            "querystring_auth": True,  # any .url is a presigned link …
+            "querystring_expire": 300,  # … valid for 5 minutes
+            "file_overwrite": False,  # two uploads named 扫描件.pdf keep both, as on the filesystem
+        },
+    }
+else:
+    MEDIA_STORAGE = {"BACKEND": env("DEFAULT_FILE_STORAGE", default="django.core.files.storage.FileSystemStorage")}
 STORAGES = {
-    "default": {"BACKEND": env("DEFAULT_FILE_STORAGE", default="django.core.files.storage.FileSystemStorage")},
+    "default": MEDIA_STORAGE,
     "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
 }
 FILE_UPLOAD_MAX_MEMORY_SIZE = 5 * 1024 * 1024
 DATA_UPLOAD_MAX_MEMORY_SIZE = 10 * 1024 * 1024
+# Uploads (congress_office.uploads.clean_upload): an Office file (a zip inside) is refused above
+# this many entries or this many MB unpacked, or with an entry above 1 MB packed more than this
+# ratio (a zip bomb); an image above this many pixels (Pillow's own default) is refused.
+OFFICE_MAX_ENTRIES = env.int("OFFICE_MAX_ENTRIES", default=2000)
+OFFICE_MAX_UNCOMPRESSED_MB = env.int("OFFICE_MAX_UNCOMPRESSED_MB", default=200)
+OFFICE_MAX_COMPRESSION_RATIO = env.int("OFFICE_MAX_COMPRESSION_RATIO", default=100)
+IMAGE_MAX_PIXELS = env.int("IMAGE_MAX_PIXELS", default=89_478_485)
 
 CRISPY_ALLOWED_TEMPLATE_PACKS = "bootstrap5"
 CRISPY_TEMPLATE_PACK = "bootstrap5"
@@ -169,7 +241,15 @@ CELERY_TASK_SERIALIZER = "json"
 CELERY_ACCEPT_CONTENT = ["json"]
 CELERY_TASK_IGNORE_RESULT = True
 CELERY_BROKER_TRANSPORT_OPTIONS = {"visibility_timeout": 3600}
+# a worker started while Redis is down waits for it (and one that lost it reconnects); the web
+# processes never wait on the broker: they send through the outbox (OUTBOX_PUBLISH_TIMEOUT)
+CELERY_BROKER_CONNECTION_RETRY_ON_STARTUP = True
 CELERY_BEAT_SCHEDULE = {
+    "county-statistics": {
+        "task": "petitions.tasks.refresh_county_statistics",
+        "schedule": float(env.int("PETITION_STATS_SNAPSHOT_REFRESH", default=600)),
+        "options": {"expires": 300},
+    },
     "deadline-scan": {
         "task": "congress_office.tasks.scan_deadlines",
         "schedule": crontab(hour=7, minute=30),
@@ -181,23 +261,57 @@ CELERY_BEAT_SCHEDULE = {
         "schedule": 300.0,
         "options": {"expires": 240},
     },
-    "job-resend-sweep": {
-        "task": "congress_office.tasks.resend_waiting_jobs",
-        "schedule": 300.0,
-        "options": {"expires": 240},
+    # the task outbox (congress_office.outbox): what the broker did not take when it was sent
+    "outbox-flush": {
+        "task": "congress_office.tasks.flush_outbox",
+        "schedule": 30.0,
+        "options": {"expires": 25},
+    },
+    "stuck-job-sweep": {
+        "task": "congress_office.tasks.sweep_stuck_jobs",
+        "schedule": 60.0,
+        "options": {"expires": 50},
+    },
+    "job-file-expiry": {
+        "task": "congress_office.tasks.expire_job_files",
+        "schedule": crontab(hour=3, minute=15),
+        "options": {"expires": 6 * 3600},
     },
 }
-# A PDF or export job still queued this long after it was created is sent to the broker again
-# (its message never reached it: the broker was down when the user started the job).
-JOB_RESEND_SECONDS = env.int("JOB_RESEND_SECONDS", default=120)
+# The task outbox: a send after commit tries the broker once, within this many seconds (connect
+# and each socket operation), so a request never hangs on a dead broker; the flush sends rows
+# older than OUTBOX_FLUSH_AFTER_SECONDS (younger ones are their commit's) and deletes rows sent
+# more than OUTBOX_KEEP_DAYS ago.
+OUTBOX_PUBLISH_TIMEOUT = env.float("OUTBOX_PUBLISH_TIMEOUT", default=2.0)
+OUTBOX_FLUSH_AFTER_SECONDS = env.int("OUTBOX_FLUSH_AFTER_SECONDS", default=5)
+OUTBOX_KEEP_DAYS = env.int("OUTBOX_KEEP_DAYS", default=7)
+# The stuck-job sweeper (PDF and export jobs, annual packages): a job queued longer than
+# JOB_PENDING_TIMEOUT seconds with nothing of it in the outbox (its message was lost), or a PDF or
+# export job running JOB_RUNNING_TIMEOUT seconds without progress (its worker died), is queued
+# again, at most JOB_MAX_REQUEUES times; then it fails and says so.
+JOB_PENDING_TIMEOUT = env.int("JOB_PENDING_TIMEOUT", default=600)
+JOB_RUNNING_TIMEOUT = env.int("JOB_RUNNING_TIMEOUT", default=1800)
+JOB_MAX_REQUEUES = env.int("JOB_MAX_REQUEUES", default=2)
+# A finished PDF or export job's file is deleted this many days after it was made (the job and its
+# title stay, its page says to make it again): exports of personal data must not pile up.
+JOB_FILE_KEEP_DAYS = env.int("JOB_FILE_KEEP_DAYS", default=7)
 # A list export of at most this many rows is the download itself; a larger one is a Celery job
 # with progress (docs/performance.md); either way no row cap.
 EXPORT_INLINE_MAX_ROWS = env.int("EXPORT_INLINE_MAX_ROWS", default=2000)
+# County-wide petition statistics are read from a snapshot of their counts that a beat task
+# (petitions.tasks.refresh_county_statistics) refreshes this often; a page finding none younger than
+# MAX_AGE counts them itself (petitions.services.stats.facts_snapshot).
+PETITION_STATS_SNAPSHOT_REFRESH = env.int("PETITION_STATS_SNAPSHOT_REFRESH", default=600)
+PETITION_STATS_SNAPSHOT_MAX_AGE = env.int("PETITION_STATS_SNAPSHOT_MAX_AGE", default=900)
 
 # The annual archive package: items per task (the workers write chunks side by side), and how
 # long a running job may go without a heartbeat before the sweep takes it up again.
 ARCHIVE_EXPORT_CHUNK = env.int("ARCHIVE_EXPORT_CHUNK", default=20)
 ARCHIVE_EXPORT_STALE_SECONDS = env.int("ARCHIVE_EXPORT_STALE_SECONDS", default=180)
+# The local working folder the package is assembled in (its zip then goes to the media storage,
+# where any web node serves it). Empty: beside the media, MEDIA_ROOT/archive/exports; with S3
+# media, var/archive-work. Workers that write one package's chunks must share it.
+ARCHIVE_WORK_DIR = env("ARCHIVE_WORK_DIR", default=str(VAR_DIR / "archive-work") if S3_BUCKET else "")
 
 # E-mail: the console by default; SMTP when EMAIL_URL is set (smtp+tls://user:pass@host:587).
 EMAIL_CONFIG = env.email_url("EMAIL_URL", default="consolemail://")
@@ -262,8 +376,10 @@ PETITION_OBJECTION_WORKING_DAYS = 5
 PETITION_REHANDLE_ON_UNSATISFIED = env.bool("PETITION_REHANDLE_ON_UNSATISFIED", default=False)
 PETITION_GROUP_MAX_REPRESENTATIVES = 5
 PETITION_PUBLIC_RATE_LIMIT = env("PETITION_PUBLIC_RATE_LIMIT", default="5/h")
-# the reverse proxies whose X-Forwarded-For is believed (the public pages rate-limit per client IP)
-TRUSTED_PROXY_IPS = env.list("TRUSTED_PROXY_IPS", default=["127.0.0.1", "::1"])
+# the reverse proxies in front of the application, addresses or networks (127.0.0.1 for nginx on
+# this host, 10.0.0.0/8 …): only a request from one of them has its X-Forwarded-For believed
+# (congress_office/net.py, used by the rate limits and the lockout). Empty: REMOTE_ADDR is the client.
+TRUSTED_PROXIES = env.list("TRUSTED_PROXIES", default=[])
 PETITION_UPLOAD_MAX_MB = env.int("PETITION_UPLOAD_MAX_MB", default=10)
 PETITION_UPLOAD_MAX_FILES = 5
 # Meetings (地方组织法, 代表法): fractions are (numerator, denominator) of all deputies or members

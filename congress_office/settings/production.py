@@ -1,13 +1,25 @@
 """Production: secrets have no default, HTTPS everywhere, static files through WhiteNoise."""
 
+from django.core.exceptions import ImproperlyConfigured
+
 from .base import *  # noqa: F403
 from .base import env
 
+# seed_demo and anything else that must behave differently in production look at this flag
+PRODUCTION = True
 DEBUG = False
 SECRET_KEY = env("SECRET_KEY")  # refuses to start without it
 ALLOWED_HOSTS = env.list("ALLOWED_HOSTS")
 FIELD_ENCRYPTION_KEYS = env.list("FIELD_ENCRYPTION_KEYS")  # refuses to start without them
 PERSONAL_DATA_HASH_KEY = env("PERSONAL_DATA_HASH_KEY")
+# Without Redis every process would keep its own rate-limit counters and cache (a limit of 5 an
+# hour becomes 5 per gunicorn worker) and tasks would run inside the web request: refuse instead.
+if not env("REDIS_URL", default=""):
+    raise ImproperlyConfigured(
+        "Set the REDIS_URL environment variable (e.g. redis://127.0.0.1:6379/0): in production the "
+        "rate-limit counters, the sessions and cache and the Celery task queue must be shared by every "
+        "web process and worker, which only Redis does; without it they would live per process."
+    )
 
 STORAGES["staticfiles"] = {"BACKEND": "whitenoise.storage.CompressedManifestStaticFilesStorage"}  # noqa: F405
 

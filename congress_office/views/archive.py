@@ -1,11 +1,9 @@
 """The archive pages of a township: the year's items and catalogues, 归档, the annual package
 with its progress, download and verification."""
 
-from pathlib import Path
-
-from django.conf import settings
 from django.contrib import messages
 from django.core.exceptions import ValidationError
+from django.core.files.storage import default_storage
 from django.db.models import Count, Q
 from django.http import FileResponse, Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
@@ -24,11 +22,10 @@ from ..services.archive import archive_assign
 from ..services.archive_export import (
     archive_export_resume,
     archive_export_start,
-    package_root,
+    archive_export_verify,
     stale_exports,
 )
 from ..services.archive_package import catalogue_pdf, catalogue_xlsx, org_names, series_name, year_items
-from ..services.archive_verify import verify_package
 from ..xlsx import xlsx_response
 
 
@@ -202,14 +199,18 @@ class ExportResumeView(ExportObjectMixin, View):
 
 
 class ExportDownloadView(ExportObjectMixin, View):
+    """The zip from the media storage (the filesystem or S3), streamed after the access check."""
+
     def get(self, request, pk):
         export = self.get_object()
         if export.status != ExportStatus.DONE or not export.package:
             raise Http404
-        path = Path(settings.MEDIA_ROOT) / export.package
-        if not path.exists():
-            raise Http404
-        return FileResponse(open(path, "rb"), as_attachment=True, filename=path.name, content_type="application/zip")
+        try:
+            handle = default_storage.open(export.package, "rb")
+        except FileNotFoundError:
+            raise Http404 from None
+        name = export.package.rsplit("/", 1)[-1]
+        return FileResponse(handle, as_attachment=True, filename=name, content_type="application/zip")
 
 
 class ExportVerifyView(ExportObjectMixin, View):
@@ -219,5 +220,5 @@ class ExportVerifyView(ExportObjectMixin, View):
         export = self.get_object()
         if export.status != ExportStatus.DONE:
             raise Http404
-        report = verify_package(package_root(export))
+        report = archive_export_verify(export)
         return render(request, "archive/verify_report.html", {"export": export, "report": report})

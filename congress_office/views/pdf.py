@@ -47,8 +47,12 @@ class PdfJobDownloadView(LoginRequiredMixin, VisibleObjectMixin, DetailView):
         job = self.get_object()
         if job.status != PdfJobStatus.DONE or not job.file:
             raise Http404
+        try:
+            handle = job.file.open("rb")
+        except FileNotFoundError:  # the storage lost it (a restore without the media)
+            raise Http404 from None
         return FileResponse(
-            job.file.open("rb"),
+            handle,
             content_type=job.content_type,
             filename=job.download_name,
             as_attachment=job.kind == JobKind.XLSX,

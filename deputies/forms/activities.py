@@ -51,7 +51,8 @@ class MultipleFileField(forms.FileField):
             try:
                 upload = super().clean(upload, initial)
                 if self.file_validator:
-                    self.file_validator(upload)
+                    # what the validator returns is what is stored (an image encoded again)
+                    upload = self.file_validator(upload) or upload
             except ValidationError as error:
                 errors.extend(error.messages)
             else:

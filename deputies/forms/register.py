@@ -12,8 +12,10 @@ from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from congress_office.crypto import mask_id_number, mask_phone
 from congress_office.forms import DateInput
 from congress_office.models import User
+from congress_office.personal_numbers import normalise_id_number, validate_id_number
 from congress_office.roles import Role
 
 from ..choices import DeputyStatus
@@ -53,7 +55,14 @@ class _TermLabelMixin:
 
 class DeputyForm(_TermLabelMixin, forms.ModelForm):
     """The single-deputy form. Its rules (and the model's) also check every row of an imported
-    register, through DeputyImportRowForm."""
+    register, through DeputyImportRowForm.
+
+    An existing deputy's phone and ID number are shown masked (the form is no full view): sent
+    back unchanged, the stored value is kept (also one that cannot be decrypted, whose
+    ciphertext is written back as it was); a new number replaces it, an empty field clears it."""
+
+    phone = forms.CharField(label=_("联系电话"), max_length=20, required=False)
+    id_number = forms.CharField(label=_("身份证号"), max_length=30, required=False)
 
     class Meta:
         model = Deputy
@@ -64,6 +73,7 @@ class DeputyForm(_TermLabelMixin, forms.ModelForm):
             "birth_date",
             "affiliation",
             "phone",
+            "id_number",
             "occupation",
             "work_unit",
             "term",
@@ -84,6 +94,13 @@ class DeputyForm(_TermLabelMixin, forms.ModelForm):
         super().__init__(*args, **kwargs)
         if self.instance.township_id is None:  # a new deputy joins the clerk's township
             self.instance.township_id = user.township_id
+        self._masked = {}  # field → (the masked text shown, the stored value it stands for)
+        for name, mask in (("phone", mask_phone), ("id_number", mask_id_number)):
+            stored = getattr(self.instance, name) if self.instance.pk else ""
+            if stored and name in self.fields:
+                self._masked[name] = (mask(stored), stored)
+                self.initial[name] = mask(stored)
+                self.fields[name].help_text = _("为保护个人信息，原号码脱敏显示；不修改则保留原号码，清空则删除。")
         # the statutory numbers are read now, not when the module was imported
         help_texts = {
             "photo": _("JPG、PNG 等图片，不超过 %(n)s MB。") % {"n": settings.DEPUTY_UPLOAD_MAX_MB},
@@ -101,7 +118,8 @@ class DeputyForm(_TermLabelMixin, forms.ModelForm):
                 ("name", "gender"),
                 ("ethnicity", "birth_date"),
                 ("affiliation", "phone"),
-                ("occupation", "work_unit"),
+                ("id_number", "occupation"),
+                ("work_unit",),
                 ("term", "district"),
                 ("group", "user"),
                 ("is_presidium", "position"),
@@ -122,11 +140,28 @@ class DeputyForm(_TermLabelMixin, forms.ModelForm):
         self.fields["user"].queryset = User.objects.with_role(Role.DEPUTY).filter(free, township_id=township_id)
         self.fields["user"].label_from_instance = lambda u: f"{u.display_name}（{u.username}）"
 
+    def _unchanged(self, name, value):
+        """The stored value when the masked text shown for it came back unchanged, else None."""
+        shown, stored = self._masked.get(name, (None, None))
+        return stored if shown is not None and value == shown else None
+
     def clean_phone(self):
         phone = self.cleaned_data["phone"].strip()
+        kept = self._unchanged("phone", phone)
+        if kept is not None:
+            return kept
         if phone and not PHONE_RE.match(phone):
             raise ValidationError(_("请填写正确的电话号码，如 13800000000 或 0571-88886666。"), code="phone")
         return phone
+
+    def clean_id_number(self):
+        value = normalise_id_number(self.cleaned_data["id_number"])
+        kept = self._unchanged("id_number", value)
+        if kept is not None:
+            return kept
+        if value:
+            validate_id_number(value)
+        return value
 
     def clean_birth_date(self):
         birth_date = self.cleaned_data["birth_date"]

@@ -40,15 +40,15 @@ def _validate_files(files):
     """Every file is checked before any is stored: one bad file saves nothing (and leaves no
     orphan in the media storage)."""
     files = [f for f in files or [] if f]
-    errors = []
+    cleaned, errors = [], []
     for upload in files:
         try:
-            validate_attachment(upload)
+            cleaned.append(validate_attachment(upload) or upload)  # what is stored (an image encoded again)
         except ValidationError as error:
             errors.extend(error.messages)
     if errors:
         raise ValidationError({"files": errors})
-    return files
+    return cleaned
 
 
 def _attach(activity, files):

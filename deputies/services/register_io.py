@@ -21,11 +21,13 @@ from django.db.models import Count, Q
 from django.utils import translation
 from django.utils.translation import gettext as _
 
+from congress_office.uploads import ZIP, check_office_zip
 from congress_office.xlsx import ExportTable, Labels, undefuse
 
 from ..choices import Affiliation, DeputyStatus, Gender, Position
 from ..forms.register import DeputyImportRowForm
 from ..models import Deputy, DeputyGroup, District
+from .contact import can_view_deputy_contact, deputy_contact_export_logged
 from .register import deputy_save
 
 # header → (field, required)
@@ -38,6 +40,7 @@ COLUMNS = {
     "职业": ("occupation", False),
     "工作单位及职务": ("work_unit", False),
     "联系电话": ("phone", False),
+    "身份证号": ("id_number", False),
     "选区": ("district", True),
     "代表小组": ("group", False),
     "主席团成员": ("is_presidium", False),
@@ -121,6 +124,8 @@ def read_table(upload):
     if len(data) > settings.DEPUTY_UPLOAD_MAX_MB * 1024 * 1024:
         raise ValidationError(_("文件过大，不能超过 %(n)s MB。") % {"n": settings.DEPUTY_UPLOAD_MAX_MB})
     if name.endswith(".xlsx"):
+        if data.startswith(ZIP):  # a zip bomb is refused before openpyxl unpacks it
+            check_office_zip(io.BytesIO(data), upload.name)
         rows = _read_xlsx(data)
     elif name.endswith(".csv"):
         rows = _read_csv(data)
@@ -206,6 +211,7 @@ def _form_data(raw):
         "ethnicity": raw.get("民族", "") or "汉族",
         "affiliation": affiliations.get(affiliation, affiliation),
         "phone": raw.get("联系电话", ""),
+        "id_number": raw.get("身份证号", ""),
         "occupation": raw.get("职业", ""),
         "work_unit": raw.get("工作单位及职务", ""),
         "is_presidium": raw.get("主席团成员", "") in YES,
@@ -395,11 +401,12 @@ def _create(obj):
 
 
 EXPORT_KEY = "deputies.register"
-EXPORT_WIDTHS = (10, 6, 8, 12, 12, 14, 28, 14, 16, 16, 10, 8, 14, 20, 12)
+EXPORT_WIDTHS = (10, 6, 8, 12, 12, 14, 28, 14, 22, 16, 16, 10, 8, 14, 20, 12)
 
 
-def deputy_row(d, labels):
-    """One deputy's cells, in Chinese (the district and group select_related)."""
+def deputy_row(d, labels, full=False):
+    """One deputy's cells, in Chinese (the district and group select_related); the phone and ID
+    number in full only when `full` (see export_table), masked otherwise."""
     return [
         d.name,
         labels(d, "gender"),
@@ -408,7 +415,8 @@ def deputy_row(d, labels):
         labels(d, "affiliation"),
         d.occupation,
         d.work_unit,
-        d.phone,
+        d.phone if full else d.masked_phone,
+        d.id_number if full else d.masked_id_number,
         d.district.name if d.district else "",
         d.group.name if d.group else "",
         "是" if d.is_presidium else "否",
@@ -419,21 +427,38 @@ def deputy_row(d, labels):
     ]
 
 
-def export_table(deputies, filename=""):
+def export_table(deputies, filename="", full_for=None, query=""):
     """The deputies as an export (congress_office.xlsx) with the import's Chinese headers and
-    Chinese values whatever the page's language, so that it can be edited and imported again."""
+    Chinese values whatever the page's language, so that it can be edited and imported again.
+    Phones and ID numbers are masked, unless `full_for` is a user who may see them in full
+    (services.contact: the township's clerks and chairs): then in full, the export logged when
+    its first row is written (by the request, or by the worker for a large one)."""
+    rows = deputies.select_related("district", "group")
+    labels = Labels()
+    if full_for is None or not can_view_deputy_contact(full_for, township_id=full_for.township_id):
+        row = functools.partial(deputy_row, labels=labels)
+    else:
+        logged = []
+
+        def row(d):
+            if not logged:
+                deputy_contact_export_logged(user=full_for, rows=rows.count(), query=query)
+                logged.append(True)
+            return deputy_row(d, labels, full=True)
+
     return ExportTable(
         sheet="代表名册",
         columns=tuple(zip(list(COLUMNS) + EXPORT_EXTRA, EXPORT_WIDTHS, strict=True)),
-        rows=deputies.select_related("district", "group"),
-        row=functools.partial(deputy_row, labels=Labels()),
+        rows=rows,
+        row=row,
         filename=filename,
     )
 
 
-def deputies_export_xlsx(deputies) -> bytes:
-    """The given deputies (a queryset) as the bytes of the export's workbook."""
-    with export_table(deputies).write() as handle:
+def deputies_export_xlsx(deputies, full_for=None) -> bytes:
+    """The given deputies (a queryset) as the bytes of the export's workbook (numbers in full
+    only for `full_for` if they may see them, see export_table)."""
+    with export_table(deputies, full_for=full_for).write() as handle:
         return handle.read()
 
 
@@ -449,7 +474,7 @@ def import_template_xlsx() -> bytes:
         sheet.append(list(COLUMNS))
         for cell in sheet[1]:
             cell.font = Font(bold=True)
-        for column, width in zip("ABCDEFGHIJKL", (10, 6, 8, 12, 12, 14, 28, 14, 16, 16, 10, 8), strict=True):
+        for column, width in zip("ABCDEFGHIJKLM", (10, 6, 8, 12, 12, 14, 28, 14, 22, 16, 16, 10, 8), strict=True):
             sheet.column_dimensions[column].width = width
         notes = book.create_sheet("填写说明")
         notes.append(["列", "是否必填", "说明"])
@@ -458,6 +483,7 @@ def import_template_xlsx() -> bytes:
         explanations = {
             "性别": "、".join(_labels(Gender.choices)),
             "出生日期": "如 1975-03-08",
+            "身份证号": "18 位居民身份证号码，可不填",
             "政治面貌": "、".join(_labels(Affiliation.choices)) + "（不填为群众）",
             "选区": "本届尚无的选区须在导入预览中勾选“新建”，"
             f"每个选区 {settings.DISTRICT_SEATS_MIN}–{settings.DISTRICT_SEATS_MAX} 名代表",

@@ -8,6 +8,7 @@ urlpatterns = [
     path("new/", views.DeputyCreateView.as_view(), name="deputy_create"),
     path("<int:pk>/", views.DeputyDetailView.as_view(), name="deputy_detail"),
     path("<int:pk>/edit/", views.DeputyUpdateView.as_view(), name="deputy_update"),
+    path("<int:pk>/reveal/", views.DeputyRevealView.as_view(), name="deputy_reveal"),
     path("<int:pk>/status/", views.DeputyStatusView.as_view(), name="deputy_status"),
     path("<int:pk>/photo/", views.DeputyPhotoView.as_view(), name="deputy_photo"),
     path("import/", views.DeputyImportView.as_view(), name="deputy_import"),

@@ -13,6 +13,7 @@ from django.http import FileResponse, Http404
 from django.shortcuts import get_object_or_404, redirect
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.cache import patch_cache_control
 from django.utils.functional import cached_property
 from django.utils.translation import gettext as _
 from django.views import View
@@ -26,6 +27,7 @@ from congress_office.access import (
     reads_aggregates_only,
 )
 from congress_office.models import Township
+from congress_office.net import client_ip
 from congress_office.pagination import BoundedPaginationMixin
 from congress_office.registries import deputy_flags
 from congress_office.selectors import history_of
@@ -45,6 +47,7 @@ from ..forms.register import (
     TermForm,
 )
 from ..models import Deputy, DeputyGroup, District, LiaisonAssignment, LiaisonPlan, Term
+from ..services.contact import can_view_deputy_contact, deputy_contact_accesses, deputy_contact_reveal
 from ..services.liaison import liaison_assign_for_year, liaison_review, liaison_term
 from ..services.register import (
     deputy_change_status,
@@ -133,10 +136,16 @@ class DeputyExportView(PerPersonExportMixin, RoleRequiredMixin, View):
 
 
 def deputies_export_table(user, query):
-    """The register's export (registries.xlsx_exports): the list's rows for `query`, in its order."""
+    """The register's export (registries.xlsx_exports): the list's rows for `query`, in its order;
+    phones and ID numbers in full for the township's clerks and chairs (logged), else masked."""
     filterset = selectors.deputy_list(user=user, filters=query or None)
     filename = _("代表名册-%(d)s.xlsx") % {"d": timezone.localdate().strftime("%Y%m%d")}
-    return export_table(filterset.qs.order_by(*DEPUTY_ORDER), filename=filename)
+    return export_table(
+        filterset.qs.order_by(*DEPUTY_ORDER),
+        filename=filename,
+        full_for=user,
+        query=query.urlencode() if hasattr(query, "urlencode") else "",
+    )
 
 
 class DeputyObjectMixin(RoleRequiredMixin):
@@ -153,6 +162,8 @@ class DeputyObjectMixin(RoleRequiredMixin):
 
 
 class DeputyDetailView(DeputyObjectMixin, DetailView):
+    """The deputy's entry; phone and ID number masked unless revealed (POST, logged)."""
+
     permission_required = "deputies.view_deputy"
     template_name = "deputies/register/deputy_detail.html"
     context_object_name = "deputy"
@@ -160,10 +171,16 @@ class DeputyDetailView(DeputyObjectMixin, DetailView):
     def get_object(self, queryset=None):
         return self.deputy
 
-    def get_context_data(self, **kwargs):
+    def get_context_data(self, revealed=None, **kwargs):
         context = super().get_context_data(**kwargs)
         attach_flags([self.deputy])
         context["year"] = timezone.localdate().year
+        can_reveal = can_view_deputy_contact(self.request.user, self.deputy) and bool(
+            self.deputy.phone or self.deputy.id_number
+        )
+        context.update(revealed=revealed or {}, can_reveal=can_reveal)
+        if can_reveal:
+            context["contact_accesses"] = deputy_contact_accesses(self.deputy)
         context["liaised_by"] = (
             LiaisonAssignment.objects.filter(plan__year=context["year"], plan__township_id=self.deputy.township_id)
             .filter(Q(deputies=self.deputy) | Q(groups__members=self.deputy))
@@ -180,6 +197,24 @@ class DeputyDetailView(DeputyObjectMixin, DetailView):
                 e for e in history if any(str(c["field"]) in status_fields for c in e["changes"])
             ]
         return context
+
+
+class DeputyRevealView(DeputyDetailView):
+    """POST 查看完整号码: the detail page again, with phone and ID number in full; the view is
+    logged (DeputyContactAccess). Nothing is kept: reloading the page shows them masked."""
+
+    http_method_names = ["post"]
+
+    def post(self, request, *args, **kwargs):
+        try:
+            revealed = deputy_contact_reveal(deputy=self.deputy, user=request.user, ip_address=client_ip(request))
+        except ValidationError as error:  # (PermissionDenied: 403, as for petitions)
+            messages.error(request, " ".join(error.messages))
+            return redirect(self.deputy.get_absolute_url())
+        self.object = self.deputy
+        response = self.render_to_response(self.get_context_data(object=self.deputy, revealed=revealed))
+        patch_cache_control(response, no_store=True, private=True)
+        return response
 
 
 class DeputyPhotoView(DeputyObjectMixin, View):

@@ -131,8 +131,7 @@ class DraftForm(forms.Form):
             return None
         if extension_of(upload.name) != "docx":
             raise forms.ValidationError(_("请上传 .docx 格式的 Word 文件（.doc 请先另存为 .docx）。"))
-        validate_document_upload(upload)
-        return upload
+        return validate_document_upload(upload) or upload  # a zip bomb is refused before python-docx reads it
 
     def clean(self):
         cleaned = super().clean()

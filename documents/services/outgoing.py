@@ -51,9 +51,16 @@ SUBSTANTIVE = ("doc_type", "title", "main_recipients", "body", "attachments_note
 
 
 def docx_text(upload):
-    """The text of a .docx body, paragraph by paragraph (the file itself is kept)."""
+    """The text of a .docx body, paragraph by paragraph (the file itself is kept). The upload is
+    checked first (a zip bomb is refused before python-docx unpacks it; free when the form has)."""
     from docx import Document
 
+    from ..models import validate_document_upload
+
+    try:
+        validate_document_upload(upload)
+    except ValidationError as error:
+        raise ValidationError({"docx": error.messages}) from None
     try:
         upload.seek(0)
         text = "\n".join(p.text for p in Document(upload).paragraphs)

@@ -9,20 +9,13 @@ from django.utils.translation import gettext_lazy as _
 
 from congress_office.forms import DateInput
 from congress_office.models import Township
+from congress_office.personal_numbers import normalise_id_number, normalise_phone, validate_id_number, validate_phone
 from deputies.forms.activities import MultipleFileField, MultipleFileInput
 from deputies.models import Deputy
 
 from ..choices import Category, Channel
 from ..models import Subject
-from ..validators import (
-    accept_attribute,
-    normalise_id_number,
-    normalise_phone,
-    validate_attachment_count,
-    validate_id_number,
-    validate_petition_attachment,
-    validate_phone,
-)
+from ..validators import accept_attribute, validate_attachment_count, validate_petition_attachment
 
 ORAL_CHANNELS = (Channel.VISIT, Channel.PHONE)
 

@@ -8,7 +8,7 @@ from django.utils.translation import gettext as _
 
 from ..choices import Channel
 from ..models import PetitionAttachment
-from ..validators import validate_attachment_count
+from ..validators import validate_attachment_count, validate_petition_attachment
 from .registration import petition_register
 
 VISIT_FOLLOW_UP_KIND = "petition"
@@ -47,6 +47,8 @@ def petition_intake(*, files=(), visit=None, **register_kwargs):
     leaves nothing in the storage."""
     files = list(files or ())
     validate_attachment_count(files)
+    # the forms have cleaned them already (then this is free): what is stored is what was checked
+    files = [validate_petition_attachment(upload) or upload for upload in files]
     petition, code = petition_register(**register_kwargs)
     if visit is not None:
         _link_visit(visit=visit, petition=petition, by=register_kwargs.get("by"))

@@ -84,7 +84,11 @@ class StatsScopeMixin(RoleRequiredMixin):
 
     def stats(self):
         return stats_service.petition_stats(
-            self.petitions, self.period, today=self.today, several_townships=self.several_townships
+            self.petitions,
+            self.period,
+            today=self.today,
+            several_townships=self.several_townships,
+            snapshot=self.request.user.is_county_wide,  # read from the task's snapshot when fresh
         )
 
 

@@ -1,3 +1,23 @@
+// Small behaviours declared in the markup (the Content-Security-Policy allows no inline script
+// and no onchange= / onclick= attributes):
+// <select data-autosubmit> submits its form when changed; <button data-print> prints the page;
+// <input type=checkbox data-check-all="selector"> ticks or unticks every box the selector finds.
+document.addEventListener("change", function (event) {
+  const target = event.target;
+  if (target.matches("select[data-autosubmit]") && target.form) {
+    target.form.submit();
+  } else if (target.matches("input[type=checkbox][data-check-all]")) {
+    document.querySelectorAll(target.dataset.checkAll).forEach(function (box) {
+      box.checked = target.checked;
+    });
+  }
+});
+document.addEventListener("click", function (event) {
+  if (event.target.closest("[data-print]")) {
+    window.print();
+  }
+});
+
 // Confirm before destructive actions: <form data-confirm="…">.
 document.addEventListener("submit", function (event) {
   const message = event.target.getAttribute("data-confirm");

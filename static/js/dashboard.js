@@ -5,7 +5,9 @@
   const data = JSON.parse(source.textContent);
   const chart = echarts.init(el);
   chart.setOption({
-    tooltip: { trigger: "axis" },
+    // drawn on the canvas: the HTML tooltip's markup carries style="" attributes, which the
+    // Content-Security-Policy refuses
+    tooltip: { trigger: "axis", renderMode: "richText" },
     legend: { data: [el.dataset.pendingLabel || "在办", el.dataset.overdueLabel || "逾期"] },
     grid: { left: 8, right: 8, bottom: 8, containLabel: true },
     xAxis: { type: "value", minInterval: 1 },

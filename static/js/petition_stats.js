@@ -15,6 +15,9 @@
   chart.setOption({
     tooltip: {
       trigger: "axis",
+      // drawn on the canvas: the HTML tooltip's markup carries style="" attributes, which the
+      // Content-Security-Policy refuses
+      renderMode: "richText",
       valueFormatter: (value) => (value === null || value === undefined ? "—" : value),
     },
     // on a phone the legend goes below the chart, where it has the whole width

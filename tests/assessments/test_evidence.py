@@ -31,6 +31,8 @@ def test_evidence_files_of_a_score(client_for, clerk, plan, users, other_clerk):
     assert response.status_code == 302
     item = ScoreFile.objects.get()
     assert item.name == "现场照片.png" and item.size > 0
+    listed = client.get(page)
+    assert listed.status_code == 200 and "现场照片.png" in listed.content.decode()
     sheet = client.get(reverse("assessments:score_sheet", args=[plan.pk, 1])).content.decode()
     assert "依据文件（1）" in sheet
     download = client.get(reverse("assessments:evidence_file", args=[plan.pk, item.pk]))

@@ -12,6 +12,7 @@ import os
 import re
 import secrets
 import signal
+import socket
 import subprocess
 import time
 from contextlib import contextmanager
@@ -35,6 +36,55 @@ def wait_until(predicate, *, timeout, interval=0.05, message="condition"):
         if time.monotonic() > deadline:
             pytest.fail(f"timed out after {timeout}s waiting for {message}")
         time.sleep(interval)
+
+
+# --- a Redis of the test's own ------------------------------------------------------------------
+
+
+def free_port():
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+def _pings(client):
+    try:
+        return client.ping()
+    except Exception:
+        return False
+
+
+class OwnRedis:
+    """A redis-server of the test's own on a free port, without persistence: stopping it (SIGKILL)
+    is the broker dying, and starting it again on the same port is a broker back, empty (the
+    messages it held are lost)."""
+
+    def __init__(self, port=None):
+        self.port, self.process = port or free_port(), None
+
+    @property
+    def url(self):
+        return f"redis://127.0.0.1:{self.port}/0"
+
+    def start(self):
+        self.process = subprocess.Popen(
+            ["redis-server", "--port", str(self.port), "--bind", "127.0.0.1", "--save", "", "--appendonly", "no"],
+            stdout=subprocess.DEVNULL,
+            stderr=subprocess.DEVNULL,
+        )
+        import redis
+
+        client = redis.Redis(port=self.port)
+        wait_until(lambda: _pings(client), timeout=20, message="redis-server to start")
+        return client
+
+    def stop(self):
+        if self.process is not None:
+            self.process.kill()
+            self.process.wait(timeout=10)
+
+    def is_running(self):
+        return self.process is not None and self.process.poll() is None
 
 
 # --- role groups --------------------------------------------------------------------------------

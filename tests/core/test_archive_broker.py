@@ -1,9 +1,7 @@
 """The broker down when the auditor starts the annual package: the page answers normally and says
 the job waits for the queue; once a real Redis (its own instance, on another port) is back, the
-beat's sweep sends the job again, and its message reaches the queue."""
+outbox's flush sends the job, and its message reaches the queue."""
 
-import socket
-import subprocess
 import time
 from datetime import timedelta
 
@@ -12,56 +10,22 @@ from django.urls import reverse
 from django.utils import timezone
 
 from congress_office import celery_app
-from congress_office.models import ArchiveExport, ExportStatus, Fonds, OrgCode
+from congress_office.models import ArchiveExport, ExportStatus, Fonds, OrgCode, TaskOutbox
+from congress_office.outbox import flush
 from congress_office.roles import Role
 from congress_office.services.archive_export import QUEUE_DOWN, archive_export_resume_stale
 
 from ..factories import make_archive_items
-from .conftest import wait_until
+from .conftest import OwnRedis
 
 pytestmark = [pytest.mark.real_worker, pytest.mark.django_db(transaction=True)]
 QUEUE = "archive-broker-test"
 
 
-def free_port():
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
-
-
-class OwnRedis:
-    def __init__(self, port):
-        self.port, self.process = port, None
-
-    def start(self):
-        self.process = subprocess.Popen(
-            ["redis-server", "--port", str(self.port), "--bind", "127.0.0.1", "--save", "", "--appendonly", "no"],
-            stdout=subprocess.DEVNULL,
-            stderr=subprocess.DEVNULL,
-        )
-        import redis
-
-        client = redis.Redis(port=self.port)
-        wait_until(lambda: _pings(client), timeout=20, message="redis-server to start")
-        return client
-
-    def stop(self):
-        if self.process is not None:
-            self.process.kill()
-            self.process.wait(timeout=10)
-
-
-def _pings(client):
-    try:
-        return client.ping()
-    except Exception:
-        return False
-
-
 @pytest.fixture
 def own_broker():
     """The app's producer pointed at a Redis of its own for the test, then restored."""
-    server = OwnRedis(free_port())
+    server = OwnRedis()
     server.start()
     conf = celery_app.conf
     amqp = celery_app.amqp
@@ -100,11 +64,14 @@ def test_starting_an_export_with_the_broker_down_waits_and_starts_when_it_is_bac
     page = client.get(export.get_absolute_url())
     assert str(QUEUE_DOWN) in page.content.decode()
 
-    # the queue is back: the sweep sends the job, its message is in the queue for a worker
+    # the queue is back: the outbox's flush sends the job, its message is in the queue for a
+    # worker; the sweeper leaves the job alone (its task was just sent)
     broker = own_broker.start()
     later = timezone.now() + timedelta(minutes=10)
-    assert archive_export_resume_stale(now=later) == 1
+    assert flush(now=timezone.now() + timedelta(minutes=1))["sent"] == 1
+    assert archive_export_resume_stale(now=later) == 0
     assert broker.llen(QUEUE) == 1
     assert b"archive_export_run" in broker.lindex(QUEUE, 0)
+    assert not TaskOutbox.objects.filter(sent_at__isnull=True).exists()
     export.refresh_from_db()
     assert export.status == ExportStatus.PENDING and export.message != str(QUEUE_DOWN)

@@ -21,6 +21,19 @@ def test_generators_at_a_tiny_scale(db):
     _clones_match_their_templates(main, more)
     _numbers_and_texts()
     _measurement_catalogue_finds_the_records()
+    _deputies_phones_encrypted()
+
+
+def _deputies_phones_encrypted():
+    """The deputies' phones are stored encrypted, each findable through its phone_hash."""
+    from deputies.models import Deputy, deputy_phone_hash
+
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT phone, phone_hash FROM deputies_deputy")
+        stored = cursor.fetchall()
+    assert stored and all(phone.startswith("gAAAAA") and len(digest) == 64 for phone, digest in stored)
+    deputy = Deputy.objects.order_by("pk").first()
+    assert len(deputy.phone) == 11 and deputy.phone_hash == deputy_phone_hash(deputy.phone)
 
 
 def _clones_match_their_templates(main, more):

@@ -23,8 +23,9 @@ from openpyxl import load_workbook
 
 from congress_office import crypto
 from congress_office.models import JobKind, PdfJob, PdfJobStatus
+from congress_office.outbox import flush
 from congress_office.roles import Role
-from congress_office.services.pdf import QUEUE_DOWN, job_resend_waiting
+from congress_office.services.pdf import QUEUE_DOWN
 from congress_office.xlsx import XLSX
 from deputies.services.register_io import COLUMNS, EXPORT_EXTRA, read_table
 from petitions.choices import Category, Channel, PetitionState
@@ -228,9 +229,9 @@ def test_with_the_broker_down_a_job_waits_and_is_sent_when_it_is_back(
         assert (job.status, job.message) == (PdfJobStatus.PENDING, str(QUEUE_DOWN))
     assert str(QUEUE_DOWN) in client.get(export.get_absolute_url()).content.decode()
 
-    # the queue is back: the beat's sweep sends both jobs again, their messages reach the queue
+    # the queue is back: the outbox's flush sends both jobs, their messages reach the queue
     broker = own_broker.start()
-    assert job_resend_waiting(now=timezone.now() + timedelta(minutes=5)) == 2
+    assert flush(now=timezone.now() + timedelta(minutes=5))["sent"] == 2
     assert broker.llen(test_archive_broker.QUEUE) == 2
     messages = b"".join(broker.lrange(test_archive_broker.QUEUE, 0, -1))
     assert b"export_xlsx_job" in messages and b"render_pdf_job" in messages

@@ -1,9 +1,16 @@
+import re
+from io import StringIO
+
+import pytest
 from django.contrib.auth.models import Group
-from django.core.management import call_command
+from django.core.management import CommandError, call_command
+from django.test import override_settings
 from django.utils import timezone
 
+from congress_office.management.commands.seed_demo import DEMO_PASSWORD
 from congress_office.models import ArchiveItem, Deadline, Fonds, Reminder, Township, Unit, User
 from congress_office.roles import Role
+from congress_office.services.users import user_upsert
 
 
 def counts():
@@ -48,3 +55,40 @@ def test_roles_are_groups_with_permissions_created_by_migration(db):
     assert "core.add_deadline" in clerk and "core.approve_extension" not in clerk
     assert "core.approve_extension" in chair and "core.add_deadline" not in chair
     assert not groups[Role.COUNTY].permissions.filter(codename__startswith="add_").exists()
+
+
+DEMO_USERNAMES = ["admin", "county", "qs_clerk", "qs_chair", "qs_deputy", "bs_clerk", "bs_auditor"]
+
+
+@override_settings(PRODUCTION=True)
+def test_seed_demo_refuses_to_run_under_production_settings_without_force(db):
+    """Production settings: no demo data (and no account with the published password) unless
+    the operator says --force."""
+    with pytest.raises(CommandError, match="--force"):
+        call_command("seed_demo", verbosity=0)
+    assert counts() == {k: 0 for k in counts()}
+
+
+@override_settings(PRODUCTION=True)
+def test_seed_demo_with_force_in_production_gives_new_accounts_a_random_password_printed_once(db):
+    # an account left from before (or made by hand) with the published password
+    user_upsert(username="qs_clerk", password=DEMO_PASSWORD, roles=[Role.CLERK], must_change_password=False)
+    out = StringIO()
+    call_command("seed_demo", force=True, stdout=out)
+    output = out.getvalue()
+    assert DEMO_PASSWORD not in output
+    password = re.search(r"随机密码（[^）]*）：(\S+)", output).group(1)
+    assert output.count(password) == 1
+    assert len(password) >= 16
+    for username in DEMO_USERNAMES:
+        user = User.objects.get(username=username)
+        assert user.check_password(password), username
+        assert not user.check_password(DEMO_PASSWORD), username
+        assert user.must_change_password, username  # a shared password is changed at first login
+
+    # run again: nothing new, so no password printed and none changed
+    again = StringIO()
+    call_command("seed_demo", force=True, stdout=again)
+    assert "没有新建账号" in again.getvalue()
+    assert password not in again.getvalue() and DEMO_PASSWORD not in again.getvalue()
+    assert User.objects.get(username="admin").check_password(password)

@@ -73,6 +73,7 @@ def test_production_refuses_to_start_without_its_secrets(missing):
         "SECRET_KEY": "s" * 60,
         "FIELD_ENCRYPTION_KEYS": "kK1tUeWbV2y6h0ZqXo7bM0rS3q9pWl4fE8gC5dJ2aY0=",
         "PERSONAL_DATA_HASH_KEY": "h" * 40,
+        "REDIS_URL": "redis://cache.internal:6379/0",
     }
     del secrets[missing]
     result = run_python(
@@ -80,6 +81,29 @@ def test_production_refuses_to_start_without_its_secrets(missing):
     )
     assert result.returncode != 0
     assert missing in result.stderr
+
+
+def test_production_refuses_to_start_without_redis():
+    """Production has no local-memory fallback: without REDIS_URL the settings do not load, and
+    the message says why (counters, sessions and cache, and the task queue must be shared)."""
+    env = {
+        "SECRET_KEY": "s" * 60,
+        "FIELD_ENCRYPTION_KEYS": "kK1tUeWbV2y6h0ZqXo7bM0rS3q9pWl4fE8gC5dJ2aY0=",
+        "PERSONAL_DATA_HASH_KEY": "h" * 40,
+        "ALLOWED_HOSTS": "x.example",
+    }
+    result = run_python(SHOW, DJANGO_SETTINGS_MODULE="congress_office.settings.production", **env)
+    assert result.returncode != 0
+    assert "ImproperlyConfigured: Set the REDIS_URL environment variable" in result.stderr
+    assert "rate-limit counters, the sessions and cache and the Celery task queue must be shared" in result.stderr
+    # and with it, the same environment starts, with Redis as broker and cache
+    started = run_python(
+        SHOW, DJANGO_SETTINGS_MODULE="congress_office.settings.production", REDIS_URL="redis://r.internal:6379/0", **env
+    )
+    assert started.returncode == 0, started.stderr
+    shown = json.loads(started.stdout.strip().splitlines()[-1])
+    assert (shown["broker"], shown["eager"]) == ("redis://r.internal:6379/0", False)
+    assert shown["cache"].endswith("RedisCache")
 
 
 def test_check_deploy_is_clean_in_production_settings():
@@ -91,6 +115,7 @@ def test_check_deploy_is_clean_in_production_settings():
         ALLOWED_HOSTS="rd.example.gov.cn",
         FIELD_ENCRYPTION_KEYS="kK1tUeWbV2y6h0ZqXo7bM0rS3q9pWl4fE8gC5dJ2aY0=",
         PERSONAL_DATA_HASH_KEY="a-long-random-hash-key-for-tests",
+        REDIS_URL="redis://127.0.0.1:6379/0",  # required in production; `check` does not connect
     )
     result = subprocess.run(
         [sys.executable, "manage.py", "check", "--deploy", "--fail-level", "WARNING"],

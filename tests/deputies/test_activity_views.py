@@ -198,7 +198,8 @@ def test_the_activity_list_has_a_fixed_number_of_queries(
     many, response = _list_queries(client, LIST)
     assert len(response.context["activities"]) == 12
     assert few == many <= 12
-    with django_assert_max_num_queries(14):
+    # a search reads the deputies it names first (one query more, whatever the number of rows)
+    with django_assert_max_num_queries(15):
         client.get(LIST, {"q": "联系", "type": ActivityType.CONTACT_VOTERS, "group": group.pk})
 
 
@@ -385,7 +386,8 @@ def test_only_the_submitter_may_edit_and_not_after_confirmation(client_for, cler
 def test_a_non_image_attachment_is_downloaded_not_shown_inline(client_for, deputy_user, deputy, today):
     from django.core.files.uploadedfile import SimpleUploadedFile
 
-    note = SimpleUploadedFile("记录.txt", b"<script>alert(1)</script>", content_type="text/html")
+    # (a .txt with <script> in it is refused on upload: congress_office.uploads.looks_like_markup)
+    note = SimpleUploadedFile("记录.txt", "记录：<b onclick=alert(1)>会议</b>".encode(), content_type="text/html")
     activity = activity_log(
         by=deputy_user,
         township=deputy.township,

@@ -11,6 +11,7 @@ from django.db.models import Count
 from django.utils import timezone
 
 from congress_office.models import Township, User
+from congress_office.personal_numbers import validate_id_number
 from deputies import demo, selectors
 from deputies.choices import ActivityStatus, ActivityType, Position
 from deputies.models import (
@@ -118,6 +119,12 @@ def test_deputies_have_realistic_particulars(qingshan):
     occupations = {d.occupation for d in deputies}
     assert {"村党支部书记", "种植大户", "教师", "个体工商户"} <= occupations
     assert all(d.phone.startswith("13") and len(d.phone) == 11 and d.work_unit and d.birth_date for d in deputies)
+    # some have an ID number (valid, born on their birth date), encrypted like the phone
+    with_id = [d for d in deputies if d.id_number]
+    assert 10 <= len(with_id) < len(deputies)
+    for d in with_id:
+        validate_id_number(d.id_number)
+        assert d.id_number[6:14] == d.birth_date.strftime("%Y%m%d") and d.id_hash and d.phone_hash
     assert len({d.name for d in deputies}) == 45
 
 

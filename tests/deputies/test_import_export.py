@@ -360,7 +360,7 @@ def test_the_preview_takes_a_few_queries_whatever_the_number_of_rows(
         (SimpleUploadedFile("名册.xlsx", b"not a zip"), "无法读取该 Excel 文件，请确认是 .xlsx 格式且未加密。"),
         (SimpleUploadedFile("名册.csv", b""), "文件是空的。"),
         (csv_upload([], header=["姓名", "性别"]), "缺少必填列：选区。"),
-        (csv_upload([], header=["姓名", "性别", "选区", "身份证号"]), "无法识别的列：身份证号。"),
+        (csv_upload([], header=["姓名", "性别", "选区", "籍贯"]), "无法识别的列：籍贯。"),
         (csv_upload([]), "文件只有表头，没有代表数据。"),
         (SimpleUploadedFile("名册.csv", ("姓名,性别,选区\r\n" + "长" * 200_000).encode()), "无法读取该 CSV 文件"),
     ],
@@ -578,8 +578,8 @@ def test_the_export_follows_the_terminated_filter_and_search(client, clerk, regi
     client.force_login(clerk)
     _header, rows = exported(client, {"group": group.pk, "include_terminated": "on"})
     assert sorted(r[0] for r in rows) == ["甲一", "甲三", "甲二"]
-    terminated = next(r for r in rows if r[0] == "甲三")
-    assert terminated[12:14] == ("代表资格终止", "迁出本行政区域")
+    terminated = next(dict(zip(list(COLUMNS) + EXPORT_EXTRA, r, strict=True)) for r in rows if r[0] == "甲三")
+    assert (terminated["状态"], terminated["状态变更原因"]) == ("代表资格终止", "迁出本行政区域")
     _header, rows = exported(client, {"q": "乙"})
     assert sorted(r[0] for r in rows) == ["乙一", "乙二"]
 

@@ -165,6 +165,8 @@ def test_a_rule_follows_the_setting_of_the_moment(settings, township, clerk, uni
 # settings covered elsewhere, each by a test that overrides it
 ELSEWHERE = {
     "SUGGESTION_RESOLVED_CATEGORIES": "tests/deputies/test_suggestion_report.py",
+    "PETITION_STATS_SNAPSHOT_MAX_AGE": "tests/petitions/test_stats_snapshot.py",
+    "PETITION_STATS_SNAPSHOT_REFRESH": "tests/petitions/test_stats_snapshot.py",
 }
 
 

@@ -9,6 +9,7 @@ import io
 import re
 
 import pytest
+from django.conf import settings
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.urls import NoReverseMatch, reverse
@@ -425,7 +426,9 @@ def test_the_compare_page_marks_the_changes_side_by_side_and_escapes_the_text(cl
     assert "<ins>请各位代表&lt;b&gt;准时&lt;/b&gt;参加。</ins>" in html
     assert "<b>准时</b>" not in html
     assert 'data-kind="change"' in html and 'data-kind="insert"' in html
-    assert "@media (max-width: 767.98px)" in html  # the columns stack on a phone
+    # the columns stack on a phone (the page's stylesheet: no inline <style> under the CSP)
+    assert "/static/css/documents.css" in html
+    assert "@media (max-width: 767.98px)" in (settings.BASE_DIR / "static" / "css" / "documents.css").read_text()
 
     same = client.get(url("outgoing_compare", draft), {"a": 2, "b": 2}).text
     assert "两稿内容相同。" in same

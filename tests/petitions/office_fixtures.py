@@ -9,7 +9,7 @@ from django.conf import settings
 from django.core.cache import cache
 from django.core.files.uploadedfile import SimpleUploadedFile
 
-from petitions.validators import id_check_char
+from congress_office.personal_numbers import id_check_char
 
 from .factories import register_petition, subject  # noqa: F401  (re-exported for the tests)
 

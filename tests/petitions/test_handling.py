@@ -24,6 +24,7 @@ from congress_office.models import (
     Notification,
     PdfJob,
     Reminder,
+    TaskOutbox,
 )
 from congress_office.roles import Role
 from congress_office.services.cases import case_pending_deadlines, case_timeline, extension_queue
@@ -350,8 +351,10 @@ def test_supervision_notices_are_numbered_per_township_and_year(
     assert str(m1.number) == f"督办〔{year}〕1号"
     assert (job.owner, job.report) == (chair, "petitions.supervision_notice")
     assert job.params == {"supervision_id": str(n1.pk)}
-    # the render is queued to run after the commit, not inside the transaction
-    assert job.status == "pending" and any("job_enqueue" in cb.__qualname__ for cb in callbacks)
+    # the render is queued to run after the commit, not inside the transaction: its outbox row
+    # is written, unsent, and a callback of the commit will send it
+    assert job.status == "pending" and callbacks
+    assert TaskOutbox.objects.filter(args=[str(job.pk)], sent_at__isnull=True).exists()
     event = CaseEvent.objects.filter(item_id=first.pk, action="supervise").first()
     assert event.label == "督办" and event.data["number"] == f"督办〔{year}〕1号"
 

@@ -459,6 +459,26 @@ def test_the_monthly_report_compares_with_last_month_and_last_year(known, clerk)
     )
 
 
+def test_the_monthly_report_lists_the_busiest_units_and_says_how_many_it_left_out(known, clerk, monkeypatch):
+    from django.template.loader import render_to_string
+
+    monkeypatch.setattr(stats, "REPORT_UNIT_ROWS", 1)
+    data = stats.monthly_report_data(visible(clerk), year=2026, month=3, today=TODAY, scope_label="青山镇")
+
+    # March: p1 (自然资源所) and p2 (劳动保障所) were assigned; p3 was declined (no unit)
+    assert sorted(row.label for row in data["stats"].by_unit if row.key) == ["劳动保障所", "自然资源所"]
+    assert len(data["report_units"]) == 1 and data["more_units"] == 1
+    html = render_to_string(
+        "petitions/pdf/monthly_report.html",
+        {**data, "township": clerk.township, "owner": clerk, "office": "青山镇人大办公室", "title": "信访月报"},
+    )
+    assert "另有 1 个承办单位未列出" in html
+
+    monkeypatch.setattr(stats, "REPORT_UNIT_ROWS", 30)
+    data = stats.monthly_report_data(visible(clerk), year=2026, month=3, today=TODAY, scope_label="青山镇")
+    assert len(data["report_units"]) == 2 and data["more_units"] == 0
+
+
 def test_a_change_in_words():
     assert str(stats.Change(5, 4)) == "增加1件（25.0%）"
     assert str(stats.Change(3, 4)) == "减少1件（25.0%）"

@@ -377,3 +377,20 @@ def test_the_report_form_offers_last_month_or_the_periods_last():
     assert report_default_month(Period.for_year(2025), today) == (2025, 12)
     assert report_default_month(Period.for_month(2026, 11), today) == (2026, 11)
     assert report_default_month(Period.for_year(2026), date(2026, 1, 9)) == (2026, 1)
+
+
+def test_a_long_unit_table_lists_the_busiest_and_says_how_many_it_left_out(client, known, users, monkeypatch):
+    from petitions.services import stats as stats_service
+
+    monkeypatch.setattr(stats_service, "PAGE_ROWS", 1)
+    response = page(client, users[Role.COUNTY], YEAR)
+    html = response.content.decode()
+    result = response.context["stats"]
+
+    units = [row for row in result.by_unit if row.key]
+    assert len(units) >= 2 and len(result.overdue_units) == 2  # 青山镇's 自然资源所 and 白水乡's unit
+    shown = dict((key, (rows, more)) for key, _t, _d, rows, more in result.page_breakdowns())
+    assert len(shown["unit"][0]) == 1 and shown["unit"][1] == len(result.by_unit) - 1
+    assert f"另有 {len(result.by_unit) - 1} 项未列出" in html
+    assert "另有 1 个单位有逾期未办结事项" in html
+    assert result.totals.received == 7  # the totals keep every row

@@ -1,9 +1,15 @@
 """Demo data: two townships (the second shows isolation), users of every role, handling units
-and deadlines in every state. Running it again changes nothing that exists already."""
+and deadlines in every state. Running it again changes nothing that exists already.
 
+Under production settings (settings.PRODUCTION) it refuses to run unless given --force, and then
+gives the accounts it creates a fresh random password, printed once, instead of the published
+DEMO_PASSWORD."""
+
+import secrets
 from datetime import timedelta
 
-from django.core.management.base import BaseCommand
+from django.conf import settings
+from django.core.management.base import BaseCommand, CommandError
 from django.db import transaction
 from django.utils import timezone
 
@@ -97,32 +103,74 @@ def seed_archive(township, spec, auditor, today):
     return len(archive_assign(township=township, year=today.year - 1, by=auditor))
 
 
+def under_production_settings():
+    return bool(getattr(settings, "PRODUCTION", False)) or (settings.SETTINGS_MODULE or "").endswith(".production")
+
+
 class Command(BaseCommand):
-    help = "Create or refresh the demo data (idempotent)."
+    help = "Create or refresh the demo data (idempotent). Refused under production settings without --force."
+
+    def add_arguments(self, parser):
+        parser.add_argument(
+            "--force",
+            action="store_true",
+            help="run under production settings too: the accounts it creates get a random password, printed once",
+        )
+
+    def handle(self, *args, **options):
+        production = under_production_settings()
+        if production and not options["force"]:
+            raise CommandError(
+                "当前是生产环境配置，seed_demo 不会运行：演示账号的密码是公开的。"
+                "确需在生产环境建立演示数据，请加 --force（新建的演示账号将使用随机密码，只显示一次）。"
+            )
+        # in production a fresh random password (the accounts must change it at first login),
+        # never the published one
+        password = secrets.token_urlsafe(12) if production else DEMO_PASSWORD
+        created, scan, reset = self.seed(password=password, must_change_password=production)
+        summary = (
+            "演示数据已就绪：新建乡镇 {townships} 个、单位 {units} 个、用户 {users} 个、期限事项 {deadlines} 件".format(
+                **created
+            )
+        )
+        summary += f"；本次提醒 {scan.reminders_sent} 条。"
+        if not production:
+            self.stdout.write(self.style.SUCCESS(summary + f"所有演示账号的密码：{DEMO_PASSWORD}"))
+        elif created["users"] or reset:
+            self.stdout.write(
+                self.style.SUCCESS(
+                    summary + f"新建演示账号的随机密码（只显示这一次，请妥善转交，首次登录须修改）：{password}"
+                )
+            )
+        else:
+            self.stdout.write(self.style.SUCCESS(summary + "没有新建账号，已有账号的密码未改动。"))
 
     @transaction.atomic
-    def handle(self, *args, **options):
+    def seed(self, *, password, must_change_password):
         today = timezone.localdate()
         created = {"townships": 0, "units": 0, "users": 0, "deadlines": 0}
+        accounts = []
         admin, was_created = user_upsert(
             username="admin",
-            password=DEMO_PASSWORD,
+            password=password,
             roles=[Role.ADMIN],
             name="系统管理员",
             email="admin@example.invalid",
-            must_change_password=False,
+            must_change_password=must_change_password,
         )
+        accounts.append(admin)
         if not admin.is_superuser:
             admin.is_superuser = True
             admin.save(update_fields=["is_superuser"])
         created["users"] += was_created
-        _county, was_created = user_upsert(
+        county, was_created = user_upsert(
             username="county",
-            password=DEMO_PASSWORD,
+            password=password,
             roles=[Role.COUNTY],
             name="县人大常委会联络室",
-            must_change_password=False,
+            must_change_password=must_change_password,
         )
+        accounts.append(county)
         created["users"] += was_created
         for spec in TOWNSHIPS:
             prefix = spec["prefix"]
@@ -141,14 +189,15 @@ class Command(BaseCommand):
             for suffix, name, roles, unit_name in PEOPLE[prefix]:
                 users[suffix], was_created = user_upsert(
                     username=f"{prefix}_{suffix}",
-                    password=DEMO_PASSWORD,
+                    password=password,
                     roles=roles,
                     name=name,
                     township=township,
                     unit=units.get(unit_name),
                     email=f"{prefix}_{suffix}@example.invalid",
-                    must_change_password=False,
+                    must_change_password=must_change_password,
                 )
+                accounts.append(users[suffix])
                 created["users"] += was_created
             items = DEADLINES if prefix == "qs" else DEADLINES[:5]
             for title, unit_name, days_ago, rule, limit, fate in items:
@@ -180,11 +229,15 @@ class Command(BaseCommand):
             archived = seed_archive(township, spec, users["auditor"], today)
             if archived:
                 self.stdout.write(f"{township.name}：归档 {archived} 件（上一年度）")
+        reset = 0
+        if password != DEMO_PASSWORD:
+            # an account left from a run before production (or before this guard) keeps no
+            # published password either
+            for account in accounts:
+                if account.check_password(DEMO_PASSWORD):
+                    account.set_password(password)
+                    account.must_change_password = must_change_password
+                    account.save(update_fields=["password", "must_change_password"])
+                    reset += 1
         scan = deadlines_scan(today=today)
-        self.stdout.write(
-            self.style.SUCCESS(
-                "演示数据已就绪：新建乡镇 {townships} 个、单位 {units} 个、"
-                "用户 {users} 个、期限事项 {deadlines} 件".format(**created)
-                + f"；本次提醒 {scan.reminders_sent} 条。所有演示账号的密码：{DEMO_PASSWORD}"
-            )
-        )
+        return created, scan, reset
