@@ -423,11 +423,9 @@ def _image_pdf(attachment):
         import base64
         import mimetypes
 
-        from django.conf import settings
         from django.utils.html import escape
-        from weasyprint import HTML
 
-        from congress_office.pdf import pdf_fonts, url_fetcher
+        from congress_office.pdf import layout_pdf, pdf_fonts
 
         data = _file_bytes(attachment)()
         mime = mimetypes.guess_type(attachment.name)[0] or "image/jpeg"
@@ -440,7 +438,7 @@ def _image_pdf(attachment):
             "img { display: block; margin: 0 auto; max-width: 170mm; max-height: 240mm; object-fit: contain; }"
             f"</style></head><body><p>{escape(attachment.name)}</p><img src='{uri}'></body></html>"
         )
-        return HTML(string=html, base_url=str(settings.BASE_DIR), url_fetcher=url_fetcher()).write_pdf()
+        return layout_pdf(html).write_pdf()
 
     return render
 

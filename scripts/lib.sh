@@ -75,6 +75,8 @@ setup_assets() {
 setup_app() {
   mkdir -p var
   "$PY" manage.py compilemessages --ignore=.venv --ignore=node_modules -v 0
+  # the Noto CJK faces cut to GB2312 for the PDFs (var/fonts; about a minute the first time, then skipped)
+  "$PY" manage.py pdf_fonts_build
 }
 
 setup_all() {

@@ -42,12 +42,10 @@ class Placement:
 def stamp_pages(cells_list):
     """The stamps alone, one 45 × 16 mm page each, rendered by WeasyPrint with the CJK fonts in
     one document (one render for a batch of items: the fonts are laid out and subset once)."""
-    from weasyprint import HTML
-
-    from ..pdf import pdf_fonts, url_fetcher
+    from ..pdf import layout_pdf, pdf_fonts
 
     html = render_to_string("archive/stamp.html", {"stamps": cells_list, "pdf_fonts": pdf_fonts()})
-    return PdfReader(io.BytesIO(HTML(string=html, url_fetcher=url_fetcher()).write_pdf())).pages
+    return PdfReader(io.BytesIO(layout_pdf(html).write_pdf())).pages
 
 
 def _obstacles(page, height):

@@ -323,10 +323,19 @@ DEADLINE_REMINDER_DAYS_BEFORE = env.list("DEADLINE_REMINDER_DAYS_BEFORE", cast=i
 DEADLINE_ROLL_FORWARD_ON_REST_DAY = env.bool("DEADLINE_ROLL_FORWARD_ON_REST_DAY", default=True)
 
 # PDF rendering: font families in order of preference; an office with 仿宋_GB2312 / 方正小标宋
-# installed lists them first, the free Noto CJK fonts are the fallback.
-PDF_FONT_BODY = env.list("PDF_FONT_BODY", default=["FangSong_GB2312", "仿宋_GB2312", "FangSong", "Noto Serif CJK SC"])
-PDF_FONT_TITLE = env.list("PDF_FONT_TITLE", default=["FZXiaoBiaoSong-B05S", "方正小标宋简体", "Noto Serif CJK SC"])
-PDF_FONT_SANS = env.list("PDF_FONT_SANS", default=["SimHei", "黑体", "Noto Sans CJK SC"])
+# installed lists them first, the free Noto CJK fonts are the fallback. "Noto Serif SC GB" /
+# "Noto Sans SC GB" are those fonts reduced to GB2312 (`manage.py pdf_fonts_build`, run by setup,
+# writes them to PDF_FONT_DIR): embedding them costs a fraction of the memory of the full 65,535-glyph
+# faces, which follow in the list for any character outside GB2312 (and stand in when the reduced
+# files are missing).
+PDF_FONT_DIR = Path(env("PDF_FONT_DIR", default=str(VAR_DIR / "fonts")))
+PDF_FONT_BODY = env.list(
+    "PDF_FONT_BODY", default=["FangSong_GB2312", "仿宋_GB2312", "FangSong", "Noto Serif SC GB", "Noto Serif CJK SC"]
+)
+PDF_FONT_TITLE = env.list(
+    "PDF_FONT_TITLE", default=["FZXiaoBiaoSong-B05S", "方正小标宋简体", "Noto Serif SC GB", "Noto Serif CJK SC"]
+)
+PDF_FONT_SANS = env.list("PDF_FONT_SANS", default=["SimHei", "黑体", "Noto Sans SC GB", "Noto Sans CJK SC"])
 # GB/T 9704: 楷体 for the 签发人's name and second-level headings, 宋体 for page numbers; when
 # none of these is installed the body's (仿宋) and the title's families stand in
 PDF_FONT_KAI = env.list("PDF_FONT_KAI", default=["KaiTi_GB2312", "楷体_GB2312", "KaiTi", "楷体"])
