@@ -35,7 +35,7 @@ from .archive_package import (
     year_items,
 )
 from .archive_verify import verify_package
-from .pdf import GAVE_UP, REQUEUED_WAITING
+from .pdf import GAVE_UP, QUEUE_DOWN, REQUEUED_WAITING
 
 logger = logging.getLogger(__name__)
 
@@ -61,17 +61,14 @@ def _written(export):
     return {p.name for p in items.iterdir() if p.is_dir() and not p.name.startswith(".tmp-")}
 
 
-QUEUE_DOWN = _("任务队列暂不可用，队列恢复后将自动开始")
-
-
 def export_queue_state(args, sent):
     """The outbox's hook for archive_export_run: a job whose task the broker did not take says it
     waits for the queue; once the flush has sent it, that it is queued."""
     waiting = ArchiveExport.objects.filter(pk=args[0], status=ExportStatus.PENDING)
     if sent:
-        waiting.filter(message=QUEUE_DOWN).update(message=_("排队等待"))
+        waiting.filter(message=str(QUEUE_DOWN)).update(message=_("排队等待"))
     else:
-        waiting.update(message=QUEUE_DOWN)
+        waiting.update(message=str(QUEUE_DOWN))
 
 
 def _enqueue(task, export_id):

@@ -244,10 +244,15 @@ CELERY_BROKER_TRANSPORT_OPTIONS = {"visibility_timeout": 3600}
 # a worker started while Redis is down waits for it (and one that lost it reconnects); the web
 # processes never wait on the broker: they send through the outbox (OUTBOX_PUBLISH_TIMEOUT)
 CELERY_BROKER_CONNECTION_RETRY_ON_STARTUP = True
+# County-wide petition statistics are read from a snapshot of their counts that a beat task
+# (petitions.tasks.refresh_county_statistics) refreshes this often; a page finding none younger than
+# MAX_AGE counts them itself (petitions.services.stats.facts_snapshot).
+PETITION_STATS_SNAPSHOT_REFRESH = env.int("PETITION_STATS_SNAPSHOT_REFRESH", default=600)
+PETITION_STATS_SNAPSHOT_MAX_AGE = env.int("PETITION_STATS_SNAPSHOT_MAX_AGE", default=900)
 CELERY_BEAT_SCHEDULE = {
     "county-statistics": {
         "task": "petitions.tasks.refresh_county_statistics",
-        "schedule": float(env.int("PETITION_STATS_SNAPSHOT_REFRESH", default=600)),
+        "schedule": float(PETITION_STATS_SNAPSHOT_REFRESH),
         "options": {"expires": 300},
     },
     "deadline-scan": {
@@ -298,11 +303,6 @@ JOB_FILE_KEEP_DAYS = env.int("JOB_FILE_KEEP_DAYS", default=7)
 # A list export of at most this many rows is the download itself; a larger one is a Celery job
 # with progress (docs/performance.md); either way no row cap.
 EXPORT_INLINE_MAX_ROWS = env.int("EXPORT_INLINE_MAX_ROWS", default=2000)
-# County-wide petition statistics are read from a snapshot of their counts that a beat task
-# (petitions.tasks.refresh_county_statistics) refreshes this often; a page finding none younger than
-# MAX_AGE counts them itself (petitions.services.stats.facts_snapshot).
-PETITION_STATS_SNAPSHOT_REFRESH = env.int("PETITION_STATS_SNAPSHOT_REFRESH", default=600)
-PETITION_STATS_SNAPSHOT_MAX_AGE = env.int("PETITION_STATS_SNAPSHOT_MAX_AGE", default=900)
 
 # The annual archive package: items per task (the workers write chunks side by side), and how
 # long a running job may go without a heartbeat before the sweep takes it up again.

@@ -25,11 +25,9 @@ from congress_office.roles import Role
 from congress_office.services.archive_export import archive_export_delete_files, export_dir, package_root
 from deputies.choices import ActivityType
 from deputies.models import Activity
-from petitions.choices import Channel
 from petitions.models import Petition, PetitionAttachment
 from tests.conftest import S3_TEST_OPTIONS
-from tests.petitions.factories import subject
-from tests.petitions.office_fixtures import png_bytes
+from tests.petitions.office_fixtures import petition_form_data, png_bytes
 
 from .test_archive_package import YEAR, archived, fonds, section  # noqa: F401  (fixtures)
 
@@ -124,28 +122,6 @@ def test_s3_settings_make_a_private_s3_default_storage_and_the_filesystem_stays_
 # --- petition attachments ------------------------------------------------------------------------
 
 
-def petition_form(**overrides):
-    return {
-        "channel": Channel.LETTER,
-        "received_on": "2026-11-02",
-        "petitioner_name": "王大山",
-        "organisation": "",
-        "address": "青山镇东风村3组",
-        "phone": "138 1234 5678",
-        "id_number": "",
-        "category": "appeal",
-        "subject": subject().pk,
-        "title": "土地补偿款未足额发放",
-        "request": "请求足额发放",
-        "facts": "少发2万元",
-        "reasons": "有协议为证",
-        "oral_record": "",
-        "headcount": "",
-        "representatives": "",
-        **overrides,
-    }
-
-
 def test_a_petition_attachment_is_stored_and_served_through_the_access_check(
     media, client_for, clerk, other_clerk, moto_s3
 ):
@@ -155,7 +131,9 @@ def test_a_petition_attachment_is_stored_and_served_through_the_access_check(
         uploads = [SimpleUploadedFile("材料.pdf", data, "application/pdf")]
         if title == "第一件":
             uploads.append(SimpleUploadedFile("现场照片.png", png_bytes(), "image/png"))
-        response = client.post(reverse("petitions:petition_create"), petition_form(title=title, attachments=uploads))
+        response = client.post(
+            reverse("petitions:petition_create"), petition_form_data(title=title, attachments=uploads)
+        )
         assert response.status_code == 302, response.content.decode()[:2000]
 
     first, second = Petition.objects.order_by("pk")

@@ -35,11 +35,10 @@ from deputies.models import Activity, ActivityAttachment, Deputy
 from documents.choices import DocType
 from documents.models import DraftVersion, IncomingFile, IssuingBody, OutgoingDocument
 from documents.services.incoming import incoming_receive
-from petitions.choices import Channel
 from petitions.models import Petition, PetitionAttachment
 
 from ..deputies.factories import DeputyFactory, DistrictFactory, TermFactory
-from ..petitions.factories import subject
+from ..petitions.office_fixtures import petition_form_data
 
 pytestmark = pytest.mark.django_db
 
@@ -236,25 +235,7 @@ def post_activity(client, **files):
 
 
 def post_petition(client, files):
-    data = {
-        "channel": Channel.LETTER,
-        "received_on": timezone.localdate().isoformat(),
-        "petitioner_name": "王大山",
-        "organisation": "",
-        "address": "青山镇东风村3组",
-        "phone": "13812345678",
-        "id_number": "",
-        "category": "appeal",
-        "subject": subject().pk,
-        "title": "土地补偿款未足额发放",
-        "request": "请求足额发放",
-        "facts": "少发2万元",
-        "reasons": "有协议为证",
-        "oral_record": "",
-        "headcount": "",
-        "representatives": "",
-        "attachments": files,
-    }
+    data = petition_form_data(received_on=timezone.localdate().isoformat(), phone="13812345678", attachments=files)
     return client.post(reverse("petitions:petition_create"), data)
 
 

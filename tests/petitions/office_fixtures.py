@@ -6,12 +6,36 @@ from datetime import date
 
 import pytest
 from django.conf import settings
-from django.core.cache import cache
 from django.core.files.uploadedfile import SimpleUploadedFile
 
 from congress_office.personal_numbers import id_check_char
 
 from .factories import register_petition, subject  # noqa: F401  (re-exported for the tests)
+
+
+def petition_form_data(**overrides):
+    """A valid POST of the office registration form (petitions:petition_create)."""
+    from petitions.choices import Channel
+
+    return {
+        "channel": Channel.LETTER,
+        "received_on": "2026-11-02",
+        "petitioner_name": "王大山",
+        "organisation": "",
+        "address": "青山镇东风村3组",
+        "phone": "138 1234 5678",
+        "id_number": "",
+        "category": "appeal",
+        "subject": subject().pk,
+        "title": "土地补偿款未足额发放",
+        "request": "请求足额发放",
+        "facts": "少发2万元",
+        "reasons": "有协议为证",
+        "oral_record": "",
+        "headcount": "",
+        "representatives": "",
+        **overrides,
+    }
 
 
 def valid_id(first17="32010219800101456"):
@@ -22,14 +46,6 @@ def valid_id(first17="32010219800101456"):
 RAW_PHONE = "13812345678"
 RAW_ID = valid_id("32010219750308123")
 RECEIVED = date(2026, 11, 2)
-
-
-@pytest.fixture(autouse=True)
-def _clear_cache():
-    """The rate limits live in the cache: every test starts with fresh counters."""
-    cache.clear()
-    yield
-    cache.clear()
 
 
 @pytest.fixture

@@ -32,7 +32,6 @@ from petitions.services.intake import petition_intake
 from petitions.services.registration import petition_accept, petition_decline
 
 from .office_fixtures import (  # noqa: F401
-    _clear_cache,
     other_petition,
     pdf_upload,
     petition,

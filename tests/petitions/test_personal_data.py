@@ -30,7 +30,6 @@ from petitions.services.registration import petition_accept
 from .office_fixtures import (  # noqa: F401
     RAW_ID,
     RAW_PHONE,
-    _clear_cache,
     other_petition,
     petition,
     register_petition,

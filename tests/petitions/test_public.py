@@ -41,7 +41,6 @@ from petitions.services.registration import petition_accept, petition_for_query
 from petitions.views.public import RATING_TOKEN_SALT
 
 from .office_fixtures import (  # noqa: F401
-    _clear_cache,
     big_upload,
     exe_upload,
     fake_jpg_upload,

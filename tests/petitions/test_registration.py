@@ -39,10 +39,10 @@ from petitions.services.registration import (
 
 from .office_fixtures import (  # noqa: F401
     RECEIVED,
-    _clear_cache,
     other_petition,
     pdf_upload,
     petition,
+    petition_form_data,
     png_upload,
     register_petition,
     stored_files,
@@ -290,27 +290,7 @@ def test_no_repeat_for_another_person_or_without_identity(township, clerk):
 # --- the register page ----------------------------------------------------------------------------
 
 
-def form_data(**overrides):
-    data = {
-        "channel": Channel.LETTER,
-        "received_on": "2026-11-02",
-        "petitioner_name": "王大山",
-        "organisation": "",
-        "address": "青山镇东风村3组",
-        "phone": "138 1234 5678",
-        "id_number": "",
-        "category": "appeal",
-        "subject": subject().pk,
-        "title": "土地补偿款未足额发放",
-        "request": "请求足额发放",
-        "facts": "少发2万元",
-        "reasons": "有协议为证",
-        "oral_record": "",
-        "headcount": "",
-        "representatives": "",
-    }
-    data.update(overrides)
-    return data
+form_data = petition_form_data
 
 
 CREATE = reverse("petitions:petition_create")
