@@ -9,11 +9,13 @@ from assessments import evaluation as ev
 from assessments import services as svc
 from assessments.models import AssessmentPlan, Evaluation, ScoreCorrection
 
+from ..demo_snapshot import seed_demo_once
+
 
 @pytest.fixture(scope="module")
 def seeded(django_db_setup, django_db_blocker):
     with django_db_blocker.unblock(), transaction.atomic():
-        call_command("seed_demo", verbosity=0)
+        seed_demo_once()
         yield
         transaction.set_rollback(True)
 

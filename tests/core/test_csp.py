@@ -16,7 +16,6 @@ from urllib.parse import urlsplit
 
 import pytest
 from django.conf import settings
-from django.core.management import call_command
 from django.template.loader import render_to_string
 from django.urls import Resolver404, resolve, reverse
 
@@ -25,6 +24,8 @@ from congress_office.models import Appraisal, ArchiveExport, DestructionList, Pd
 from deputies.models import LiaisonPlan
 from documents.models import OutgoingDocument
 from meetings.models import DeliberationOpinion, LivelihoodProject, Meeting, Motion
+
+from ..demo_snapshot import seed_demo_once
 
 pytestmark = pytest.mark.django_db
 
@@ -159,7 +160,7 @@ def walk(client, starts=("/",)):
 
 @pytest.fixture
 def demo(db):
-    call_command("seed_demo", verbosity=0)
+    seed_demo_once()
 
 
 def record_pages():

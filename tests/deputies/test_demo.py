@@ -30,6 +30,8 @@ from deputies.models import (
 from deputies.services.liaison import liaison_review
 from deputies.services.register import deputy_count_warning
 
+from ..demo_snapshot import seed_demo_once
+
 MODELS = [
     Term,
     District,
@@ -56,7 +58,7 @@ def seeded_once(django_db_setup, django_db_blocker):
     """seed_demo once for this module, in a transaction rolled back after its last test (each
     test runs in a savepoint inside it): the tests read the same demo data."""
     with django_db_blocker.unblock(), transaction.atomic():
-        call_command("seed_demo", verbosity=0)
+        seed_demo_once()
         yield
         transaction.set_rollback(True)
 

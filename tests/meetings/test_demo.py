@@ -13,11 +13,13 @@ from meetings import services as svc
 from meetings.choices import MeetingKind, MeetingState, MotionState
 from meetings.models import Attendance, Meeting, Motion, Vote
 
+from ..demo_snapshot import seed_demo_once
+
 
 @pytest.fixture(scope="module")
 def seeded(django_db_setup, django_db_blocker):
     with django_db_blocker.unblock(), transaction.atomic():
-        call_command("seed_demo", verbosity=0)
+        seed_demo_once()
         yield
         transaction.set_rollback(True)
 
