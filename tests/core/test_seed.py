@@ -92,3 +92,19 @@ def test_seed_demo_with_force_in_production_gives_new_accounts_a_random_password
     assert "没有新建账号" in again.getvalue()
     assert password not in again.getvalue() and DEMO_PASSWORD not in again.getvalue()
     assert User.objects.get(username="admin").check_password(password)
+
+
+def test_seed_demo_only_some_apps_seeds_the_platform_and_those_apps_and_no_archive(db):
+    """--only petitions (what scripts/two-nodes-check needs): every account and the petitions with
+    their handling, no deputies, documents or archive."""
+    from deputies.models import Deputy
+    from documents.models import IncomingDocument
+    from petitions.models import Petition
+
+    call_command("seed_demo", only=["petitions"], verbosity=0)
+
+    assert User.objects.filter(username="qs_clerk").exists()
+    assert Petition.objects.filter(township__code="qingshan").count() >= 30
+    assert Petition.objects.exclude(state="registered").exists()  # petitions.handling ran too
+    assert not Deputy.objects.exists() and not IncomingDocument.objects.exists()
+    assert not ArchiveItem.objects.exists()
