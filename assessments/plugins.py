@@ -170,7 +170,11 @@ def register():
     nav_items.register(
         "assessments",
         NavItem(
-            _("实绩考核"), "assessments:plan_list", "bi-clipboard-data", permission="assessments.view_assessmentplan"
+            _("实绩考核"),
+            "assessments:plan_list",
+            "bi-clipboard-data",
+            permission="assessments.view_assessmentplan",
+            more=True,
         ),
     )
     pdf_reports.register(
@@ -183,7 +187,11 @@ def register():
             params=("plan_id",),
         ),
     )
-    deadline_kinds.register("assessments.target_report", DeadlineKind(label=_("目标任务月度进展")))
+    deadline_kinds.register(
+        "assessments.target_report",
+        # a target has no page of its own: the cadre's (Subject) page lists it
+        DeadlineKind(label=_("目标任务月度进展"), subject_url=lambda target: target.subject.get_absolute_url()),
+    )
     pdf_reports.register(
         "assessments.record",
         PdfReport(

@@ -8,7 +8,9 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_noop
 
+from congress_office.message_keys import Message
 from congress_office.models import DeadlineRule
 from congress_office.services.deadlines import deadline_meet, deadline_open
 
@@ -30,7 +32,7 @@ def _month_clock(target, month, by):
     return deadline_open(
         township=plan.township,
         kind="assessments.target_report",
-        title=_("%(m)s月目标进展：%(t)s（%(s)s）") % {"m": month, "t": target.title, "s": target.subject.name},
+        title=Message(gettext_noop("%(m)s月目标进展：%(t)s（%(s)s）"), m=month, t=target.title, s=target.subject.name),
         start_date=start,
         rule=DeadlineRule.CALENDAR_DAYS,
         limit=(due - start).days,

@@ -13,12 +13,14 @@ from django.utils import timezone
 from django.utils.decorators import method_decorator
 from django.utils.functional import cached_property
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_noop
 from django.views import View
 from django.views.decorators.cache import never_cache
 from django.views.decorators.debug import sensitive_post_parameters
 from django.views.generic import TemplateView
 
 from congress_office.access import RoleRequiredMixin
+from congress_office.message_keys import Message
 from congress_office.pdf import render_pdf
 from congress_office.services.notifications import notify
 
@@ -161,8 +163,8 @@ class IssueView(EvaluationActionView):
         ).select_related("deputy__user")
         notify(
             recipients=[p.deputy.user for p in phones],
-            title=_("民主测评：%(t)s") % {"t": self.evaluation},
-            body=_("您被抽中参加民主测评。请在手机上打开测评页面，领取本人的一次性测评码后作答。"),
+            title=Message(gettext_noop("民主测评：%(t)s"), t=self.evaluation),
+            body=Message(gettext_noop("您被抽中参加民主测评。请在手机上打开测评页面，领取本人的一次性测评码后作答。")),
             url=reverse("assessments:ballot", args=[self.evaluation.pk]),
             township=self.evaluation.plan.township,
         )

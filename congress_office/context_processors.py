@@ -12,6 +12,7 @@ def navigation(request):
     context = {"site_name": settings.SITE_NAME, "office_name": settings.SITE_NAME}
     if user is not None and user.is_authenticated:
         context["nav_items"] = nav_for(user)
+        context["nav_more"] = [item for item in context["nav_items"] if item["more"]]
         context["unread_notifications"] = Notification.objects.visible_to(user).unread().count()
     else:
         context["login_policy"] = login_policy(request)

@@ -23,7 +23,9 @@ def deadlines_met(unit, start, end, kind_prefix=""):
     on_time = sum(
         1 for d in due.filter(state=DeadlineState.MET).only("met_on", "due_date") if d.met_on and d.met_on <= d.due_date
     )
-    query = urlencode({"responsible_unit": unit.pk, "due_after": start.isoformat(), "due_before": end.isoformat()})
+    query = urlencode(
+        {"state": "all", "responsible_unit": unit.pk, "due_after": start.isoformat(), "due_before": end.isoformat()}
+    )
     return on_time, total, f"{reverse('core:deadline_list')}?{query}"
 
 

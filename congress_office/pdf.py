@@ -15,6 +15,7 @@ from pathlib import Path
 
 from django.conf import settings
 from django.template.loader import render_to_string
+from django.utils import translation
 
 _local = threading.local()
 
@@ -99,7 +100,10 @@ def render_pdf(template_name, context=None, *, progress=None):
     `progress(percent, message)`, when given, is told when layout is done (the long part).
     """
     base = {"pdf_fonts": pdf_fonts(), "site_name": settings.SITE_NAME}
-    html = render_to_string(template_name, {**base, **(context or {})})
+    # PDFs are Chinese documents (公文 GB/T 9704, 督办单, 告知书, 档案): choice labels, dates and
+    # notifications' texts in them are Chinese whatever language the requesting user reads
+    with translation.override(settings.LANGUAGE_CODE):
+        html = render_to_string(template_name, {**base, **(context or {})})
     document = layout_pdf(html)
     if progress:
         progress(80, "排版完成，正在写入 PDF")

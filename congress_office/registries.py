@@ -2,6 +2,7 @@
 
 - deadline_kinds: what a Deadline.kind means (its label, and the URL of its subject).
 - dashboard_cards: counters on home pages, each a callable (user) -> Card or None.
+- home_sections: the blocks of each role's home page, each a callable (user) -> HomeSection or None.
 - pdf_reports: reports rendered to PDF by a Celery task with progress.
 - xlsx_exports: list exports to .xlsx (a download, or a Celery job above EXPORT_INLINE_MAX_ROWS).
 - deputy_record_sections: sections of a deputy's yearly record (履职档案) from later apps.
@@ -9,6 +10,9 @@
 - record_links: what a record cites or is cited by in later apps (a petition's 批复 …).
 - lookup_kinds: what the search-as-you-type filter fields look up (deputy, unit, subject …).
 - county_figures: the columns of the county overview (县级汇总), per township, from each app.
+- search_kinds: what the one search box in the header searches (petitions, deputies …).
+- print_registers: printable registers (登记簿, 名册, 台账): a print page and a PDF each.
+- calendar_sources: the entries of the calendar (日历): reception days, trainings, meetings …
 """
 
 from collections.abc import Callable
@@ -55,6 +59,9 @@ class DeadlineKind:
     # a county-wide user without this permission does not see deadlines of this kind (their
     # titles name the case, which may name a citizen): "" for everyone who sees deadlines
     view_permission: str = ""
+    # subject_url(subject) -> the page of the deadline's subject (default: its get_absolute_url()),
+    # opened through core:deadline_subject, so a list links to it without loading any subject
+    subject_url: Callable | None = None
 
 
 @dataclass(frozen=True)
@@ -64,6 +71,18 @@ class Card:
     url: str = ""
     tone: str = "primary"
     icon: str = "bi-clipboard-check"
+
+
+@dataclass(frozen=True)
+class HomeSection:
+    """A block of a role's home page: `template` rendered with `context` (plus the page's
+    `user` and `today`). `order` places it (the next actions first); `wide` spans the row."""
+
+    title: str
+    template: str
+    context: dict = field(default_factory=dict)
+    order: int = 100
+    wide: bool = False
 
 
 @dataclass(frozen=True)
@@ -220,10 +239,49 @@ class CountyFigures:
     note: object = ""
 
 
+@dataclass(frozen=True)
+class PrintRegister:
+    """A printable register (信访登记簿, 代表名册, 督办台账 …), see congress_office/registers.py:
+    build(user, query, *, limit, full, strict=False) -> registers.RegisterSheet of the rows `user`
+    may see for `query` (the list's query string, a QueryDict): at most `limit` (`strict`, a PDF:
+    more is a ValidationError), personal data in full when `full` and allowed; `params` are the
+    query fields it reads (copied into its PDF job); `template` draws the sheet (the print page
+    and the PDF share it)."""
+
+    title: str
+    build: Callable
+    permission: str
+    params: tuple = ()
+    list_url: str = ""  # the URL name of the list it prints ("" when the print page is the list)
+    template: str = "registers/_table.html"
+    landscape: bool = True
+    per_person: bool = False  # one row per person: not for county accounts (aggregates only)
+
+
+@dataclass(frozen=True)
+class SearchKind:
+    """A kind of record the header's search box finds (congress_office.search): search(user, q)
+    -> the matches `user` may see (visible_to), ordered and with what row() reads selected;
+    row(obj, user) -> congress_office.search.SearchRow; list_url(q) -> the kind's own list
+    filtered with ?q= (查看全部; default: the search page narrowed to this kind). A kind the
+    user lacks `permission` for, or that `allowed(user)` refuses, is not searched at all."""
+
+    title: str
+    search: Callable
+    row: Callable
+    permission: str = ""
+    allowed: Callable | None = None
+    list_url: Callable | None = None
+    order: int = 100
+
+
 role_tables = Registry("role permission tables")  # {Role: ["app.codename", …]} of each app
 case_types = Registry("case types")  # congress_office.cases.CaseType of petitions, suggestions …
 deadline_kinds = Registry("deadline kinds")
 dashboard_cards = Registry("dashboard cards")
+# the role homes' blocks of each app: callables (user) -> HomeSection or None, each in a fixed
+# number of queries (a deputy's 记录履职活动 / 待我评价, a clerk's queues, a chair's approvals …)
+home_sections = Registry("home sections")
 pdf_reports = Registry("pdf reports")
 xlsx_exports = Registry("xlsx exports")  # XlsxExport of each list export (petitions, the register …)
 deputy_record_sections = Registry("deputy record sections")
@@ -246,6 +304,13 @@ record_links = Registry("record links")
 lookup_kinds = Registry("lookup kinds")
 # CountyFigures entries of the apps, by key: the county overview's sections, in `order`
 county_figures = Registry("county figures")
+# SearchKind entries of the apps by key ("petitions", "deputies" …): the header's search box
+search_kinds = Registry("search kinds")
+# PrintRegister entries by key ("petitions.register" …): print page and PDF (registers.register_print)
+print_registers = Registry("print registers")
+# the calendar (日历): callables (user, start, end, township=None) -> [calendar_events.CalendarEvent]
+# of the days from start to end (inclusive) that the user may see, in a fixed number of queries
+calendar_sources = Registry("calendar sources")
 
 
 def register_case_type(spec):
@@ -273,6 +338,9 @@ def register_core():
     from .views.extensions import extension_card
 
     deadline_kinds.register("core.general", DeadlineKind(label=_("督办事项")))
+    from .calendar_events import deadline_events
+
+    calendar_sources.register("core.deadlines", deadline_events)
     dashboard_cards.register("core.extension_requests", extension_card)
     from .views.archive_disposal import destruction_card
 
@@ -284,3 +352,9 @@ def register_core():
     from . import lookups
 
     lookups.register()
+    from . import supervision_ledger
+
+    supervision_ledger.register()  # 督办台账: print page and PDF
+    from . import home
+
+    home.register()

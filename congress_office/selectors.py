@@ -59,7 +59,7 @@ def deadline_counts_by_unit(*, user, today=None):
     return list(
         Deadline.objects.visible_to(user)
         .filter(state__in=PENDING_STATES)
-        .values("responsible_unit__name")
+        .values("responsible_unit", "responsible_unit__name")
         .annotate(pending=Count("pk"), overdue=Count("pk", filter=Q(due_date__lt=today)))
         .order_by("-overdue", "-pending")[:12]
     )
@@ -90,6 +90,22 @@ def township_overview(*, user, today=None):
         township.pending, township.overdue = row.get("pending", 0), row.get("overdue", 0)
         township.met = met.get(township.pk, 0)
     return townships
+
+
+def deadline_subject_url(deadline):
+    """The page of the deadline's subject: what its kind's `subject_url` says, else the
+    subject's get_absolute_url(); "" when it has none (or the subject is gone)."""
+    if deadline.subject_type_id is None or deadline.subject_id is None:
+        return ""
+    model = deadline.subject_type.model_class()
+    subject = model._base_manager.filter(pk=deadline.subject_id).first() if model is not None else None
+    if subject is None:
+        return ""
+    spec = deadline_kinds.get(deadline.kind)
+    if spec is not None and spec.subject_url is not None:
+        return spec.subject_url(subject) or ""
+    get_url = getattr(subject, "get_absolute_url", None)
+    return get_url() if get_url else ""
 
 
 def my_open_deadlines(*, user, limit=8):

@@ -7,7 +7,7 @@ from celery import shared_task
 from django.conf import settings
 from django.core.mail import send_mail
 from django.db import transaction
-from django.utils import timezone
+from django.utils import timezone, translation
 
 from . import outbox
 from .models import Notification
@@ -32,11 +32,13 @@ def send_notification_email(notification_id):
         )
         if notification is None or not notification.recipient.email:
             return False
-        body = notification.body
+        # users have no language of their own: the e-mail is in the site's language
+        with translation.override(settings.LANGUAGE_CODE):
+            title, body = notification.display_title, notification.display_body
         if notification.url:
             # e-mail needs an absolute link; notifications store the path
             body = f"{body}\n\n{settings.SITE_NAME}：{settings.SITE_URL.rstrip('/')}{notification.url}"
-        send_mail(f"[{settings.SITE_NAME}] {notification.title}", body, None, [notification.recipient.email])
+        send_mail(f"[{settings.SITE_NAME}] {title}", body, None, [notification.recipient.email])
         notification.emailed_at = timezone.now()
         notification.save(update_fields=["emailed_at"])
     return True
@@ -67,6 +69,14 @@ def render_pdf_job(self, job_id):
     from .services.pdf import pdf_job_run
 
     pdf_job_run(job_id=job_id, task_id=self.request.id or "")
+
+
+@shared_task(bind=True)
+def render_zip_job(self, job_id):
+    """Several PDFs of one report in one .zip (services.pdf_zip)."""
+    from .services.pdf_zip import pdf_zip_job_run
+
+    pdf_zip_job_run(job_id=job_id, task_id=self.request.id or "")
 
 
 @shared_task(bind=True)
@@ -160,4 +170,5 @@ def _export_queue_state(args, sent):
 # a job whose task waits in the outbox (the broker is down) says so on its page
 outbox.on_send(render_pdf_job, _job_queue_state)
 outbox.on_send(export_xlsx_job, _job_queue_state)
+outbox.on_send(render_zip_job, _job_queue_state)
 outbox.on_send(archive_export_run, _export_queue_state)

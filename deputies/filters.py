@@ -8,6 +8,7 @@ from django.utils.translation import gettext_lazy as _
 from congress_office.filters import VisibleChoicesFilterSet
 from congress_office.forms import DateInput
 from congress_office.personal_numbers import normalise_id_number, normalise_phone
+from congress_office.roles import Role
 from congress_office.widgets import LookupSelect
 
 from .choices import ActivityStatus, ActivityType, DeputyStatus
@@ -95,10 +96,25 @@ class ActivityFilterSet(VisibleChoicesFilterSet):
     )
     date_after = django_filters.DateFilter(label=_("日期起"), field_name="date", lookup_expr="gte", widget=DateInput())
     date_before = django_filters.DateFilter(label=_("日期止"), field_name="date", lookup_expr="lte", widget=DateInput())
+    # a deputy's own entries, or the confirmed ones of others that name them (deputies only)
+    mine = django_filters.ChoiceFilter(
+        label=_("范围"), choices=[("logged", _("我填报的")), ("joined", _("我参与的"))], method="filter_mine"
+    )
 
     class Meta:
         model = Activity
-        fields = ["q", "type", "status", "group", "date_after", "date_before"]
+        fields = ["q", "type", "status", "group", "date_after", "date_before", "mine"]
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        if not (self.user.has_role(Role.DEPUTY) and not self.user.has_role(Role.CLERK)):
+            del self.filters["mine"]
+
+    def filter_mine(self, queryset, name, value):
+        if value == "logged":
+            return queryset.filter(submitted_by=self.user)
+        taking_part = Activity.participants.through.objects.filter(deputy__user=self.user)
+        return queryset.filter(pk__in=taking_part.values("activity_id")).exclude(submitted_by=self.user)
 
     def search(self, queryset, name, value):
         """Title, place, or the name of a participant. The deputies so named are read first (one

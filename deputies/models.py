@@ -338,13 +338,15 @@ class LiaisonAssignment(models.Model):
 
 class ActivityQuerySet(TownshipQuerySet):
     def visible_to(self, user):
-        """A deputy sees the activities they take part in or logged; clerks, chairs and
-        auditors see the township's."""
+        """A deputy sees the activities they logged, and those they took part in once confirmed
+        (a co-participant named in another deputy's entry sees it only after the office has
+        confirmed it); clerks, chairs and auditors see the township's."""
         qs = self.in_townships_of(user)
         if not user.is_authenticated or user.is_county_wide or user.has_role(Role.CLERK, Role.CHAIR, Role.AUDITOR):
             return qs
         if user.has_role(Role.DEPUTY):
-            return qs.filter(Q(participants__user=user) | Q(submitted_by=user)).distinct()
+            taking_part = Q(participants__user=user, status=ActivityStatus.CONFIRMED)
+            return qs.filter(taking_part | Q(submitted_by=user)).distinct()
         return qs.none()
 
     def confirmed(self):
@@ -457,6 +459,11 @@ class ReceptionDay(models.Model):
         verbose_name_plural = _("代表接待日")
         ordering = ["-date"]
         constraints = [models.UniqueConstraint(fields=["district", "date"], name="reception_one_per_district_day")]
+        # the calendar's month of a township, and the county's across townships
+        indexes = [
+            models.Index(fields=["township", "date"], name="reception_township_date_idx"),
+            models.Index(fields=["date"], name="reception_date_idx"),
+        ]
 
     def __str__(self):
         return f"{self.date} {self.district}"

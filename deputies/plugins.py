@@ -3,7 +3,7 @@
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
-from congress_office.navigation import NavItem
+from congress_office.navigation import OFFICE, NavItem
 from congress_office.registries import Card, PdfReport, dashboard_cards, demo_seeders, nav_items, pdf_reports
 
 
@@ -45,7 +45,21 @@ def deputy_record_context(job, progress):
     if deputy is None:
         raise ValidationError(_("找不到该代表的履职档案，或您无权查看。"))
     progress(30, _("正在汇总履职情况"))
-    return {"record": deputy_year_record(deputy=deputy, year=year), "today": timezone.localdate(), "owner": job.owner}
+    return {
+        "record": deputy_year_record(deputy=deputy, year=year),
+        "today": timezone.localdate(),
+        "owner": job.owner,
+        "compiler": record_compiler(deputy.township),
+    }
+
+
+def record_compiler(township):
+    """制表人 of a 履职档案: the office keeps the record (代表法 Art.58), so it is the clerk the
+    township names for it (Township.record_compiler), or else the office itself — never the
+    person who happened to press 导出."""
+    from django.utils.translation import gettext
+
+    return township.record_compiler or gettext("%(t)s人大办公室") % {"t": township.name}
 
 
 def served_in(township, year):
@@ -127,6 +141,7 @@ def record_parts(deputy, user, item=None, year=None, full=False):
             "record": deputy_year_record(deputy=deputy, year=year),
             "today": archived_on(item),
             "owner": user,
+            "compiler": record_compiler(deputy.township),
             "phone_in_full": full,
         }
         return render_pdf("deputies/pdf/record.html", {"title": gettext("代表履职档案"), **context})
@@ -143,6 +158,7 @@ def register_lookups():
     from congress_office.registries import LookupKind, lookup_kinds
 
     from .models import Deputy, DeputyGroup, District, Term
+    from .selectors import co_participant_choices
 
     def search_terms(queryset, q):
         condition = Q(township__name__icontains=q)
@@ -159,6 +175,18 @@ def register_lookups():
             search_fields=("name",),
             ordering=("township__code", "name", "pk"),
             text=with_township,
+        ),
+    )
+    # the fellow deputies a deputy may name as co-participants of an activity: the serving
+    # deputies of their own township, by name (a deputy's "deputy" kind is only themselves)
+    lookup_kinds.register(
+        "co_deputy",
+        LookupKind(
+            queryset=lambda user: co_participant_choices(user).select_related("group"),
+            search_fields=("name",),
+            ordering=("name", "pk"),
+            text=lambda obj, user: f"{obj.name}（{obj.group}）" if obj.group_id else obj.name,
+            allowed=lambda user: user.township_id is not None and user.has_perm("deputies.add_activity"),
         ),
     )
     lookup_kinds.register(
@@ -204,19 +232,46 @@ def register():
 
     role_tables.register("deputies", DEPUTIES_ROLE_PERMISSIONS)
     register_lookups()
+    from . import search
+
+    search.register()  # the header's search box: deputies and suggestions
+    from . import registers
+
+    registers.register()  # 代表名册: print page and PDF
     nav_items.register(
         "deputies.register",
-        NavItem(_("代表名册"), "deputies:deputy_list", "bi-people", permission="deputies.view_deputy"),
+        NavItem(_("代表名册"), "deputies:deputy_list", "bi-people", permission="deputies.view_deputy", roles=OFFICE),
     )
     nav_items.register(
         "deputies.activities",
-        NavItem(_("履职活动"), "deputies:activity_list", "bi-journal-check", permission="deputies.view_activity"),
+        NavItem(
+            _("履职活动"),
+            "deputies:activity_list",
+            "bi-journal-check",
+            permission="deputies.view_activity",
+            roles=("clerk", "chair", "deputy", "county", "admin"),
+        ),
     )
     nav_items.register(
         "deputies.records",
-        NavItem(_("履职档案"), "deputies:record_home", "bi-archive", permission="deputies.view_record"),
+        NavItem(
+            _("履职档案"),
+            "deputies:record_home",
+            "bi-archive",
+            permission="deputies.view_record",
+            roles=OFFICE,
+            more=("clerk", "chair", "county", "admin"),  # the auditor's yearly export: in its bar
+        ),
     )
     dashboard_cards.register("deputies.pending_activities", pending_activities_card)
+    from . import home
+
+    home.register()
+    from congress_office.registries import calendar_sources
+
+    from . import calendar
+
+    calendar_sources.register("deputies", calendar.events)
     from congress_office.registries import county_figures
 
     from . import county

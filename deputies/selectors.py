@@ -87,6 +87,28 @@ def attach_attachment_counts(activities):
         activity.attachment_count = counts.get(activity.pk, 0)
 
 
+def co_participant_choices(user):
+    """The deputies `user` may name as co-participants of an activity: the serving deputies of
+    their own township (none for a user without one)."""
+    if not user.is_authenticated or user.township_id is None:
+        return Deputy.objects.none()
+    return Deputy.objects.filter(township_id=user.township_id).serving()
+
+
+def activity_batch_selection(*, user, ids):
+    """The activities of a batch confirmation page: those among `ids` that `user` may review (their
+    township's, whatever their state, with the participants), in the list's order, in two queries.
+    Ids of another township's activity or of none are simply not returned."""
+    if not user.has_perm("deputies.review_activity") or user.township_id is None:
+        return []
+    return list(
+        Activity.objects.filter(township_id=user.township_id, pk__in=ids)
+        .select_related("submitted_by")
+        .prefetch_related("participants")
+        .order_by("-date", "-pk")
+    )
+
+
 def reception_day_list(*, user, filters=None):
     from .filters import ReceptionDayFilterSet
 
@@ -123,9 +145,14 @@ class DeputyYearRecord:
     sections: list = field(default_factory=list)  # from other apps (meetings, suggestions …)
     awards: list = field(default_factory=list)  # confirmed 优秀代表 / 先进代表小组 of the year
 
+    # confirmed 培训 activities that are not a training of the township the deputy is recorded
+    # at (a county's course …): listed with the trainings, counted once
+    other_trainings: list = field(default_factory=list)
+
     @property
     def total(self):
-        return len(self.activities)
+        """Every duty activity of the year, a training counted once (the sum of `by_type`)."""
+        return sum(count for _label, count in self.by_type)
 
     @property
     def visit_count(self):
@@ -133,7 +160,15 @@ class DeputyYearRecord:
 
     @property
     def training_total(self):
+        """The trainings the township held in the year."""
         return len(self.trainings_attended) + len(self.trainings_missed)
+
+    @property
+    def training_count(self):
+        """The trainings the deputy took part in: the township's they are recorded at, and the
+        other confirmed 培训 activities. The one number of 培训 on the page and the PDF: the
+        table by type, the summary and the training section all show it."""
+        return len(self.trainings_attended) + len(self.other_trainings)
 
 
 def deputy_year_record(*, deputy, year) -> DeputyYearRecord:
@@ -147,12 +182,18 @@ def deputy_year_record(*, deputy, year) -> DeputyYearRecord:
         .select_related("group")
         .order_by("date", "pk")
     )
-    counts = Counter(a.type for a in record.activities)
-    record.by_type = [(label, counts.get(value, 0)) for value, label in ActivityType.choices]
     trainings = list(Training.objects.filter(township_id=deputy.township_id, date__range=(start, end)).order_by("date"))
     attended = set(deputy.trainings_attended.filter(date__range=(start, end)).values_list("pk", flat=True))
     record.trainings_attended = [t for t in trainings if t.pk in attended]
     record.trainings_missed = [t for t in trainings if t.pk not in attended]
+    # a 培训 activity on the day of a training the deputy is recorded at is that training
+    attended_days = {t.date for t in record.trainings_attended}
+    record.other_trainings = [
+        a for a in record.activities if a.type == ActivityType.TRAINING and a.date not in attended_days
+    ]
+    counts = Counter(a.type for a in record.activities if a.type != ActivityType.TRAINING)
+    counts[ActivityType.TRAINING] = record.training_count
+    record.by_type = [(label, counts.get(value, 0)) for value, label in ActivityType.choices]
     record.reception_days = list(
         deputy.reception_days.filter(date__range=(start, end))
         .select_related("district")

@@ -24,6 +24,8 @@ from .models import IncomingDocument, IssuingBody, OutgoingDocument
 INCOMING_NUMBER_RE = re.compile(r"(\d{4})\D+(\d{1,6})\D*$")
 # the empty value of 非密 / 平件 cannot be a filter's choice (empty means "any"): these stand for it
 NOT_CLASSIFIED, NOT_URGENT = "none", "normal"
+# 收文待办: the steps the office takes itself (签收 → 登记 → 初审 → 拟办; 交办 after the 批办)
+OFFICE_TODO_STATES = (IncomingState.RECEIVED, IncomingState.REGISTERED, IncomingState.CHECKED, IncomingState.INSTRUCTED)
 
 
 def incoming_handling_kinds():
@@ -62,10 +64,12 @@ class IncomingFilter(VisibleChoicesFilterSet):
         choices=[(NOT_URGENT, _("平件")), *[(v, label) for v, label in Urgency.choices if v]],
     )
     overdue = django_filters.BooleanFilter(label=_("仅逾期"), method="filter_overdue", widget=forms.CheckboxInput())
+    # 收文待办 (the clerk's home links here): what waits for the office's own step
+    todo = django_filters.BooleanFilter(label=_("仅办公室待办"), method="filter_todo", widget=forms.CheckboxInput())
 
     class Meta:
         model = IncomingDocument
-        fields = ["q", "year", "doc_type", "sender", "state", "secrecy", "urgency", "overdue"]
+        fields = ["q", "year", "doc_type", "sender", "state", "secrecy", "urgency", "overdue", "todo"]
 
     def __init__(self, *args, user, **kwargs):
         super().__init__(*args, user=user, **kwargs)
@@ -90,6 +94,9 @@ class IncomingFilter(VisibleChoicesFilterSet):
 
     def filter_urgency(self, queryset, name, value):
         return queryset.filter(urgency="" if value == NOT_URGENT else value)
+
+    def filter_todo(self, queryset, name, value):
+        return queryset.filter(state__in=OFFICE_TODO_STATES) if value else queryset
 
     def filter_overdue(self, queryset, name, value):
         if not value:

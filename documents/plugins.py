@@ -3,7 +3,7 @@
 from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
-from congress_office.navigation import NavItem
+from congress_office.navigation import OFFICE, NavItem
 from congress_office.registries import demo_seeders, nav_items, record_links, register_case_type, role_tables
 from congress_office.roles import Role
 
@@ -200,16 +200,29 @@ def register():
     role_tables.register("documents", DOCUMENTS_ROLE_PERMISSIONS)
     register_case_type(incoming_case_type())
     register_case_type(outgoing_case_type())
+    from . import search
+
+    search.register()  # the header's search box: 收文 and 发文
     nav_items.register(
         "documents",
         NavItem(
-            _("公文"), "documents:incoming_list", "bi-file-earmark-text", permission="documents.view_incomingdocument"
+            _("公文"),
+            "documents:incoming_list",
+            "bi-file-earmark-text",
+            permission="documents.view_incomingdocument",
+            roles=(*OFFICE, "unit_handler"),
         ),
     )
     role_tables.register("documents.citations", CITATION_ROLE_PERMISSIONS)
     record_links.register("documents", links)
+    from . import home
+
+    home.register()
     demo_seeders.register("documents", seed)
     _register_exports()
+    from . import registers
+
+    registers.register()  # 收文登记簿, 发文登记簿: print pages and PDFs
     from congress_office.registries import ArchiveSection, archive_sections
 
     archive_sections.register(

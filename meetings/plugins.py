@@ -3,7 +3,7 @@ attendance section of a deputy's yearly record, and its demo data."""
 
 from django.utils.translation import gettext_lazy as _
 
-from congress_office.navigation import NavItem
+from congress_office.navigation import OFFICE, NavItem
 from congress_office.registries import (
     DeadlineKind,
     DeputyFlag,
@@ -105,9 +105,12 @@ def register():
 
     role_tables.register("meetings", MEETINGS_ROLE_PERMISSIONS)
     register_case_type(opinion_case_type())
+    from . import search
+
+    search.register()  # the header's search box
     nav_items.register(
         "meetings",
-        NavItem(_("会议"), "meetings:list", "bi-people", permission="meetings.view_meeting"),
+        NavItem(_("会议"), "meetings:list", "bi-people", permission="meetings.view_meeting", roles=(*OFFICE, "deputy")),
     )
     deputy_record_sections.register("meetings", RecordSection(title=_("出席会议情况"), build=record_rows))
     deputy_flags.register("meetings.absences", absence_flags)
@@ -124,6 +127,14 @@ def register():
         ),
     )
     demo_seeders.register("meetings", seed)
+    from . import home
+
+    home.register()
+    from congress_office.registries import calendar_sources
+
+    from . import calendar
+
+    calendar_sources.register("meetings", calendar.events)
     from congress_office.registries import ArchiveSection, archive_sections
 
     archive_sections.register(

@@ -16,7 +16,9 @@ from django.db import transaction
 from django.db.models import Max
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_noop
 
+from congress_office.message_keys import Message
 from congress_office.models import Township
 from congress_office.services.cases import unit_handlers
 from congress_office.services.notifications import notify
@@ -276,7 +278,7 @@ def material_add(*, meeting, by, title, owner, due_date):
     item.deadline = deadline_open(
         township=meeting.township,
         kind="meetings.material",
-        title=_("会议材料：%(t)s（%(m)s）") % {"t": title, "m": meeting},
+        title=Message(gettext_noop("会议材料：%(t)s（%(m)s）"), t=title, m=meeting),
         start_date=today,
         rule=DeadlineRule.CALENDAR_DAYS,
         limit=(due_date - today).days,
@@ -336,12 +338,15 @@ def meeting_notify(*, meeting, by):
     now = timezone.now()
     pending = list(meeting.attendances.filter(notified_at__isnull=True).select_related("deputy__user"))
     Attendance.objects.filter(pk__in=[a.pk for a in pending]).update(notified_at=now)
-    when = timezone.localtime(meeting.starts_at).strftime("%Y-%m-%d %H:%M")
+    when = timezone.localtime(meeting.starts_at)  # a datetime: shown in the reader's format
     notify(
         recipients=[a.deputy.user for a in pending if a.deputy.user_id],
-        title=_("会议通知：%(m)s") % {"m": meeting},
-        body=_("时间：%(when)s；地点：%(place)s。请确认收到通知；不能出席的请在线请假。")
-        % {"when": when, "place": meeting.place or "—"},
+        title=Message(gettext_noop("会议通知：%(m)s"), m=meeting),
+        body=Message(
+            gettext_noop("时间：%(when)s；地点：%(place)s。请确认收到通知；不能出席的请在线请假。"),
+            when=when,
+            place=meeting.place or "—",
+        ),
         url=meeting.get_absolute_url(),
         township=meeting.township,
     )
@@ -402,7 +407,7 @@ def leave_request(*, meeting, by, reason, deputy=None):
     chairs = User.objects.filter(township_id=meeting.township_id, is_active=True, groups__name=Role.CHAIR)
     notify(
         recipients=list(chairs),
-        title=_("请假待批准：%(name)s（%(m)s）") % {"name": row.deputy.name, "m": meeting},
+        title=Message(gettext_noop("请假待批准：%(name)s（%(m)s）"), name=row.deputy.name, m=meeting),
         body=reason[:200],
         url=meeting.get_absolute_url(),
         township=meeting.township,
@@ -428,7 +433,9 @@ def leave_decide(*, attendance, by, approve):
     if row.deputy.user_id:
         notify(
             recipients=[row.deputy.user],
-            title=(_("请假已批准：%(m)s") if approve else _("请假未获批准：%(m)s")) % {"m": meeting},
+            title=Message(
+                gettext_noop("请假已批准：%(m)s") if approve else gettext_noop("请假未获批准：%(m)s"), m=meeting
+            ),
             url=meeting.get_absolute_url(),
             township=meeting.township,
         )
@@ -935,8 +942,8 @@ def motion_create(*, meeting, by, kind, source, title, content, lead=None, co_si
         )
         notify(
             recipients=[d.user for d in people[1:] if d.user_id],
-            title=_("请确认联名议案：%(t)s") % {"t": title},
-            body=_("领衔代表：%(name)s") % {"name": people[0].name},
+            title=Message(gettext_noop("请确认联名议案：%(t)s"), t=title),
+            body=Message(gettext_noop("领衔代表：%(name)s"), name=people[0].name),
             url=motion.get_absolute_url(),
             township=meeting.township,
         )
@@ -1131,7 +1138,7 @@ def _report_clock(project, by, start):
     return deadline_open(
         township=project.township,
         kind="meetings.project_report",
-        title=_("民生实事项目进展报告：%(t)s") % {"t": project.title},
+        title=Message(gettext_noop("民生实事项目进展报告：%(t)s"), t=project.title),
         start_date=start,
         rule=DeadlineRule.MONTHS,
         limit=settings.LIVELIHOOD_REPORT_MONTHS,
@@ -1158,8 +1165,8 @@ def project_assign(*, project, by, lead_unit):
     project.save(update_fields=["lead_unit", "deadline"])
     notify(
         recipients=list(unit_handlers([lead_unit.pk])),
-        title=_("民生实事项目交付实施：%(t)s") % {"t": project.title},
-        body=_("请每 %(n)s 个月报告一次进展。") % {"n": settings.LIVELIHOOD_REPORT_MONTHS},
+        title=Message(gettext_noop("民生实事项目交付实施：%(t)s"), t=project.title),
+        body=Message(gettext_noop("请每 %(n)s 个月报告一次进展。"), n=settings.LIVELIHOOD_REPORT_MONTHS),
         url=project.get_absolute_url(),
         township=project.township,
     )
@@ -1255,7 +1262,12 @@ def opinion_register(*, meeting, by, title, content):
         created_by=by,
     )
     case_event(
-        item=opinion, action="register", label=_("形成审议意见"), by=by, to_state=OpinionState.REGISTERED, note=title
+        item=opinion,
+        action="register",
+        label=Message(gettext_noop("形成审议意见")),
+        by=by,
+        to_state=OpinionState.REGISTERED,
+        note=title,
     )
     return opinion
 

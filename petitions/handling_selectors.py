@@ -62,7 +62,7 @@ def petition_handling(*, petition, user):
         "replies": list(
             _rows(CaseReply, petition)
             .select_related("unit", "replied_by")
-            .prefetch_related("ratings")
+            .prefetch_related("ratings", "attachments")
             .order_by("round")
         ),
         "extensions": list(handling_extensions(petition).select_related("approver", "requested_by", "deadline")),

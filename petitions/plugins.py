@@ -2,7 +2,7 @@
 
 from django.utils.translation import gettext_lazy as _
 
-from congress_office.navigation import NavItem
+from congress_office.navigation import OFFICE, NavItem
 from congress_office.registries import (
     nav_items,
     register_case_type,
@@ -41,16 +41,31 @@ def register():
     role_tables.register("petitions", PETITIONS_ROLE_PERMISSIONS)
     register_case_type(petition_case_type())
     _register_lookups()
+    from . import search
+
+    search.register()  # the header's search box
     nav_items.register(
         "petitions",
         # county accounts read the figures only (信访统计, 县级汇总): no view_petition
-        NavItem(_("信访"), "petitions:petition_list", "bi-envelope-paper", permission="petitions.view_petition"),
+        NavItem(
+            _("信访"),
+            "petitions:petition_list",
+            "bi-envelope-paper",
+            permission="petitions.view_petition",
+            roles=(*OFFICE, "unit_handler"),  # a unit handler answers the petitions assigned to its unit
+        ),
     )
     _register_office()
     _register_handling()
+    from . import home
+
+    home.register()
     _register_stats()
     _register_archive()
     _register_exports()
+    from . import registers
+
+    registers.register()  # 信访登记簿, 来访登记表: print pages and PDFs
 
 
 def _register_exports():
@@ -84,6 +99,19 @@ def _register_lookups():
 
 
 # --- registration, acceptance and the office pages ------------------------------------------------
+
+
+def notice_addressee(petition):
+    """(whom the letter is addressed to, how the body says "you"): a petition in a unit's name
+    is addressed to the unit (“青石村村民委员会：” … 你单位), a group visit to its first
+    representative and the others (“张三等12人：” … 你们), anyone else by their full name
+    (“张三：” … 你): the letter goes to the petitioner, so nothing is masked."""
+    if petition.organisation:
+        return petition.organisation, _("你单位")
+    name = petition.petitioner_name
+    if petition.is_group and petition.headcount > 1:
+        return _("%(name)s等%(n)s人") % {"name": name, "n": petition.headcount}, _("你们")
+    return name, _("你")
 
 
 def acceptance_notice_context(job, progress):
@@ -124,10 +152,13 @@ def acceptance_notice_context(job, progress):
         # the decision date the clerk entered (older events carry only the moment of entry)
         on = (decided.data or {}).get("on")
         decided_on = date.fromisoformat(on) if on else timezone.localtime(decided.at).date()
+    addressee, you = notice_addressee(petition)
     return {
         "petition": petition,
         "kind": kind,
         "heading": heading,
+        "addressee": addressee,
+        "you": you,
         "owner": job.owner,
         "decided_on": decided_on,
         "handling_days": settings.PETITION_HANDLING_DAYS,
@@ -227,7 +258,14 @@ def _register_stats():
 
     nav_items.register(
         "petitions.stats",
-        NavItem(_("信访统计"), "petitions:stats", "bi-bar-chart-line", permission="petitions.view_petition_stats"),
+        NavItem(
+            _("信访统计"),
+            "petitions:stats",
+            "bi-bar-chart-line",
+            permission="petitions.view_petition_stats",
+            roles=OFFICE,
+            more=True,
+        ),
     )
     pdf_reports.register(
         "petitions.monthly_report",
@@ -367,7 +405,12 @@ def _case_file_context(petition, user, item=None, full=False):
     for event in timeline:
         event.from_label = state_label(event.from_state) if event.from_state else ""
         event.to_label = state_label(event.to_state) if event.to_state else ""
-    replies = list(CaseReply.objects.filter(**rows).select_related("unit", "replied_by").order_by("round", "pk"))
+    replies = list(
+        CaseReply.objects.filter(**rows)
+        .select_related("unit", "replied_by")
+        .prefetch_related("attachments")
+        .order_by("round", "pk")
+    )
     outcomes = dict(Outcome.choices)
     for reply in replies:
         reply.outcome_label = outcomes.get(reply.result, reply.result)
@@ -448,7 +491,9 @@ def archive_petition_full_copy(petition, user):
     of the case file; each time is logged as a reveal on the detail page is."""
     from .services.personal_data import can_view_personal_data, personal_data_reveal
 
-    if not can_view_personal_data(user, petition) or not (petition.phone or petition.id_number):
+    # the office's package writers only: a unit handler's right to call the petitioner is no right to the archive
+    office = user.has_perm("petitions.view_personal_data")
+    if not office or not can_view_personal_data(user, petition) or not (petition.phone or petition.id_number):
         return False
     personal_data_reveal(petition=petition, user=user)
     return True
@@ -458,7 +503,8 @@ def archive_petition_parts(petition, user, item=None, full=False):
     """The case file in DA/T 22 order: the 信访事项档案 (registration, handling, replies, ratings,
     return visits and the timeline), then the documents issued in the order they were issued
     (受理 / 不予受理 / 转送告知书, 督办单, 延期办理告知书, 处理意见书, 办结报告), then the
-    uploaded attachments: PDFs as they are, photos each on a PDF page, other files as uploaded."""
+    uploaded attachments and those of the replies: PDFs as they are, photos each on a PDF page,
+    other files as uploaded."""
     from django.contrib.contenttypes.models import ContentType
     from django.utils import timezone
     from django.utils.translation import gettext
@@ -511,8 +557,13 @@ def archive_petition_parts(petition, user, item=None, full=False):
         parts.append(
             ArchivePart(gettext("信访事项办结报告"), _letter("petitions.completion_report", user, petition_id=pk))
         )
-    for n, attachment in enumerate(petition.attachments.all(), start=1):
-        title = gettext("附件%(n)s：%(name)s") % {"n": n, "name": attachment.name}
+    from congress_office.models import CaseReplyAttachment
+
+    reply_files = CaseReplyAttachment.objects.filter(item_type=ContentType.objects.get_for_model(Petition), item_id=pk)
+    attachments = [(gettext("附件%(n)s：%(name)s"), a) for a in petition.attachments.all()]
+    attachments += [(gettext("答复附件%(n)s：%(name)s"), a) for a in reply_files.order_by("pk")]
+    for n, (label, attachment) in enumerate(attachments, start=1):
+        title = label % {"n": n, "name": attachment.name}
         ext = extension_of(attachment.name) or extension_of(attachment.file.name)
         if ext == "pdf":
             parts.append(ArchivePart(title, _file_bytes(attachment)))

@@ -830,7 +830,10 @@ def build_templates(rng, today, variants=None):
                 item_tokens[str(item)] = "item_str"
                 item_tokens[str(item.number)] = "item_number"
                 for sup in rows[CaseSupervision]:
-                    item_tokens[str(CaseSupervision(year=sup["year"], sequence=sup["sequence"]).number)] = "sup_number"
+                    number = CaseSupervision(
+                        year=sup["year"], sequence=sup["sequence"], code=sup.get("code", "")
+                    ).number
+                    item_tokens[str(number)] = "sup_number"
                 templates.append(
                     Template(
                         kind=kind,
@@ -1048,7 +1051,17 @@ class CaseDates:
             year = dj_timezone.localtime(out["issued_at"]).year
             self.supervision_seq[(township, year)] += 1
             out["year"], out["sequence"] = year, self.supervision_seq[(township, year)]
-            tokens["sup_number"] = str(CaseSupervision(year=year, sequence=out["sequence"]).number)
+            if "code" in out:  # the clone's township's 机关代字, not the template's
+                out["code"] = self.supervision_code(township)
+            tokens["sup_number"] = str(
+                CaseSupervision(year=year, sequence=out["sequence"], code=out.get("code", "")).number
+            )
+
+    def supervision_code(self, township_id):
+        cache = self.__dict__.setdefault("_supervision_codes", {})
+        if township_id not in cache:
+            cache[township_id] = str(CaseSupervision.code_for(Township.objects.get(pk=township_id)))
+        return cache[township_id]
 
 
 class Generator(CaseDates):

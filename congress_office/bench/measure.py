@@ -11,7 +11,7 @@ import os
 import statistics
 import time
 from dataclasses import asdict, dataclass, field
-from datetime import date
+from datetime import date, timedelta
 
 from django.db import connection
 from django.test import Client
@@ -30,6 +30,13 @@ TARGETS = {
     ("stats", "county"): 1000,
     ("pdf", "township"): 2000,
     ("pdf", "county"): 2000,
+    # issue 14: a printable register's page is up to REGISTER_PRINT_MAX_ROWS (500) rows, ten
+    # list pages at once; a register's PDF (a month of petitions, some 30 landscape pages) and a
+    # zip of ten yearly records are background jobs with progress: 2 s a document, 10 s a register
+    ("print", "township"): 500,
+    ("print", "county"): 1000,
+    ("register_pdf", "township"): 10000,
+    ("zip", "township"): 20000,
 }
 MEMORY_TARGET_MIB = 100
 _INHERITED = []
@@ -38,7 +45,7 @@ _INHERITED = []
 @dataclass
 class Case:
     name: str
-    role: str  # clerk, chair, county
+    role: str  # clerk, chair, county (deputy, unit_handler, auditor: their homes)
     url: str
     kind: str  # list, detail, dashboard, stats, export, pdf
     method: str = "GET"
@@ -133,7 +140,7 @@ def measure_case(client, case, runs):
             size = _consume(response)
             timings.append((time.perf_counter() - started) * 1000)
         queries = len(captured.captured_queries)
-    memory = _added_memory_mib(client, case) if case.kind in ("export", "pdf") else None
+    memory = _added_memory_mib(client, case) if case.kind in ("export", "pdf", "register_pdf", "zip") else None
     p95 = _p95(timings)
     target = case.target_ms
     ok = response.status_code < 400 and (target is None or p95 <= target)
@@ -183,6 +190,8 @@ def build_cases(township, year=None):
             cases.append(Case(name, role, url, kind, data=data))
 
     add("首页 / 工作台", "core:home", "dashboard")
+    # the role homes built around their own next actions (congress_office.home)
+    add("首页 / 工作台", "core:home", "dashboard", roles=("deputy", "unit_handler", "auditor"))
     # the county reads petition figures only (信访统计, 县级汇总): the list is the office's
     office = ("clerk", "chair")
     add("信访列表", "petitions:petition_list", "list", roles=office)
@@ -198,7 +207,15 @@ def build_cases(township, year=None):
     add("县级汇总", "core:county_overview", "stats", roles=("county",), year=year)
     add("县级汇总 乡镇", "core:county_township", "stats", roles=("county",), args=[township.code], year=year)
     add("期限督办", "core:deadline_list", "list")
+    # the calendar of the month (reception days, trainings, meetings, deadlines due) and its .ics
+    add("日历 本月", "core:calendar", "list", year=year, month=date.today().month)
+    add("日历 导出", "core:calendar_ics", "export", year=year, month=date.today().month)
     add("筛选联想 单位", "core:lookup", "list", args=["unit"], q="办")
+    # the header's search box over every kind the role may view (congress_office.search): a
+    # two-character word found inside titles through the bigram indexes, a whole phone number
+    # through the keyed hashes
+    add("全局搜索", "core:search", "list", q="土地")
+    add("全局搜索 电话", "core:search", "list", q="13900002026")
     add("代表名册", "deputies:deputy_list", "list")
     add("代表名册 搜索", "deputies:deputy_list", "list", q="张")
     if deputy:
@@ -208,6 +225,12 @@ def build_cases(township, year=None):
     add("履职活动", "deputies:activity_list", "list")
     add("履职活动 第500页", "deputies:activity_list", "list", page=500)
     add("履职活动 搜索", "deputies:activity_list", "list", q="调研")
+    add("履职活动 待确认", "deputies:activity_list", "list", roles=office, status="submitted")
+    # the batch confirmation page (lists what would happen, changes nothing) for a full batch
+    pending = list(Activity.objects.filter(township=township, status="submitted").values_list("pk", flat=True)[:200])
+    for role in office if pending else ():
+        batch = {"action": "confirm", "ids": pending}
+        cases.append(Case("履职活动 批量确认页", role, reverse("deputies:activity_batch"), "list", "POST", batch))
     if activity:
         add("履职活动详情", "deputies:activity_detail", "detail", roles=("clerk", "chair"), args=[activity])
     add("代表小组考核", "deputies:assessment", "stats", year=year)
@@ -216,6 +239,7 @@ def build_cases(township, year=None):
     if suggestion:
         add("代表建议详情", "deputies:suggestion_detail", "detail", roles=("clerk", "chair"), args=[suggestion])
     _documents_cases(add, township, year)
+    _register_cases(add, cases, year, month)
     for role in ("clerk", "county"):
         data = {**month} if role == "clerk" else {**month, "township": ""}
         cases.append(
@@ -228,7 +252,43 @@ def build_cases(township, year=None):
                 data,
             )
         )
+    _batch_cases(cases, township, year)
     return cases
+
+
+def _batch_cases(cases, township, year):
+    """The batch operations (congress_office.views.batch): the confirmation pages of a full
+    selection (催办全部逾期单位, 批量交办), and the zip job of 10 deputies' 履职档案 (with eager
+    tasks the request renders the 10 PDFs)."""
+    from deputies.plugins import served_in
+    from deputies.suggestions.models import Suggestion
+
+    cases.append(Case("催办逾期单位 确认页", "clerk", reverse("core:deadline_remind"), "list", "POST", {"all": "1"}))
+    waiting = list(Suggestion.objects.filter(township=township, state="registered").values_list("pk", flat=True)[:200])
+    if waiting:
+        url = reverse("deputies:suggestion_batch_assign")
+        cases.append(Case("代表建议 批量交办确认页", "clerk", url, "list", "POST", {"ids": waiting}))
+    deputies = list(served_in(township, year).values_list("pk", flat=True)[:10])
+    if deputies:
+        data = {"year": year, "ids": deputies, "stage": "confirm"}
+        cases.append(Case("履职档案 ZIP（10份）", "clerk", reverse("deputies:record_zip"), "zip", "POST", data))
+
+
+def _register_cases(add, cases, year, month):
+    """The printable registers (core:register_print, congress_office/registers.py): each print
+    page (at most REGISTER_PRINT_MAX_ROWS rows), and one register PDF job (a month of petitions)."""
+    office = ("clerk", "chair")
+    add("信访登记簿 打印", "core:register_print", "print", roles=office, args=["petitions.register"], year=year)
+    add("来访登记表 打印", "core:register_print", "print", roles=office, args=["petitions.visit_sheets"], year=year)
+    add("代表名册 打印", "core:register_print", "print", roles=office, args=["deputies.register"])
+    add("督办台账 打印", "core:register_print", "print", args=["core.supervision_ledger"], year=year)
+    add("收文登记簿 打印", "core:register_print", "print", args=["documents.incoming_register"], year=year)
+    add("发文登记簿 打印", "core:register_print", "print", args=["documents.outgoing_register"], year=year)
+    first = date(month["year"], month["month"], 1)
+    last = (first + timedelta(days=32)).replace(day=1) - timedelta(days=1)
+    period = {"received_after": first.isoformat(), "received_before": last.isoformat()}
+    start = reverse("core:pdfjob_start", args=["petitions.register"])
+    cases.append(Case("信访登记簿 PDF", "clerk", start, "register_pdf", "POST", period))
 
 
 def _documents_cases(add, township, year):

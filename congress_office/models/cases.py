@@ -8,6 +8,7 @@ from django.db import models
 from django.utils.translation import gettext_lazy as _
 
 from ..cases import Satisfaction
+from ..message_keys import MessageKeysMixin
 from .deadlines import Deadline
 from .places import Township, TownshipQuerySet, Unit
 
@@ -135,7 +136,7 @@ class CaseAssignment(CaseRowMixin):
         return f"{self.unit} {self.get_role_display()}"
 
 
-class CaseEvent(CaseRowMixin):
+class CaseEvent(MessageKeysMixin, CaseRowMixin):
     """One step of a case's timeline: who did what, when, from which state to which."""
 
     action = models.CharField(_("操作"), max_length=30)
@@ -148,6 +149,8 @@ class CaseEvent(CaseRowMixin):
     actor_label = models.CharField(_("操作人"), max_length=60, blank=True, help_text=_("无账号的操作人，如来信人"))
     note = models.TextField(_("说明"), blank=True)
     data = models.JSONField(default=dict, blank=True)
+    # label / note as message key + parameters, rendered in the reader's language (message_keys.py)
+    message_keys = models.JSONField(default=dict, blank=True, editable=False)
     at = models.DateTimeField(_("时间"), auto_now_add=True)
 
     class Meta:
@@ -159,12 +162,23 @@ class CaseEvent(CaseRowMixin):
     def __str__(self):
         return f"{self.at:%Y-%m-%d} {self.label}"
 
+    @property
+    def display_label(self):
+        return self.rendered("label")
+
+    @property
+    def display_note(self):
+        return self.rendered("note")
+
 
 class CaseSupervision(CaseRowMixin):
     """A supervision notice (督办单), numbered per township and year."""
 
     year = models.PositiveSmallIntegerField()
     sequence = models.PositiveIntegerField()
+    # the 机关代字 of the number when it was issued (青人督): a later change of the township's
+    # 机关代字 does not renumber notices already sent
+    code = models.CharField(_("督办单代字"), max_length=20, blank=True)
     unit = models.ForeignKey(Unit, on_delete=models.PROTECT, related_name="+", verbose_name=_("督办单位"))
     content = models.TextField(_("督办意见"))
     reply_by = models.DateField(_("要求反馈日期"), null=True, blank=True)
@@ -184,7 +198,15 @@ class CaseSupervision(CaseRowMixin):
 
     @property
     def number(self):
-        return _("督办〔%(y)s〕%(n)s号") % {"y": self.year, "n": self.sequence}
+        """机关代字 + 督〔year〕n号 (青人督〔2026〕3号), as a 发文字号 is written; a row without
+        its code (made before the code was kept) reads 督办〔year〕n号."""
+        return _("%(code)s〔%(y)s〕%(n)s号") % {"code": self.code or _("督办"), "y": self.year, "n": self.sequence}
+
+    @staticmethod
+    def code_for(township):
+        """The code of the township's supervision notices: its 机关代字 (青人) and 督; without a
+        机关代字, the first character of its name and 人 (青人督), as the petitions' numbers do."""
+        return _("%(agency)s督") % {"agency": township.agency_code or f"{township.name[:1]}人"}
 
 
 class CaseReply(CaseRowMixin):
@@ -208,6 +230,35 @@ class CaseReply(CaseRowMixin):
 
     def __str__(self):
         return f"{self.round}: {self.content[:20]}"
+
+
+def reply_attachment_path(instance, filename):
+    """replies/<year>/<month>/<name>: the storage is private either way (no public media URL,
+    every file is streamed by a view that checks who may see the case)."""
+    from django.utils import timezone
+
+    return f"replies/{timezone.localdate():%Y/%m}/{filename}"
+
+
+class CaseReplyAttachment(CaseRowMixin):
+    """A file sent with a reply (the unit's 答复函, a photo of the site …), checked by
+    congress_office.uploads.clean_upload on its way in."""
+
+    reply = models.ForeignKey(CaseReply, on_delete=models.CASCADE, related_name="attachments")
+    file = models.FileField(_("附件"), upload_to=reply_attachment_path, max_length=300)
+    name = models.CharField(_("文件名"), max_length=200)
+    size = models.PositiveIntegerField(default=0)
+    uploaded_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    uploaded_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("答复附件")
+        verbose_name_plural = _("答复附件")
+        ordering = ["pk"]
+        indexes = [models.Index(fields=["item_type", "item_id"], name="reply_attachment_item_idx")]
+
+    def __str__(self):
+        return self.name
 
 
 class CaseRating(CaseRowMixin):

@@ -4,9 +4,12 @@ from django.contrib.contenttypes.models import ContentType
 from django.db import models
 from django.db.models import Q
 from django.urls import reverse
+from django.utils.formats import date_format
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import gettext_noop
 from simple_history.models import HistoricalRecords
 
+from ..message_keys import Message, MessageKeysMixin
 from ..roles import Role
 from .places import Township, TownshipQuerySet, Unit
 
@@ -64,7 +67,7 @@ class DeadlineQuerySet(TownshipQuerySet):
         return self.pending().filter(due_date__lt=day)
 
 
-class Deadline(models.Model):
+class Deadline(MessageKeysMixin, models.Model):
     """One obligation with a statutory clock: what, who is responsible, when it is due.
 
     Created and changed only through congress_office.services.deadlines; every case type
@@ -74,6 +77,8 @@ class Deadline(models.Model):
     township = models.ForeignKey(Township, on_delete=models.PROTECT, related_name="deadlines", verbose_name=_("乡镇"))
     kind = models.CharField(_("事项类型"), max_length=60, db_index=True)
     title = models.CharField(_("事项"), max_length=200)
+    # the title as message key + parameters, rendered in the reader's language (message_keys.py)
+    message_keys = models.JSONField(default=dict, blank=True, editable=False)
     subject_type = models.ForeignKey(ContentType, on_delete=models.PROTECT, null=True, blank=True)
     subject_id = models.PositiveBigIntegerField(null=True, blank=True)
     subject = GenericForeignKey("subject_type", "subject_id")
@@ -155,6 +160,19 @@ class Deadline(models.Model):
         return reverse("core:deadline_detail", args=[self.pk])
 
     @property
+    def subject_url(self):
+        """The link to the deadline's subject (its petition, suggestion, document …) without a
+        query: core:deadline_subject finds the subject and redirects to its page; "" for a
+        deadline without a subject (a 督办事项 the office registered itself)."""
+        if self.subject_id is None or self.subject_type_id is None:
+            return ""
+        return reverse("core:deadline_subject", args=[self.pk])
+
+    @property
+    def display_title(self):
+        return self.rendered("title")
+
+    @property
     def is_pending(self):
         return self.state in PENDING_STATES
 
@@ -171,10 +189,19 @@ class Deadline(models.Model):
     def basis(self):
         """The deadline's basis in words: start date, rule and limit."""
         return _("自 %(start)s 起 %(limit)s %(rule)s") % {
-            "start": self.start_date.isoformat(),
+            "start": date_format(self.start_date, "SHORT_DATE_FORMAT"),
             "limit": self.limit,
             "rule": self.get_rule_display(),
         }
+
+    def basis_message(self):
+        """basis() as a message key, for a notification read later in the reader's language."""
+        return Message(
+            gettext_noop("自 %(start)s 起 %(limit)s %(rule)s"),
+            start=self.start_date,
+            limit=self.limit,
+            rule=DeadlineRule(self.rule).label,
+        )
 
 
 class DeadlineExtension(models.Model):
@@ -232,6 +259,8 @@ class Reminder(models.Model):
         kind, value, *_rest = self.stage.split(":")
         if kind == "before":
             return _("到期前 %(days)s 天提醒") % {"days": value}
+        if kind == "urge":  # the office's 催办 (services.urging)
+            return _("人工催办（%(day)s）") % {"day": value}
         return _("逾期提醒（%(day)s）") % {"day": value}
 
 

@@ -3,6 +3,7 @@ from django.db import models
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
+from ..message_keys import MessageKeysMixin
 from .places import Township
 
 
@@ -16,7 +17,7 @@ class NotificationQuerySet(models.QuerySet):
         return self.filter(read_at__isnull=True)
 
 
-class Notification(models.Model):
+class Notification(MessageKeysMixin, models.Model):
     """An in-app message to one user; e-mailed by a Celery task after the sending transaction commits."""
 
     recipient = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="notifications")
@@ -27,6 +28,8 @@ class Notification(models.Model):
     created_at = models.DateTimeField(_("时间"), auto_now_add=True)
     read_at = models.DateTimeField(_("已读时间"), null=True, blank=True)
     emailed_at = models.DateTimeField(_("邮件发送时间"), null=True, blank=True)
+    # title / body as message key + parameters, rendered in the reader's language (message_keys.py)
+    message_keys = models.JSONField(default=dict, blank=True, editable=False)
 
     objects = NotificationQuerySet.as_manager()
 
@@ -41,3 +44,11 @@ class Notification(models.Model):
 
     def __str__(self):
         return self.title
+
+    @property
+    def display_title(self):
+        return self.rendered("title")
+
+    @property
+    def display_body(self):
+        return self.rendered("body")

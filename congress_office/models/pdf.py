@@ -19,18 +19,21 @@ class PdfJobStatus(models.TextChoices):
 class JobKind(models.TextChoices):
     PDF = "pdf", "PDF"
     XLSX = "xlsx", "Excel"
+    # several PDFs of one report (one per selected record) in one .zip (services.pdf_zip)
+    ZIP = "zip", "ZIP"
 
 
 # what a finished job's file is: (content type, extension)
 JOB_FORMATS = {
     JobKind.PDF: ("application/pdf", "pdf"),
     JobKind.XLSX: ("application/vnd.openxmlformats-officedocument.spreadsheetml.sheet", "xlsx"),
+    JobKind.ZIP: ("application/zip", "zip"),
 }
 
 
 def job_file_path(job, filename):
-    """A PDF under pdf/ as before, a list export under exports/."""
-    folder = "pdf" if job.kind == JobKind.PDF else "exports"
+    """A PDF (or a zip of PDFs) under pdf/ as before, a list export under exports/."""
+    folder = "pdf" if job.kind in (JobKind.PDF, JobKind.ZIP) else "exports"
     return f"{folder}/{timezone.now():%Y/%m}/{filename}"
 
 

@@ -41,6 +41,12 @@ class Township(models.Model):
     code = models.SlugField(_("代码"), max_length=30, unique=True)
     county = models.CharField(_("所属县"), max_length=50, blank=True)
     agency_code = models.CharField(_("机关代字"), max_length=10, blank=True, help_text=_("发文字号用，如“青人”"))
+    record_compiler = models.CharField(
+        _("履职档案制表人"),
+        max_length=30,
+        blank=True,
+        help_text=_("人大办负责履职档案的工作人员姓名，印在代表履职档案上；留空则印“××人大办公室”。"),
+    )
     population = models.PositiveIntegerField(_("常住人口"), null=True, blank=True)
     is_active = models.BooleanField(_("启用"), default=True)
 

@@ -9,13 +9,16 @@ extension requests and their approval, supervision, reply, rating, the lapse of 
 window. An app's own services call them and add only their own fields and preconditions.
 """
 
+from django.conf import settings
 from django.contrib.contenttypes.models import ContentType
 from django.core.exceptions import FieldDoesNotExist, PermissionDenied, ValidationError
 from django.db import IntegrityError, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_noop
 
 from ..cases import Satisfaction, UnitRule, setting_value
+from ..message_keys import Message
 from ..models import (
     AssignmentMode,
     AssignmentRole,
@@ -23,6 +26,7 @@ from ..models import (
     CaseEvent,
     CaseRating,
     CaseReply,
+    CaseReplyAttachment,
     CaseSupervision,
     Deadline,
     DeadlineExtension,
@@ -36,6 +40,7 @@ from ..models import (
 from ..models.deadlines import PENDING_STATES
 from ..registries import case_types
 from ..roles import Role
+from ..uploads import clean_upload
 from ..workdays import compute_due_date
 from .deadlines import chairs_of, deadline_extend, deadline_meet, deadline_open
 from .notifications import notify
@@ -189,17 +194,21 @@ def case_lock(item):
 
 
 def case_event(*, item, action, label, by=None, actor_label="", note="", data=None, from_state="", to_state=""):
-    return CaseEvent.objects.create(
+    """One timeline step. `label` and `note` may be a message_keys.Message or a gettext_lazy
+    string (a transition's label): the timeline then shows them in the reader's language."""
+    event = CaseEvent(
         **_item_rows(item),
         action=action,
-        label=label,
         actor=by,
         actor_label=actor_label or "",
-        note=note or "",
         data=data or {},
         from_state=from_state,
         to_state=to_state,
     )
+    event.set_message("label", label, max_length=40)
+    event.set_message("note", note or "")
+    event.save(force_insert=True)
+    return event
 
 
 def _move(item, spec, action, *, by, actor_label="", note="", data=None, save_fields=()):
@@ -260,7 +269,7 @@ def case_open_clock(*, item, clock_name, start, unit=None, user=None, by=None, t
     return deadline_open(
         township=item.township,
         kind=spec.deadline_kind(clock_name),
-        title=title or f"{clock.label}：{item}",
+        title=title or Message(gettext_noop("%(clock)s：%(item)s"), clock=clock.label, item=item),
         start_date=start,
         rule=clock.rule,
         limit=clock.current_limit,
@@ -361,8 +370,8 @@ def case_assign(
         CaseAssignment.objects.create(**rows, unit=unit, role=AssignmentRole.CO, deadline=co_deadline)
     notify(
         recipients=unit_handlers([lead_unit.pk, *[u.pk for u in co_units]]),
-        title=_("新%(mode)s事项：%(item)s") % {"mode": AssignmentMode(mode).label, "item": item},
-        body=_("主办单位：%(lead)s；办理期限至 %(due)s。") % {"lead": lead_unit, "due": deadline.due_date},
+        title=Message(gettext_noop("新%(mode)s事项：%(item)s"), mode=AssignmentMode(mode).label, item=item),
+        body=Message(gettext_noop("主办单位：%(lead)s；办理期限至 %(due)s。"), lead=lead_unit, due=deadline.due_date),
         url=item.get_absolute_url(),
         township=item.township,
     )
@@ -401,7 +410,7 @@ def case_co_input(*, item, by, note, unit=None):
     if lead:
         notify(
             recipients=unit_handlers([lead]),
-            title=_("协办意见已送达：%(item)s") % {"item": item},
+            title=Message(gettext_noop("协办意见已送达：%(item)s"), item=item),
             body=note.strip()[:200],
             url=item.get_absolute_url(),
             township=item.township,
@@ -506,8 +515,8 @@ def case_request_extension(*, item, by, reason, extra=None, new_due_date=None):
     )
     notify(
         recipients=[chair for chair in chairs_of(item.township_id) if chair.pk != by.pk],
-        title=_("延期申请待审批：%(item)s") % {"item": item},
-        body=_("申请延期至 %(d)s。理由：%(r)s") % {"d": new_due_date.isoformat(), "r": request.reason},
+        title=Message(gettext_noop("延期申请待审批：%(item)s"), item=item),
+        body=Message(gettext_noop("申请延期至 %(d)s。理由：%(r)s"), d=new_due_date, r=request.reason),
         url=item.get_absolute_url(),
         township=item.township,
     )
@@ -585,8 +594,8 @@ def case_approve_extension(*, item, by, note=""):
     recipients = [request.requested_by] + (list(spec.concerned_users(item)) if spec.concerned_users else [])
     notify(
         recipients=recipients,
-        title=_("延期申请已批准：%(item)s") % {"item": item},
-        body=_("办理期限延至 %(d)s。理由：%(r)s") % {"d": extension.new_due_date.isoformat(), "r": request.reason},
+        title=Message(gettext_noop("延期申请已批准：%(item)s"), item=item),
+        body=Message(gettext_noop("办理期限延至 %(d)s。理由：%(r)s"), d=extension.new_due_date, r=request.reason),
         url=item.get_absolute_url(),
         township=item.township,
     )
@@ -608,8 +617,8 @@ def case_refuse_extension(*, item, by, note):
     )
     notify(
         recipients=[request.requested_by],
-        title=_("延期申请未获批准：%(item)s") % {"item": item},
-        body=_("理由：%(r)s") % {"r": request.decision_note},
+        title=Message(gettext_noop("延期申请未获批准：%(item)s"), item=item),
+        body=Message(gettext_noop("理由：%(r)s"), r=request.decision_note),
         url=item.get_absolute_url(),
         township=item.township,
     )
@@ -646,6 +655,7 @@ def case_supervise(*, item, by, content, reply_by=None):
         **_item_rows(item),
         year=year,
         sequence=next_sequence(queryset=CaseSupervision.objects, township_id=item.township_id, year=year),
+        code=CaseSupervision.code_for(item.township),
         unit_id=unit_id,
         content=content.strip(),
         reply_by=reply_by,
@@ -661,7 +671,7 @@ def case_supervise(*, item, by, content, reply_by=None):
     )
     notify(
         recipients=unit_handlers([unit_id]),
-        title=_("督办通知：%(item)s") % {"item": item},
+        title=Message(gettext_noop("督办通知：%(item)s"), item=item),
         body=content,
         url=item.get_absolute_url(),
         township=item.township,
@@ -669,20 +679,87 @@ def case_supervise(*, item, by, content, reply_by=None):
     return supervision
 
 
+def reply_upload_limits():
+    """(MB per file, files per reply) of a reply's attachments."""
+    return settings.CASE_REPLY_UPLOAD_MAX_MB, settings.CASE_REPLY_UPLOAD_MAX_FILES
+
+
+def validate_reply_attachments(files):
+    """The files a reply carries, each through clean_upload (the size and type rules of every
+    upload), at most CASE_REPLY_UPLOAD_MAX_FILES. Returns what is to be stored (an image
+    encoded again); ValidationError on the `attachments` field."""
+    files = [f for f in (files or ()) if f]
+    limit_mb, max_files = reply_upload_limits()
+    if len(files) > max_files:
+        raise ValidationError({"attachments": _("一次答复最多上传 %(n)s 个附件。") % {"n": max_files}})
+    cleaned, errors = [], []
+    for upload in files:
+        try:
+            cleaned.append(clean_upload(upload, limit_mb=limit_mb) or upload)
+        except ValidationError as error:
+            errors.extend(error.messages)
+    if errors:
+        raise ValidationError({"attachments": errors})
+    return cleaned
+
+
+def validate_reply_attachment(file):
+    """One file of a reply, through clean_upload within CASE_REPLY_UPLOAD_MAX_MB (the form
+    field's validator). Returns what is to be stored."""
+    return clean_upload(file, limit_mb=settings.CASE_REPLY_UPLOAD_MAX_MB)
+
+
+def reply_attachments_help():
+    limit_mb, max_files = reply_upload_limits()
+    return _("可选多个文件，最多 %(n)s 个，单个不超过 %(mb)s MB；照片（JPG、PNG）或文档（PDF、Word、Excel、TXT）。") % {
+        "n": max_files,
+        "mb": limit_mb,
+    }
+
+
+def early_reply_confirm_label(units):
+    return _("确定在协办单位%(units)s提交协办意见前先行答复") % {"units": "、".join(u.name for u in units)}
+
+
+def early_reply_warning(units):
+    """What the reply form asks before the lead unit answers ahead of its co-handling units."""
+    return _("协办单位%(units)s尚未提交协办意见，确定先行答复吗？") % {"units": "、".join(u.name for u in units)}
+
+
 @transaction.atomic
-def case_reply(*, item, by, content, result="", unit=None, on=None, data=None):
+def case_reply(
+    *, item, by, content, result="", unit=None, on=None, data=None, files=(), before_co_input_confirmed=None
+):
     """Record the lead unit's reply: meets the handling clock on the reply date `on` (default
-    today), closes co-handlers' clocks still open, opens the feedback window when the type rates."""
+    today), closes co-handlers' clocks still open, opens the feedback window when the type rates.
+
+    `files` are stored as the reply's attachments (checked by clean_upload first). While a
+    co-handling unit of the round has not sent its opinion, a reply made from a form needs
+    `before_co_input_confirmed=True` (False: refused with the question the form shows; None: a
+    caller that asks nobody, such as the demo data); either way the reply event names those
+    units ("在协办单位XX提交意见前答复")."""
     spec = case_type_of(item)
     case_check(item=item, action="reply", by=by)
     if not (content or "").strip():
         raise ValidationError({"content": _("请填写答复内容。")})
+    files = validate_reply_attachments(files)
     on = on or timezone.localdate()
     running = case_handling_deadline(item)
     check_decision_date(
         on, earliest=running.start_date if running else None, earliest_label=_("本轮办理起算日"), label=_("答复日期")
     )
-    event = case_transition(item=item, action="reply", by=by, note=content, data={"result": result, **(data or {})})
+    pending = pending_co_units(item)
+    if pending and before_co_input_confirmed is False:
+        raise ValidationError({"before_co_input": early_reply_warning(pending)})
+    data = {"result": result, **(data or {})}
+    note = content
+    if pending:
+        names = "、".join(u.name for u in pending)
+        data["before_co_input"] = [u.name for u in pending]
+        note = Message(
+            gettext_noop("%(content)s\n（在协办单位%(units)s提交意见前答复）"), content=content.strip(), units=names
+        )
+    event = case_transition(item=item, action="reply", by=by, note=note, data=data)
     reply = CaseReply.objects.create(
         **_item_rows(item),
         round=case_round(item),
@@ -691,6 +768,15 @@ def case_reply(*, item, by, content, result="", unit=None, on=None, data=None):
         result=result,
         replied_by=by,
     )
+    for upload in files:
+        CaseReplyAttachment.objects.create(
+            **_item_rows(item),
+            reply=reply,
+            file=upload,
+            name=str(upload.name)[:200],
+            size=upload.size or 0,
+            uploaded_by=by,
+        )
     case_meet_clocks(item, spec.handling_clocks, by=by, on=on)
     _withdraw_extension_requests(item, _("事项已答复，延期申请自动失效。"))
     if spec.co_handling and spec.co_handling.clock:
@@ -702,17 +788,37 @@ def case_reply(*, item, by, content, result="", unit=None, on=None, data=None):
             clock_name=spec.rating.feedback_clock,
             start=on,
             by=by,
-            title=_("满意度反馈：%(item)s") % {"item": item},
+            title=Message(gettext_noop("满意度反馈：%(item)s"), item=item),
         )
     if spec.concerned_users:
         notify(
             recipients=spec.concerned_users(item),
-            title=_("已答复：%(item)s") % {"item": item},
+            title=Message(gettext_noop("已答复：%(item)s"), item=item),
             body=content[:200],
             url=item.get_absolute_url(),
             township=item.township,
         )
     return reply, event
+
+
+def reply_attachments(item):
+    """The attachments of every reply of a case, by reply id (one query)."""
+    rows = {}
+    for attachment in CaseReplyAttachment.objects.filter(**_item_key(item)).order_by("pk"):
+        rows.setdefault(attachment.reply_id, []).append(attachment)
+    return rows
+
+
+def reply_attachment_get(*, pk, user, visible):
+    """A reply's attachment, if `user` may see its case: `visible(model)` is the case model's
+    `visible_to(user)` queryset (the app passes it, the core imports no app). None otherwise."""
+    attachment = CaseReplyAttachment.objects.select_related("item_type").filter(pk=pk).first()
+    if attachment is None:
+        return None
+    model = attachment.item_type.model_class()
+    if model is None or not visible(model).filter(pk=attachment.item_id).exists():
+        return None
+    return attachment
 
 
 # --- rating, reopening and the lapse of the feedback window ----------------------------------------
@@ -772,7 +878,7 @@ def case_rate(*, item, satisfaction, rater_key, rater_label, by=None, comment=""
     case_event(
         item=item,
         action="rate",
-        label=_("评价：%(s)s") % {"s": Satisfaction(satisfaction).label},
+        label=Message(gettext_noop("评价：%(s)s"), s=Satisfaction(satisfaction).label),
         by=by,
         actor_label=rater_label,
         note=comment,
@@ -809,7 +915,7 @@ def _reopen(item, spec, *, by, actor_label, note, replied_by):
     )
     notify(
         recipients=unit_handlers([unit_id]),
-        title=_("评价不满意，重新办理：%(item)s") % {"item": item},
+        title=Message(gettext_noop("评价不满意，重新办理：%(item)s"), item=item),
         body=note,
         url=item.get_absolute_url(),
         township=item.township,
@@ -866,8 +972,11 @@ def _lapse_one(spec, deadline_id, today):
         "close",
         by=None,
         actor_label=_("系统"),
-        note=_("反馈期限（%(d)s）届满，未评价的视为“未评价”：%(names)s")
-        % {"d": deadline.due_date.isoformat(), "names": "、".join(label for _k, label in missing) or "—"},
+        note=Message(
+            gettext_noop("反馈期限（%(d)s）届满，未评价的视为“未评价”：%(names)s"),
+            d=deadline.due_date,
+            names="、".join(label for _k, label in missing) or "—",
+        ),
         data={"lapsed": True, "unrated": [label for _k, label in missing]},
     )
     return 1

@@ -14,7 +14,9 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import IntegrityError, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_noop
 
+from ..message_keys import Message
 from ..models import Deadline, DeadlineExtension, DeadlineRule, DeadlineState, Reminder, User
 from ..registries import deadline_kinds
 from ..roles import Role
@@ -59,7 +61,6 @@ def deadline_open(
     deadline = Deadline(
         township=township,
         kind=kind,
-        title=title,
         start_date=start_date,
         rule=rule,
         limit=limit,
@@ -70,6 +71,7 @@ def deadline_open(
         created_by=by,
         note=note,
     )
+    deadline.set_message("title", title, max_length=200)  # a Message shows in the reader's language
     if subject is not None:
         deadline.subject_type = ContentType.objects.get_for_model(subject)
         deadline.subject_id = subject.pk
@@ -117,8 +119,8 @@ def deadline_extend(*, deadline, reason, approver, by, new_due_date=None, extra=
     deadline.save(update_fields=["due_date", "state"])
     notify(
         recipients=responsible_people(deadline),
-        title=_("期限已延长：%(title)s") % {"title": deadline.title},
-        body=_("新的到期日：%(due)s。理由：%(reason)s") % {"due": new_due_date, "reason": extension.reason},
+        title=Message(gettext_noop("期限已延长：%(title)s"), title=deadline.message("title")),
+        body=Message(gettext_noop("新的到期日：%(due)s。理由：%(reason)s"), due=new_due_date, reason=extension.reason),
         url=deadline.get_absolute_url(),
         township=deadline.township,
     )
@@ -202,18 +204,23 @@ def deadline_send_reminder(*, deadline, stage, today):
             reminder = Reminder.objects.create(deadline=deadline, stage=stage, sent_on=today, escalated=overdue)
             recipients = responsible_people(deadline)
             if overdue:
-                title = _("【逾期】%(title)s 已于 %(due)s 到期") % {"title": deadline.title, "due": deadline.due_date}
+                title = Message(
+                    gettext_noop("【逾期】%(title)s 已于 %(due)s 到期"),
+                    title=deadline.message("title"),
+                    due=deadline.due_date,
+                )
                 recipients += list(chairs_of(deadline.township_id))
             else:
-                title = _("【提醒】%(title)s 将于 %(due)s 到期（还剩 %(days)s 天）") % {
-                    "title": deadline.title,
-                    "due": deadline.due_date,
-                    "days": (deadline.due_date - today).days,
-                }
+                title = Message(
+                    gettext_noop("【提醒】%(title)s 将于 %(due)s 到期（还剩 %(days)s 天）"),
+                    title=deadline.message("title"),
+                    due=deadline.due_date,
+                    days=(deadline.due_date - today).days,
+                )
             sent = notify(
                 recipients=recipients,
                 title=title,
-                body=deadline.basis(),
+                body=deadline.basis_message(),
                 url=deadline.get_absolute_url(),
                 township=deadline.township,
             )

@@ -9,11 +9,24 @@ from ..models import Notification
 
 
 def notify(*, recipients, title, body="", url="", township=None):
-    """Create one notification per distinct active recipient; e-mail those with an address."""
+    """Create one notification per distinct active recipient; e-mail those with an address.
+
+    `title` and `body` are plain text or, better, a message_keys.Message (a gettext_noop key
+    with parameters): then each reader sees them in their own language."""
     unique = {user.pk: user for user in recipients if user is not None and user.is_active}
+    template = Notification(township=township, url=url)
+    template.set_message("title", title, max_length=200)
+    template.set_message("body", body)
     notifications = Notification.objects.bulk_create(
         [
-            Notification(recipient=user, township=township, title=title[:200], body=body, url=url)
+            Notification(
+                recipient=user,
+                township=township,
+                title=template.title,
+                body=template.body,
+                message_keys=template.message_keys,
+                url=url,
+            )
             for user in unique.values()
         ]
     )

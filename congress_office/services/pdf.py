@@ -49,9 +49,9 @@ GAVE_UP = gettext_lazy("任务多次未能完成，已标记为失败，请重�
 
 
 def job_task(kind):
-    from ..tasks import export_xlsx_job, render_pdf_job
+    from ..tasks import export_xlsx_job, render_pdf_job, render_zip_job
 
-    return export_xlsx_job if kind == JobKind.XLSX else render_pdf_job
+    return {JobKind.XLSX: export_xlsx_job, JobKind.ZIP: render_zip_job}.get(kind, render_pdf_job)
 
 
 def job_enqueue(task, job_id):

@@ -160,6 +160,9 @@ AXES_VERBOSE = False
 LANGUAGE_CODE = "zh-hans"
 LANGUAGES = [("zh-hans", "简体中文"), ("en", "English")]
 LOCALE_PATHS = [BASE_DIR / "locale"]
+# date formats per language (congress_office/formats/<locale>/formats.py): templates name a
+# format (|date:"SHORT_DATE_FORMAT"), so English reads "Dec 2, 2026" and Chinese "2026-12-02"
+FORMAT_MODULE_PATH = ["congress_office.formats"]
 TIME_ZONE = "Asia/Shanghai"
 USE_I18N = True
 USE_TZ = True
@@ -303,6 +306,10 @@ JOB_FILE_KEEP_DAYS = env.int("JOB_FILE_KEEP_DAYS", default=7)
 # A list export of at most this many rows is the download itself; a larger one is a Celery job
 # with progress (docs/performance.md); either way no row cap.
 EXPORT_INLINE_MAX_ROWS = env.int("EXPORT_INLINE_MAX_ROWS", default=2000)
+# Printable registers (登记簿, 名册, 台账): the browser's print page lists at most this many rows
+# (and says so when there are more); a register's PDF job refuses more than REGISTER_PDF_MAX_ROWS.
+REGISTER_PRINT_MAX_ROWS = env.int("REGISTER_PRINT_MAX_ROWS", default=500)
+REGISTER_PDF_MAX_ROWS = env.int("REGISTER_PDF_MAX_ROWS", default=3000)
 
 # The annual archive package: items per task (the workers write chunks side by side), and how
 # long a running job may go without a heartbeat before the sweep takes it up again.
@@ -390,6 +397,9 @@ PETITION_PUBLIC_RATE_LIMIT = env("PETITION_PUBLIC_RATE_LIMIT", default="5/h")
 # (congress_office/net.py, used by the rate limits and the lockout). Empty: REMOTE_ADDR is the client.
 TRUSTED_PROXIES = env.list("TRUSTED_PROXIES", default=[])
 PETITION_UPLOAD_MAX_MB = env.int("PETITION_UPLOAD_MAX_MB", default=10)
+# a reply's attachments (any case type): per file, and per reply
+CASE_REPLY_UPLOAD_MAX_MB = env.int("CASE_REPLY_UPLOAD_MAX_MB", default=10)
+CASE_REPLY_UPLOAD_MAX_FILES = 5
 PETITION_UPLOAD_MAX_FILES = 5
 # Meetings (地方组织法, 代表法): fractions are (numerator, denominator) of all deputies or members
 SESSION_MIN_PER_YEAR = 2  # 乡镇人大会议一般每年举行两次

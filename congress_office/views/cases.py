@@ -11,6 +11,7 @@ from django.contrib import messages
 from django.core.exceptions import ValidationError
 from django.shortcuts import redirect
 from django.utils import timezone
+from django.utils.formats import date_format
 from django.utils.functional import cached_property
 from django.utils.translation import gettext_lazy as _
 from django.views.generic import FormView
@@ -99,8 +100,8 @@ def extension_request_rows(item):
         return []
     return [
         (_("申请人"), request.requested_by.display_name),
-        (_("申请时间"), timezone.localtime(request.requested_at).strftime("%Y-%m-%d %H:%M")),
-        (_("当前到期日"), request.deadline.due_date.isoformat()),
-        (_("申请延期至"), request.new_due_date.isoformat()),
+        (_("申请时间"), date_format(timezone.localtime(request.requested_at), "SHORT_DATETIME_FORMAT")),
+        (_("当前到期日"), date_format(request.deadline.due_date, "SHORT_DATE_FORMAT")),
+        (_("申请延期至"), date_format(request.new_due_date, "SHORT_DATE_FORMAT")),
         (_("延期理由"), request.reason),
     ]

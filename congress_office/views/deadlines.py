@@ -56,6 +56,20 @@ class DeadlineDetailView(DeadlineObjectMixin, DetailView):
         return context
 
 
+class DeadlineSubjectView(DeadlineObjectMixin, View):
+    """A deadline's subject (its petition, suggestion, document, meeting …): found here, once,
+    so that lists link to it without loading any subject; the subject's page checks its own
+    access. 404 for a deadline the user may not see, or one without a subject page."""
+
+    permission_required = "core.view_deadline"
+
+    def get(self, request, pk):
+        url = selectors.deadline_subject_url(self.deadline)
+        if not url:
+            raise Http404(_("该事项没有关联的办理对象。"))
+        return redirect(url)
+
+
 class DeadlineCreateView(TownshipMemberMixin, RoleRequiredMixin, ServiceFormMixin, FormView):
     permission_required = "core.add_deadline"
     template_name = "core/deadline_form.html"

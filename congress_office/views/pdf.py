@@ -55,5 +55,5 @@ class PdfJobDownloadView(LoginRequiredMixin, VisibleObjectMixin, DetailView):
             handle,
             content_type=job.content_type,
             filename=job.download_name,
-            as_attachment=job.kind == JobKind.XLSX,
+            as_attachment=job.kind != JobKind.PDF,  # a PDF opens in the browser; .xlsx and .zip download
         )

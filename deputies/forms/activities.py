@@ -9,10 +9,13 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from congress_office.forms import DateInput
+from congress_office.multi_lookup import LookupSelectMultiple
 from congress_office.roles import Role
+from congress_office.upload_widgets import CheckedMultipleFileInput, limits_for
 
 from ..choices import ActivityType, DeputyStatus
 from ..models import Deputy, DeputyGroup, District
+from ..selectors import co_participant_choices
 from ..validators import IMAGE_EXTENSIONS, validate_attachment, validate_photo
 
 # How many files one submission may carry (photos and other files together).
@@ -26,18 +29,23 @@ class Checkboxes(forms.CheckboxSelectMultiple):
         super().__init__(attrs={"class": "form-check-input", **(attrs or {})})
 
 
-class MultipleFileInput(forms.ClearableFileInput):
-    allow_multiple_selected = True
+class MultipleFileInput(CheckedMultipleFileInput):
+    """A multiple file input carrying the upload limits (congress_office.upload_widgets) that the
+    browser checks before uploading."""
 
 
 class MultipleFileField(forms.FileField):
-    """A file field that cleans to a list of uploads (empty when nothing was chosen)."""
+    """A file field that cleans to a list of uploads (empty when nothing was chosen). Its input
+    carries the limits `file_validator` applies (or `limits`), for the browser's check."""
 
-    def __init__(self, *args, file_validator=None, **kwargs):
+    def __init__(self, *args, file_validator=None, limits=None, **kwargs):
         kwargs.setdefault("widget", MultipleFileInput())
         kwargs.setdefault("required", False)
         self.file_validator = file_validator
         super().__init__(*args, **kwargs)
+        limits = limits or limits_for(file_validator)
+        if limits is not None and getattr(self.widget, "limits", False) is None:
+            self.widget.limits = limits
 
     def clean(self, data, initial=None):
         uploads = data if isinstance(data, (list, tuple)) else [data]
@@ -104,6 +112,16 @@ class ActivityForm(forms.Form):
         required=False,
         help_text=_("选择代表小组而不勾选代表时，记入该小组全体在任代表。"),
     )
+    # a deputy's own entry: the other deputies who took part (counted in their records once
+    # the office confirms it)
+    co_participants = forms.ModelMultipleChoiceField(
+        label=_("共同参加的代表"),
+        queryset=Deputy.objects.none(),
+        required=False,
+        widget=LookupSelectMultiple("co_deputy"),
+        error_messages={"invalid_choice": _("只能选择本乡镇在任的代表。")},
+        help_text=_("选填：一同参加活动的其他代表，确认后同时记入他们的履职档案。"),
+    )
 
     def __init__(self, *args, user, activity=None, **kwargs):
         super().__init__(*args, **kwargs)
@@ -124,6 +142,18 @@ class ActivityForm(forms.Form):
         else:
             del self.fields["participants"]
             del self.fields["group"]
+        self.own_deputy = None
+        if not self.chooses_participants and not user.has_role(Role.CLERK):
+            self.own_deputy = Deputy.objects.filter(user=user).first()
+        if self.own_deputy is not None:
+            choices = co_participant_choices(user).exclude(pk=self.own_deputy.pk).select_related("group")
+            self.fields["co_participants"].queryset = choices
+            self.fields["co_participants"].label_from_instance = _name_and_group
+            if activity is not None:
+                others = [d.pk for d in activity.participants.all() if d.pk != self.own_deputy.pk]
+                self.initial.setdefault("co_participants", others)
+        else:
+            del self.fields["co_participants"]
         if activity is not None:
             for name in ("type", "date", "place", "title", "summary", "outcome"):
                 self.initial.setdefault(name, getattr(activity, name))
@@ -148,6 +178,8 @@ class ActivityForm(forms.Form):
         """The cleaned data as the services take it: photos and other files are one list."""
         data = dict(self.cleaned_data)
         data["files"] = [*data.pop("photos", []), *data.pop("files", [])]
+        if "co_participants" in data:  # the service adds the deputy's own entry
+            data["participants"] = list(data.pop("co_participants"))
         return data
 
 

@@ -17,6 +17,7 @@ from congress_office.forms import DateInput
 from congress_office.models import User
 from congress_office.personal_numbers import normalise_id_number, validate_id_number
 from congress_office.roles import Role
+from congress_office.upload_widgets import DEPUTY_IMPORT, DEPUTY_PHOTO, CheckedFileInput
 
 from ..choices import DeputyStatus
 from ..models import Deputy, DeputyGroup, District, Term
@@ -84,7 +85,10 @@ class DeputyForm(_TermLabelMixin, forms.ModelForm):
             "user",
             "photo",
         ]
-        widgets = {"birth_date": DateInput(), "photo": forms.ClearableFileInput(attrs={"accept": "image/*"})}
+        widgets = {
+            "birth_date": DateInput(),
+            "photo": CheckedFileInput(attrs={"accept": "image/*"}, limits=DEPUTY_PHOTO),
+        }
         help_texts = {
             "position": _("主席、副主席须为主席团成员。"),
             "user": _("代表本人登录系统所用的账号（角色为人大代表），可不填。"),
@@ -306,7 +310,7 @@ class DeputyImportForm(forms.Form):
     term = forms.ModelChoiceField(label=_("导入到届次"), queryset=Term.objects.none())
     file = forms.FileField(
         label=_("名册文件"),
-        widget=forms.ClearableFileInput(attrs={"accept": ".xlsx,.csv"}),
+        widget=CheckedFileInput(limits=DEPUTY_IMPORT),
         help_text=_("Excel（.xlsx）或 CSV 文件，第一行为中文表头。"),
     )
 

@@ -4,7 +4,9 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_noop
 
+from congress_office.message_keys import Message
 from congress_office.roles import Role
 from congress_office.services.notifications import notify
 
@@ -67,8 +69,8 @@ def _notify_reviewers(activity, by):
 
     notify(
         recipients=User.objects.with_role(Role.CLERK).filter(township_id=activity.township_id),
-        title=_("待确认的履职活动：%(t)s") % {"t": activity.title},
-        body=_("填报人：%(by)s") % {"by": by.display_name},
+        title=Message(gettext_noop("待确认的履职活动：%(t)s"), t=activity.title),
+        body=Message(gettext_noop("填报人：%(by)s"), by=by.display_name),
         url=activity.get_absolute_url(),
         township=activity.township,
     )
@@ -153,11 +155,27 @@ def activity_confirm(*, activity, by) -> Activity:
     activity.save()
     notify(
         recipients=[activity.submitted_by],
-        title=_("履职活动已确认：%(t)s") % {"t": activity.title},
+        title=Message(gettext_noop("履职活动已确认：%(t)s"), t=activity.title),
         url=activity.get_absolute_url(),
         township=activity.township,
     )
+    _notify_co_participants(activity)
     return activity
+
+
+def _notify_co_participants(activity):
+    """The other deputies named in a confirmed entry: it now counts in their records too."""
+    from congress_office.models import User
+
+    others = User.objects.filter(deputy__in=activity.participants.all()).exclude(pk=activity.submitted_by_id)
+    if others.exists():
+        notify(
+            recipients=others,
+            title=Message(gettext_noop("您参加的履职活动已确认：%(t)s"), t=activity.title),
+            body=Message(gettext_noop("已记入您的履职档案。")),
+            url=activity.get_absolute_url(),
+            township=activity.township,
+        )
 
 
 @transaction.atomic
@@ -170,7 +188,7 @@ def activity_return(*, activity, by, reason) -> Activity:
     activity.save()
     notify(
         recipients=[activity.submitted_by],
-        title=_("履职活动被退回：%(t)s") % {"t": activity.title},
+        title=Message(gettext_noop("履职活动被退回：%(t)s"), t=activity.title),
         body=activity.return_reason,
         url=activity.get_absolute_url(),
         township=activity.township,

@@ -9,8 +9,17 @@ from congress_office.cases import RATING_CHOICES, Satisfaction
 from congress_office.forms import DateInput, ExtensionDecisionForm  # noqa: F401 (the pages' form)
 from congress_office.models import Unit
 from congress_office.roles import Role
+from congress_office.services.cases import (
+    early_reply_confirm_label,
+    early_reply_warning,
+    reply_attachments_help,
+    reply_upload_limits,
+    validate_reply_attachment,
+)
+from congress_office.uploads import allowed_extensions
 
 from ..choices import DeputyStatus
+from ..forms.activities import MultipleFileField, MultipleFileInput
 from ..models import Deputy
 from .models import ConsultationMethod
 from .services import categories, category_label
@@ -158,12 +167,36 @@ class ConsultationForm(forms.Form):
 
 
 class ReplyForm(forms.Form):
+    """The answer, with its attachments; while a co-handling unit has not sent its opinion, the
+    box that confirms answering first (`pending_units`: those units)."""
+
     category = forms.ChoiceField(label=_("办理结果类别"), widget=forms.RadioSelect)
     content = forms.CharField(label=_("答复内容"), widget=forms.Textarea(attrs={"rows": 5}))
+    attachments = MultipleFileField(
+        label=_("答复附件"),
+        file_validator=validate_reply_attachment,
+        widget=MultipleFileInput(attrs={"class": "form-control"}),
+    )
+    before_co_input = forms.BooleanField(required=False)
 
-    def __init__(self, *args, **kwargs):
+    def __init__(self, *args, pending_units=(), **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["category"].choices = [(code, category_label(code)) for code in categories()]
+        self.fields["attachments"].help_text = reply_attachments_help()
+        self.fields["attachments"].widget.attrs["accept"] = ",".join(f".{ext}" for ext in allowed_extensions())
+        if pending_units:
+            self.fields["before_co_input"].label = early_reply_confirm_label(pending_units)
+            self.early_warning = early_reply_warning(pending_units)
+        else:
+            del self.fields["before_co_input"]
+            self.early_warning = ""
+
+    def clean_attachments(self):
+        files = self.cleaned_data.get("attachments") or []
+        limit = reply_upload_limits()[1]
+        if len(files) > limit:
+            raise forms.ValidationError(_("一次答复最多上传 %(n)s 个附件。") % {"n": limit})
+        return files
 
 
 class ExtendForm(forms.Form):

@@ -4,7 +4,7 @@ deputies.plugins.register(), so the demo seeder runs after the deputies' own."""
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
-from congress_office.navigation import NavItem
+from congress_office.navigation import OFFICE, NavItem
 from congress_office.registries import (
     Card,
     PdfReport,
@@ -188,9 +188,18 @@ def register():
     register_case_type(suggestion_case_type())
     nav_items.register(
         "deputies.suggestions",
-        NavItem(_("代表建议"), "deputies:suggestion_list", "bi-lightbulb", permission="deputies.view_suggestion"),
+        NavItem(
+            _("代表建议"),
+            "deputies:suggestion_list",
+            "bi-lightbulb",
+            permission="deputies.view_suggestion",
+            roles=(*OFFICE, "deputy", "unit_handler"),
+        ),
     )
     dashboard_cards.register("deputies.suggestions", suggestions_card)
+    from . import home
+
+    home.register()
     from congress_office.registries import county_figures
 
     from . import county

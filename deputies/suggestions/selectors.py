@@ -201,7 +201,9 @@ def suggestion_page(*, suggestion) -> SuggestionPage:
     item_type = _item_type()
     rows = {"item_type": item_type, "item_id": suggestion.pk}
     ratings = Prefetch("ratings", queryset=CaseRating.objects.order_by("pk"), to_attr="rating_list")
-    replies = list(CaseReply.objects.filter(**rows).select_related("unit", "replied_by").prefetch_related(ratings))
+    replies = list(
+        CaseReply.objects.filter(**rows).select_related("unit", "replied_by").prefetch_related(ratings, "attachments")
+    )
     by_rater = {}
     for reply in replies:
         reply.category_label = category_label(reply.result)

@@ -12,8 +12,10 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_noop
 
 from congress_office.cases import Satisfaction
+from congress_office.message_keys import Message
 from congress_office.models import User
 from congress_office.roles import Role
 from congress_office.services.cases import (
@@ -150,7 +152,7 @@ def suggestion_submit(
     case_event(
         item=suggestion,
         action="submit",
-        label=_("代为登记") if on_behalf else _("提出建议"),
+        label=Message(gettext_noop("代为登记")) if on_behalf else Message(gettext_noop("提出建议")),
         by=by,
         to_state=SuggestionState.REGISTERED,
         note=title,
@@ -160,8 +162,8 @@ def suggestion_submit(
         _link_visit(visit, suggestion, by)
     notify(
         recipients=[u for u in _clerks(suggestion.township_id) if u.pk != by.pk],
-        title=_("新代表建议待交办：%(s)s") % {"s": suggestion},
-        body=_("提出代表：%(names)s") % {"names": "、".join(d.name for d in signers)},
+        title=Message(gettext_noop("新代表建议待交办：%(s)s"), s=suggestion),
+        body=Message(gettext_noop("提出代表：%(names)s"), names="、".join(d.name for d in signers)),
         url=suggestion.get_absolute_url(),
         township=suggestion.township,
     )
@@ -169,8 +171,8 @@ def suggestion_submit(
     if co_users:
         notify(
             recipients=co_users,
-            title=_("您已联名代表建议：%(s)s") % {"s": suggestion},
-            body=_("领衔代表：%(name)s") % {"name": signers[0].name},
+            title=Message(gettext_noop("您已联名代表建议：%(s)s"), s=suggestion),
+            body=Message(gettext_noop("领衔代表：%(name)s"), name=signers[0].name),
             url=suggestion.get_absolute_url(),
             township=suggestion.township,
         )
@@ -193,8 +195,8 @@ def suggestion_assign(*, suggestion, lead_unit, by, co_units=(), start=None, not
     )
     notify(
         recipients=signer_users(suggestion),
-        title=_("您的建议已交办：%(s)s") % {"s": suggestion},
-        body=_("主办单位：%(unit)s") % {"unit": lead_unit},
+        title=Message(gettext_noop("您的建议已交办：%(s)s"), s=suggestion),
+        body=Message(gettext_noop("主办单位：%(unit)s"), unit=lead_unit),
         url=suggestion.get_absolute_url(),
         township=suggestion.township,
     )
@@ -269,10 +271,11 @@ def consultation_record(*, suggestion, by, held_on, method, unit_people, deputie
 
 
 @transaction.atomic
-def suggestion_reply(*, suggestion, by, category, content, on=None):
+def suggestion_reply(*, suggestion, by, category, content, on=None, attachments=(), before_co_input=None):
     """The lead unit answers with a category (A–D, labels configurable). Refused until the
     unit has recorded a consultation in this round (the type's precondition); opens the
-    signers' feedback window."""
+    signers' feedback window. `attachments` are stored with the answer; `before_co_input` is
+    the form's answer to "a co-handling unit has not sent its opinion: answer first?"."""
     case_check(item=suggestion, action="reply", by=by)
     if category not in categories():
         raise ValidationError({"category": _("请选择办理结果类别。")})
@@ -280,7 +283,15 @@ def suggestion_reply(*, suggestion, by, category, content, on=None):
         check_decision_date(
             on, earliest=_current_round_start(suggestion), earliest_label=_("本轮交办日期"), label=_("答复日期")
         )
-    return case_reply(item=suggestion, by=by, content=content, result=category, on=on)
+    return case_reply(
+        item=suggestion,
+        by=by,
+        content=content,
+        result=category,
+        on=on,
+        files=attachments,
+        before_co_input_confirmed=before_co_input,
+    )
 
 
 def feedback_deadline(suggestion):

@@ -1,11 +1,12 @@
 from django.urls import path
 
-from . import views
+from . import batch, views
 
 urlpatterns = [
     path("suggestions/", views.SuggestionListView.as_view(), name="suggestion_list"),
     path("suggestions/new/", views.SuggestionCreateView.as_view(), name="suggestion_create"),
     path("suggestions/report/", views.SuggestionReportView.as_view(), name="suggestion_report"),
+    path("suggestions/batch/assign/", batch.SuggestionBatchAssignView.as_view(), name="suggestion_batch_assign"),
     path("suggestions/<int:pk>/", views.SuggestionDetailView.as_view(), name="suggestion_detail"),
     path("suggestions/<int:pk>/assign/", views.AssignView.as_view(), name="suggestion_assign"),
     path("suggestions/<int:pk>/co-input/", views.CoInputView.as_view(), name="suggestion_co_input"),

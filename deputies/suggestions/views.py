@@ -19,7 +19,7 @@ from django.views.generic import FormView, ListView, TemplateView
 
 from congress_office.access import RoleRequiredMixin, TownshipMemberMixin
 from congress_office.pagination import BoundedPaginationMixin
-from congress_office.services.cases import case_handling_deadline, extension_latest
+from congress_office.services.cases import case_handling_deadline, extension_latest, pending_co_units
 from congress_office.views.mixins import ServiceFormMixin, apply_validation_error
 
 from ..models import ReceptionDay, ReceptionVisit
@@ -191,7 +191,7 @@ FORMS = {
     "assign": (AssignForm, lambda user, s, allowed: {"suggestion": s}),
     "co_input": (CoInputForm, _unit_form_kwargs),
     "consult": (ConsultationForm, lambda user, s, allowed: {"suggestion": s}),
-    "reply": (ReplyForm, lambda user, s, allowed: {}),
+    "reply": (ReplyForm, lambda user, s, allowed: {"pending_units": pending_co_units(s)}),
     "extend": (ExtendForm, lambda user, s, allowed: {"suggestion": s, "user": user}),
     "decide_extension": (ExtensionDecisionForm, lambda user, s, allowed: {}),
     "supervise": (SuperviseForm, lambda user, s, allowed: {}),
@@ -300,7 +300,7 @@ class SuggestionActionView(SuggestionObjectMixin, View):
             messages.error(request, " ".join(error.messages))
             return redirect(suggestion.get_absolute_url())
         form_class, make_kwargs = FORMS[self.action]
-        form = form_class(request.POST, **make_kwargs(user, suggestion, allowed))
+        form = form_class(request.POST, request.FILES, **make_kwargs(user, suggestion, allowed))
         if form.is_valid():
             try:
                 self.perform(form)
@@ -359,7 +359,15 @@ class ReplyView(SuggestionActionView):
     success_message = _("已答复，提出代表将收到通知并进行评价。")
 
     def perform(self, form):
-        return services.suggestion_reply(suggestion=self.suggestion, by=self.request.user, **form.cleaned_data)
+        data = form.cleaned_data
+        return services.suggestion_reply(
+            suggestion=self.suggestion,
+            by=self.request.user,
+            category=data["category"],
+            content=data["content"],
+            attachments=data.get("attachments") or [],
+            before_co_input=bool(data.get("before_co_input")),
+        )
 
 
 class ExtendView(SuggestionActionView):

@@ -1,10 +1,12 @@
 from django.urls import path
 
 from ..views import activities as views
+from ..views.activity_batch import ActivityBatchView
 
 urlpatterns = [
     path("activities/", views.ActivityListView.as_view(), name="activity_list"),
     path("activities/new/", views.ActivityCreateView.as_view(), name="activity_create"),
+    path("activities/batch/", ActivityBatchView.as_view(), name="activity_batch"),
     path("activities/<int:pk>/", views.ActivityDetailView.as_view(), name="activity_detail"),
     path("activities/<int:pk>/edit/", views.ActivityResubmitView.as_view(), name="activity_resubmit"),
     path("activities/<int:pk>/confirm/", views.ActivityConfirmView.as_view(), name="activity_confirm"),

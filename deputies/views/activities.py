@@ -86,6 +86,9 @@ class ActivityListView(BoundedPaginationMixin, RoleRequiredMixin, ListView):
         if user.has_perm("deputies.review_activity"):
             context["pending_count"] = Activity.objects.visible_to(user).filter(status=ActivityStatus.SUBMITTED).count()
         context["status_filter"] = self.request.GET.get("status", "")
+        # 批量确认 / 批量退回 (deputies.views.activity_batch): a reviewer of a township ticks rows
+        context["can_batch"] = user.has_perm("deputies.review_activity") and user.township_id is not None
+        context["mine_filter"] = self.request.GET.get("mine", "") if "mine" in self.filterset.filters else None
         return context
 
 

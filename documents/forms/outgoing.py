@@ -8,6 +8,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from congress_office.forms import ConfirmForm, DateInput
+from congress_office.upload_widgets import DOCUMENT_DOCX, CheckedFileInput
 from congress_office.uploads import extension_of
 
 from ..models import IssuingBody, OutgoingDocument, validate_document_upload
@@ -80,7 +81,7 @@ class DraftForm(forms.Form):
         self.fields["docx"] = forms.FileField(
             label=_("上传 Word 正文（.docx）"),
             required=False,
-            widget=forms.ClearableFileInput(attrs={"accept": ".docx"}),
+            widget=CheckedFileInput(limits=DOCUMENT_DOCX),
             help_text=_("上传后以文件中的文字作为正文（覆盖上面输入的正文），原文件随稿本保存。不超过 %(n)s MB。")
             % {"n": settings.DOCUMENT_UPLOAD_MAX_MB},
         )

@@ -22,8 +22,9 @@ from django.db import IntegrityError, transaction
 from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy
+from django.utils.translation import gettext_lazy, gettext_noop
 
+from congress_office.message_keys import Message
 from congress_office.services.cases import case_event
 
 from ..models import DocumentCitation, IncomingDocument, OutgoingDocument
@@ -186,7 +187,7 @@ def citation_add(*, document, record, by, relation, note=""):
     case_event(
         item=document,
         action="cite",
-        label=_("关联%(k)s") % {"k": citable.kind},
+        label=Message(gettext_noop("关联%(k)s"), k=citable.kind),
         by=by,
         note=f"{_describe(record)}（{relation}）",
         data={"citation_id": citation.pk, "record": _describe(record), "relation": relation},
@@ -213,7 +214,7 @@ def citation_remove(*, citation, by, reason=""):
     case_event(
         item=document,
         action="uncite",
-        label=_("取消关联"),
+        label=Message(gettext_noop("取消关联")),
         by=by,
         note=f"{_describe(record) if record else ''}（{citation.relation}）{(reason or '').strip()}",
         data={"citation_id": citation.pk},

@@ -11,7 +11,9 @@ from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_noop
 
+from congress_office.message_keys import Message
 from congress_office.services.cases import (
     case_assign,
     case_check,
@@ -105,7 +107,7 @@ def incoming_receive(*, township, by, sender, title, received_at=None, urgency="
     case_event(
         item=document,
         action="receive",
-        label=_("签收"),
+        label=Message(gettext_noop("签收")),
         by=by,
         note=note,
         to_state=document.state,
@@ -185,7 +187,7 @@ def incoming_propose(*, document, by, proposal):
 
     notify(
         recipients=[u for u in chairs_of(document.township_id) if _cleared(u, document.secrecy)],
-        title=_("收文待批办：%(d)s") % {"d": document.number},
+        title=Message(gettext_noop("收文待批办：%(d)s"), d=document.number),
         body=document.proposal[:200],
         url=document.get_absolute_url(),
         township=document.township,
@@ -247,14 +249,14 @@ def incoming_circulate(*, document, by, readers, start=None):
             start=start,
             user=reader,
             by=by,
-            title=_("传阅：%(d)s") % {"d": document},
+            title=Message(gettext_noop("传阅：%(d)s"), d=document),
         )
         Circulation.objects.create(document=document, reader=reader, sent_by=by, deadline=deadline)
     event = case_transition(item=document, action="circulate", by=by, data={"readers": [r.display_name for r in new]})
     notify(
         recipients=new,
-        title=_("请阅文件：%(d)s") % {"d": document},
-        body=_("送阅人：%(by)s") % {"by": by.display_name},
+        title=Message(gettext_noop("请阅文件：%(d)s"), d=document),
+        body=Message(gettext_noop("送阅人：%(by)s"), by=by.display_name),
         url=document.get_absolute_url(),
         township=document.township,
     )
@@ -272,7 +274,7 @@ def incoming_mark_read(*, document, by):
     row.save(update_fields=["read_at"])
     if row.deadline_id and row.deadline.is_pending:
         deadline_meet(deadline=row.deadline, by=by)
-    case_event(item=document, action="read", label=_("阅文"), by=by)
+    case_event(item=document, action="read", label=Message(gettext_noop("阅文")), by=by)
     return row
 
 
@@ -282,8 +284,8 @@ def incoming_remind_unread(*, document, by):
     unread = [c.reader for c in document.circulations.filter(read_at__isnull=True).select_related("reader")]
     notify(
         recipients=unread,
-        title=_("【催阅】%(d)s") % {"d": document},
-        body=_("请尽快阅文。"),
+        title=Message(gettext_noop("【催阅】%(d)s"), d=document),
+        body=Message(gettext_noop("请尽快阅文。")),
         url=document.get_absolute_url(),
         township=document.township,
     )

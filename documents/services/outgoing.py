@@ -13,7 +13,9 @@ from django.db import transaction
 from django.db.models import Max
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_noop
 
+from congress_office.message_keys import Message
 from congress_office.services.cases import (
     case_check,
     case_event,
@@ -124,7 +126,7 @@ def outgoing_create(*, township, by, issuing_body, docx=None, note="", annotatio
     case_event(
         item=document,
         action="draft",
-        label=_("起草"),
+        label=Message(gettext_noop("起草")),
         by=by,
         to_state=document.state,
         data={"version": version.version},
@@ -168,7 +170,7 @@ def outgoing_save_draft(*, document, by, docx=None, note="", annotation=None, **
         if document.signer_id:
             notify(
                 recipients=[document.signer],
-                title=_("签发后有实质性修改，请重新签发：%(d)s") % {"d": document},
+                title=Message(gettext_noop("签发后有实质性修改，请重新签发：%(d)s"), d=document),
                 body=(note or "").strip()[:200],
                 url=document.get_absolute_url(),
                 township=document.township,
@@ -201,7 +203,7 @@ def outgoing_review(*, document, by, passed, comment=""):
     if not passed:
         notify(
             recipients=[document.drafted_by],
-            title=_("核稿退回：%(d)s") % {"d": document},
+            title=Message(gettext_noop("核稿退回：%(d)s"), d=document),
             body=comment[:200],
             url=document.get_absolute_url(),
             township=document.township,

@@ -10,9 +10,17 @@ from congress_office.cases import RATING_CHOICES
 from congress_office.forms import ConfirmForm, DateInput, ExtensionDecisionForm  # noqa: F401 (the pages' forms)
 from congress_office.models import AssignmentMode, Unit
 from congress_office.roles import Role
+from congress_office.services.cases import (
+    early_reply_confirm_label,
+    reply_attachments_help,
+    reply_upload_limits,
+    validate_reply_attachment,
+)
+from deputies.forms.activities import MultipleFileField, MultipleFileInput
 
 from ..choices import Outcome
 from ..services.handling import RETURN_VISIT_METHODS, pending_co_units
+from ..validators import accept_attribute
 
 TEXTAREA = {"rows": 5}
 
@@ -85,6 +93,9 @@ class CoInputForm(forms.Form):
 
 
 class ReplyForm(ConfirmForm):
+    """The reply, with its attachments; while a co-handling unit has not sent its opinion, the
+    box that confirms replying first (`pending_units`: those units)."""
+
     outcome = forms.ChoiceField(label=_("处理意见"), choices=Outcome.choices, widget=forms.RadioSelect)
     content = forms.CharField(
         label=_("答复内容"),
@@ -97,6 +108,27 @@ class ReplyForm(ConfirmForm):
         initial=timezone.localdate,
         help_text=_("作出答复的日期，可以早于录入之日：按期办结率按此日期计算。不能早于受理日期，也不能晚于今天。"),
     )
+    attachments = MultipleFileField(
+        label=_("答复附件"),
+        file_validator=validate_reply_attachment,
+        widget=MultipleFileInput(attrs={"accept": accept_attribute(), "class": "form-control"}),
+    )
+    before_co_input = forms.BooleanField(required=False)
+
+    def __init__(self, *args, pending_units=(), **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["attachments"].help_text = reply_attachments_help()
+        if pending_units:
+            self.fields["before_co_input"].label = early_reply_confirm_label(pending_units)
+        else:
+            del self.fields["before_co_input"]
+
+    def clean_attachments(self):
+        files = self.cleaned_data.get("attachments") or []
+        limit = reply_upload_limits()[1]
+        if len(files) > limit:
+            raise forms.ValidationError(_("一次答复最多上传 %(n)s 个附件。") % {"n": limit})
+        return files
 
 
 class RateForm(ConfirmForm):

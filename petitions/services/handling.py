@@ -23,9 +23,10 @@ from django.db import IntegrityError, transaction
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy
+from django.utils.translation import gettext_lazy, gettext_noop
 
 from congress_office.cases import Satisfaction
+from congress_office.message_keys import Message
 from congress_office.models import AssignmentMode, DeadlineExtension, DeadlineRule, User
 from congress_office.roles import Role
 from congress_office.services.cases import (
@@ -171,10 +172,13 @@ def petition_extension_approved(*, petition, extension, by):
     case_event(
         item=petition,
         action="notify_petitioner",
-        label=_("告知信访人"),
+        label=Message(gettext_noop("告知信访人")),
         by=by,
-        note=_("办理期限延长至 %(due)s，延期理由：%(reason)s。请打印《延期办理告知书》送达信访人。")
-        % {"due": extension.new_due_date.isoformat(), "reason": extension.reason},
+        note=Message(
+            gettext_noop("办理期限延长至 %(due)s，延期理由：%(reason)s。请打印《延期办理告知书》送达信访人。"),
+            due=extension.new_due_date,
+            reason=extension.reason,
+        ),
         data={"extension_id": extension.pk, "new_due_date": extension.new_due_date.isoformat()},
     )
 
@@ -206,16 +210,26 @@ def petition_supervise(*, petition, by, content, reply_by=None):
 
 
 @transaction.atomic
-def petition_reply(*, petition, by, outcome, content, on=None):
+def petition_reply(*, petition, by, outcome, content, on=None, attachments=(), before_co_input=None):
     """The lead unit's (or the office's) reply with its outcome: 支持, 解释说明 or 不予支持.
-    It meets the handling clock on the reply date; the 处理意见书 is printed from it."""
+    It meets the handling clock on the reply date; the 处理意见书 is printed from it.
+    `attachments` are stored with the reply; `before_co_input` is the form's answer to "a
+    co-handling unit has not sent its opinion: reply first?" (see case_reply)."""
     check_reply(petition, by)
     if outcome not in Outcome.values:
         raise ValidationError({"outcome": _("请选择处理意见：支持、解释说明或不予支持。")})
     on = check_decision_date(
         on or _today(), earliest=petition.accepted_on, earliest_label=_("受理日期"), label=_("答复日期")
     )
-    reply, _event = case_reply(item=petition, by=by, content=content, result=outcome, on=on)
+    reply, _event = case_reply(
+        item=petition,
+        by=by,
+        content=content,
+        result=outcome,
+        on=on,
+        files=attachments,
+        before_co_input_confirmed=before_co_input,
+    )
     petition.outcome, petition.replied_on = outcome, on
     petition.save(update_fields=["outcome", "replied_on"])
     return reply
@@ -358,11 +372,11 @@ def petition_request_review(*, petition, kind, requested_on, request, by):
         clock_name=kind,
         start=requested_on,
         by=by,
-        title=_("%(kind)s决定：%(p)s") % {"kind": label, "p": petition},
+        title=Message(gettext_noop("%(kind)s决定：%(p)s"), kind=label, p=petition),
     )
     notify(
         recipients=_clerks_and_chairs(petition),
-        title=_("信访人申请%(kind)s：%(p)s") % {"kind": label, "p": petition},
+        title=Message(gettext_noop("信访人申请%(kind)s：%(p)s"), kind=label, p=petition),
         body=review.request[:200],
         url=petition.get_absolute_url(),
         township=petition.township,
@@ -428,8 +442,8 @@ def leader_instruct(*, petition, by, content):
     recipients = [u for u in _clerks_and_chairs(petition) if u.pk != by.pk] + _lead_handlers(petition)
     notify(
         recipients=recipients,
-        title=_("领导批示：%(p)s") % {"p": petition},
-        body=_("%(leader)s批示：%(c)s") % {"leader": by.display_name, "c": instruction.content[:200]},
+        title=Message(gettext_noop("领导批示：%(p)s"), p=petition),
+        body=Message(gettext_noop("%(leader)s批示：%(c)s"), leader=by.display_name, c=instruction.content[:200]),
         url=petition.get_absolute_url(),
         township=petition.township,
     )
@@ -463,8 +477,8 @@ def leader_take_ownership(*, petition, by):
     )
     notify(
         recipients=[u for u in _clerks_and_chairs(petition) if u.pk != by.pk] + _lead_handlers(petition),
-        title=_("领导包案：%(p)s") % {"p": petition},
-        body=_("由%(leader)s包案办理。") % {"leader": by.display_name},
+        title=Message(gettext_noop("领导包案：%(p)s"), p=petition),
+        body=Message(gettext_noop("由%(leader)s包案办理。"), leader=by.display_name),
         url=petition.get_absolute_url(),
         township=petition.township,
     )
@@ -499,7 +513,7 @@ def completion_report_file(*, petition, by, content):
     )
     notify(
         recipients=[u for u in _clerks_and_chairs(petition) if u.pk != by.pk],
-        title=_("办结报告：%(p)s") % {"p": petition},
+        title=Message(gettext_noop("办结报告：%(p)s"), p=petition),
         body=report.content[:200],
         url=petition.get_absolute_url(),
         township=petition.township,

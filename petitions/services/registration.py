@@ -7,8 +7,10 @@ from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_noop
 
 from congress_office.crypto import keyed_hash
+from congress_office.message_keys import Message
 from congress_office.services.cases import (
     case_event,
     case_meet_clocks,
@@ -143,14 +145,18 @@ def petition_register(
     case_event(
         item=petition,
         action="register",
-        label=_("登记"),
+        label=Message(gettext_noop("登记")),
         by=by,
         actor_label="" if by else (petitioner_name or organisation),
         to_state=petition.state,
         data={"channel": channel, "repeat_of": earlier.pk if earlier else None},
     )
     case_open_clock(
-        item=petition, clock_name="acceptance", start=received_on, by=by, title=_("受理告知：%(p)s") % {"p": petition}
+        item=petition,
+        clock_name="acceptance",
+        start=received_on,
+        by=by,
+        title=Message(gettext_noop("受理告知：%(p)s"), p=petition),
     )
     return petition, code
 
@@ -207,7 +213,7 @@ def petition_mark_outside_remit(*, petition, by, reason, on=None):
         clock_name="objection",
         start=on,
         by=by,
-        title=_("提出异议或转送：%(p)s") % {"p": petition},
+        title=Message(gettext_noop("提出异议或转送：%(p)s"), p=petition),
     )
 
 

@@ -885,10 +885,24 @@ def parse_report_month(year, month, *, today):
 
 @dataclass
 class Change:
-    """A count compared with an earlier one: 环比 / 同比."""
+    """A count compared with an earlier one: 环比 / 同比. An earlier period without any
+    petition gives no comparison ("上年同期无数据"), not "增加16件" against nothing."""
 
     current: int
     previous: int
+    kind: str = ""  # 环比 / 同比
+    earlier: str = ""  # 上月 / 上年同期
+
+    @property
+    def comparable(self):
+        return bool(self.previous)
+
+    @property
+    def phrase(self):
+        """“环比增加3件（60.0%）”, or “上年同期无数据” when there is nothing to compare with."""
+        if not self.comparable:
+            return _("%(earlier)s无数据") % {"earlier": self.earlier}
+        return f"{self.kind}{self}"
 
     @property
     def difference(self):
@@ -938,8 +952,8 @@ def monthly_report_data(petitions, *, year, month, today=None, scope_label="", s
         "current": current,
         "previous": previous,
         "last_year": last_year,
-        "month_on_month": Change(current.received, previous.received),
-        "year_on_year": Change(current.received, last_year.received),
+        "month_on_month": Change(current.received, previous.received, kind=_("环比"), earlier=_("上月")),
+        "year_on_year": Change(current.received, last_year.received, kind=_("同比"), earlier=_("上年同期")),
         "scope_label": scope_label,
         "definitions": DEFINITIONS,
         "today": today,

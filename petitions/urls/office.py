@@ -1,10 +1,12 @@
 from django.urls import path
 
 from ..views import office as views
+from ..views.batch import AcceptanceNoticeZipView
 
 urlpatterns = [
     path("", views.PetitionListView.as_view(), name="petition_list"),
     path("export/", views.PetitionExportView.as_view(), name="petition_export"),
+    path("batch/notices/", AcceptanceNoticeZipView.as_view(), name="petition_notice_zip"),
     path("new/", views.PetitionCreateView.as_view(), name="petition_create"),
     path("<int:pk>/", views.PetitionDetailView.as_view(), name="petition_detail"),
     path("<int:pk>/reveal/", views.PetitionRevealView.as_view(), name="petition_reveal"),

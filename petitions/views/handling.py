@@ -19,7 +19,9 @@ from congress_office.cases import Satisfaction
 from congress_office.models import DeadlineRule
 from congress_office.services.cases import (
     case_handling_deadline,
+    early_reply_warning,
     extension_latest,
+    pending_co_units,
 )
 from congress_office.views.cases import CaseActionView, extension_request_rows
 from congress_office.workdays import compute_due_date
@@ -190,8 +192,21 @@ class PetitionReplyView(PetitionActionView):
     def check(self):
         services.check_reply(self.petition, self.request.user)
 
+    @cached_property
+    def pending_units(self):
+        return pending_co_units(self.petition)
+
+    def get_form_kwargs(self):
+        return {**super().get_form_kwargs(), "pending_units": self.pending_units}
+
+    def get_context_data(self, **kwargs):
+        warning = early_reply_warning(self.pending_units) if self.pending_units else ""
+        return super().get_context_data(warning=warning, **kwargs)
+
     def perform(self, form):
-        return services.petition_reply(petition=self.petition, by=self.request.user, **self.values(form))
+        values = self.values(form)
+        values["before_co_input"] = bool(values.get("before_co_input"))
+        return services.petition_reply(petition=self.petition, by=self.request.user, **values)
 
 
 def review_right_text(petition):

@@ -147,7 +147,8 @@ class PetitionDetailView(PetitionObjectMixin, DetailView):
             ),
             is_oral=petition.channel in ORAL_CHANNELS,
         )
-        if can_reveal:
+        if can_reveal and user.has_perm("petitions.view_personal_data"):
+            # the log is the office's: a unit handler reveals (and is logged), the office reads who did
             context["accesses"] = personal_data_accesses(petition, limit=10)
         if user.has_perm("core.view_audit"):
             context["history"] = self.history(petition)

@@ -176,7 +176,9 @@ def review_right_message(offer):
 def public_progress(petition):
     """What the citizen may see of their petition: state, decision, timeline steps (label and
     date only), the reply and its outcome."""
-    events = [{"label": e.label, "at": e.at} for e in case_timeline(petition) if e.action not in INTERNAL_ACTIONS]
+    events = [
+        {"label": e.display_label, "at": e.at} for e in case_timeline(petition) if e.action not in INTERNAL_ACTIONS
+    ]
     reply = (
         CaseReply.objects.filter(item_type=ContentType.objects.get_for_model(Petition), item_id=petition.pk)
         .order_by("-round")

@@ -92,9 +92,56 @@ class StatsScopeMixin(RoleRequiredMixin):
         )
 
 
-def chart_data(stats):
+def month_urls(stats, user, township=None):
+    """The petition list behind each month's bar (received in that month, within the period;
+    the chosen township for a county-wide user), or [] for a user who may not open the list."""
+    import calendar
+    from datetime import date
+    from urllib.parse import urlencode
+
+    if not user.has_perm("petitions.view_petition"):
+        return []
+    base = reverse("petitions:petition_list")
+    urls = []
+    for row in stats.by_month:
+        first = max(row.key.replace(day=1), stats.period.start)
+        month_end = date(row.key.year, row.key.month, calendar.monthrange(row.key.year, row.key.month)[1])
+        last = min(month_end, stats.period.end)
+        query = {"received_after": first.isoformat(), "received_before": last.isoformat()}
+        if user.is_county_wide and township is not None:
+            query["township"] = township.pk
+        urls.append(f"{base}?{urlencode(query)}")
+    return urls
+
+
+def link_breakdowns(stats, user, township=None):
+    """Set each breakdown row's `list_url`: the petition list of the period narrowed to the row's
+    month, channel, category or lead unit, which lists the row's 收件 ("" where the list has no
+    such filter: a subject, 未交办; nothing for a user who may not open the list)."""
+    from urllib.parse import urlencode
+
+    if not user.has_perm("petitions.view_petition"):
+        return
+    base = reverse("petitions:petition_list")
+    window = {"received_after": stats.period.start.isoformat(), "received_before": stats.period.end.isoformat()}
+    if user.is_county_wide and township is not None:
+        window["township"] = township.pk
+    months = iter(month_urls(stats, user, township))
+    for key, _title, _dimension, rows in stats.breakdowns():
+        for row in rows:
+            url = ""
+            if key == "month":
+                url = next(months, "")
+            elif key in ("channel", "category") and row.key:
+                url = f"{base}?{urlencode({**window, key: row.key})}"
+            elif key == "unit" and row.key is not None:
+                url = f"{base}?{urlencode({**window, 'lead_unit': row.key})}"
+            row.list_url = url
+
+
+def chart_data(stats, user=None, township=None):
     """The trend chart's series: received per month and the four rates (per cent, null when
-    there is nothing to divide by)."""
+    there is nothing to divide by); `urls`: the petition list behind each month's bar."""
 
     def percents(rate_name):
         return [
@@ -110,6 +157,7 @@ def chart_data(stats):
         "closure": percents("closure_rate"),
         "reply": percents("reply_rate"),
         "satisfaction": percents("satisfaction_rate"),
+        "urls": month_urls(stats, user, township) if user is not None else [],
     }
 
 
@@ -129,6 +177,7 @@ class PetitionStatsView(StatsScopeMixin, TemplateView):
 
     def get_context_data(self, **kwargs):
         stats = self.stats()
+        link_breakdowns(stats, self.request.user, self.township)
         report_year, report_month = report_default_month(self.period, self.today)
         query = self.request.GET.urlencode()
         return super().get_context_data(
@@ -137,7 +186,7 @@ class PetitionStatsView(StatsScopeMixin, TemplateView):
             period=self.period,
             township=self.township,
             scope_label=self.scope_label,
-            chart_data=chart_data(stats),
+            chart_data=chart_data(stats, self.request.user, self.township),
             definitions=stats_service.DEFINITIONS,
             today=self.today,
             export_url=reverse("petitions:stats_export") + (f"?{query}" if query else ""),
@@ -176,8 +225,9 @@ def month_card(user):
         return None
     today = timezone.localdate()
     count = stats_service.received_count(Petition.objects.visible_to(user), today.replace(day=1), today)
-    month = f"{today:%Y-%m}"
-    url = f"{reverse('petitions:stats')}?start={month}&end={month}"
+    # the petitions it counts, on the list (the month's statistics are one click further)
+    first = today.replace(day=1)
+    url = f"{reverse('petitions:petition_list')}?received_after={first.isoformat()}&received_before={today.isoformat()}"
     return Card(title=gettext_lazy("本月信访"), value=count, url=url, tone="primary", icon="bi-envelope-paper")
 
 

@@ -17,5 +17,11 @@
       { name: el.dataset.overdueLabel || "逾期", type: "bar", data: data.overdue, itemStyle: { color: "#b0201f" } },
     ],
   });
+  // each bar opens the deadline list behind it (the URLs are built server-side, one per bar)
+  chart.on("click", function (params) {
+    const urls = params.seriesIndex === 0 ? data.pending_urls : data.overdue_urls;
+    const url = urls && urls[params.dataIndex];
+    if (url) window.location.assign(url);
+  });
   window.addEventListener("resize", function () { chart.resize(); });
 })();

@@ -36,5 +36,10 @@
       rate("satisfactionLabel", "satisfaction", "#6f42c1"),
     ],
   });
+  // a month's bar opens the petitions received that month (URLs built server-side, one per bar)
+  chart.on("click", function (params) {
+    const url = params.seriesType === "bar" && data.urls && data.urls[params.dataIndex];
+    if (url) window.location.assign(url);
+  });
   window.addEventListener("resize", function () { chart.resize(); });
 })();

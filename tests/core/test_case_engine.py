@@ -106,7 +106,7 @@ def test_a_third_case_type_runs_assign_supervise_reply_close(errand, clerk, chai
     assert CaseAssignment.objects.get(item_id=errand.pk).unit == unit
 
     supervision = case_supervise(item=errand, by=chair, content="请尽快办理。")
-    assert supervision.unit == unit and supervision.number.startswith("督办〔")
+    assert supervision.unit == unit and supervision.number.startswith(f"{errand.township.agency_code}督〔")
 
     case_reply(item=errand, by=handler, content="已办理完毕。")
     clock.refresh_from_db()
@@ -219,7 +219,8 @@ def test_requests_wait_in_the_chairs_queue_with_fixed_queries(
     with django_assert_max_num_queries(len(one.captured_queries)):
         page = client.get(reverse("core:extension_queue"))
     assert page.text.count('data-testid="extension-request"') == 4
-    assert "延期待审批" in client.get(reverse("core:home")).text
+    home = client.get(reverse("core:home")).text
+    assert "延期申请" in home and reverse("core:extension_queue") in home
 
     client.force_login(other_chair)
     assert 'data-testid="extension-request"' not in client.get(reverse("core:extension_queue")).text

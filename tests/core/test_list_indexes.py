@@ -53,6 +53,8 @@ PAGES = [
     ("core:deadline_list", {}),
     ("core:deadline_list", {"state": "pending"}),
     ("core:deadline_list", {"state": "overdue"}),
+    ("core:deadline_list", {"state": "all"}),
+    ("core:deadline_list", {"state": "pending", "no_unit": "true"}),  # the chart's 人大办 bar
     ("core:notification_list", {}),
     ("core:home", {}),
     ("petitions:stats", {"year": "2026"}),

@@ -259,7 +259,8 @@ def test_meet_then_meet_again(client, clerk, deadline):
 
 
 def test_deadline_list_filters(client, clerk, township, unit):
-    """The list filters by state, unit, search text and due-date range."""
+    """The list filters by state, unit, search text and due-date range; it opens on what is
+    still to do (未办结, soonest due first), and 全部 lists every state (issue 14)."""
     other = UnitFactory(township=township, name="财政所")
     make_deadline(township=township, title="甲事项", unit=unit)
     b = make_deadline(township=township, title="乙事项", unit=other, limit=40)
@@ -271,14 +272,16 @@ def test_deadline_list_filters(client, clerk, township, unit):
         page = text_of(client.get(reverse("core:deadline_list"), params))
         return re.findall(r'<td data-label="事项"><a href="[^"]+">([^<]+)</a>', page)
 
-    assert titles() == ["甲事项", "丙事项", "乙事项"]
+    assert titles() == ["甲事项", "乙事项"]
+    assert titles(state="all") == ["甲事项", "丙事项", "乙事项"]
     assert titles(state="met") == ["丙事项"]
     assert titles(responsible_unit=other.pk) == ["乙事项"]
+    assert titles(state="all", responsible_unit=unit.pk) == ["甲事项", "丙事项"]
     assert titles(q="乙") == ["乙事项"]
     assert titles(due_after=b.due_date.isoformat()) == ["乙事项"]
-    assert titles(due_before=(b.due_date - timedelta(days=1)).isoformat()) == ["甲事项", "丙事项"]
+    assert titles(state="all", due_before=(b.due_date - timedelta(days=1)).isoformat()) == ["甲事项", "丙事项"]
     assert titles(state="pending") == ["甲事项", "乙事项"]
-    assert titles(state="nonsense") == ["甲事项", "丙事项", "乙事项"]  # an invalid choice filters nothing
+    assert titles(state="nonsense") == ["甲事项", "乙事项"]  # an invalid choice: the default, 未办结
 
 
 # --- units ------------------------------------------------------------------------------------
@@ -603,7 +606,14 @@ def test_chair_home_shows_real_counts(client, chair, township, unit, other_towns
     chart = json.loads(
         re.search(r'id="unit-chart-data" type="application/json">(.*?)</script>', text_of(response)).group(1)
     )
-    assert chart == {"units": ["自然资源所"], "pending": [6], "overdue": [2]}
+    assert {k: chart[k] for k in ("units", "pending", "overdue")} == {
+        "units": ["自然资源所"],
+        "pending": [6],
+        "overdue": [2],
+    }
+    # each bar opens the deadline list behind it (tests/core/test_home_roles.py follows them)
+    assert chart["pending_urls"] == [f"{reverse('core:deadline_list')}?state=pending&responsible_unit={unit.pk}"]
+    assert chart["overdue_urls"] == [f"{reverse('core:deadline_list')}?state=overdue&responsible_unit={unit.pk}"]
 
 
 def test_each_counter_links_to_what_it_counts(client, chair, township, unit):
@@ -641,7 +651,9 @@ def test_county_home_lists_every_township(client, users, township, unit, other_t
     client.force_login(users[Role.COUNTY])
     response = client.get(reverse("core:home"))
     table = re.search(r'data-testid="township-table">(.*?)</table>', text_of(response), re.S).group(1)
-    rows = re.findall(r"<tr><td[^>]*>([^<]+)</td><td[^>]*>(\d+)</td><td[^>]*>(\d+)</td><td[^>]*>(\d+)</td></tr>", table)
+    # each count links to the township's deadlines (tests/core/test_home_roles.py follows them)
+    cell = r"<td[^>]*><a [^>]*>(\d+)</a></td>"
+    rows = re.findall(rf"<tr><td[^>]*>([^<]+)</td>{cell}{cell}{cell}</tr>", table)
     assert rows == [("白水乡", "1", "0", "0"), ("青山镇", "6", "2", "3")]
     assert stat(response, "办理中") == 7
 

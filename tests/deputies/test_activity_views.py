@@ -211,7 +211,7 @@ def test_the_deputys_form_is_phone_ready(client_for, deputy_user, deputy, today)
 
     html = response.text
     assert response.status_code == 200
-    assert 'accept="image/*" capture="environment" multiple' in html
+    assert 'accept="image/*"' in html and 'capture="environment" multiple' in html
     assert 'enctype="multipart/form-data"' in html
     assert f'value="{today.isoformat()}"' in html  # the date defaults to today
     assert 'class="btn-check"' in html  # the type as a button group

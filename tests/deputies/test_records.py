@@ -108,7 +108,9 @@ def test_the_record_lists_the_confirmed_activities_of_the_year_by_type(record_da
     by_type = dict(record.by_type)
     assert len(by_type) == len(ActivityType.choices)
     assert (by_type["视察"], by_type["联系选民"], by_type["代表小组活动"], by_type["专题调研"]) == (1, 2, 1, 0)
-    assert record.total == 4
+    # the training she attended is her one 培训 of the year (the same number as 参加培训)
+    assert by_type["培训"] == record.training_count == 1
+    assert record.total == 5
 
 
 def test_the_record_shows_trainings_attended_and_missed_and_reception_days(record_data, deputy):

@@ -797,12 +797,12 @@ def test_supervision_notices_are_numbered_per_township_and_year(assigned, chair,
         suggestion=assigned, by=clerk, content="请于月底前答复。", reply_by=date(2026, 12, 31)
     )
 
-    assert [str(first.number), str(second.number)] == ["督办〔2026〕1号", "督办〔2026〕2号"]
+    assert [str(first.number), str(second.number)] == ["青人督〔2026〕1号", "青人督〔2026〕2号"]
     assert first.unit == assigned.lead_unit
     assert Notification.objects.filter(recipient=lead_handler, title__startswith="督办通知").count() == 2
     assert [e.data["number"] for e in case_timeline(assigned) if e.action == "supervise"] == [
-        "督办〔2026〕1号",
-        "督办〔2026〕2号",
+        "青人督〔2026〕1号",
+        "青人督〔2026〕2号",
     ]
 
 

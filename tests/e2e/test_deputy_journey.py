@@ -225,10 +225,10 @@ def test_deputy_logs_an_activity_the_clerk_confirms_it_and_the_record_pdf_shows_
 
     # --- 3. The deputy logs in again: the record of this year shows it, and exports the PDF -----
     log_in(page, "guilan", DEPUTY_NAME)
-    open_menu(page)
-    page.locator("#mainNav").get_by_role("link", name="履职档案").click()
+    # the deputy's home links to their own record (the menu's 履职档案 is the office's register)
+    page.get_by_test_id("my-record").click()
     year = timezone.localdate().year
-    page.wait_for_url(f"{live_server.url}/deputies/records/{deputy.pk}/{year}/")  # redirected to their own
+    page.wait_for_url(f"{live_server.url}/deputies/records/{deputy.pk}/{year}/")
     expect(page.get_by_test_id("record-title")).to_have_text(f"{DEPUTY_NAME} · {year}年度履职档案")
     expect(page.get_by_test_id("activity-total")).to_have_text("1")
     activity_link = page.get_by_test_id("activities").get_by_role("link", name=TITLE)

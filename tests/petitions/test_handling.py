@@ -331,8 +331,9 @@ def test_a_request_left_pending_when_the_unit_replies_cannot_be_approved(assigne
 def test_supervision_notices_are_numbered_per_township_and_year(
     township, clerk, chair, unit, other_township, other_clerk, django_capture_on_commit_callbacks
 ):
-    """督办〔year〕1号, 2号 … in one township; another township starts again at 1. Each notice
-    queues its PDF for the one who issued it."""
+    """机关代字 + 督〔year〕1号, 2号 … in one township (青人督〔2026〕1号, as a 发文字号 is
+    written); another township starts again at 1 with its own 机关代字. Each notice queues its
+    PDF for the one who issued it."""
     year = timezone.localdate().year
     first = accepted_petition(township=township, clerk=clerk)
     second = accepted_petition(township=township, clerk=clerk, title="村道损坏无人维修", subject_name="交通运输")
@@ -347,8 +348,8 @@ def test_supervision_notices_are_numbered_per_township_and_year(
     n3, _job = petition_supervise(petition=first, by=chair, content="再次督办。")
     m1, _job = petition_supervise(petition=elsewhere, by=other_clerk, content="请加快办理。")
 
-    assert [str(s.number) for s in (n1, n2, n3)] == [f"督办〔{year}〕{n}号" for n in (1, 2, 3)]
-    assert str(m1.number) == f"督办〔{year}〕1号"
+    assert [str(s.number) for s in (n1, n2, n3)] == [f"青人督〔{year}〕{n}号" for n in (1, 2, 3)]
+    assert str(m1.number) == f"白人督〔{year}〕1号"
     assert (job.owner, job.report) == (chair, "petitions.supervision_notice")
     assert job.params == {"supervision_id": str(n1.pk)}
     # the render is queued to run after the commit, not inside the transaction: its outbox row
@@ -356,7 +357,7 @@ def test_supervision_notices_are_numbered_per_township_and_year(
     assert job.status == "pending" and callbacks
     assert TaskOutbox.objects.filter(args=[str(job.pk)], sent_at__isnull=True).exists()
     event = CaseEvent.objects.filter(item_id=first.pk, action="supervise").first()
-    assert event.label == "督办" and event.data["number"] == f"督办〔{year}〕1号"
+    assert event.label == "督办" and event.data["number"] == f"青人督〔{year}〕1号"
 
 
 def test_the_lead_units_handlers_are_told_of_a_supervision(assigned, chair, lead_handler, co_handler):

@@ -197,7 +197,9 @@ def visible_to_all(township, clerk, unit, users, petition):
     return petition
 
 
-@pytest.mark.parametrize("role", [Role.DEPUTY, Role.UNIT_HANDLER, Role.AUDITOR, Role.ADMIN])
+# the unit handler of the petition's unit may reveal it, logged as a full view (issue 14):
+# tests/petitions/test_reply_extras.py
+@pytest.mark.parametrize("role", [Role.DEPUTY, Role.AUDITOR, Role.ADMIN])
 def test_other_roles_see_masked_values_only(client_for, users, visible_to_all, role):
     user = users[role]
     page = client_for(user).get(visible_to_all.get_absolute_url())

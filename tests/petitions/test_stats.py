@@ -486,6 +486,15 @@ def test_a_change_in_words():
     assert str(stats.Change(0, 0)) == "持平"
 
 
+def test_a_change_against_an_empty_period_is_not_a_change():
+    """Nothing to compare with (the earlier period had no petition): "上年同期无数据", never
+    "同比增加2件"; a period with data is compared, with its kind (环比 / 同比)."""
+    assert stats.Change(2, 0, kind="同比", earlier="上年同期").phrase == "上年同期无数据"
+    assert stats.Change(0, 0, kind="环比", earlier="上月").phrase == "上月无数据"
+    assert stats.Change(5, 4, kind="环比", earlier="上月").phrase == "环比增加1件（25.0%）"
+    assert stats.Change(4, 4, kind="同比", earlier="上年同期").phrase == "同比持平"
+
+
 @pytest.mark.parametrize("year, month", [("", "3"), ("2026", "13"), ("abc", "1"), ("2026", "12"), ("1999", "5")])
 def test_the_report_month_must_have_begun(year, month):
     from django.core.exceptions import ValidationError
@@ -510,7 +519,9 @@ def test_the_home_cards_count_this_months_petitions_and_the_overdue_ones(
     with django_assert_num_queries(1):
         card = month_card(clerk)
     assert (str(card.title), card.value) == ("本月信访", 1)
-    assert card.url == f"/petitions/stats/?start={today:%Y-%m}&end={today:%Y-%m}"
+    # the list of what it counts (issue 14: every count leads to its records)
+    first = today.replace(day=1)
+    assert card.url == f"/petitions/?received_after={first.isoformat()}&received_before={today.isoformat()}"
     with django_assert_num_queries(1):
         card = overdue_card(clerk)
     # p4 (handling) and p5 (acceptance) are past due and open

@@ -59,7 +59,8 @@ class Command(BaseCommand):
             raise CommandError(f"没有乡镇 {code}：先运行 python manage.py bench_county --generate --scale 0.01")
         users = {}
         User = get_user_model()
-        for role in (Role.CLERK, Role.CHAIR):
+        # the office, and the roles whose home is their own (issue 14): only the home is measured for those
+        for role in (Role.CLERK, Role.CHAIR, Role.DEPUTY, Role.UNIT_HANDLER, Role.AUDITOR):
             users[role.value] = User.objects.filter(township=township, groups__name=role.value).order_by("pk").first()
         users["county"] = User.objects.filter(township=None, groups__name=Role.COUNTY.value).order_by("pk").first()
         users = {k: v for k, v in users.items() if v is not None}
