@@ -255,6 +255,9 @@ class PrintRegister:
     list_url: str = ""  # the URL name of the list it prints ("" when the print page is the list)
     template: str = "registers/_table.html"
     landscape: bool = True
+    # the print page's cap when the register's rows are bigger than a table row (a 来访登记表 is
+    # a page each): 0, REGISTER_PRINT_MAX_ROWS
+    print_rows: int = 0
     per_person: bool = False  # one row per person: not for county accounts (aggregates only)
 
 

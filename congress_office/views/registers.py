@@ -41,7 +41,7 @@ class RegisterPrintView(LoginRequiredMixin, TemplateView):
         query = self.request.GET
         spec, error, sheet = self.spec, "", None
         try:
-            sheet = spec.build(self.request.user, query, limit=print_limit(), full=wants_full(query))
+            sheet = spec.build(self.request.user, query, limit=spec.print_rows or print_limit(), full=wants_full(query))
         except ValidationError as exc:
             error = "；".join(exc.messages)
         list_query = query.copy()

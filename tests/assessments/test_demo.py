@@ -20,7 +20,8 @@ def seeded(django_db_setup, django_db_blocker):
         transaction.set_rollback(True)
 
 
-pytestmark = pytest.mark.usefixtures("seeded")
+# the demo-data modules run in one test process, which seeds once (tests/demo_snapshot.py)
+pytestmark = [pytest.mark.usefixtures("seeded"), pytest.mark.xdist_group("demo")]
 
 
 @pytest.mark.django_db

@@ -27,7 +27,8 @@ from meetings.models import DeliberationOpinion, LivelihoodProject, Meeting, Mot
 
 from ..demo_snapshot import seed_demo_once
 
-pytestmark = pytest.mark.django_db
+# the demo-data modules run in one test process, which seeds once (tests/demo_snapshot.py)
+pytestmark = [pytest.mark.django_db, pytest.mark.xdist_group("demo")]
 
 TEMPLATES = settings.BASE_DIR / "templates"
 # rendered by WeasyPrint only (render_pdf / the 归档章), never served: these keep their <style>

@@ -7,16 +7,19 @@ the wrong role and a county account on a per-person register refused.
 
 PDF renders cost about a second each: one per register, the font check riding on the first."""
 
+import dataclasses
 from contextlib import contextmanager
 from datetime import date
 
 import pytest
+from django.conf import settings
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from django.utils import timezone
 
 from congress_office.models import PdfJob, PdfJobStatus
+from congress_office.registries import print_registers
 from congress_office.roles import Role
 from deputies.models import DeputyContactAccess
 from petitions.choices import Channel
@@ -389,6 +392,18 @@ def test_one_visit_sheet_per_visit_petition(client_for, clerk, township, visit):
     assert all_visits.count('data-testid="visit-sheet"') == 2
     assert "来访反映饮水困难" in all_visits and "来信反映的问题" not in all_visits
     assert second.number
+
+    # a sheet is a page: the print page stops at the register's own cap, below the table's
+    spec = print_registers["petitions.visit_sheets"]
+    assert spec.print_rows == 100 < settings.REGISTER_PRINT_MAX_ROWS
+    print_registers.unregister("petitions.visit_sheets")
+    print_registers.register("petitions.visit_sheets", dataclasses.replace(spec, print_rows=1))
+    try:
+        _r, capped = page(client, "petitions.visit_sheets")
+    finally:
+        print_registers.unregister("petitions.visit_sheets")
+        print_registers.register("petitions.visit_sheets", spec)
+    assert capped.count('data-testid="visit-sheet"') == 1 and "共 2 条，打印页只列出前 1 条" in capped
 
     _r, letter = page(client, "petitions.visit_sheets", petition_id=visit.pk + 1)
     assert "该信访件不是来访" in letter

@@ -43,6 +43,9 @@ MODELS = [
     Deadline,
 ]
 
+# the demo-data modules run in one test process, which seeds once (tests/demo_snapshot.py)
+pytestmark = pytest.mark.xdist_group("demo")
+
 
 def counts():
     return {model.__name__: model.objects.count() for model in MODELS}

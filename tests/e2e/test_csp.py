@@ -85,7 +85,7 @@ def test_pages_run_under_the_policy_without_a_violation(browser, live_server, of
     hover_chart("#unit-chart")
     check("home")
     # Bootstrap's dropdown (the user menu) under the policy
-    page.locator(".navbar .dropdown-toggle").click()
+    page.get_by_test_id("user-menu").click()
     expect(page.get_by_role("button", name="退出登录")).to_be_visible()
 
     # the petition form: its script shows the fields of the chosen channel
