@@ -9,8 +9,10 @@ from the core itself (`deadline_events`).
 """
 
 import calendar as stdlib_calendar
-from dataclasses import dataclass
+from collections.abc import Callable
+from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta
+from functools import partial
 from urllib.parse import urlsplit
 
 from django.conf import settings
@@ -41,6 +43,13 @@ class CalendarEvent:
     location: str = ""
     description: str = ""
     overdue: bool = False
+    # a description worked out only when an export asks for it (a deadline's basis: a month's
+    # 600 deadlines need it in the .ics, not on the page)
+    describe: Callable | None = field(default=None, compare=False, repr=False)
+
+    @property
+    def details(self):
+        return self.describe() if self.describe is not None else self.description
 
     @property
     def all_day(self):
@@ -73,6 +82,14 @@ def calendar_events(*, user, start, end, township=None):
     return sorted(events, key=lambda e: e.sort_key)
 
 
+def _deadline_description(deadline):
+    responsible = deadline.responsible_unit or deadline.responsible_user
+    lines = [deadline.basis()]
+    if responsible is not None:
+        lines.insert(0, _("责任：%(who)s") % {"who": responsible})
+    return "\n".join(lines)
+
+
 def deadline_events(user, start, end, township=None):
     """Pending deadlines by due date, as `Deadline.visible_to` scopes them: the township's for
     its office, the unit's for a unit handler, a deputy's own. County-wide accounts read figures,
@@ -92,10 +109,6 @@ def deadline_events(user, start, end, township=None):
     )
     events = []
     for deadline in deadlines:
-        responsible = deadline.responsible_unit or deadline.responsible_user
-        lines = [deadline.basis()]
-        if responsible is not None:
-            lines.insert(0, _("责任：%(who)s") % {"who": responsible})
         events.append(
             CalendarEvent(
                 start=deadline.due_date,
@@ -105,7 +118,7 @@ def deadline_events(user, start, end, township=None):
                 uid=f"core.deadline-{deadline.pk}",
                 url=deadline.get_absolute_url(),
                 township=deadline.township.name,
-                description="\n".join(lines),
+                describe=partial(_deadline_description, deadline),
                 overdue=deadline.due_date < today,
             )
         )
@@ -201,7 +214,7 @@ def events_to_ics(events, *, name, absolute_url):
         item.add("categories", [event.kind_label])
         if event.location:
             item.add("location", event.location)
-        lines = [line for line in (event.kind_label, event.township, event.description) if line]
+        lines = [line for line in (event.kind_label, event.township, event.details) if line]
         if event.url:
             url = absolute_url(event.url)
             item.add("url", url)

@@ -371,6 +371,8 @@ def test_the_ics_export_holds_what_the_user_sees(client_for, clerk, ours, theirs
     deadline = events["督办：道路修缮"]
     assert deadline.decoded("DTSTART") == ours.deadline.due_date
     assert deadline["URL"] == f"http://testserver{ours.deadline.get_absolute_url()}"
+    # its description (worked out for the export only): who answers for it and its basis
+    assert f"责任：{ours.deadline.responsible_unit}\n{ours.deadline.basis()}" in str(deadline["DESCRIPTION"])
     # a timed entry in Asia/Shanghai, with its VTIMEZONE
     session = events[str(ours.session.title)]
     assert session["DTSTART"].params["TZID"] == "Asia/Shanghai"

@@ -1059,6 +1059,7 @@ def test_only_the_current_rounds_clock_stays_open(assigned, lead_handler, deputy
 # --- demo data --------------------------------------------------------------------------------------
 
 
+@pytest.mark.xdist_group("demo")  # with the demo-data modules, which seed once (tests/demo_snapshot.py)
 def test_the_demo_seeds_suggestions_in_every_state_once():
     """seed_demo (after the deputies' own seeder) gives 青山镇 about fifteen suggestions in every
     state, one reopened, some signed by the demo deputy 张桂兰 (one awaiting her rating), some
@@ -1068,10 +1069,12 @@ def test_the_demo_seeds_suggestions_in_every_state_once():
     from congress_office.models import CaseEvent, Township, User
     from congress_office.registries import demo_seeders
 
+    from ..demo_snapshot import seed_demo_once
+
     keys = list(dict(demo_seeders.items()))
     assert keys.index("deputies") < keys.index("deputies.suggestions")
 
-    call_command("seed_demo", verbosity=0)
+    seed_demo_once()  # the demo's rows (seeded once for the demo-data tests' process)
     qingshan = Township.objects.get(code="qingshan")
     suggestions = Suggestion.objects.filter(township=qingshan)
     states = {state: suggestions.filter(state=state).count() for state in SuggestionState.values}
